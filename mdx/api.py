@@ -1,0 +1,70 @@
+"""The library entry point: `derive(problem, layout=..., method=...)`.
+
+text -> parser -> typed expression -> method (recording steps) -> layout -> Derivation.
+"""
+
+from __future__ import annotations
+
+from . import expr as E
+from .errors import MdxError, UnsupportedError
+from .layout import LAYOUTS, arrange
+from .steps import Derivation, Step
+
+METHODS = ("differential",)
+
+
+def derive(problem: str, layout: str = "denominator", method: str = "differential") -> Derivation:
+    """Derive one problem (SPEC section 1), e.g. ``derive("d tr(X^T A X) / dX")``.
+
+    Raises MdxError (with a position) for a problem that cannot be derived.
+    """
+    from .parser import parse
+    from .shapes import type_problem
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}")
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}")
+    parsed = parse(problem)
+    typed = type_problem(parsed)
+    try:
+        return _derive_typed(parsed, typed, layout, method)
+    except MdxError:
+        raise
+    except RecursionError:
+        raise UnsupportedError("the expression is nested too deeply to derive", 1,
+                               "split it into smaller problems") from None
+
+
+def _derive_typed(parsed, typed, layout, method) -> Derivation:
+    from .methods import differential as M
+    from .printers.numpy import dim_table
+    f, var = typed.expr, typed.var
+    steps: list = []
+    notes = _structure_notes(var)
+    dims = dim_table(typed.symbols.values())
+    if parsed.order == 2:
+        H = M.second_derivative(f, var, steps)
+        result, lhs = H, f"∂²f/∂{var.name}∂{var.name}ᵀ"
+    elif f.is_scalar:
+        df = M.first_differential(f, var, steps)
+        G = M.identify_scalar(df, var, steps)
+        result, lhs = arrange(G, True, layout), f"∂f/∂{var.name}"
+    else:
+        df = M.first_differential(f, var, steps)
+        raw = M.identify_jacobian(df, var, f, steps, dims)
+        result, lhs = arrange(raw, False, layout), f"∂f/∂{var.name}"
+    from .simplify import present
+    result = present(result)
+    rule = f"identification in {layout} layout"
+    steps.append(Step(rule, lhs, result, equals="derivative"))
+    return Derivation(problem=parsed.text.strip(), wrt=var.name, layout=layout, method=method,
+                      order=parsed.order, function=f, var=var, symbols=typed.symbols,
+                      result=result, result_lhs=lhs, steps=steps, notes=notes)
+
+
+def _structure_notes(var: E.Sym) -> list:
+    structured = var.props & {"symmetric", "spd", "diagonal", "orthogonal", "invertible"}
+    if not structured:
+        return []
+    return [f"{var.name} is declared {', '.join(sorted(structured))}; the derivative treats its "
+            "entries as independent (the unconstrained derivative, SPEC 7)"]

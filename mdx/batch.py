@@ -1,0 +1,58 @@
+"""Reading problems from files and pipes (SPEC 7), and deriving them one by one.
+
+Lines are read and answered one at a time, so a long pipe streams.  A line that
+fails (bad syntax, bad shapes, invalid UTF-8, even an internal error) becomes an
+error record; the other lines are still derived.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+from .errors import MdxError
+
+
+@dataclass
+class Outcome:
+    line: int
+    problem: str
+    derivation: object = None
+    error: MdxError | None = None
+
+
+def read_problems(stream: Iterable[bytes]) -> Iterator[tuple]:
+    """(line number, text or MdxError) for each problem line of a binary stream."""
+    for number, raw in enumerate(stream, 1):
+        raw = raw.rstrip(b"\n").rstrip(b"\r")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            yield number, MdxError("this line is not valid UTF-8", e.start + 1,
+                                   "save the file as UTF-8", line=number)
+            continue
+        stripped = text.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        yield number, text
+
+
+def derive_lines(items: Iterable[tuple], layout: str, method: str) -> Iterator[Outcome]:
+    from .api import derive
+    for number, text in items:
+        if isinstance(text, MdxError):
+            yield Outcome(number, "", error=text)
+            continue
+        try:
+            der = derive(text, layout=layout, method=method)
+            yield Outcome(number, text.strip(), derivation=der)
+        except MdxError as e:
+            e.line = number
+            yield Outcome(number, text.strip(), error=e)
+        except RecursionError:
+            yield Outcome(number, text.strip(), error=MdxError(
+                "the expression is nested too deeply", 1, "split it into smaller problems", line=number))
+        except Exception as e:  # never a traceback: report the bug on this line only
+            yield Outcome(number, text.strip(), error=MdxError(
+                f"internal error ({type(e).__name__}: {e})", 1,
+                "please report this problem to the mdx developers", line=number))

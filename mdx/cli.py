@@ -1,0 +1,114 @@
+"""The `mdx` command: argument handling and output only; the work is in mdx.api."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from . import __version__
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Matrix calculus, derived step by step.")
+
+
+class Layout(str, Enum):
+    denominator = "denominator"
+    numerator = "numerator"
+
+
+class Method(str, Enum):
+    differential = "differential"
+
+
+class Format(str, Enum):
+    text = "text"
+    latex = "latex"
+    json = "json"
+    numpy = "numpy"
+
+
+def _version(value: bool):
+    if value:
+        typer.echo(f"mdx {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                      help="Print the version and exit.")):
+    """mdx derives matrix-calculus results step by step."""
+
+
+@app.command()
+def derive(
+    problem: Optional[str] = typer.Argument(None, help="The problem, e.g. \"d tr(X^T A X) / dX\"; "
+                                            "`-` reads problems from standard input."),
+    file: Optional[Path] = typer.Option(None, "-f", "--file", help="A file of problems, one a line."),
+    layout: Layout = typer.Option(Layout.denominator, "--layout", "-l"),
+    method: Method = typer.Option(Method.differential, "--method", "-m"),
+    fmt: Format = typer.Option(Format.text, "--format", help="text, latex, json or numpy."),
+    steps: bool = typer.Option(True, "--steps/--no-steps", help="Show the steps."),
+):
+    """Derive problems and print steps and results."""
+    from .batch import derive_lines, read_problems
+    if (problem is None) == (file is None):
+        _usage("give one problem, `-` for standard input, or -f FILE")
+    if file is not None:
+        try:
+            handle = open(file, "rb")
+        except OSError as e:
+            _usage(f"cannot read {file}: {e.strerror}")
+        items = read_problems(handle)
+    elif problem == "-":
+        items = read_problems(sys.stdin.buffer)
+    else:
+        items = iter([(1, problem)])
+    failed = 0
+    for out in derive_lines(items, layout.value, method.value):
+        if out.error is not None:
+            failed += 1
+            _report(out, fmt)
+        else:
+            _emit(out.derivation, fmt, steps)
+        sys.stdout.flush()
+    raise typer.Exit(1 if failed else 0)
+
+
+def _usage(message: str):
+    typer.echo(f"usage error: {message}\nTry 'mdx derive --help'.", err=True)
+    raise typer.Exit(2)
+
+
+def _report(out, fmt: Format):
+    """The error on standard error; in JSON mode also its record on standard output."""
+    err = out.error
+    typer.echo(err.render(out.problem).replace("line 1,", f"line {out.line},", 1), err=True)
+    if fmt is Format.json:
+        record = {"problem": out.problem, "error": {"message": err.full_message(),
+                                                    "line": out.line, "column": err.column}}
+        typer.echo(json.dumps(record, ensure_ascii=False))
+
+
+def _emit(der, fmt: Format, steps: bool):
+    if fmt is Format.json:
+        typer.echo(json.dumps(der.json(), ensure_ascii=False))
+    elif fmt is Format.latex:
+        typer.echo(der.latex(steps=steps))
+    elif fmt is Format.numpy:
+        typer.echo(der.numpy_function())
+    else:
+        typer.echo(der.text(steps=steps))
+        typer.echo("")
+
+
+def run():
+    """Console entry point: no Python traceback ever reaches the user."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,40 @@
+"""The few exceptions mdx raises; every one knows where in the input it points."""
+
+from __future__ import annotations
+
+
+class MdxError(Exception):
+    """An error in a problem, with its position (1-based line and column)."""
+
+    def __init__(self, message: str, column: int = 1, hint: str = "", line: int = 1,
+                 width: int = 1):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = max(1, column)
+        self.width = max(1, width)
+        self.hint = hint
+
+    def render(self, source: str) -> str:
+        """`line L, column C: message`, the input line, a caret under the spot, the hint."""
+        text = source.splitlines()[0] if source.splitlines() else source
+        caret = " " * (self.column - 1) + "^" * min(self.width, max(1, len(text) - self.column + 1))
+        out = [f"line {self.line}, column {self.column}: {self.message}", f"  {text}", f"  {caret}"]
+        if self.hint:
+            out.append(f"  hint: {self.hint}")
+        return "\n".join(out)
+
+    def full_message(self) -> str:
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
+
+class ParseError(MdxError):
+    """The text is not a problem of the language (SPEC sections 1-3)."""
+
+
+class ShapeError(MdxError):
+    """Operands whose kinds or sizes do not fit together."""
+
+
+class UnsupportedError(MdxError):
+    """Valid input that mdx cannot derive (yet); says so instead of guessing."""

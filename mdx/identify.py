@@ -1,0 +1,135 @@
+"""Identification: from a differential linear in dX to the derivative.
+
+* scalar f:  df = <G, dX> = tr(G^T dX)  gives the gradient G (shape of X), found
+  by moving every factor off dX (the trace trick, run as an adjoint sweep);
+* vector or matrix f:  vec(dF) = J vec(dX)  gives the Jacobian J (numerator layout),
+  through vec(A M B) = (B^T ⊗ A) vec(M);
+* a scalar variable: df = F' dθ, so F' is df with dθ = 1.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from . import expr as E
+from .dims import ONE, dim_mul
+from .errors import UnsupportedError
+from .rules.differential import inner
+
+
+def _dep(e: E.Expr, dx: E.Sym) -> bool:
+    return dx.name in e.free
+
+
+def _split_mul(m: E.Mul, dx: E.Sym):
+    """(linear factor, index, in_scalars) of a product linear in dX."""
+    hits = [(f, i, True) for i, f in enumerate(m.scalars) if _dep(f, dx)]
+    hits += [(f, i, False) for i, f in enumerate(m.chain) if _dep(f, dx)]
+    if len(hits) != 1:
+        raise UnsupportedError("the differential is not linear in " + dx.name)
+    return hits[0]
+
+
+def gradient(df: E.Expr, dx: E.Sym) -> E.Expr:
+    """G with df = <G, dX> for a scalar df linear in dX."""
+    if dx.is_scalar:
+        return E.substitute(df, {dx: E.ONE_SCALAR})
+    return E.add(*_adjoint(df, E.ONE_SCALAR, dx)) if _dep(df, dx) else E.zero(dx.shape)
+
+
+def _adjoint(L: E.Expr, G: E.Expr, dx: E.Sym) -> list:
+    """Contributions to the gradient of <G, L> with respect to dX."""
+    if L == dx:
+        return [G]
+    if not _dep(L, dx):
+        return []
+    if isinstance(L, E.Add):
+        return [c for t in L.terms for c in _adjoint(t, G, dx)]
+    if isinstance(L, E.Mul):
+        f, i, in_scalars = _split_mul(L, dx)
+        if in_scalars:
+            others = L.scalars[:i] + L.scalars[i + 1:]
+            rest = E.mul(E.Num(L.coeff), *others)
+            body = E.mul(*L.chain) if L.chain else E.ONE_SCALAR
+            return _adjoint(f, E.mul(rest, inner(G, body)), dx)
+        rest = E.mul(E.Num(L.coeff), *L.scalars)
+        left = E.mul(*L.chain[:i]) if i else E.ONE_SCALAR
+        right = E.mul(*L.chain[i + 1:]) if i + 1 < len(L.chain) else E.ONE_SCALAR
+        seed = E.mul(rest, E.transpose(left), G, E.transpose(right))
+        return _adjoint(f, seed, dx)
+    if isinstance(L, E.T):
+        return _adjoint(L.arg, E.transpose(G), dx)
+    if isinstance(L, E.Had):
+        lin = [g for g in L.factors if _dep(g, dx)]
+        others = [g for g in L.factors if not _dep(g, dx)]
+        return _adjoint(lin[0], E.hadamard(G, *others), dx)
+    if isinstance(L, E.EDiv) and not _dep(L.den, dx):
+        return _adjoint(L.num, E.ediv(G, L.den), dx)
+    if isinstance(L, E.Apply):
+        a = L.arg
+        if L.name == "tr":
+            return _adjoint(a, E.mul(G, E.identity(a.rows)), dx)
+        if L.name == "sum":
+            return _adjoint(a, E.mul(G, E.ones(a.shape)), dx)
+        if L.name == "diagm":
+            return _adjoint(a, E.apply("diagv", G), dx)
+        if L.name == "diagv":
+            return _adjoint(a, E.apply("diagm", G), dx)
+    raise UnsupportedError(f"cannot identify a derivative through {L!r}")
+
+
+def vec(e: E.Expr) -> E.Expr:
+    return E.apply("vec", e)
+
+
+def jacobian(dF: E.Expr, dx: E.Sym) -> E.Expr:
+    """J with vec(dF) = J vec(dX) (numerator layout, the Magnus–Neudecker form)."""
+    size = dim_mul(dx.rows, dx.cols)
+    if dx.is_scalar:
+        return vec(E.substitute(dF, {dx: E.ONE_SCALAR}))
+    return _jac(dF, dx, size)
+
+
+def _jac(L: E.Expr, dx: E.Sym, size: str) -> E.Expr:
+    rows = dim_mul(L.rows, L.cols)
+    if L == dx:
+        return E.identity(size)
+    if not _dep(L, dx):
+        return E.zero((rows, size))
+    if L.is_scalar:
+        return E.transpose(vec(gradient(L, dx)))
+    if isinstance(L, E.Add):
+        return E.add(*(_jac(t, dx, size) for t in L.terms))
+    if isinstance(L, E.Mul):
+        f, i, in_scalars = _split_mul(L, dx)
+        if in_scalars:
+            others = L.scalars[:i] + L.scalars[i + 1:]
+            rest = E.mul(E.Num(L.coeff), *others, *L.chain)
+            return E.mul(vec(rest), _jac(f, dx, size))
+        rest = E.mul(E.Num(L.coeff), *L.scalars)
+        left = E.mul(*L.chain[:i]) if i else None
+        right = E.mul(*L.chain[i + 1:]) if i + 1 < len(L.chain) else None
+        inner_j = _jac(f, dx, size)
+        if right is None or (f.cols == ONE and right.is_scalar):
+            return E.mul(rest, left if left is not None else E.ONE_SCALAR, inner_j)
+        a = left if left is not None else E.identity(f.rows)
+        return E.mul(rest, E.kron(E.transpose(right), a), inner_j)
+    if isinstance(L, E.T):
+        inner_j = _jac(L.arg, dx, size)
+        if L.arg.cols == ONE or L.arg.rows == ONE:
+            return inner_j
+        return E.mul(E.Commutation(L.arg.rows, L.arg.cols), inner_j)
+    if isinstance(L, E.Had):
+        lin = [g for g in L.factors if _dep(g, dx)]
+        others = [g for g in L.factors if not _dep(g, dx)]
+        weight = E.hadamard(*others) if others else E.ones(L.shape)
+        return E.mul(E.apply("diagm", vec(weight)), _jac(lin[0], dx, size))
+    if isinstance(L, E.EDiv) and not _dep(L.den, dx):
+        weight = E.ediv(E.ONE_SCALAR, L.den)
+        return E.mul(E.apply("diagm", vec(weight)), _jac(L.num, dx, size))
+    if isinstance(L, E.Apply) and L.name == "vec":
+        return _jac(L.arg, dx, size)
+    raise UnsupportedError(f"cannot identify a Jacobian through {L!r}")
+
+
+__all__ = ["gradient", "jacobian", "Fraction"]

@@ -1,0 +1,28 @@
+"""Numerator and denominator layout (SPEC section 4), applied in one place.
+
+The methods produce one layout-free object per problem: the gradient G (shape of
+X) for a scalar f, the derivative F' (shape of F) for a scalar variable, and the
+numerator vec-Jacobian J otherwise.  Denominator layout keeps G and transposes
+the others; numerator layout transposes G and keeps the others.
+"""
+
+from __future__ import annotations
+
+from . import expr as E
+
+LAYOUTS = ("denominator", "numerator")
+
+
+def arrange(raw: E.Expr, f_scalar: bool, layout: str) -> E.Expr:
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}")
+    keep = (layout == "denominator") == f_scalar
+    return raw if keep else E.transpose(raw)
+
+
+def derivative_symbol(f_name: str, var: str, layout: str, f_scalar: bool, order: int) -> str:
+    if order == 2:
+        return f"∂²{f_name}/∂{var}∂{var}ᵀ"
+    if f_scalar:
+        return f"∂{f_name}/∂{var}"
+    return f"∂{f_name}/∂{var}" + ("ᵀ" if layout == "numerator" and var else "")

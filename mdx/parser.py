@@ -1,0 +1,238 @@
+"""Problem text -> syntax tree (mdx.syntax), with positioned syntax errors.
+
+The language itself lives in grammar/mdx.lark; this module only loads it,
+pairs up norm bars, and turns lark's tree into `syntax.Node`s.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import ParseError
+from .syntax import Decl, Node, Problem
+
+_HERE = Path(__file__).resolve().parent
+# Installed: mdx/grammar/mdx.lark (shipped in the wheel); source tree: grammar/mdx.lark.
+_GRAMMAR_PATHS = (_HERE / "grammar" / "mdx.lark", _HERE.parent / "grammar" / "mdx.lark")
+
+
+def grammar_text() -> str:
+    for path in _GRAMMAR_PATHS:
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    raise FileNotFoundError("grammar/mdx.lark not found next to the mdx package")
+
+
+class _NormBars:
+    """Post-lexer: the 1st, 3rd, ... bar of each kind opens a norm, the others close it."""
+
+    always_accept = ("NORM_BAR",)
+
+    def process(self, stream):
+        from lark import Token
+        is_open: dict = {}
+        for tok in stream:
+            if tok.type == "NORM_BAR":
+                was_open = is_open.get(tok.value, False)
+                is_open[tok.value] = not was_open
+                tok = Token.new_borrow_pos("NORM_CLOSE" if was_open else "NORM_OPEN",
+                                           tok.value, tok)
+            yield tok
+
+
+@lru_cache(maxsize=1)
+def _lark():
+    from lark import Lark
+    return Lark(grammar_text(), parser="lalr", propagate_positions=True,
+                postlex=_NormBars(), maybe_placeholders=False, cache=False)
+
+
+def parse(text: str) -> Problem:
+    """Parse one problem line; raises ParseError with the position of the trouble."""
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+    stripped = text.strip()
+    if not stripped:
+        raise ParseError("empty problem", 1, "write a problem such as `d tr(X^T A X) / dX`")
+    offset = len(text) - len(text.lstrip())
+    try:
+        tree = _lark().parse(stripped)
+    except UnexpectedCharacters as e:
+        raise _unexpected_char(stripped, e, offset) from None
+    except UnexpectedToken as e:
+        raise _unexpected_token(stripped, e, offset) from None
+    except UnexpectedEOF as e:  # pragma: no cover - LALR reports $END as UnexpectedToken
+        raise ParseError("the problem ends too early", len(text) + 1) from e
+    except UnexpectedInput as e:  # pragma: no cover
+        raise ParseError(str(e).splitlines()[0], getattr(e, "column", 1)) from None
+    problem = _build_problem(tree, stripped)
+    if offset:
+        _shift(problem, offset)
+    problem.text = text
+    return problem
+
+
+# ----------------------------------------------------------------- errors
+_EXPECT_NAMES = {
+    "RPAR": "`)`", "LPAR": "`(`", "NORM_CLOSE": "a closing norm bar", "WRT_TAIL": "`/ dVAR`",
+    "NAME": "a name", "NUMBER": "a number", "FUNC": "a function", "GREEK": "a Greek letter",
+    "NORM_OPEN": "`‖`", "MINUS": "`-`", "PLUS": "`+`", "COLON": "`:`", "COMMA": "`,`",
+}
+
+
+def _unexpected_char(text: str, e, offset: int) -> ParseError:
+    col = e.column
+    ch = text[e.pos_in_stream] if e.pos_in_stream < len(text) else ""
+    if ch == "#":
+        return ParseError("`#` starts a comment only at the beginning of a line", col + offset,
+                          "remove the `#` and what follows it")
+    if ch == "/" and "WRT_TAIL" not in (e.allowed or ()):
+        return ParseError("unexpected `/`", col + offset,
+                          "the problem must end with `/ dVAR` (e.g. `/ dX`), before any `where`")
+    if e.pos_in_stream == 0 or (ch and text[:e.pos_in_stream].strip() == ""):
+        return ParseError("a problem starts with `d`, `d/dVAR` or `d^2`", col + offset,
+                          "write e.g. `d tr(X^T A X) / dX` or `d/dx x^T A x`")
+    if ch == "|":
+        return ParseError("a single `|` is not an operator", col + offset,
+                          "write `||x||` or `‖x‖` for a norm, `abs(x)` for absolute values")
+    return ParseError(f"unexpected character {ch!r}", col + offset,
+                      "see the table of notations in the README")
+
+
+def _unexpected_token(text: str, e, offset: int) -> ParseError:
+    tok = e.token
+    expected = sorted({_EXPECT_NAMES.get(t, t) for t in (e.expected or ()) if not t.startswith("__")})
+    if tok.type == "$END":
+        col = len(text.rstrip()) + 1
+        if "WRT_TAIL" in (e.expected or ()):
+            return ParseError("missing `/ dVAR` at the end of the problem", col + offset,
+                              "write the variable to differentiate by, e.g. `... / dX`")
+        if "RPAR" in (e.expected or ()):
+            return ParseError("unbalanced parentheses: a `(` is never closed", col + offset,
+                              "add the missing `)`")
+        if "NORM_CLOSE" in (e.expected or ()):
+            return ParseError("a norm bar is never closed", col + offset,
+                              "close the norm: `‖x‖` or `||x||`")
+        return ParseError("the problem ends too early: an expression is missing", col + offset,
+                          "write what to differentiate after `d`, e.g. `d tr(X) / dX`")
+    col = tok.column + offset
+    if tok.type == "RPAR":
+        return ParseError("unbalanced parentheses: this `)` has no matching `(`", col,
+                          "remove it or add the missing `(`")
+    if tok.type == "WRT_TAIL":
+        if "RPAR" in (e.expected or ()):
+            return ParseError("unbalanced parentheses: a `(` is never closed", col,
+                              "add the missing `)` before the final `/ dVAR`")
+        if "NORM_CLOSE" in (e.expected or ()):
+            return ParseError("a norm bar is never closed", col, "close the norm: `‖x‖` or `||x||`")
+        return ParseError("an expression is missing before the final `/ dVAR`", col,
+                          "write what to differentiate, e.g. `d tr(X) / dX`")
+    if tok.type == "NORM_CLOSE" and "NORM_CLOSE" not in (e.expected or ()):
+        return ParseError("empty or unbalanced norm", col, "write `‖x‖` or `||x||` around an expression")
+    if tok.type == "DLEAD" or tok.type == "DPREFIX":
+        return ParseError("a second `d` where an expression was expected", col,
+                          "write one problem per line")
+    hint = ("expected " + ", ".join(expected[:6])) if expected else ""
+    return ParseError(f"unexpected {tok.value!r}", col, hint, width=len(tok.value))
+
+
+# ----------------------------------------------------------------- tree building
+_D_HEAD = re.compile(r"^(d\^2|∂\^2|∂²|d²)")
+_PREFIX_VAR = re.compile(r"[/]\s*(?:d|∂)\s*(?P<var>[^\s^²]+)")
+_TAIL_VAR = re.compile(r"/\s*(?:d|∂)\s*(?P<var>[^\s^²]+)")
+
+
+def _build_problem(tree, text: str) -> Problem:
+    prob = tree.children[0]
+    kids = prob.children
+    where = kids[-1] if getattr(kids[-1], "data", None) == "where_clause" else None
+    if prob.data == "prefix_problem":
+        head, expr = kids[0], kids[1]
+        m = _PREFIX_VAR.search(str(head))
+        var, var_start = m.group("var"), head.start_pos + m.start("var")
+        order = 2 if _D_HEAD.match(str(head)) else 1
+    else:
+        head, expr, tail = kids[0], kids[1], kids[2]
+        m = _TAIL_VAR.search(str(tail))
+        var, var_start = m.group("var"), tail.start_pos + m.start("var")
+        order = 2 if _D_HEAD.match(str(head)) else 1
+        if order == 2 and not re.search(r"(\^2|²)$", str(tail)):
+            raise ParseError("a second derivative `d^2 f` needs `/ dVAR^2`", tail.column,
+                             f"write `/ d{var}^2`")
+        if order == 1 and re.search(r"(\^2|²)$", str(tail)):
+            raise ParseError("`/ dVAR^2` needs `d^2` at the start", 1, f"write `d^2 ... / d{var}^2`")
+    decls = _decls(where) if where is not None else []
+    return Problem(text=text, expr=_node(expr), wrt=var, wrt_start=var_start, order=order,
+                   decls=decls)
+
+
+def _decls(where) -> list:
+    out = []
+    for decl in where.children[1:]:
+        if getattr(decl, "data", None) != "decl":
+            continue
+        names_tree, *words = decl.children
+        names = [(str(t), t.start_pos, t.end_pos) for t in names_tree.children] \
+            if hasattr(names_tree, "children") else [(str(names_tree), names_tree.start_pos,
+                                                      names_tree.end_pos)]
+        out.append(Decl(names=names, words=[(str(w), w.start_pos, w.end_pos) for w in words]))
+    return out
+
+
+def _span(tree):
+    from lark import Token
+    if isinstance(tree, Token):
+        return tree.start_pos, tree.end_pos
+    return tree.meta.start_pos, tree.meta.end_pos
+
+
+def _node(tree) -> Node:
+    from lark import Token
+    start, end = _span(tree)
+    if isinstance(tree, Token):
+        if tree.type == "NUMBER":
+            return Node("number", value=str(tree), start=start, end=end)
+        return Node("name", value=str(tree), start=start, end=end)
+    op, kids = tree.data, tree.children
+    if op in ("name", "number"):
+        return _node(kids[0]) if op == "name" else Node("number", value=str(kids[0]),
+                                                          start=start, end=end)
+    if op == "postfix_op":
+        return Node("postfix", (_node(kids[0]),), value=_norm_postop(str(kids[1])),
+                    start=start, end=end)
+    if op == "hadamard":
+        return Node("hadamard", (_node(kids[0]), _node(kids[2])), start=start, end=end)
+    if op in ("call", "bare_call"):
+        fname = str(kids[0])
+        return Node(op, tuple(_node(k) for k in kids[1:]), value=fname, start=start, end=end)
+    if op == "norm":
+        sub = str(kids[3]).strip("_{}") if len(kids) > 3 else None
+        return Node("norm", (_node(kids[1]),), value=sub, start=start, end=end)
+    return Node(op, tuple(_node(k) for k in kids if not isinstance(k, Token) or
+                          k.type not in ("HADAMARD",)), start=start, end=end)
+
+
+def _norm_postop(tok: str) -> str:
+    """Canonical spelling of a postfix operator: T, -1, -T, or an integer power."""
+    t = re.sub(r"\s+", "", tok)
+    if t in ("'", "⊤", "ᵀ"):
+        return "T"
+    if t in ("²", "³"):
+        return "2" if t == "²" else "3"
+    t = t.lstrip("^").strip("{}")
+    return t.replace("⊤", "T")
+
+
+def _shift(problem: Problem, offset: int) -> None:
+    """Move every position by `offset` (the problem had leading white space)."""
+    def walk(n: Node):
+        n.start += offset
+        n.end += offset
+        for a in n.args:
+            walk(a)
+    walk(problem.expr)
+    problem.wrt_start += offset
+    for d in problem.decls:
+        d.names = [(n, s + offset, e + offset) for n, s, e in d.names]
+        d.words = [(w, s + offset, e + offset) for w, s, e in d.words]

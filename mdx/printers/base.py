@@ -1,0 +1,87 @@
+"""One printer base class and one precedence table for every output format.
+
+A printer finds `_print_<NodeClass>` for each node; a node class without one is
+a loud error, never a silent str().  Parentheses come from `precedence` alone.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from fractions import Fraction
+
+from .. import expr as E
+
+
+class Prec(IntEnum):
+    SUM = 10
+    PRODUCT = 20
+    NEG = 25
+    POSTFIX = 30
+    ATOM = 40
+
+
+def precedence(e: E.Expr) -> Prec:
+    if isinstance(e, E.Add):
+        return Prec.SUM
+    if isinstance(e, E.Num):
+        if e.value < 0:
+            return Prec.NEG
+        return Prec.ATOM if e.value.denominator == 1 else Prec.PRODUCT
+    if isinstance(e, E.Mul):
+        if e.coeff < 0:
+            return Prec.NEG
+        return Prec.PRODUCT
+    if isinstance(e, (E.Had, E.EDiv, E.Kron)):
+        return Prec.PRODUCT
+    if isinstance(e, E.Pow) and e.is_scalar and e.k < 0:
+        return Prec.PRODUCT
+    if isinstance(e, (E.T, E.Pow)):
+        return Prec.POSTFIX
+    if isinstance(e, E.Sym) and e.diff:
+        return Prec.POSTFIX
+    return Prec.ATOM
+
+
+class Printer:
+    def doprint(self, e: E.Expr) -> str:
+        for cls in type(e).__mro__:
+            method = getattr(self, "_print_" + cls.__name__, None)
+            if method is not None:
+                return method(e)
+        raise NotImplementedError(f"{type(self).__name__} cannot print {type(e).__name__}")
+
+    def paren(self, e: E.Expr, level: Prec, strict: bool = False) -> str:
+        """e printed, in parentheses if it binds looser than `level`."""
+        p = precedence(e)
+        s = self.doprint(e)
+        if p < level or (strict and p == level):
+            return self.wrap(s)
+        return s
+
+    def wrap(self, s: str) -> str:
+        return f"({s})"
+
+
+def split_fraction(m: E.Mul):
+    """(numerator factors, denominator factors, coefficient) of a product:
+    scalar factors with negative exponents go below the line."""
+    num, den = [], []
+    for s in m.scalars:
+        if isinstance(s, E.Pow) and s.k < 0:
+            den.append(E.power(s.base, -s.k))
+        else:
+            num.append(s)
+    return num, den, m.coeff
+
+
+def number_text(v: Fraction) -> str:
+    if v.denominator == 1:
+        return str(v.numerator)
+    d = v.denominator
+    while d % 2 == 0:
+        d //= 2
+    while d % 5 == 0:
+        d //= 5
+    if d == 1:
+        return repr(float(v)).rstrip("0").rstrip(".") if abs(v) < 1e6 else str(float(v))
+    return f"{v.numerator}/{v.denominator}"

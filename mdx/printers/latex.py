@@ -1,0 +1,143 @@
+"""LaTeX (amsmath): `\\left(A + A^{T}\\right) X`, `X^{-1}`, `\\operatorname{tr}`."""
+
+from __future__ import annotations
+
+import re
+
+from .. import expr as E
+from .base import Prec, Printer, split_fraction
+
+GREEK = {
+    "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
+    "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega",
+}
+GREEK_CHARS = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta", "η": "eta",
+    "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu", "ξ": "xi",
+    "π": "pi", "ρ": "rho", "σ": "sigma", "τ": "tau", "υ": "upsilon", "φ": "phi", "χ": "chi",
+    "ψ": "psi", "ω": "omega",
+}
+OPS = {"tr": r"\operatorname{tr}", "det": r"\det", "sum": r"\operatorname{sum}",
+       "softmax": r"\operatorname{softmax}", "logsumexp": r"\operatorname{logsumexp}",
+       "diagm": r"\operatorname{diag}", "diagv": r"\operatorname{diag}", "vec": r"\operatorname{vec}"}
+FUNCS = {"exp": r"\exp", "log": r"\log", "sin": r"\sin", "cos": r"\cos", "tanh": r"\tanh",
+         "sigmoid": r"\sigma", "sqrt": r"\operatorname{sqrt}", "relu": r"\operatorname{relu}",
+         "softplus": r"\operatorname{softplus}", "abs": r"\operatorname{abs}",
+         "sign": r"\operatorname{sign}", "step": r"\operatorname{step}"}
+
+
+def latex_name(name: str) -> str:
+    """W1 -> W_{1}, W_2 -> W_{2}, W_{L-1} -> W_{L-1}, theta -> \\theta, θ -> \\theta."""
+    if name in GREEK_CHARS:
+        return "\\" + GREEK_CHARS[name]
+    if name in GREEK:
+        return "\\" + name
+    m = re.match(r"^([A-Za-z])([0-9]*)(?:_\{?([^{}]*)\}?)?$", name)
+    if not m:
+        return r"\mathrm{" + name.replace("_", r"\_") + "}"
+    base, digits, sub = m.groups()
+    subs = ",".join(x for x in (digits, sub) if x)
+    return base + (f"_{{{subs}}}" if subs else "")
+
+
+class LatexPrinter(Printer):
+    def wrap(self, s):
+        return rf"\left({s}\right)"
+
+    def _print_Sym(self, e):
+        if e.diff:
+            return r"\mathrm{d}" + latex_name(e.name[1:])
+        return latex_name(e.name)
+
+    def _print_Num(self, e):
+        v = e.value
+        if v.denominator == 1:
+            return str(v.numerator)
+        return rf"\frac{{{v.numerator}}}{{{v.denominator}}}"
+
+    def _print_Zero(self, e):
+        return "0"
+
+    def _print_Identity(self, e):
+        return "I"
+
+    def _print_Ones(self, e):
+        return r"\mathbf{1}"
+
+    def _print_Commutation(self, e):
+        return "K"
+
+    def _print_Add(self, e):
+        out = self.doprint(e.terms[0])
+        for t in e.terms[1:]:
+            c, rest = E.split_coeff(t)
+            if c < 0:
+                out += " - " + self.paren(E.scale(-c, rest), Prec.PRODUCT)
+            else:
+                out += " + " + self.paren(t, Prec.SUM, strict=True)
+        return out
+
+    def _factor(self, f):
+        if isinstance(f, (E.Mul, E.Had, E.EDiv, E.Kron)):
+            return self.wrap(self.doprint(f))
+        return self.paren(f, Prec.POSTFIX)
+
+    def _print_Mul(self, e):
+        num, den, c = split_fraction(e)
+        sign = "-" if c < 0 else ""
+        c = abs(c)
+        head = [str(c.numerator)] if c.numerator != 1 else []
+        top = " ".join(head + [self._factor(f) for f in num + list(e.chain)]) or "1"
+        bottom = [self._factor(f) for f in den]
+        if c.denominator != 1:
+            bottom.insert(0, str(c.denominator))
+        if not bottom:
+            return sign + top
+        return rf"{sign}\frac{{{top}}}{{{' '.join(bottom)}}}"
+
+    def _print_T(self, e):
+        return self.paren(e.arg, Prec.POSTFIX, strict=True) + "^{T}"
+
+    def _print_Pow(self, e):
+        k = e.k
+        if isinstance(e.base, E.T) and k == -1:
+            return self.paren(e.base.arg, Prec.POSTFIX, strict=True) + "^{-T}"
+        base = self.paren(e.base, Prec.POSTFIX, strict=True)
+        kk = str(k.numerator) if k.denominator == 1 else rf"{k.numerator}/{k.denominator}"
+        return f"{base}^{{{kk}}}"
+
+    def _print_Func(self, e):
+        name = FUNCS.get(e.name, latex_name(e.name)) + "'" * e.primes
+        return rf"{name}\left({self.doprint(e.arg)}\right)"
+
+    def _print_Had(self, e):
+        return r" \circ ".join(self.paren(f, Prec.PRODUCT, strict=True) for f in e.factors)
+
+    def _print_EDiv(self, e):
+        return (self.paren(e.num, Prec.PRODUCT, strict=True) + r" \oslash "
+                + self.paren(e.den, Prec.PRODUCT, strict=True))
+
+    def _print_Kron(self, e):
+        return (self.paren(e.a, Prec.PRODUCT, strict=True) + r" \otimes "
+                + self.paren(e.b, Prec.PRODUCT, strict=True))
+
+    def _print_Apply(self, e):
+        a = e.arg
+        if e.name == "norm":
+            sub = "_F" if a.rows != "1" and a.cols != "1" else ""
+            return rf"\left\lVert {self.doprint(a)} \right\rVert{sub}"
+        if e.name == "logdet":
+            return rf"\log\det\left({self.doprint(a)}\right)"
+        return rf"{OPS[e.name]}\left({self.doprint(a)}\right)"
+
+    def _print_D(self, e):
+        if isinstance(e.arg, E.Sym):
+            return r"\mathrm{d}" + latex_name(e.arg.name)
+        return rf"\mathrm{{d}}\left({self.doprint(e.arg)}\right)"
+
+
+_PRINTER = LatexPrinter()
+
+
+def to_latex(e: E.Expr) -> str:
+    return _PRINTER.doprint(e)

@@ -1,0 +1,159 @@
+"""NumPy expressions (SPEC 6): only `np` and the problem's symbols; vectors are
+(n, 1) arrays, scalars floats, `vec` column-major."""
+
+from __future__ import annotations
+
+import keyword
+import re
+
+from .. import expr as E
+from .base import Printer
+
+GREEK_ASCII = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
+    "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu",
+    "ξ": "xi", "ο": "omicron", "π": "pi", "ρ": "rho", "σ": "sigma", "τ": "tau", "υ": "upsilon",
+    "φ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega",
+}
+
+
+def py_name(name: str) -> str:
+    """A Python identifier for a symbol: Greek spelled out, keywords get a trailing `_`."""
+    out = "".join(GREEK_ASCII.get(ch, ch) for ch in name)
+    out = re.sub(r"[^0-9A-Za-z_]", "_", out).strip("_") or "v"
+    if keyword.iskeyword(out):
+        out += "_"
+    return out
+
+
+_FUNCS = {
+    "exp": "np.exp({})", "log": "np.log({})", "sin": "np.sin({})", "cos": "np.cos({})",
+    "tanh": "np.tanh({})", "sqrt": "np.sqrt({})", "abs": "np.abs({})", "sign": "np.sign({})",
+    "sigmoid": "(1 / (1 + np.exp(-({}))))", "relu": "np.maximum({}, 0)",
+    "softplus": "np.logaddexp(0, {})", "step": "np.heaviside({}, 0.5)",
+}
+
+
+class NumpyPrinter(Printer):
+    """`dims` maps each dimension name to a Python expression for its size."""
+
+    def __init__(self, dims: dict, var: E.Sym | None = None):
+        self.dims = dims
+        self.var = var
+
+    def size(self, d: str) -> str:
+        parts = [self.dims.get(f, f) for f in d.split("*")]
+        return " * ".join(parts)
+
+    def shape(self, s) -> str:
+        return f"({self.size(s[0])}, {self.size(s[1])})"
+
+    def wrap(self, s):
+        return f"({s})"
+
+    def p(self, e):
+        """Printed so that it can be an operand of any operator."""
+        s = self.doprint(e)
+        if isinstance(e, (E.Sym, E.Apply, E.Func, E.Identity, E.Zero, E.Ones)) or \
+                (isinstance(e, E.Num) and e.value >= 0 and e.value.denominator == 1):
+            return s
+        return f"({s})"
+
+    def _print_Sym(self, e):
+        return ("d" + py_name(e.name[1:])) if e.diff else py_name(e.name)
+
+    def _print_Num(self, e):
+        v = e.value
+        return str(v.numerator) if v.denominator == 1 else f"{v.numerator}/{v.denominator}"
+
+    def _print_Zero(self, e):
+        return f"np.zeros({self.shape(e.shape)})"
+
+    def _print_Identity(self, e):
+        return f"np.eye({self.size(e.n)})"
+
+    def _print_Ones(self, e):
+        return f"np.ones({self.shape(e.shape)})"
+
+    def _print_Commutation(self, e):
+        r, s = self.size(e.r), self.size(e.s)
+        return (f"np.eye(({r}) * ({s}))[np.arange(({r}) * ({s})).reshape(({r}), ({s}), order=\"F\").reshape(-1)]")
+
+    def _print_Add(self, e):
+        return " + ".join(self.p(t) for t in e.terms)
+
+    def _print_Mul(self, e):
+        parts = []
+        if e.coeff != 1:
+            parts.append(self.p(E.Num(e.coeff)))
+        parts += [self.p(s) for s in e.scalars]
+        if e.chain:
+            chain = " @ ".join(self.p(f) for f in e.chain)
+            parts.append(chain if len(e.chain) == 1 or not parts else f"({chain})")
+        return " * ".join(parts)
+
+    def _print_T(self, e):
+        return f"{self.p(e.arg)}.T"
+
+    def _print_Pow(self, e):
+        if e.is_scalar:
+            return f"{self.p(e.base)} ** ({self._print_Num(E.Num(e.k))})"
+        if e.k == -1:
+            return f"np.linalg.inv({self.doprint(e.base)})"
+        return f"np.linalg.matrix_power({self.doprint(e.base)}, {int(e.k)})"
+
+    def _print_Func(self, e):
+        arg = self.doprint(e.arg)
+        if e.primes:
+            return f"{py_name(e.name)}{'_prime' * e.primes}({arg})"
+        if e.name in _FUNCS:
+            return _FUNCS[e.name].format(arg)
+        return f"{py_name(e.name)}({arg})"
+
+    def _print_Had(self, e):
+        return " * ".join(self.p(f) for f in e.factors)
+
+    def _print_EDiv(self, e):
+        return f"{self.p(e.num)} / {self.p(e.den)}"
+
+    def _print_Kron(self, e):
+        return f"np.kron({self.doprint(e.a)}, {self.doprint(e.b)})"
+
+    def _print_Apply(self, e):
+        a = self.doprint(e.arg)
+        n = e.name
+        if n == "tr":
+            return f"np.trace({a})"
+        if n == "det":
+            return f"np.linalg.det({a})"
+        if n == "logdet":
+            return f"np.linalg.slogdet({a})[1]"
+        if n == "sum":
+            return f"np.sum({a})"
+        if n == "norm":
+            return f"np.linalg.norm({a})"
+        if n == "softmax":
+            return f"(np.exp(({a}) - np.max({a})) / np.sum(np.exp(({a}) - np.max({a}))))"
+        if n == "logsumexp":
+            return f"(np.max({a}) + np.log(np.sum(np.exp(({a}) - np.max({a})))))"
+        if n == "diagm":
+            return f"np.diagflat({a})"
+        if n == "diagv":
+            return f"np.diag({a}).reshape(-1, 1)"
+        if n == "vec":
+            return f"({a}).reshape(-1, 1, order=\"F\")"
+        raise NotImplementedError(n)
+
+    def _print_D(self, e):
+        from ..rules.differential import differentiate
+        return self.wrap(self.doprint(differentiate(e.arg, e.var)))
+
+
+def dim_table(symbols) -> dict:
+    """Each dimension name -> `X.shape[0]` of the first symbol that has it."""
+    table = {}
+    for sym in symbols:
+        for i, dname in enumerate(sym.shape):
+            if dname != "1" and dname not in table and "*" not in dname:
+                table[dname] = f"{py_name(sym.name)}.shape[{i}]"
+    return table

@@ -1,0 +1,115 @@
+"""Plain Unicode text, as in SPEC examples: `(A + A^T) X`, `X^{-1}`, `‖x - a‖`, `x ∘ y`."""
+
+from __future__ import annotations
+
+from .. import expr as E
+from .base import Prec, Printer, number_text, precedence, split_fraction
+
+FUNC_NAMES = {"sigmoid": "σ"}
+APPLY_NAMES = {"tr": "tr", "det": "det", "sum": "sum", "softmax": "softmax",
+               "logsumexp": "logsumexp", "diagm": "diag", "diagv": "diag", "vec": "vec"}
+
+
+class TextPrinter(Printer):
+    def _print_Sym(self, e):
+        return e.name
+
+    def _print_Num(self, e):
+        return number_text(e.value)
+
+    def _print_Zero(self, e):
+        return "0"
+
+    def _print_Identity(self, e):
+        return "I"
+
+    def _print_Ones(self, e):
+        return "1"
+
+    def _print_Commutation(self, e):
+        return "K"
+
+    def _print_Add(self, e):
+        out = self.doprint(e.terms[0])
+        for t in e.terms[1:]:
+            c, rest = E.split_coeff(t)
+            if c < 0:
+                out += " - " + self.paren(E.scale(-c, rest), Prec.PRODUCT)
+            else:
+                out += " + " + self.paren(t, Prec.SUM, strict=True)
+        return out
+
+    def _factor(self, f):
+        if isinstance(f, E.Mul) or isinstance(f, (E.Had, E.EDiv, E.Kron)):
+            return self.wrap(self.doprint(f))
+        return self.paren(f, Prec.POSTFIX)
+
+    def _product(self, factors):
+        return " ".join(self._factor(f) for f in factors)
+
+    def _print_Mul(self, e):
+        num, den, c = split_fraction(e)
+        sign = "-" if c < 0 else ""
+        c = abs(c)
+        head = [number_text(c.numerator * 1)] if c.numerator != 1 else []
+        top = " ".join(head + [self._factor(f) for f in num + list(e.chain)]) or "1"
+        bottom = [self._factor(f) for f in den]
+        if c.denominator != 1:
+            bottom.insert(0, str(c.denominator))
+        if not bottom:
+            return sign + top
+        if len(num) + len(e.chain) + len(head) > 1:
+            top = self.wrap(top) if (len(num) + len(e.chain)) > 1 or head else top
+        below = bottom[0] if len(bottom) == 1 else self.wrap(" ".join(bottom))
+        return f"{sign}{top} / {below}"
+
+    def _print_T(self, e):
+        return self.paren(e.arg, Prec.POSTFIX, strict=True) + "^T"
+
+    def _print_Pow(self, e):
+        k = e.k
+        if e.is_scalar and k < 0:
+            return "1 / " + self.paren(E.power(e.base, -k), Prec.POSTFIX, strict=True)
+        if isinstance(e.base, E.T) and k == -1:
+            return self.paren(e.base.arg, Prec.POSTFIX, strict=True) + "^{-T}"
+        base = self.paren(e.base, Prec.POSTFIX, strict=True)
+        if k.denominator != 1 or k < 0:
+            return f"{base}^{{{number_text(k)}}}"
+        return f"{base}^{k}"
+
+    def _print_Func(self, e):
+        name = FUNC_NAMES.get(e.name, e.name) + "'" * e.primes
+        return f"{name}({self.doprint(e.arg)})"
+
+    def _print_Had(self, e):
+        return " ∘ ".join(self.paren(f, Prec.PRODUCT, strict=True) for f in e.factors)
+
+    def _print_EDiv(self, e):
+        return f"{self.paren(e.num, Prec.PRODUCT, strict=True)} ./ {self.paren(e.den, Prec.PRODUCT, strict=True)}"
+
+    def _print_Kron(self, e):
+        return f"{self.paren(e.a, Prec.PRODUCT, strict=True)} ⊗ {self.paren(e.b, Prec.PRODUCT, strict=True)}"
+
+    def _print_Apply(self, e):
+        a = e.arg
+        if e.name == "norm":
+            sub = "_F" if a.rows != "1" and a.cols != "1" else ""
+            return f"‖{self.doprint(a)}‖{sub}"
+        if e.name == "logdet":
+            return "log det " + (self.doprint(a) if isinstance(a, E.Sym) else f"({self.doprint(a)})")
+        return f"{APPLY_NAMES[e.name]}({self.doprint(a)})"
+
+    def _print_D(self, e):
+        if isinstance(e.arg, E.Sym):
+            return "d" + e.arg.name
+        return f"d({self.doprint(e.arg)})"
+
+
+_PRINTER = TextPrinter()
+
+
+def to_text(e: E.Expr) -> str:
+    return _PRINTER.doprint(e)
+
+
+__all__ = ["to_text", "TextPrinter", "precedence"]

@@ -1,0 +1,111 @@
+"""A Derivation as text, LaTeX, a JSON object (SPEC 6) or a runnable NumPy function."""
+
+from __future__ import annotations
+
+import re
+
+from .printers.latex import latex_name, to_latex
+from .printers.numpy import NumpyPrinter, dim_table, py_name
+from .printers.text import to_text
+
+KIND_NAMES = {"scalar": "scalar", "vector": "vector", "row": "row vector", "matrix": "matrix"}
+
+
+def _shape_text(shape) -> str:
+    return "×".join(shape)
+
+
+def _numpy_printer(der) -> NumpyPrinter:
+    return NumpyPrinter(dim_table(der.symbols.values()), der.var)
+
+
+def _lhs_latex(lhs: str) -> str:
+    out = lhs
+    for a, b in (("∂²", r"\partial^2 "), ("∂", r"\partial "), ("∇", r"\nabla "), ("ᵀ", "^{T}"),
+                 ("d²", r"\mathrm{d}^2 ")):
+        out = out.replace(a, b)
+    out = re.sub(r"\bd(?=[A-Za-z∇\\])", r"\\mathrm{d}", out)
+    return out
+
+
+def derivation_text(der, steps: bool = True) -> str:
+    lines = [f"{der.problem}    [{der.layout} layout, {der.method} method]"]
+    syms = ", ".join(f"{s.name}: {KIND_NAMES[s.kind]} {_shape_text(s.shape)}"
+                     for s in der.symbols.values())
+    lines.append(f"  where {syms}")
+    for note in der.notes:
+        lines.append(f"  note: {note}")
+    if steps:
+        for i, st in enumerate(der.steps, 1):
+            lines.append(f"  {i:>2}. {st.rule}")
+            lines.append(f"      {st.lhs} = {to_text(st.expr)}")
+    lines.append(f"  result: {der.result_lhs} = {to_text(der.result)}    "
+                 f"({_shape_text(der.result.shape)})")
+    return "\n".join(lines)
+
+
+def _latex_rule(rule: str) -> str:
+    text = rule.replace("\\", "").replace("{", "").replace("}", "").replace("&", "and")
+    text = text.replace("%", "").replace("#", "").replace("_", "").replace("^", "").replace("$", "")
+    text = text.replace("~", "")
+    return r"\text{" + text + "}"
+
+
+def derivation_latex(der, steps: bool = True) -> str:
+    rows = []
+    if steps:
+        prev = None
+        for st in der.steps:
+            lhs = _lhs_latex(st.lhs) if st.lhs != prev else ""
+            prev = st.lhs
+            rows.append(rf"{lhs} &= {to_latex(st.expr)} && {_latex_rule(st.rule)}")
+    else:
+        rows.append(rf"{_lhs_latex(der.result_lhs)} &= {to_latex(der.result)}")
+    return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
+
+
+def result_numpy(der) -> str:
+    return _numpy_printer(der).doprint(der.result)
+
+
+def step_numpy(der, st) -> str:
+    if st.numpy_text is not None:
+        return st.numpy_text
+    return _numpy_printer(der).doprint(st.expr)
+
+
+def derivation_json(der) -> dict:
+    symbols = {s.name: {"kind": KIND_NAMES[s.kind], "shape": list(s.shape),
+                        "props": sorted(s.props)} for s in der.symbols.values()}
+    steps = []
+    for st in der.steps:
+        item = {"rule": st.rule, "text": f"{st.lhs} = {to_text(st.expr)}",
+                "latex": f"{_lhs_latex(st.lhs)} = {to_latex(st.expr)}"}
+        if st.numpy:
+            item["numpy"] = step_numpy(der, st)
+            if st.equals:
+                item["equals"] = st.equals
+        steps.append(item)
+    out = {"problem": der.problem, "wrt": der.wrt, "layout": der.layout, "method": der.method,
+           "symbols": symbols,
+           "result": {"text": to_text(der.result), "latex": to_latex(der.result),
+                      "numpy": result_numpy(der), "shape": list(der.result.shape)},
+           "steps": steps}
+    if der.notes:
+        out["notes"] = der.notes
+    return out
+
+
+def numpy_function(der) -> str:
+    """A complete, runnable Python function computing the derivative."""
+    args = [py_name(s.name) for s in der.symbols.values()]
+    name = "d" + ("2" if der.order == 2 else "") + "f_d" + py_name(der.wrt)
+    body = result_numpy(der)
+    doc = f'    """{der.result_lhs} = {to_text(der.result)} ({der.layout} layout) for\n' \
+          f'    {der.problem}\n\n    Vectors are (n, 1) arrays; scalars are floats."""'
+    return (f"import numpy as np\n\n\ndef {name}({', '.join(args)}):\n{doc}\n"
+            f"    return {body}\n")
+
+
+__all__ = ["derivation_text", "derivation_latex", "derivation_json", "numpy_function",
+           "result_numpy", "latex_name"]

@@ -1,0 +1,175 @@
+"""Simplification to the compact form a textbook prints.
+
+The smart constructors in mdx.expr already fold numbers, drop zeros and
+identities, merge powers, push transposes to the leaves and collect like terms.
+Here are the rules that need a look at a whole sum, each a plain function
+`expr -> expr or None` (None: the rule does not apply), run bottom-up to a fixed
+point; `present` adds the cosmetic ones used for printing a result.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from math import gcd
+
+from . import expr as E
+
+
+def _parts(e: E.Expr):
+    """(coeff, scalars, chain) of any expression."""
+    if isinstance(e, E.Mul):
+        return e.coeff, list(e.scalars), list(e.chain)
+    if isinstance(e, E.Num):
+        return e.value, [], []
+    if e.is_scalar:
+        return Fraction(1), [e], []
+    return Fraction(1), [], [e]
+
+
+def _common_scalars(parts):
+    common = list(parts[0][1])
+    for _, s, _ in parts[1:]:
+        rest = list(s)
+        keep = []
+        for f in common:
+            if f in rest:
+                rest.remove(f)
+                keep.append(f)
+        common = keep
+    return common
+
+
+def _common_run(chains, from_end: bool) -> int:
+    n = 0
+    shortest = min(len(c) for c in chains)
+    while n < shortest:
+        idx = -1 - n if from_end else n
+        f = chains[0][idx]
+        if all(c[idx] == f for c in chains[1:]):
+            n += 1
+        else:
+            break
+    return n
+
+
+def factor_sum(e: E.Expr):
+    """Pull common factors out of a sum: A X + A^T X = (A + A^T) X, 2 a + 2 b = 2 (a + b)."""
+    if not isinstance(e, E.Add):
+        return None
+    parts = [_parts(t) for t in e.terms]
+    common = _common_scalars(parts)
+    chains = [p[2] for p in parts]
+    pre = _common_run(chains, False) if all(chains) else 0
+    suf = _common_run(chains, True) if all(chains) else 0
+    if pre and suf and any(len(c) < pre + suf for c in chains):
+        if pre >= suf:
+            suf = 0
+        else:
+            pre = 0
+    if pre and suf:
+        suf = 0 if pre >= suf else suf
+        pre = 0 if suf else pre
+    g = _coeff_gcd([p[0] for p in parts])
+    if not common and not pre and not suf and g == 1:
+        return None
+    inner_terms = []
+    for coeff, scalars, chain in parts:
+        rest = list(scalars)
+        for f in common:
+            rest.remove(f)
+        body = chain[pre:len(chain) - suf]
+        if not body and chain and (pre or suf):
+            body = [E.identity(chain[pre - 1].cols if pre else chain[len(chain) - suf].rows)]
+        inner_terms.append(E.mul(E.Num(coeff / g), *rest, *body))
+    inner = E.add(*inner_terms)
+    head = chains[0][:pre]
+    tail = chains[0][len(chains[0]) - suf:] if suf else []
+    out = E.mul(E.Num(g), *common, *head, inner, *tail)
+    return out if out != e else None
+
+
+def _coeff_gcd(coeffs) -> Fraction:
+    if any(c.denominator != 1 for c in coeffs):
+        return Fraction(1)
+    g = 0
+    for c in coeffs:
+        g = gcd(g, int(abs(c)))
+    return Fraction(g) if g > 1 else Fraction(1)
+
+
+def ones_inner(e: E.Expr):
+    """1^T v = v^T 1 = sum(v)."""
+    if isinstance(e, E.Mul) and len(e.chain) == 2 and e.is_scalar:
+        a, b = e.chain
+        if isinstance(a, E.Ones):
+            return E.mul(E.Num(e.coeff), *e.scalars, E.apply("sum", b))
+        if isinstance(b, E.Ones):
+            return E.mul(E.Num(e.coeff), *e.scalars, E.apply("sum", a))
+    return None
+
+
+def trace_of_outer(e: E.Expr):
+    """tr(a b^T) = b^T a: no trace left around a scalar product."""
+    if isinstance(e, E.Apply) and e.name == "tr" and isinstance(e.arg, E.Mul):
+        ch = e.arg.chain
+        if len(ch) >= 2 and ch[0].cols == "1":
+            return E.mul(E.Num(e.arg.coeff), *e.arg.scalars, *ch[1:], ch[0])
+    return None
+
+
+RULES = (factor_sum, ones_inner, trace_of_outer)
+
+
+def _bottom_up(e: E.Expr, rules) -> E.Expr:
+    kids = e.children()
+    if kids:
+        new = tuple(_bottom_up(k, rules) for k in kids)
+        if any(a is not b for a, b in zip(new, kids)):
+            e = e.rebuild(new)
+    for r in rules:
+        out = r(e)
+        if out is not None:
+            return out
+    return e
+
+
+def simplify(e: E.Expr, rules=RULES) -> E.Expr:
+    """Run the rules bottom-up until nothing changes."""
+    for _ in range(20):
+        new = _bottom_up(e, rules)
+        if new == e:
+            return new
+        e = new
+    return e
+
+
+# ----------------------------------------------------------------- presentation
+def flip_negated_sum(e: E.Expr):
+    """-c M (a - b) = c M (b - a): fewer minus signs."""
+    if not isinstance(e, E.Mul) or e.coeff >= 0:
+        return None
+    factors = list(e.scalars) + list(e.chain)
+    sums = [i for i, f in enumerate(factors) if isinstance(f, E.Add)]
+    if len(sums) != 1:
+        return None
+    s = factors[sums[0]]
+    negs = sum(E.split_coeff(t)[0] < 0 for t in s.terms)
+    if negs * 2 < len(s.terms) or negs == 0:
+        return None
+    factors[sums[0]] = E.Add(tuple(E.neg(t) for t in s.terms))
+    return E.mul(E.Num(-e.coeff), *factors)
+
+
+def positive_first(e: E.Expr):
+    """a - b rather than -b + a."""
+    if not isinstance(e, E.Add) or E.split_coeff(e.terms[0])[0] > 0:
+        return None
+    for i, t in enumerate(e.terms):
+        if E.split_coeff(t)[0] > 0:
+            return E.Add((t,) + e.terms[:i] + e.terms[i + 1:])
+    return None
+
+
+def present(e: E.Expr) -> E.Expr:
+    e = simplify(e)
+    return simplify(e, (flip_negated_sum, positive_first))

@@ -1,0 +1,68 @@
+"""Step and Derivation: what a method produces, and how it is rendered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import expr as E
+
+
+@dataclass
+class Step:
+    """One line of a derivation: `lhs = expr`, justified by `rule`.
+
+    `equals` says what the step's NumPy value is (SPEC 6): "differential" (df along
+    dX), "derivative" (the result itself), or None; `numpy=False` leaves it out.
+    `numpy_text` replaces the printed expression where the printed form is not the
+    value (a vec identity reshaped back to the shape of F).
+    """
+    rule: str
+    lhs: str
+    expr: E.Expr
+    equals: str | None = None
+    numpy: bool = True
+    numpy_text: str | None = None
+
+
+@dataclass
+class Derivation:
+    problem: str
+    wrt: str
+    layout: str
+    method: str
+    order: int
+    function: E.Expr
+    var: E.Sym
+    symbols: dict
+    result: E.Expr
+    result_lhs: str
+    steps: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+    # renderers live in mdx.render; these delegate so notebooks get them for free
+    def text(self, steps: bool = True) -> str:
+        from .render import derivation_text
+        return derivation_text(self, steps)
+
+    def latex(self, steps: bool = True) -> str:
+        from .render import derivation_latex
+        return derivation_latex(self, steps)
+
+    def json(self) -> dict:
+        from .render import derivation_json
+        return derivation_json(self)
+
+    def numpy(self) -> str:
+        from .render import result_numpy
+        return result_numpy(self)
+
+    def numpy_function(self) -> str:
+        from .render import numpy_function
+        return numpy_function(self)
+
+    def _repr_latex_(self) -> str:
+        return "$$" + self.latex(steps=True).replace("\\begin{align*}", "\\begin{aligned}") \
+            .replace("\\end{align*}", "\\end{aligned}") + "$$"
+
+    def __str__(self) -> str:
+        return self.text()
