@@ -79,7 +79,7 @@ def _field_key(v):
 
 
 # ----------------------------------------------------------------- leaves
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Sym(Expr):
     """A named symbol. kind: scalar, vector, row, matrix; `diff` marks a differential dX."""
     name: str
@@ -93,18 +93,18 @@ class Sym(Expr):
         return frozenset((self.name,))
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Num(Expr):
     value: Fraction
     shape: Shape = SCALAR
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Zero(Expr):
     shape: Shape
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Identity(Expr):
     n: str
 
@@ -113,13 +113,13 @@ class Identity(Expr):
         return (self.n, self.n)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Ones(Expr):
     """A vector or matrix of ones (printed `1`); broadcasts a scalar."""
     shape: Shape
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Commutation(Expr):
     """K with vec(A^T) = K vec(A) for A of size r x s."""
     r: str
@@ -132,7 +132,7 @@ class Commutation(Expr):
 
 
 # ----------------------------------------------------------------- compound nodes
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Add(Expr):
     terms: tuple
 
@@ -147,7 +147,7 @@ class Add(Expr):
         return add(*kids)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Mul(Expr):
     """coeff * (scalar factors) * (conformable chain of matrices)."""
     coeff: Fraction
@@ -168,7 +168,7 @@ class Mul(Expr):
         return mul(Num(self.coeff), *kids[:n], *kids[n:])
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class T(Expr):
     arg: Expr
 
@@ -183,7 +183,7 @@ class T(Expr):
         return transpose(kids[0])
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Pow(Expr):
     """Integer power of a square matrix (k = -1 is the inverse) or any power of a scalar."""
     base: Expr
@@ -200,7 +200,7 @@ class Pow(Expr):
         return power(kids[0], self.k)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Func(Expr):
     """Elementwise function; `primes` counts derivatives of an abstract function."""
     name: str
@@ -218,7 +218,7 @@ class Func(Expr):
         return func(self.name, kids[0], self.primes)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Had(Expr):
     """Hadamard (elementwise) product."""
     factors: tuple
@@ -234,7 +234,7 @@ class Had(Expr):
         return hadamard(*kids)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class EDiv(Expr):
     """Elementwise division num ./ den."""
     num: Expr
@@ -251,7 +251,7 @@ class EDiv(Expr):
         return ediv(*kids)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Kron(Expr):
     a: Expr
     b: Expr
@@ -267,7 +267,7 @@ class Kron(Expr):
         return kron(*kids)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Apply(Expr):
     """A structural function of one argument: tr, det, logdet, sum, norm, softmax,
     logsumexp, diagm (vector -> diagonal matrix), diagv (matrix -> vector), vec."""
@@ -294,7 +294,7 @@ class Apply(Expr):
         return apply(self.name, kids[0])
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class D(Expr):
     """An unevaluated differential d(arg) with respect to `var` (used in steps)."""
     arg: Expr
@@ -397,6 +397,13 @@ def ones(shape) -> Expr:
 
 def identity(n: str) -> Expr:
     return ONE_SCALAR if n == ONE else Identity(n)
+
+
+def commutation(r: str, s: str) -> Expr:
+    """K_{r,s}; the identity when r or s is 1 (vec of a vector is itself)."""
+    if r == ONE or s == ONE:
+        return identity(dim_mul(r, s))
+    return Commutation(r, s)
 
 
 def add(*terms) -> Expr:
@@ -607,7 +614,20 @@ def _normalize_chain(chain):
         out.append(f)
     if not out and shape != SCALAR:
         out = [Identity(shape[0])]
-    return out
+    return _diag_times_vector(out)
+
+
+def _diag_times_vector(chain):
+    """diag(u) v = u ∘ v, v^T diag(u) = (u ∘ v)^T, diag(u) diag(v) = diag(u ∘ v)."""
+    for i in range(len(chain) - 1):
+        a, b = chain[i], chain[i + 1]
+        if isinstance(a, Apply) and a.name == "diagm" and isinstance(b, Apply) and b.name == "diagm":
+            return _normalize_chain(chain[:i] + [apply("diagm", hadamard(a.arg, b.arg))] + chain[i + 2:])
+        if isinstance(a, Apply) and a.name == "diagm" and b.cols == ONE:
+            return _normalize_chain(chain[:i] + [hadamard(a.arg, b)] + chain[i + 2:])
+        if isinstance(b, Apply) and b.name == "diagm" and a.rows == ONE:
+            return _normalize_chain(chain[:i] + [transpose(hadamard(b.arg, transpose(a)))] + chain[i + 2:])
+    return chain
 
 
 def transpose(e: Expr) -> Expr:
@@ -694,7 +714,14 @@ def hadamard(*factors) -> Expr:
     shape = next((g.shape for g in out), SCALAR)
     if any(is_zero(g) for g in out) or any(is_zero(s) for s in scalars):
         return zero(shape)
-    kept = [g for g in out if not isinstance(g, Ones)]
+    kept = _cancel_quotients([g for g in out if not isinstance(g, Ones)])
+    recips = [g for g in kept if isinstance(g, EDiv) and isinstance(g.num, Ones)]
+    if recips and len(kept) > 1:                   # a ∘ (1 ./ b) = a ./ b
+        r = recips[0]
+        rest = list(kept)
+        rest.remove(r)
+        return mul(*scalars, ediv(hadamard(*rest), r.den))
+    kept.sort(key=lambda g: (isinstance(g, Add), repr(g)))
     if not kept:
         body = ones(shape)
     elif len(kept) == 1:
@@ -702,6 +729,17 @@ def hadamard(*factors) -> Expr:
     else:
         body = Had(tuple(kept))
     return mul(*scalars, body)
+
+
+def _cancel_quotients(factors):
+    """(a ./ b) ∘ b = a."""
+    factors = list(factors)
+    for i, g in enumerate(factors):
+        if isinstance(g, EDiv) and g.den in factors[:i] + factors[i + 1:]:
+            rest = factors[:i] + factors[i + 1:]
+            rest.remove(g.den)
+            return _cancel_quotients(rest + ([] if isinstance(g.num, Ones) else [g.num]))
+    return factors
 
 
 def ediv(a: Expr, b: Expr) -> Expr:
@@ -719,6 +757,8 @@ def ediv(a: Expr, b: Expr) -> Expr:
 def kron(a: Expr, b: Expr) -> Expr:
     if a.is_scalar or b.is_scalar:
         return mul(a, b)
+    if isinstance(a, Identity) and isinstance(b, Identity):
+        return Identity(dim_mul(a.n, b.n))
     if is_zero(a) or is_zero(b):
         return zero((dim_mul(a.rows, b.rows), dim_mul(a.cols, b.cols)))
     ca, ea = split_coeff(a)
@@ -732,6 +772,8 @@ def apply(name: str, a: Expr) -> Expr:
     """tr, det, logdet, sum, norm, softmax, logsumexp, diagm, diagv, vec."""
     if name in ("tr", "det", "sum") and a.is_scalar:
         return a
+    if name in ("tr", "sum") and isinstance(a, Kron):
+        return mul(apply(name, a.a), apply(name, a.b))
     if name == "tr":
         if isinstance(a, T):
             return apply("tr", a.arg)

@@ -17,6 +17,13 @@ from .errors import UnsupportedError
 from .rules.differential import inner
 
 
+def _t(e: E.Expr) -> E.Expr:
+    """Transpose, distributed over a sum: gradients read better as sums of terms."""
+    if isinstance(e, E.Add):
+        return E.add(*(_t(t) for t in e.terms))
+    return E.transpose(e)
+
+
 def _dep(e: E.Expr, dx: E.Sym) -> bool:
     return dx.name in e.free
 
@@ -55,10 +62,10 @@ def _adjoint(L: E.Expr, G: E.Expr, dx: E.Sym) -> list:
         rest = E.mul(E.Num(L.coeff), *L.scalars)
         left = E.mul(*L.chain[:i]) if i else E.ONE_SCALAR
         right = E.mul(*L.chain[i + 1:]) if i + 1 < len(L.chain) else E.ONE_SCALAR
-        seed = E.mul(rest, E.transpose(left), G, E.transpose(right))
+        seed = E.mul(rest, _t(left), G, _t(right))
         return _adjoint(f, seed, dx)
     if isinstance(L, E.T):
-        return _adjoint(L.arg, E.transpose(G), dx)
+        return _adjoint(L.arg, _t(G), dx)
     if isinstance(L, E.Had):
         lin = [g for g in L.factors if _dep(g, dx)]
         others = [g for g in L.factors if not _dep(g, dx)]
@@ -110,10 +117,11 @@ def _jac(L: E.Expr, dx: E.Sym, size: str) -> E.Expr:
         left = E.mul(*L.chain[:i]) if i else None
         right = E.mul(*L.chain[i + 1:]) if i + 1 < len(L.chain) else None
         inner_j = _jac(f, dx, size)
-        if right is None or (f.cols == ONE and right.is_scalar):
+        if right is None and f.cols == ONE:          # A m: a vector, no Kronecker needed
             return E.mul(rest, left if left is not None else E.ONE_SCALAR, inner_j)
         a = left if left is not None else E.identity(f.rows)
-        return E.mul(rest, E.kron(E.transpose(right), a), inner_j)
+        b = right if right is not None else E.identity(f.cols)
+        return E.mul(rest, E.kron(E.transpose(b), a), inner_j)
     if isinstance(L, E.T):
         inner_j = _jac(L.arg, dx, size)
         if L.arg.cols == ONE or L.arg.rows == ONE:
@@ -129,7 +137,21 @@ def _jac(L: E.Expr, dx: E.Sym, size: str) -> E.Expr:
         return E.mul(E.apply("diagm", vec(weight)), _jac(L.num, dx, size))
     if isinstance(L, E.Apply) and L.name == "vec":
         return _jac(L.arg, dx, size)
+    if isinstance(L, E.Kron):
+        return _jac_kron(L, dx, size)
     raise UnsupportedError(f"cannot identify a Jacobian through {L!r}")
 
 
-__all__ = ["gradient", "jacobian", "Fraction"]
+def _jac_kron(L: E.Kron, dx: E.Sym, size: str) -> E.Expr:
+    """vec(A ⊗ B) = (I_n ⊗ K_{q,m} ⊗ I_p)(vec A ⊗ vec B) for A m×n, B p×q."""
+    A, B = L.a, L.b
+    m, n, p, q = A.rows, A.cols, B.rows, B.cols
+    perm = E.kron(E.kron(E.identity(n), E.commutation(q, m)), E.identity(p))
+    if _dep(B, dx) and not _dep(A, dx):
+        return E.mul(perm, E.kron(vec(A), E.identity(dim_mul(p, q))), _jac(B, dx, size))
+    if _dep(A, dx) and not _dep(B, dx):
+        return E.mul(perm, E.kron(E.identity(dim_mul(m, n)), vec(B)), _jac(A, dx, size))
+    raise UnsupportedError("the differential is not linear in " + dx.name)
+
+
+__all__ = ["gradient", "jacobian"]

@@ -65,7 +65,11 @@ class _Dims:
         if isinstance(b, str) and b.startswith("?"):
             return self.unify(b, a)
         if isinstance(a, tuple) or isinstance(b, tuple):
-            return self.flat(a) == self.flat(b)
+            if self.flat(a) == self.flat(b):
+                return True
+            if isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b):
+                return all(self.unify(x, y) for x, y in zip(a[1:], b[1:]))
+            return False
         return False
 
     def flat(self, d):

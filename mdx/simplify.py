@@ -72,14 +72,16 @@ def factor_sum(e: E.Expr):
     g = _coeff_gcd([p[0] for p in parts])
     if not common and not pre and not suf and g == 1:
         return None
+    if (pre or suf) and any(len(c) == pre + suf for c in chains):
+        pre = suf = 0                 # A x + x = (A + I) x is no shorter: keep the sum
+        if not common and g == 1:
+            return None
     inner_terms = []
     for coeff, scalars, chain in parts:
         rest = list(scalars)
         for f in common:
             rest.remove(f)
         body = chain[pre:len(chain) - suf]
-        if not body and chain and (pre or suf):
-            body = [E.identity(chain[pre - 1].cols if pre else chain[len(chain) - suf].rows)]
         inner_terms.append(E.mul(E.Num(coeff / g), *rest, *body))
     inner = E.add(*inner_terms)
     head = chains[0][:pre]
@@ -117,7 +119,36 @@ def trace_of_outer(e: E.Expr):
     return None
 
 
-RULES = (factor_sum, ones_inner, trace_of_outer)
+def _distribute(t: E.Expr):
+    """Terms of t with one Hadamard product distributed over a sum factor, or None."""
+    coeff, scalars, chain = _parts(t)
+    if len(chain) != 1 or not isinstance(chain[0], E.Had):
+        return None
+    had = chain[0]
+    for i, f in enumerate(had.factors):
+        if isinstance(f, E.Add):
+            others = had.factors[:i] + had.factors[i + 1:]
+            return [E.mul(E.Num(coeff), *scalars, E.hadamard(*others, u)) for u in f.terms]
+    return None
+
+
+def expand_if_shorter(e: E.Expr):
+    """Distribute Hadamard products over sums when terms then cancel:
+    (1 - y) ∘ s - y ∘ (1 - s) = s - y."""
+    if not isinstance(e, E.Add):
+        return None
+    terms, changed = [], False
+    for t in e.terms:
+        parts = _distribute(t)
+        changed |= parts is not None
+        terms.extend(parts if parts is not None else [t])
+    if not changed:
+        return None
+    cand = E.add(*terms)
+    return cand if len(repr(cand)) < len(repr(e)) else None
+
+
+RULES = (factor_sum, ones_inner, trace_of_outer, expand_if_shorter)
 
 
 def _bottom_up(e: E.Expr, rules) -> E.Expr:
@@ -170,6 +201,31 @@ def positive_first(e: E.Expr):
     return None
 
 
+def transpose_into_sum(e: E.Expr):
+    """(A + B)^T = A^T + B^T, where that reads shorter."""
+    if not (isinstance(e, E.T) and isinstance(e.arg, E.Add)):
+        return None
+    cand = E.add(*(E.transpose(t) for t in e.arg.terms))
+    return cand if len(repr(cand)) < len(repr(e)) else None
+
+
+def _flip_pass(e: E.Expr, in_sum: bool = False) -> E.Expr:
+    """flip_negated_sum, top-down, except on the terms of a sum (printed `- ...` anyway)."""
+    if not in_sum:
+        flipped = flip_negated_sum(e)
+        if flipped is not None:
+            e = flipped
+    kids = e.children()
+    if not kids:
+        return e
+    new = tuple(_flip_pass(k, isinstance(e, E.Add)) for k in kids)
+    if all(a is b for a, b in zip(new, kids)):
+        return e
+    return e.rebuild(new)
+
+
 def present(e: E.Expr) -> E.Expr:
-    e = simplify(e)
-    return simplify(e, (flip_negated_sum, positive_first))
+    """The simplified form, then the cosmetic rules used for printing."""
+    e = simplify(e, RULES + (transpose_into_sum,))
+    e = _flip_pass(e)
+    return simplify(e, (positive_first,))

@@ -58,8 +58,6 @@ class TextPrinter(Printer):
             bottom.insert(0, str(c.denominator))
         if not bottom:
             return sign + top
-        if len(num) + len(e.chain) + len(head) > 1:
-            top = self.wrap(top) if (len(num) + len(e.chain)) > 1 or head else top
         below = bottom[0] if len(bottom) == 1 else self.wrap(" ".join(bottom))
         return f"{sign}{top} / {below}"
 

@@ -7,8 +7,6 @@ derivation step shows.  `differentiate` applies the rules all the way down.
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from .. import expr as E
 from ..errors import UnsupportedError
 
@@ -203,6 +201,12 @@ def expand_once(e: E.Expr, var: E.Sym):
 
     def walk(x):
         if isinstance(x, E.D):
+            trivial = d(x.arg, var)
+            if not isinstance(trivial, E.D):
+                name = "d of the variable itself" if var.name in x.arg.free else "d of a constant is 0"
+                if name not in names:
+                    names.append(name)
+                return trivial
             name, body = rule(x.arg, var)
             if name not in names:
                 names.append(name)
@@ -218,4 +222,4 @@ def has_unevaluated(e: E.Expr) -> bool:
     return _has_d(e)
 
 
-__all__ = ["dvar", "d", "rule", "differentiate", "resolve", "expand_once", "inner", "Fraction"]
+__all__ = ["dvar", "d", "rule", "differentiate", "resolve", "expand_once", "inner"]

@@ -1,0 +1,171 @@
+"""Finite-difference checks of mdx derivations, independent of mdx's own algebra.
+
+A case gives the problem, concrete shapes, optional properties of the inputs, and
+its own NumPy function `f`.  The expected derivative comes from central
+differences of `f` (Richardson-extrapolated), arranged as SPEC section 4 says.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+
+import numpy as np
+
+RTOL = 1e-5
+GREEK_ASCII = {"θ": "theta", "λ": "lambda_", "α": "alpha", "β": "beta", "γ": "gamma",
+               "η": "eta", "μ": "mu", "τ": "tau", "ε": "epsilon", "δ": "delta"}
+
+
+def draw(shapes: dict, props: dict, rng) -> dict:
+    out = {}
+    for name, shape in shapes.items():
+        prop = props.get(name)
+        if shape == ():
+            out[name] = float(rng.uniform(0.2, 0.9))
+            continue
+        n = shape[0]
+        if prop == "positive":
+            out[name] = rng.uniform(0.5, 2.0, shape)
+        elif prop == "symmetric":
+            g = rng.standard_normal(shape)
+            out[name] = (g + g.T) / 2
+        elif prop == "spd":
+            q, _ = np.linalg.qr(rng.standard_normal((n, n)))
+            out[name] = (q * rng.uniform(0.5, 2.0, n)) @ q.T
+        elif prop == "diagonal":
+            out[name] = np.diag(rng.uniform(0.5, 2.0, n))
+        elif prop == "orthogonal":
+            q, r = np.linalg.qr(rng.standard_normal((n, n)))
+            out[name] = q * np.sign(np.diag(r))
+        elif prop == "invertible":
+            q1, _ = np.linalg.qr(rng.standard_normal((n, n)))
+            q2, _ = np.linalg.qr(rng.standard_normal((n, n)))
+            x = (q1 * rng.uniform(0.6, 1.8, n)) @ q2.T
+            if np.linalg.det(x) < 0:
+                x[:, 0] = -x[:, 0]
+            out[name] = x
+        else:
+            out[name] = rng.standard_normal(shape)
+    return out
+
+
+def _vec(a):
+    return np.asarray(a, dtype=float).reshape(-1, order="F")
+
+
+def _call(f, inputs):
+    params = inspect.signature(f).parameters
+    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        return np.asarray(f(**inputs), dtype=float)
+    return np.asarray(f(**{p: inputs[p] for p in params}), dtype=float)
+
+
+def fd_jacobian(f, inputs, wrt, h0=1e-4):
+    """d vec(F) / d vec(X)^T by Richardson-extrapolated central differences."""
+    x0 = inputs[wrt]
+    shape = np.shape(x0)
+    v0 = _vec(x0)
+
+    def at(v):
+        local = dict(inputs)
+        local[wrt] = float(v[0]) if shape == () else v.reshape(shape, order="F")
+        return _vec(_call(f, local))
+    cols = []
+    for k in range(v0.size):
+        h = h0 * max(1.0, abs(v0[k]))
+        est = []
+        for hh in (h, h / 2):
+            vp, vm = v0.copy(), v0.copy()
+            vp[k] += hh
+            vm[k] -= hh
+            est.append((at(vp) - at(vm)) / (2 * hh))
+        cols.append((4 * est[1] - est[0]) / 3)
+    return np.column_stack(cols)
+
+
+def fd_hessian(f, inputs, wrt):
+    """The Hessian over vec(X): differences of the finite-difference gradient."""
+    def grad(**kw):
+        return fd_jacobian(f, kw, wrt, 1e-3)[0].reshape(-1, 1)
+    H = fd_jacobian(grad, inputs, wrt, 3e-3)
+    return (H + H.T) / 2
+
+
+def expected(f, inputs, wrt, layout, order=1):
+    """The derivative arranged as SPEC section 4 says."""
+    out = _call(f, inputs)
+    wshape = np.shape(inputs[wrt])
+    if order == 2:
+        H = fd_hessian(f, inputs, wrt)
+        return float(H[0, 0]) if wshape == () else H
+    J = fd_jacobian(f, inputs, wrt)
+    if out.size == 1:
+        if wshape == ():
+            return float(J[0, 0])
+        den = J[0, :].reshape(wshape, order="F")
+        return den if layout == "denominator" else den.T
+    num = J[:, 0].reshape(out.shape, order="F") if wshape == () else J
+    return num if layout == "numerator" else num.T
+
+
+def namespace(inputs):
+    ns = {"np": np}
+    for k, v in inputs.items():
+        ns[GREEK_ASCII.get(k, k)] = v
+        ns[k] = v
+    return ns
+
+
+def evaluate(expr: str, inputs, extra=None):
+    env = {"__builtins__": {}}
+    env.update(namespace(inputs))
+    env.update(extra or {})
+    with np.errstate(all="ignore"):
+        return eval(compile(expr, "<mdx>", "eval"), env)
+
+
+def close(got, want) -> bool:
+    got = np.asarray(got, dtype=float)
+    want = np.asarray(want, dtype=float)
+    if want.ndim == 0 or want.size == 1 and got.size == 1:
+        return abs(float(got.reshape(-1)[0]) - float(want.reshape(-1)[0])) <= RTOL * max(abs(float(want.reshape(-1)[0])), 1e-3)
+    if got.shape != want.shape:
+        return False
+    scale = max(float(np.max(np.abs(want))), 1e-3)
+    return float(np.max(np.abs(got - want))) <= RTOL * scale
+
+
+def directional(f, inputs, wrt, direction, h=1e-5):
+    def at(t):
+        local = dict(inputs)
+        x0 = inputs[wrt]
+        local[wrt] = x0 + t * direction
+        return _call(f, local)
+    d1 = (at(h) - at(-h)) / (2 * h)
+    d2 = (at(h / 2) - at(-h / 2)) / h
+    out = (4 * d2 - d1) / 3
+    return float(out.reshape(-1)[0]) if out.size == 1 else out
+
+
+def check(der_json: dict, f, shapes, wrt, layout, props=None, order=1, seed=0, draws=2):
+    """Assert mdx's result (and every first-order differential step) matches finite differences."""
+    rng = np.random.default_rng(seed)
+    for _ in range(draws):
+        inputs = draw(shapes, props or {}, rng)
+        want = expected(f, inputs, wrt, layout, order)
+        got = evaluate(der_json["result"]["numpy"], inputs)
+        assert close(got, want), f"{der_json['problem']} ({layout}): got\n{got}\nwant\n{want}"
+    if order == 1:
+        direction = rng.standard_normal(np.shape(inputs[wrt])) if shapes[wrt] != () else 0.7
+        dname = "d" + GREEK_ASCII.get(wrt, wrt).rstrip("_")
+        df = directional(f, inputs, wrt, direction)
+        pattern = re.compile(r"(?<![\w.])" + re.escape(dname) + r"(?!\w)")
+        for st in der_json["steps"]:
+            if "numpy" not in st:
+                continue
+            value = evaluate(st["numpy"], inputs, {dname: direction})
+            if st.get("equals") == "derivative":
+                assert close(value, want), f"step {st['rule']!r} differs from the derivative"
+            elif st.get("equals") == "differential" or pattern.search(st["numpy"]):
+                assert close(value, df), f"step {st['rule']!r}: {st['text']} differs from df"

@@ -1,0 +1,25 @@
+"""Every identity of tests/identities.py, derived by mdx and checked numerically
+against finite differences in both layouts (steps included)."""
+
+import pytest
+
+import mdx
+from fdcheck import check
+from identities import FIRST_ORDER, SECOND_ORDER
+
+LAYOUTS = ("denominator", "numerator")
+
+
+def _wrt(case):
+    problem = case["problem"]
+    if problem.startswith("d/d") or problem.startswith("d^2/d"):
+        return problem.split("/d", 1)[1].split()[0].replace("^2", "")
+    return problem.split("where")[0].rstrip().rsplit("/ d", 1)[1].strip().replace("^2", "")
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("case", FIRST_ORDER + SECOND_ORDER, ids=lambda c: c["problem"])
+def test_identity(case, layout):
+    der = mdx.derive(case["problem"], layout=layout)
+    check(der.json(), case["f"], case["shapes"], case["wrt"] or _wrt(case), layout,
+          case["props"], case["order"])
