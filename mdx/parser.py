@@ -117,6 +117,9 @@ def _unexpected_token(text: str, e, offset: int) -> ParseError:
         return ParseError("the problem ends too early: an expression is missing", col + offset,
                           "write what to differentiate after `d`, e.g. `d tr(X) / dX`")
     col = tok.column + offset
+    if "DLEAD" in (e.expected or ()) or "DPREFIX" in (e.expected or ()):
+        return ParseError("a problem starts with `d`, `d/dVAR` or `d^2`", col,
+                          "write e.g. `d tr(X^T A X) / dX` or `d/dx x^T A x`")
     if tok.type == "RPAR":
         return ParseError("unbalanced parentheses: this `)` has no matching `(`", col,
                           "remove it or add the missing `(`")

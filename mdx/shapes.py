@@ -120,6 +120,7 @@ class _Typer:
         self.shape_of: dict = {}
         self.decision: dict = {}
         self.named_dims: set = set()
+        self.display: dict = {}          # names for unresolved sizes in messages
 
     # -------------------------------------------------------------- symbols
     def run(self) -> Typed:
@@ -168,9 +169,9 @@ class _Typer:
                 kind = "function"
             elif w in PROPS:
                 props.append(w)
-            elif w in ("x", "×", "by"):
+            elif w in ("x", "×", "by") and sizes:
                 pass
-            elif _SIZE.match(w):
+            elif _SIZE.match(w) and (kind or props):
                 sizes.append((w, s, e))
             else:
                 close = difflib.get_close_matches(w, ("scalar", "vector", "matrix", "row vector",
@@ -195,7 +196,8 @@ class _Typer:
         if props and kind != "matrix":
             raise _err(ShapeError, f"{', '.join(props)} needs a matrix", decl.names[0][1],
                        "properties apply to square matrices")
-        return {"kind": kind, "props": props, "sizes": [w for w, _, _ in sizes]}
+        return {"kind": kind, "props": props, "sizes": [w for w, _, _ in sizes],
+                "start": decl.names[0][1], "end": decl.words[-1][2]}
 
     def _shape_for(self, info):
         sizes = [self._size(s) for s in info["sizes"]]
@@ -213,7 +215,9 @@ class _Typer:
         else:
             shape = (self.dims.new(), self.dims.new())
         if set(info["props"]) & SQUARE_PROPS and not self.dims.unify(*shape):
-            raise ShapeError(f"{', '.join(info['props'])} needs a square matrix, not {shape[0]}×{shape[1]}", 1)
+            raise _err(ShapeError, f"{', '.join(info['props'])} needs a square matrix, "
+                       f"not {shape[0]}×{shape[1]}", info["start"], "give one size or two equal ones",
+                       info["end"])
         return shape
 
     def _size(self, s: str):
@@ -255,9 +259,12 @@ class _Typer:
             close = difflib.get_close_matches(name, FUNCTIONS + GREEK_NAMES, n=1, cutoff=0.75)
             if close:
                 hint = f"did you mean `{close[0]}`?"
-            elif name.isalpha() and len(name) <= 4:
+            elif name.isalpha() and len(name) <= 3 and not name.islower():
                 hint = (f"write `{' '.join(name)}` for a product, or declare it: "
                         f"`where {name}: matrix`")
+            elif name.isalpha() and name.islower():
+                hint = (f"functions are {', '.join(FUNCTIONS[:-1])}; for your own, declare "
+                        f"`where {name}: scalar function`")
             else:
                 hint = f"declare it, e.g. `where {name}: scalar`"
         return _err(ShapeError, f"unknown name {name!r}", start, hint, end)
@@ -276,7 +283,12 @@ class _Typer:
         d = self.dims.find(d)
         if isinstance(d, tuple):
             return "·".join(self._dim_text(x) for x in d[1:])
-        return "?" if d.startswith("?") else d
+        if not d.startswith("?"):
+            return d
+        if d not in self.display:
+            free = [c for c in "nmpqrkst" if c not in self.named_dims and c not in self.display.values()]
+            self.display[d] = free[0] if free else d
+        return self.display[d]
 
     def _is_scalar(self, shape):
         return self.dims.is_one(shape[0]) and self.dims.is_one(shape[1])

@@ -1,0 +1,70 @@
+"""The command line: formats, inputs, exit status (SPEC section 6)."""
+
+import json
+
+import numpy as np
+from typer.testing import CliRunner
+
+from mdx import __version__
+from mdx.cli import app
+
+runner = CliRunner()
+
+
+def test_text_output_has_numbered_steps_and_result():
+    result = runner.invoke(app, ["derive", "d tr(X^T A X) / dX"])
+    assert result.exit_code == 0
+    assert " 1. take the differential" in result.stdout
+    assert "result: ∂f/∂X = (A + A^T) X" in result.stdout
+
+
+def test_numerator_layout_transposes_the_gradient():
+    result = runner.invoke(app, ["derive", "d/dx a^T x", "--layout", "numerator", "--no-steps"])
+    assert result.exit_code == 0
+    assert "= a^T" in result.stdout
+
+
+def test_json_lines_follow_the_spec():
+    result = runner.invoke(app, ["derive", "d tr(X^T A X) / dX", "--format", "json"])
+    obj = json.loads(result.stdout)
+    assert obj["problem"] == "d tr(X^T A X) / dX"
+    assert obj["wrt"] == "X" and obj["layout"] == "denominator" and obj["method"] == "differential"
+    assert obj["symbols"]["A"] == {"kind": "matrix", "shape": ["n", "n"], "props": []}
+    assert obj["result"]["text"] == "(A + A^T) X"
+    assert set(obj["result"]) == {"text", "latex", "numpy", "shape"}
+    assert all({"rule", "text", "latex", "numpy"} <= set(s) for s in obj["steps"])
+
+
+def test_numpy_format_is_a_runnable_function():
+    result = runner.invoke(app, ["derive", "d ||y - X w||^2 / dw", "--format", "numpy"])
+    namespace = {}
+    exec(result.stdout, namespace)
+    fn = namespace["df_dw"]
+    rng = np.random.default_rng(1)
+    y, X, w = rng.standard_normal((5, 1)), rng.standard_normal((5, 3)), rng.standard_normal((3, 1))
+    assert np.allclose(fn(y, X, w), 2 * X.T @ (X @ w - y))
+
+
+def test_latex_format_is_an_align_block():
+    result = runner.invoke(app, ["derive", "d log det X / dX", "--format", "latex"])
+    assert result.stdout.startswith("\\begin{align*}")
+    assert "X^{-T}" in result.stdout
+
+
+def test_standard_input_streams_line_by_line():
+    text = "d x^T a / dx\n# comment\n\n   \nd tr(X) / dX\n"
+    result = runner.invoke(app, ["derive", "-", "--format", "json"], input=text)
+    assert result.exit_code == 0
+    assert [json.loads(ln)["problem"] for ln in result.stdout.splitlines()] == \
+        ["d x^T a / dx", "d tr(X) / dX"]
+
+
+def test_usage_errors_exit_2():
+    assert runner.invoke(app, ["derive"]).exit_code == 2
+    assert runner.invoke(app, ["derive", "d x / dx", "--layout", "sideways"]).exit_code == 2
+    assert runner.invoke(app, ["derive", "-f", "/nonexistent/file.txt"]).exit_code == 2
+
+
+def test_version():
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.stdout

@@ -1,0 +1,85 @@
+"""Malformed problems: one clear error each, with its position, never a traceback."""
+
+import pytest
+from typer.testing import CliRunner
+
+import mdx
+from mdx.cli import app
+from mdx.errors import MdxError
+
+# (problem, column of the caret, words the message must contain)
+MALFORMED = [
+    ("d tr(X / dX", 8, "never closed"),
+    ("d tr(X)) / dX", 8, "no matching `(`"),
+    ("d foo(X) / dX", 3, "unknown name 'foo'"),
+    ("d x^2 / dx", 3, "not defined for a vector"),
+    ("d A x / dx where A: matrix 3 x 4; x: vector 5", 3, "cannot multiply A (3×4) by x (5×1)"),
+    ("d tr(X) / dX where X: matrix n x m", 6, "tr needs a square matrix"),
+    ("d / dx", 7, "expression is missing"),
+    ("d", 2, "expression is missing"),
+    ("d x^T A x", 10, "missing `/ dVAR`"),
+    ("d AX / dX", 3, "unknown name 'AX'"),
+    ("d x + X / dx", 3, "cannot add x (n×1) and X (n×m)"),
+    ("d x / A / dx", 7, "divides by a scalar"),
+    ("d ||x / dx", 7, "never closed"),
+    ("d softmax(X) / dX", 3, "softmax takes a vector"),
+    ("d x^T x / dx where x: banana", 23, "unknown word 'banana'"),
+    ("d X^{k} / dX", 3, "symbolic power"),
+    ("d x^T y # comment / dx", 9, "`#` starts a comment only"),
+    ("d kron(A) / dA", 3, "kron takes two arguments"),
+    ("d det(x) / dx", 7, "det needs a square matrix"),
+    ("d x^{-1} / dx", 3, "a vector has no inverse"),
+    ("d ||X||_2 / dX", 3, "spectral norm"),
+    ("d f(x) / df where f: scalar function", 11, "cannot differentiate with respect to f"),
+    ("x^T x / dx", 1, "a problem starts with `d`"),
+    ("d x $ y / dx", 5, "unexpected character '$'"),
+    ("d trace(X) / dX", 3, "unknown name 'trace'"),
+    ("d tr(X) / dX where X: matrix; X: vector", 31, "declared twice"),
+    ("d x^T A x / dx where A: symmetric 3 x 4", 22, "symmetric needs a square matrix"),
+    ("d^2 A x / dx^2", 5, "second derivative needs a scalar"),
+    ("d^2 x^T x / dx", 11, "needs `/ dVAR^2`"),
+    ("", 1, "empty problem"),
+]
+
+
+@pytest.mark.parametrize("problem,column,words", MALFORMED, ids=[m[0] or "empty" for m in MALFORMED])
+def test_library_error(problem, column, words):
+    with pytest.raises(MdxError) as info:
+        mdx.derive(problem)
+    err = info.value
+    assert words in err.message, err.message
+    assert err.column == column, (err.column, err.render(problem))
+    rendered = err.render(problem)
+    assert rendered.startswith(f"line 1, column {column}: ")
+    assert rendered.splitlines()[2].index("^") == column - 1 + 2   # caret under the spot
+
+
+@pytest.mark.parametrize("problem,column,words", MALFORMED[:-1], ids=[m[0] for m in MALFORMED[:-1]])
+def test_cli_error(problem, column, words):
+    result = CliRunner().invoke(app, ["derive", problem])
+    assert result.exit_code == 1
+    assert f"line 1, column {column}:" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_file_with_bad_lines_still_derives_the_others(tmp_path):
+    lines = ["# a comment", "", "d tr(X^T A X) / dX"] + [m[0] for m in MALFORMED[:-1]] + ["d x^T a / dx"]
+    path = tmp_path / "problems.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["derive", "-f", str(path), "--format", "json"])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    out = [ln for ln in result.stdout.splitlines() if ln.startswith("{")]
+    assert len(out) == len(lines) - 2                    # one JSON object per problem line
+    assert '"result"' in out[0] and '"result"' in out[-1]
+    assert sum('"error"' in ln for ln in out) == len(MALFORMED) - 1
+    assert f"line {len(lines)}," not in result.stderr     # the last line was derived
+
+
+def test_invalid_utf8_fails_only_its_line(tmp_path):
+    path = tmp_path / "p.txt"
+    path.write_bytes(b"d x^T a / dx\nd \xff\xfe / dx\r\nd tr(X) / dX\r\n")
+    result = CliRunner().invoke(app, ["derive", "-f", str(path), "--no-steps"])
+    assert result.exit_code == 1
+    assert "line 2, column 3: this line is not valid UTF-8" in result.stderr
+    assert result.stdout.count("result:") == 2
