@@ -131,6 +131,16 @@ class Commutation(Expr):
         return (n, n)
 
 
+@dataclass(frozen=True, eq=False, repr=False)
+class DiagSelector(Expr):
+    """E (n² × n) with vec(diag(v)) = E v and diag(M) = Eᵀ vec(M)."""
+    n: str
+
+    @property
+    def shape(self):
+        return (dim_mul(self.n, self.n), self.n)
+
+
 # ----------------------------------------------------------------- compound nodes
 @dataclass(frozen=True, eq=False, repr=False)
 class Add(Expr):
@@ -358,6 +368,9 @@ def is_symmetric(e: Expr) -> bool:
 
 def _palindrome(chain) -> bool:
     n = len(chain)
+    if n == 2 and isinstance(chain[0], Commutation) and chain[0].r == chain[0].s \
+            and isinstance(chain[1], Kron) and chain[1].b == transpose(chain[1].a):
+        return True                                  # K (A ⊗ Aᵀ) is symmetric
     for i in range(n // 2):
         if chain[i] != transpose(chain[n - 1 - i]):
             return False
@@ -614,7 +627,17 @@ def _normalize_chain(chain):
         out.append(f)
     if not out and shape != SCALAR:
         out = [Identity(shape[0])]
-    return _diag_times_vector(out)
+    return _commute_kron(_diag_times_vector(out))
+
+
+def _commute_kron(chain):
+    """(A ⊗ B) K_{n,q} = K_{m,p} (B ⊗ A) for A m×n, B p×q: commutation matrices go left."""
+    for i in range(1, len(chain)):
+        a, k = chain[i - 1], chain[i]
+        if isinstance(a, Kron) and isinstance(k, Commutation) and (k.r, k.s) == (a.a.cols, a.b.cols):
+            return _commute_kron(chain[:i - 1] + [commutation(a.a.rows, a.b.rows), kron(a.b, a.a)]
+                                 + chain[i + 1:])
+    return chain
 
 
 def _diag_times_vector(chain):
@@ -694,6 +717,12 @@ def func(name: str, arg: Expr, primes: int = 0) -> Expr:
         return Apply("logdet", arg.arg)
     if name == "log" and isinstance(arg, Func) and arg.name == "exp":
         return arg.arg
+    if name == "log" and isinstance(arg, Add) and len(arg.terms) == 2:
+        one, ex = arg.terms
+        if isinstance(ex, (Ones, Num)) and not isinstance(one, (Ones, Num)):
+            one, ex = ex, one
+        if (isinstance(one, Ones) or one == ONE_SCALAR) and isinstance(ex, Func) and ex.name == "exp":
+            return Func("softplus", ex.arg)
     if isinstance(arg, Num) and name in ("exp", "sqrt") and arg.value in (0, 1) and not primes:
         return Num(arg.value)
     return Func(name, arg, primes)

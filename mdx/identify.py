@@ -139,6 +139,10 @@ def _jac(L: E.Expr, dx: E.Sym, size: str) -> E.Expr:
         return _jac(L.arg, dx, size)
     if isinstance(L, E.Kron):
         return _jac_kron(L, dx, size)
+    if isinstance(L, E.Apply) and L.name == "diagm":        # vec(diag(v)) = E v
+        return E.mul(E.DiagSelector(L.arg.rows), _jac(L.arg, dx, size))
+    if isinstance(L, E.Apply) and L.name == "diagv":        # diag(M) = Eᵀ vec(M)
+        return E.mul(E.transpose(E.DiagSelector(L.arg.rows)), _jac(L.arg, dx, size))
     raise UnsupportedError(f"cannot identify a Jacobian through {L!r}")
 
 

@@ -119,6 +119,34 @@ def trace_of_outer(e: E.Expr):
     return None
 
 
+def _had_parts(t: E.Expr):
+    """(coeff, scalars, Hadamard factors) of a term that is one vector or matrix."""
+    coeff, scalars, chain = _parts(t)
+    if len(chain) != 1:
+        return None
+    body = chain[0]
+    return coeff, scalars, list(body.factors) if isinstance(body, E.Had) else [body]
+
+
+def factor_hadamard(e: E.Expr):
+    """a ∘ c + b ∘ c = (a + b) ∘ c."""
+    if not isinstance(e, E.Add) or e.is_scalar:
+        return None
+    parts = [_had_parts(t) for t in e.terms]
+    if any(p is None or len(p[2]) < 2 for p in parts):
+        return None
+    common = [f for f in parts[0][2] if all(f in p[2] for p in parts[1:])]
+    if not common:
+        return None
+    rest = []
+    for coeff, scalars, factors in parts:
+        left = list(factors)
+        for f in common:
+            left.remove(f)
+        rest.append(E.mul(E.Num(coeff), *scalars, E.hadamard(*left)))
+    return E.hadamard(E.add(*rest), *common)
+
+
 def _distribute(t: E.Expr):
     """Terms of t with one Hadamard product distributed over a sum factor, or None."""
     coeff, scalars, chain = _parts(t)
@@ -148,7 +176,7 @@ def expand_if_shorter(e: E.Expr):
     return cand if len(repr(cand)) < len(repr(e)) else None
 
 
-RULES = (factor_sum, ones_inner, trace_of_outer, expand_if_shorter)
+RULES = (factor_sum, factor_hadamard, ones_inner, trace_of_outer, expand_if_shorter)
 
 
 def _bottom_up(e: E.Expr, rules) -> E.Expr:

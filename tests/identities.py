@@ -20,6 +20,10 @@ def softmax(z):
     return e / e.sum()
 
 
+def sm(z):
+    return softmax(z)
+
+
 def lse(z):
     return z.max() + np.log(np.sum(np.exp(z - z.max())))
 
@@ -220,3 +224,86 @@ SECOND_ORDER = [
     row("Hessian of a norm", "d^2 ‖x‖^2 + sum(exp(x)) / dx^2", {"x": (3, 1)},
         lambda x: np.sum(x ** 2) + np.sum(np.exp(x)), order=2),
 ]
+
+
+# More identities across the same categories (scalar, vector and matrix valued; Hessians).
+# Each: (problem, shapes, f, props, variable, order).
+_MORE = [
+ ("d det(X^{-1}) / dX", {"X": (3,3)}, lambda X: det(inv(X)), {"X": "invertible"}, "X", 1),
+ ("d det(X)^2 / dX", {"X": (3,3)}, lambda X: det(X)**2, {}, "X", 1),
+ ("d log(det(X)) / dX", {"X": (3,3)}, lambda X: np.log(det(X)), {"X": "invertible"}, "X", 1),
+ ("d tr(X^T X)^2 / dX", {"X": (3,2)}, lambda X: np.trace(X.T@X)**2, {}, "X", 1),
+ ("d tr(inv(X) A) / dX", {"X": (3,3), "A": (3,3)}, lambda X, A: np.trace(inv(X)@A), {"X": "invertible"}, "X", 1),
+ ("d tr(X A X^T B) / dX", {"X": (2,3), "A": (3,3), "B": (2,2)}, lambda X,A,B: np.trace(X@A@X.T@B), {}, "X", 1),
+ ("d a^T (X + A)^{-1} b / dX", {"a": (3,1), "X": (3,3), "A": (3,3), "b": (3,1)}, lambda a,X,A,b: a.T@inv(X+A)@b, {"X": "invertible"}, "X", 1),
+ ("d x^T (A + B) x / dx", {"x": (3,1), "A": (3,3), "B": (3,3)}, lambda x,A,B: x.T@(A+B)@x, {}, "x", 1),
+ ("d ||A x||^2 / dA", {"A": (2,3), "x": (3,1)}, lambda A,x: np.sum((A@x)**2), {}, "A", 1),
+ ("d ||x||^4 / dx", {"x": (3,1)}, lambda x: np.sum(x**2)**2, {}, "x", 1),
+ ("d sqrt(x^T x) / dx", {"x": (3,1)}, lambda x: np.sqrt(x.T@x), {}, "x", 1),
+ ("d ||X - A||_F / dX", {"X": (2,3), "A": (2,3)}, lambda X,A: np.linalg.norm(X-A), {}, "X", 1),
+ ("d x^T x / (1 + x^T x) / dx", {"x": (3,1)}, lambda x: (x.T@x)/(1+x.T@x), {}, "x", 1),
+ ("d exp(-x^T x / 2) / dx", {"x": (3,1)}, lambda x: np.exp(-(x.T@x)/2), {}, "x", 1),
+ ("d A x + b / dx", {"A": (2,3), "x": (3,1), "b": (2,1)}, lambda A,x,b: A@x+b, {}, "x", 1),
+ ("d x^T A / dx", {"x": (3,1), "A": (3,2)}, lambda x,A: x.T@A, {}, "x", 1),
+ ("d (x^T a) x / dx", {"x": (3,1), "a": (3,1)}, lambda x,a: (x.T@a)*x, {}, "x", 1),
+ ("d x ∘ x / dx", {"x": (3,1)}, lambda x: x*x, {}, "x", 1),
+ ("d tanh(x) ∘ y / dx", {"x": (3,1), "y": (3,1)}, lambda x,y: np.tanh(x)*y, {}, "x", 1),
+ ("d softmax(W x) / dx", {"W": (4,3), "x": (3,1)}, lambda W,x: sm(W@x), {}, "x", 1),
+ ("d log(x) / dx", {"x": (3,1)}, lambda x: np.log(x), {"x": "positive"}, "x", 1),
+ ("d σ(x) / dx", {"x": (3,1)}, lambda x: sig(x), {}, "x", 1),
+ ("d relu(x) / dx", {"x": (3,1)}, lambda x: np.maximum(x,0), {}, "x", 1),
+ ("d softplus(x) / dx", {"x": (3,1)}, lambda x: np.logaddexp(0,x), {}, "x", 1),
+ ("d x / (x^T x) / dx", {"x": (3,1)}, lambda x: x/(x.T@x), {}, "x", 1),
+ ("d sum(X) / dX", {"X": (2,3)}, lambda X: np.sum(X), {}, "X", 1),
+ ("d sum(X ∘ X) / dX", {"X": (2,3)}, lambda X: np.sum(X*X), {}, "X", 1),
+ ("d sum(log(X)) / dX", {"X": (2,3)}, lambda X: np.sum(np.log(X)), {"X": "positive"}, "X", 1),
+ ("d a^T X^{-1} a / dX where X: spd", {"a": (3,1), "X": (3,3)}, lambda a,X: a.T@inv(X)@a, {"X": "spd"}, "X", 1),
+ ("d tr(X^T X) / dX", {"X": (2,3)}, lambda X: np.trace(X.T@X), {}, "X", 1),
+ ("d tr(A X) / dX", {"A": (3,2), "X": (2,3)}, lambda A,X: np.trace(A@X), {}, "X", 1),
+ ("d 1 ./ (1 + exp(-x)) / dx", {"x": (3,1)}, lambda x: 1/(1+np.exp(-x)), {}, "x", 1),
+ ("d θ^2 A^{-1} / dθ", {"θ": (), "A": (3,3)}, lambda θ,A: θ**2*inv(A), {"A": "invertible"}, "θ", 1),
+ ("d exp(θ) A + sin(θ) I / dθ", {"θ": (), "A": (3,3)}, lambda θ,A: np.exp(θ)*A + np.sin(θ)*np.eye(3), {}, "θ", 1),
+ ("d tr(A + θ B) / dθ", {"θ": (), "A": (3,3), "B": (3,3)}, lambda θ,A,B: np.trace(A+θ*B), {}, "θ", 1),
+ ("d log det(A + θ B) / dθ", {"θ": (), "A": (3,3), "B": (3,3)}, lambda θ,A,B: np.log(det(A+θ*B)), {"A": "spd"}, "θ", 1),
+ ("d (A + θ I)^{-1} b / dθ", {"θ": (), "A": (3,3), "b": (3,1)}, lambda θ,A,b: inv(A+θ*np.eye(3))@b, {"A": "spd"}, "θ", 1),
+ ("d θ x^T x / dθ", {"θ": (), "x": (3,1)}, lambda θ,x: θ*(x.T@x), {}, "θ", 1),
+ ("d θ^{-1} / dθ", {"θ": ()}, lambda θ: 1/θ, {}, "θ", 1),
+ ("d log(θ) + exp(2 θ) / dθ", {"θ": ()}, lambda θ: np.log(θ)+np.exp(2*θ), {}, "θ", 1),
+ ("d tanh(θ) cos(θ) / dθ", {"θ": ()}, lambda θ: np.tanh(θ)*np.cos(θ), {}, "θ", 1),
+ ("d σ(θ) / dθ", {"θ": ()}, lambda θ: sig(θ), {}, "θ", 1),
+ ("d X A / dX", {"X": (2,3), "A": (3,4)}, lambda X,A: X@A, {}, "X", 1),
+ ("d X^T X / dX", {"X": (3,2)}, lambda X: X.T@X, {}, "X", 1),
+ ("d X ∘ A / dX", {"X": (2,3), "A": (2,3)}, lambda X,A: X*A, {}, "X", 1),
+ ("d X^{-1} A / dX", {"X": (3,3), "A": (3,2)}, lambda X,A: inv(X)@A, {"X": "invertible"}, "X", 1),
+ ("d vec(X) / dX", {"X": (2,3)}, lambda X: X.reshape(-1,1,order="F"), {}, "X", 1),
+ ("d kron(X, A) / dX", {"X": (2,2), "A": (2,3)}, lambda X,A: np.kron(X,A), {}, "X", 1),
+ ("d X ⊗ B / dX", {"X": (2,3), "B": (2,2)}, lambda X,B: np.kron(X,B), {}, "X", 1),
+ ("d det(X) X / dX", {"X": (2,2)}, lambda X: det(X)*X, {}, "X", 1),
+ ("d tr(X) X / dX", {"X": (2,2)}, lambda X: np.trace(X)*X, {}, "X", 1),
+ ("d diag(x) / dx", {"x": (3,1)}, lambda x: np.diagflat(x), {}, "x", 1),
+ ("d diag(X) / dX", {"X": (3,3)}, lambda X: np.diag(X).reshape(-1,1), {}, "X", 1),
+ ("d x x^T / dx", {"x": (3,1)}, lambda x: x@x.T, {}, "x", 1),
+ ("d sum((X w - y) ∘ (X w - y)) / dw", {"X": (4,3), "w": (3,1), "y": (4,1)}, lambda X,w,y: np.sum((X@w-y)**2), {}, "w", 1),
+ ("d (X w - y)^T (X w - y) / dw", {"X": (4,3), "w": (3,1), "y": (4,1)}, lambda X,w,y: (X@w-y).T@(X@w-y), {}, "w", 1),
+ ("d ||W2 relu(W1 x + b1) - y||^2 / dW1", {"W2": (2,4), "W1": (4,3), "x": (3,1), "b1": (4,1), "y": (2,1)}, lambda W2,W1,x,b1,y: np.sum((W2@np.maximum(W1@x+b1,0)-y)**2), {}, "W1", 1),
+ ("d -y^T log(softmax(W2 tanh(W1 x))) / dW1", {"y": (3,1), "W2": (3,4), "W1": (4,2), "x": (2,1)}, lambda y,W2,W1,x: -(y.T@np.log(sm(W2@np.tanh(W1@x)))), {}, "W1", 1),
+ ("d logsumexp(W x) - y^T W x / dW", {"W": (3,2), "x": (2,1), "y": (3,1)}, lambda W,x,y: lse(W@x) - y.T@W@x, {}, "W", 1),
+ ("d ||X - U V^T||_F^2 + λ ||U||_F^2 / dU", {"X": (4,3), "U": (4,2), "V": (3,2), "λ": ()}, lambda X,U,V,λ: np.sum((X-U@V.T)**2)+λ*np.sum(U**2), {}, "U", 1),
+ ("d (x - m)^T S^{-1} (x - m) / dx where S: spd", {"x": (3,1), "m": (3,1), "S": (3,3)}, lambda x,m,S: (x-m).T@inv(S)@(x-m), {"S": "spd"}, "x", 1),
+ ("d log det S - tr(S^{-1} A) / dS where S: spd", {"S": (3,3), "A": (3,3)}, lambda S,A: np.log(det(S)) - np.trace(inv(S)@A), {"S": "spd"}, "S", 1),
+ ("d sum(y ∘ log(σ(X w)) + (1 - y) ∘ log(1 - σ(X w))) / dw", {"X": (5,3), "w": (3,1), "y": (5,1)}, lambda X,w,y: np.sum(y*np.log(sig(X@w)) + (1-y)*np.log(1-sig(X@w))), {}, "w", 1),
+ ("d ||x||_2 / dx", {"x": (3,1)}, lambda x: np.linalg.norm(x), {}, "x", 1),
+ ("d^2 a^T x + x^T x / dx^2", {"a": (3,1), "x": (3,1)}, lambda a,x: a.T@x + x.T@x, {}, "x", 2),
+ ("d^2 log det X / dX^2", {"X": (2,2)}, lambda X: np.log(det(X)), {"X": "invertible"}, "X", 2),
+ ("d^2 ‖A x - b‖^2 + λ ‖x‖^2 / dx^2", {"A": (4,3), "x": (3,1), "b": (4,1), "λ": ()}, lambda A,x,b,λ: np.sum((A@x-b)**2)+λ*np.sum(x**2), {}, "x", 2),
+ ("d^2 sum(exp(A x)) / dx^2", {"A": (4,3), "x": (3,1)}, lambda A,x: np.sum(np.exp(A@x)), {}, "x", 2),
+ ("d^2 x^T x / (2) / dx^2", {"x": (3,1)}, lambda x: x.T@x/2, {}, "x", 2),
+ ("d^2 ||x||  / dx^2", {"x": (3,1)}, lambda x: np.linalg.norm(x), {}, "x", 2),
+ ("d^2 tr(X^T X A) / dX^2", {"X": (2,2), "A": (2,2)}, lambda X,A: np.trace(X.T@X@A), {}, "X", 2),
+ ("d^2 exp(θ) θ / dθ^2", {"θ": ()}, lambda θ: np.exp(θ)*θ, {}, "θ", 2),
+ ("d^2 -y^T log softmax(z) / dz^2", {"y": (4,1), "z": (4,1)}, lambda y,z: -(y.T@np.log(sm(z))), {}, "z", 2),
+ ("d^2 sum(log(1 + exp(X w))) / dw^2", {"X": (4,2), "w": (2,1)}, lambda X,w: np.sum(np.log(1+np.exp(X@w))), {}, "w", 2),
+]
+
+MORE = [row("mdx identity table", p, shapes, f, props, order, wrt)
+        for p, shapes, f, props, wrt, order in _MORE]

@@ -5,7 +5,7 @@ import pytest
 
 import mdx
 from fdcheck import check
-from identities import FIRST_ORDER, SECOND_ORDER
+from identities import FIRST_ORDER, MORE, SECOND_ORDER
 
 LAYOUTS = ("denominator", "numerator")
 
@@ -18,7 +18,7 @@ def _wrt(case):
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-@pytest.mark.parametrize("case", FIRST_ORDER + SECOND_ORDER, ids=lambda c: c["problem"])
+@pytest.mark.parametrize("case", FIRST_ORDER + SECOND_ORDER + MORE, ids=lambda c: c["problem"])
 def test_identity(case, layout):
     der = mdx.derive(case["problem"], layout=layout)
     check(der.json(), case["f"], case["shapes"], case["wrt"] or _wrt(case), layout,

@@ -64,6 +64,9 @@ class LatexPrinter(Printer):
     def _print_Ones(self, e):
         return r"\mathbf{1}"
 
+    def _print_DiagSelector(self, e):
+        return "E"
+
     def _print_Commutation(self, e):
         return "K"
 

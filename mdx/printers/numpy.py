@@ -75,6 +75,10 @@ class NumpyPrinter(Printer):
     def _print_Ones(self, e):
         return f"np.ones({self.shape(e.shape)})"
 
+    def _print_DiagSelector(self, e):
+        n = self.size(e.n)
+        return f"np.eye(({n}) * ({n}))[:, ::({n}) + 1]"
+
     def _print_Commutation(self, e):
         r, s = self.size(e.r), self.size(e.s)
         return (f"np.eye(({r}) * ({s}))[np.arange(({r}) * ({s})).reshape(({r}), ({s}), order=\"F\").reshape(-1)]")

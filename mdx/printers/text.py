@@ -26,6 +26,9 @@ class TextPrinter(Printer):
     def _print_Ones(self, e):
         return "1"
 
+    def _print_DiagSelector(self, e):
+        return "E"
+
     def _print_Commutation(self, e):
         return "K"
 
