@@ -57,6 +57,8 @@ def _derive_typed(parsed, typed, layout, method) -> Derivation:
     result = present(result)
     rule = f"identification in {layout} layout"
     steps.append(Step(rule, lhs, result, equals="derivative"))
+    for note in notes:
+        steps.append(Step("structured variable: " + note, lhs, result, numpy=False))
     return Derivation(problem=parsed.text.strip(), wrt=var.name, layout=layout, method=method,
                       order=parsed.order, function=f, var=var, symbols=typed.symbols,
                       result=result, result_lhs=lhs, steps=steps, notes=notes)
@@ -66,5 +68,5 @@ def _structure_notes(var: E.Sym) -> list:
     structured = var.props & {"symmetric", "spd", "diagonal", "orthogonal", "invertible"}
     if not structured:
         return []
-    return [f"{var.name} is declared {', '.join(sorted(structured))}; the derivative treats its "
-            "entries as independent (the unconstrained derivative, SPEC 7)"]
+    return [f"{var.name} is declared {', '.join(sorted(structured))}; this is the unconstrained "
+            f"derivative, every entry of {var.name} treated as independent"]

@@ -15,6 +15,13 @@ def _shape_text(shape) -> str:
     return "×".join(shape)
 
 
+def _symbol_text(sym) -> str:
+    props = " ".join(sorted(sym.props))
+    kind = {"scalar": "scalar", "vector": f"vector {sym.rows}", "row": f"row vector {sym.cols}",
+            "matrix": f"matrix {_shape_text(sym.shape)}"}[sym.kind]
+    return f"{props} {kind}" if props else kind
+
+
 def _numpy_printer(der) -> NumpyPrinter:
     return NumpyPrinter(dim_table(der.symbols.values()), der.var)
 
@@ -30,11 +37,8 @@ def _lhs_latex(lhs: str) -> str:
 
 def derivation_text(der, steps: bool = True) -> str:
     lines = [f"{der.problem}    [{der.layout} layout, {der.method} method]"]
-    syms = ", ".join(f"{s.name}: {KIND_NAMES[s.kind]} {_shape_text(s.shape)}"
-                     for s in der.symbols.values())
+    syms = ", ".join(f"{s.name}: {_symbol_text(s)}" for s in der.symbols.values())
     lines.append(f"  where {syms}")
-    for note in der.notes:
-        lines.append(f"  note: {note}")
     if steps:
         for i, st in enumerate(der.steps, 1):
             lines.append(f"  {i:>2}. {st.rule}")

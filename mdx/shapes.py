@@ -132,8 +132,11 @@ class _Typer:
                        self.p.wrt_start, "differentiate with respect to a scalar, vector or matrix symbol")
         self._infer(self.p.expr)
         names = self._name_dims()
-        syms = {n: self._make_sym(n, names) for n, info in self.syms.items()
-                if info.kind not in ("function", "identity")}
+        order = self._appearance(self.p.expr, []) + [self.p.wrt] + list(self.syms)
+        syms = {}
+        for n in order:
+            if n not in syms and self.syms[n].kind not in ("function", "identity"):
+                syms[n] = self._make_sym(n, names)
         expr = self._build(self.p.expr, names, syms)
         var = syms[self.p.wrt]
         if self.p.order == 2 and not expr.is_scalar:
@@ -268,6 +271,13 @@ class _Typer:
             else:
                 hint = f"declare it, e.g. `where {name}: scalar`"
         return _err(ShapeError, f"unknown name {name!r}", start, hint, end)
+
+    def _appearance(self, node: Node, out: list) -> list:
+        if node.op == "name" and node.value not in out:
+            out.append(node.value)
+        for a in node.args:
+            self._appearance(a, out)
+        return out
 
     def _collect(self, node: Node):
         if node.op == "name":
