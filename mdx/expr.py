@@ -483,7 +483,6 @@ def _chain_shape(chain):
 def mul(*factors) -> Expr:
     """Product, grouped left to right; a 1x1 operand scales the other (SPEC 7)."""
     coeff, scalars, chain = Fraction(1), [], []
-    shape = SCALAR
     for f in factors:
         c, s, ch = _parts(f)
         coeff *= c
@@ -498,13 +497,10 @@ def mul(*factors) -> Expr:
             if left_scalar and not right_scalar:
                 scalars.append(_make_mul(Fraction(1), (), tuple(chain)))
                 chain = ch
-            elif right_scalar and not left_scalar:
-                scalars.append(_make_mul(Fraction(1), (), tuple(ch)))
-            elif left_scalar and right_scalar:
+            elif right_scalar:
                 scalars.append(_make_mul(Fraction(1), (), tuple(ch)))
             else:
                 chain = chain + ch
-        shape = _chain_shape(chain)
     if coeff == 0 or any(is_zero(f) for f in factors):
         out_shape = _product_shape(factors)
         return zero(out_shape)

@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
 
 from . import expr as E
 from .dims import ONE, dim_mul

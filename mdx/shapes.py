@@ -333,7 +333,8 @@ class _Typer:
     def _infer_neg(self, node):
         return self._infer(node.args[0])
 
-    def _infer_add(self, node):
+    def _same_size(self, node, what: str, hint: str):
+        """Operands of equal size, or a scalar that broadcasts (SPEC 7)."""
         a, b = (self._infer(x) for x in node.args)
         if self._is_scalar(a):
             return b
@@ -341,13 +342,15 @@ class _Typer:
             return a
         if not (self.dims.unify(a[0], b[0]) and self.dims.unify(a[1], b[1])):
             l, r = node.args
-            raise _err(ShapeError, f"cannot {'add' if node.op == 'add' else 'subtract'} "
-                       f"{self._text(l)} ({self._shape_text(a)}) and {self._text(r)} "
-                       f"({self._shape_text(b)}): the sizes differ", node,
-                       "both operands of + and - need the same size")
+            raise _err(ShapeError, f"{what} {self._text(l)} ({self._shape_text(a)}) and "
+                       f"{self._text(r)} ({self._shape_text(b)}): the sizes differ", node, hint)
         return a
 
-    _infer_sub = _infer_add
+    def _infer_add(self, node):
+        return self._same_size(node, "cannot add", "both operands of + and - need the same size")
+
+    def _infer_sub(self, node):
+        return self._same_size(node, "cannot subtract", "both operands of + and - need the same size")
 
     def _infer_matmul(self, node):
         left, right = node.args
@@ -375,17 +378,8 @@ class _Typer:
         return a
 
     def _infer_hadamard(self, node):
-        a, b = (self._infer(x) for x in node.args)
-        if self._is_scalar(a):
-            return b
-        if self._is_scalar(b):
-            return a
-        if not (self.dims.unify(a[0], b[0]) and self.dims.unify(a[1], b[1])):
-            l, r = node.args
-            raise _err(ShapeError, f"elementwise operands {self._text(l)} ({self._shape_text(a)}) "
-                       f"and {self._text(r)} ({self._shape_text(b)}) differ in size", node,
-                       "elementwise products and divisions need equal sizes")
-        return a
+        return self._same_size(node, "elementwise operands",
+                               "elementwise products and divisions need equal sizes")
 
     _infer_ediv = _infer_hadamard
 

@@ -61,6 +61,23 @@ class Printer:
     def wrap(self, s: str) -> str:
         return f"({s})"
 
+    def _print_Add(self, e: E.Add) -> str:
+        """Terms joined by + and -; a negative term prints as `- term`."""
+        out = self.doprint(e.terms[0])
+        for t in e.terms[1:]:
+            c, rest = E.split_coeff(t)
+            if c < 0:
+                out += " - " + self.paren(E.scale(-c, rest), Prec.PRODUCT)
+            else:
+                out += " + " + self.paren(t, Prec.SUM, strict=True)
+        return out
+
+    def _factor(self, f: E.Expr) -> str:
+        """A factor of a juxtaposed product; products inside one get parentheses."""
+        if isinstance(f, (E.Mul, E.Had, E.EDiv, E.Kron)):
+            return self.wrap(self.doprint(f))
+        return self.paren(f, Prec.POSTFIX)
+
 
 def split_fraction(m: E.Mul):
     """(numerator factors, denominator factors, coefficient) of a product:

@@ -32,24 +32,6 @@ class TextPrinter(Printer):
     def _print_Commutation(self, e):
         return "K"
 
-    def _print_Add(self, e):
-        out = self.doprint(e.terms[0])
-        for t in e.terms[1:]:
-            c, rest = E.split_coeff(t)
-            if c < 0:
-                out += " - " + self.paren(E.scale(-c, rest), Prec.PRODUCT)
-            else:
-                out += " + " + self.paren(t, Prec.SUM, strict=True)
-        return out
-
-    def _factor(self, f):
-        if isinstance(f, E.Mul) or isinstance(f, (E.Had, E.EDiv, E.Kron)):
-            return self.wrap(self.doprint(f))
-        return self.paren(f, Prec.POSTFIX)
-
-    def _product(self, factors):
-        return " ".join(self._factor(f) for f in factors)
-
     def _print_Mul(self, e):
         num, den, c = split_fraction(e)
         sign = "-" if c < 0 else ""
