@@ -91,12 +91,36 @@ def factor_sum(e: E.Expr):
 
 
 def _coeff_gcd(coeffs) -> Fraction:
+    """The common factor of the coefficients, negative when all of them are."""
+    sign = -1 if all(c < 0 for c in coeffs) else 1
     if any(c.denominator != 1 for c in coeffs):
-        return Fraction(1)
+        return Fraction(sign)
     g = 0
     for c in coeffs:
         g = gcd(g, int(abs(c)))
-    return Fraction(g) if g > 1 else Fraction(1)
+    return Fraction(sign * max(g, 1))
+
+
+def factor_partial(e: E.Expr):
+    """Factor the largest group of terms sharing a first or last factor:
+    X^T a - X^T b + c = X^T (a - b) + c."""
+    if not isinstance(e, E.Add) or len(e.terms) < 3:
+        return None
+    chains = [_parts(t)[2] for t in e.terms]
+    best = []
+    for end in (0, -1):
+        keys = [c[end] for c in chains if len(c) > 1]
+        for k in keys:
+            group = [i for i, c in enumerate(chains) if len(c) > 1 and c[end] == k]
+            if len(best) < len(group) < len(e.terms):
+                best = group
+    if len(best) < 2:
+        return None
+    grouped = factor_sum(E.Add(tuple(e.terms[i] for i in best)))
+    if grouped is None:
+        return None
+    rest = [t for i, t in enumerate(e.terms) if i not in best]
+    return E.add(grouped, *rest)
 
 
 def ones_inner(e: E.Expr):
@@ -176,7 +200,8 @@ def expand_if_shorter(e: E.Expr):
     return cand if len(repr(cand)) < len(repr(e)) else None
 
 
-RULES = (factor_sum, factor_hadamard, ones_inner, trace_of_outer, expand_if_shorter)
+RULES = (factor_sum, factor_partial, factor_hadamard, ones_inner, trace_of_outer,
+         expand_if_shorter)
 
 
 def _bottom_up(e: E.Expr, rules) -> E.Expr:
