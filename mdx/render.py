@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .printers.latex import latex_name, to_latex
+from .printers.latex import GREEK, GREEK_CHARS, latex_name, to_latex
 from .printers.numpy import NumpyPrinter, dim_table, py_name
 from .printers.text import to_text
 
@@ -29,10 +29,12 @@ def _numpy_printer(der) -> NumpyPrinter:
 def _lhs_latex(lhs: str) -> str:
     out = lhs
     for a, b in (("∂²", r"\partial^2 "), ("∂", r"\partial "), ("∇", r"\nabla "), ("ᵀ", "^{T}"),
-                 ("d²", r"\mathrm{d}^2 ")):
+                 ("d²", r"\mathrm{d}^2 "), ("²", "^2")):
         out = out.replace(a, b)
     out = re.sub(r"\bd(?=[A-Za-z∇\\])", r"\\mathrm{d}", out)
-    return out
+    out = re.sub("|".join(GREEK_CHARS), lambda m: "\\" + GREEK_CHARS[m.group(0)] + " ", out)
+    return re.sub(r"(?<![A-Za-z\\])(" + "|".join(sorted(GREEK, key=len, reverse=True)) + r")(?![A-Za-z])",
+                  lambda m: "\\" + m.group(1) + " ", out)
 
 
 def derivation_text(der, steps: bool = True) -> str:
@@ -48,10 +50,21 @@ def derivation_text(der, steps: bool = True) -> str:
     return "\n".join(lines)
 
 
+# Characters of rule names and their LaTeX (inside \text{...}); everything else is escaped.
+_RULE_LATEX = {
+    "ᵀ": "$^{T}$", "⁻¹": "$^{-1}$", "−": "-", "∘": "$\\circ$", "Σ": "$\\Sigma$", "⟨": "$\\langle$",
+    "⟩": "$\\rangle$", "‖": "$\\Vert$", "²": "$^2$", "′": "'", "⊗": "$\\otimes$", "σ": "$\\sigma$",
+    "∂": "$\\partial$", "∇": "$\\nabla$", "⇒": "$\\Rightarrow$", "δ": "$\\delta$",
+    "\\": "\\textbackslash{}", "{": "\\{", "}": "\\}", "&": "\\&", "%": "\\%", "#": "\\#",
+    "_": "\\_", "^": "\\^{}", "$": "\\$", "~": "\\~{}",
+}
+_RULE_PATTERN = re.compile("|".join(re.escape(k) for k in sorted(_RULE_LATEX, key=len, reverse=True)))
+
+
 def _latex_rule(rule: str) -> str:
-    text = rule.replace("\\", "").replace("{", "").replace("}", "").replace("&", "and")
-    text = text.replace("%", "").replace("#", "").replace("_", "").replace("^", "").replace("$", "")
-    text = text.replace("~", "")
+    """A rule's name as LaTeX text: symbols as inline math, specials escaped, the rest ASCII."""
+    text = _RULE_PATTERN.sub(lambda m: _RULE_LATEX[m.group(0)], rule)
+    text = text.encode("ascii", "replace").decode("ascii").replace("?", " ")
     return r"\text{" + text + "}"
 
 
