@@ -10,7 +10,7 @@ from .errors import MdxError, UnsupportedError
 from .layout import LAYOUTS, arrange
 from .steps import Derivation, Step
 
-METHODS = ("differential",)
+METHODS = ("differential", "chain")
 
 
 def derive(problem: str, layout: str = "denominator", method: str = "differential") -> Derivation:
@@ -42,7 +42,9 @@ def _derive_typed(parsed, typed, layout, method) -> Derivation:
     steps: list = []
     notes = _structure_notes(var)
     dims = dim_table(typed.symbols.values())
-    if parsed.order == 2:
+    if method == "chain":
+        result, lhs = _chain(f, var, parsed.order, layout, steps, typed.symbols)
+    elif parsed.order == 2:
         H = M.second_derivative(f, var, steps)
         result, lhs = H, f"∂²f/∂{var.name}∂{var.name}ᵀ"
     elif f.is_scalar:
@@ -55,13 +57,28 @@ def _derive_typed(parsed, typed, layout, method) -> Derivation:
         result, lhs = arrange(raw, False, layout), f"∂f/∂{var.name}"
     from .simplify import present
     result = present(result)
-    rule = f"identification in {layout} layout"
+    rule = f"identification in {layout} layout" if method == "differential" else \
+        "substitute the intermediate variables and simplify"
     steps.append(Step(rule, lhs, result, equals="derivative"))
     for note in notes:
         steps.append(Step("structured variable: " + note, lhs, result, numpy=False))
     return Derivation(problem=parsed.text.strip(), wrt=var.name, layout=layout, method=method,
                       order=parsed.order, function=f, var=var, symbols=typed.symbols,
                       result=result, result_lhs=lhs, steps=steps, notes=notes)
+
+
+def _chain(f, var, order, layout, steps, symbols):
+    from .methods.chain import chain_derivative, finish
+    J = chain_derivative(f, var, layout, steps, symbols)
+    raw, f_scalar = finish(J, f, var)
+    if order == 1:
+        return arrange(raw, f_scalar, layout), f"∂f/∂{var.name}"
+    g = raw if var.cols == "1" else E.apply("vec", raw)
+    steps.append(Step("the gradient, a vector function to differentiate again", "∇f", g))
+    H, _ = finish(chain_derivative(g, var, "numerator", steps, symbols), g, var)
+    if not E.is_symmetric(H):
+        H = E.scale(E.Fraction(1, 2), E.add(H, E.transpose(H)))
+    return H, f"∂²f/∂{var.name}∂{var.name}ᵀ"
 
 
 def _structure_notes(var: E.Sym) -> list:

@@ -23,6 +23,7 @@ class Layout(str, Enum):
 
 class Method(str, Enum):
     differential = "differential"
+    chain = "chain"
 
 
 class Format(str, Enum):

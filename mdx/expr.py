@@ -740,6 +740,9 @@ def hadamard(*factors) -> Expr:
     if any(is_zero(g) for g in out) or any(is_zero(s) for s in scalars):
         return zero(shape)
     kept = _cancel_quotients([g for g in out if not isinstance(g, Ones)])
+    if len(kept) > 1 and all(isinstance(g, Apply) and g.name == "vec" for g in kept) \
+            and len({g.arg.shape for g in kept}) == 1:      # vec(M) ∘ vec(N) = vec(M ∘ N)
+        return mul(*scalars, apply("vec", hadamard(*(g.arg for g in kept))))
     recips = [g for g in kept if isinstance(g, EDiv) and isinstance(g.num, Ones)]
     if recips and len(kept) > 1:                   # a ∘ (1 ./ b) = a ./ b
         r = recips[0]
@@ -815,6 +818,8 @@ def apply(name: str, a: Expr) -> Expr:
             return ZERO_SCALAR
     if name == "vec" and a.cols == ONE:
         return a
+    if name == "vec" and isinstance(a, (Ones, Zero)):
+        return type(a)((dim_mul(a.rows, a.cols), ONE))
     if name == "vec" and a.rows == ONE:
         return transpose(a)
     if name == "diagm" and isinstance(a, Ones):

@@ -13,6 +13,7 @@ from fractions import Fraction
 from math import gcd
 
 from . import expr as E
+from .vecrules import vec_identities
 
 
 def _parts(e: E.Expr):
@@ -200,11 +201,13 @@ def expand_if_shorter(e: E.Expr):
     return cand if len(repr(cand)) < len(repr(e)) else None
 
 
-RULES = (factor_sum, factor_partial, factor_hadamard, ones_inner, trace_of_outer,
+RULES = (vec_identities, factor_sum, factor_partial, factor_hadamard, ones_inner, trace_of_outer,
          expand_if_shorter)
 
 
-def _bottom_up(e: E.Expr, rules) -> E.Expr:
+def _bottom_up(e: E.Expr, rules, depth: int = 0) -> E.Expr:
+    """Children first; a node a rule rewrote is simplified again at once, so that
+    its new parts settle before the parent sees them (no rule undoes another)."""
     kids = e.children()
     if kids:
         new = tuple(_bottom_up(k, rules) for k in kids)
@@ -213,7 +216,7 @@ def _bottom_up(e: E.Expr, rules) -> E.Expr:
     for r in rules:
         out = r(e)
         if out is not None:
-            return out
+            return _bottom_up(out, rules, depth + 1) if depth < 8 else out
     return e
 
 

@@ -8,6 +8,7 @@ from fdcheck import check
 from identities import FIRST_ORDER, MORE, SECOND_ORDER
 
 LAYOUTS = ("denominator", "numerator")
+METHODS = ("differential", "chain")
 
 
 def _wrt(case):
@@ -17,9 +18,10 @@ def _wrt(case):
     return problem.split("where")[0].rstrip().rsplit("/ d", 1)[1].strip().replace("^2", "")
 
 
+@pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("case", FIRST_ORDER + SECOND_ORDER + MORE, ids=lambda c: c["problem"])
-def test_identity(case, layout):
-    der = mdx.derive(case["problem"], layout=layout)
+def test_identity(case, layout, method):
+    der = mdx.derive(case["problem"], layout=layout, method=method)
     check(der.json(), case["f"], case["shapes"], case["wrt"] or _wrt(case), layout,
           case["props"], case["order"])

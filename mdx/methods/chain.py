@@ -1,0 +1,154 @@
+"""The chain-rule method: name the intermediate variables, state each local
+derivative in the chosen layout, and compose them.
+
+Internally every local derivative is a numerator (vec-form) Jacobian; they are
+accumulated from the output back to the variable (reverse mode), so each
+intermediate's Jacobian is built once and deep compositions stay linear in size.
+The vec identities of mdx.vecrules turn the composed product back into matrix form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import expr as E
+from ..errors import UnsupportedError
+from ..identify import gradient, jacobian
+from ..layout import arrange
+from ..rules.differential import differentiate, dvar
+from ..simplify import present, simplify
+from ..steps import Step
+from ..vecrules import unvec
+
+MAX_SHOWN_PATHS = 6
+
+
+@dataclass
+class Intermediate:
+    sym: E.Sym          # z1, z2, ... (the last one is f)
+    local: E.Expr       # in terms of earlier intermediates and the variable
+    full: E.Expr        # in terms of the problem's symbols
+
+
+def decompose(f: E.Expr, var: E.Sym, taken: set) -> tuple:
+    """Intermediates z_k = op(children), innermost first; transposes stay inside."""
+    out: list = []
+    memo: dict = {}
+    prefix = next(p for p in ("z", "u", "h", "v") if not any(n.startswith(p) for n in taken))
+
+    def visit(e):
+        if var.name not in e.free or e == var:
+            return e
+        if e in memo:
+            return memo[e]
+        if isinstance(e, E.T):
+            return E.transpose(visit(e.arg))
+        if _is_squared_norm(e):                        # f = ‖r‖² is one step, as in a textbook
+            local = E.power(E.apply("norm", visit(e.base.arg)), 2)
+        else:
+            local = e.rebuild(tuple(visit(k) for k in e.children()))
+        if isinstance(local, E.Sym) or (isinstance(local, E.T) and isinstance(local.arg, E.Sym)):
+            return local
+        kind = "scalar" if e.is_scalar else ("vector" if e.cols == "1" else "matrix")
+        name = "f" if e is f and "f" not in taken else f"{prefix}{len(out) + 1}"
+        sym = E.Sym(name, e.shape, kind)
+        out.append(Intermediate(sym, local, e))
+        memo[e] = sym
+        return sym
+    top = visit(f)
+    return out, top
+
+
+def _is_squared_norm(e: E.Expr) -> bool:
+    return isinstance(e, E.Pow) and e.k == 2 and isinstance(e.base, E.Apply) and e.base.name == "norm"
+
+
+def _raw(local: E.Expr, child: E.Sym):
+    """The local derivative as the layouts start from it: gradient, F' or Jacobian."""
+    dloc = differentiate(local, child)
+    dc = dvar(child)
+    if local.is_scalar and not child.is_scalar:
+        return present(gradient(dloc, dc)), True
+    if child.is_scalar:
+        return present(E.substitute(dloc, {dc: E.ONE_SCALAR})), local.is_scalar
+    return present(jacobian(dloc, dc)), False
+
+
+def _children(inter: Intermediate, names: set) -> list:
+    return [n for n in sorted(inter.local.free) if n in names]
+
+
+def chain_derivative(f: E.Expr, var: E.Sym, layout: str, steps: list, symbols: dict) -> E.Expr:
+    """The numerator vec-Jacobian J of f (raw form of mdx.layout), with steps."""
+    inters, top = decompose(f, var, set(symbols))
+    if not inters or top == var or (isinstance(top, E.T) and top.arg == var):
+        steps.append(Step("no intermediate variables needed", "f", f, numpy=False))
+        return simplify(jacobian(differentiate(f, var), dvar(var)))
+    by_name = {i.sym.name: i for i in inters}
+    syms = {i.sym.name: i.sym for i in inters}
+    syms[var.name] = var
+    for inter in inters:
+        steps.append(Step("introduce an intermediate variable", inter.sym.name, inter.local, numpy=False))
+    adjoint: dict = {top.name: E.identity(E.dim_mul(f.rows, f.cols))}
+    paths: dict = {top.name: [[]]}
+    for inter in reversed(inters):
+        A = adjoint.get(inter.sym.name)
+        if A is None:
+            continue
+        for child in _children(inter, set(syms)):
+            c = syms[child]
+            J = simplify(jacobian(differentiate(inter.local, c), dvar(c)))
+            raw, f_scalar = _raw(inter.local, c)
+            shown = present(arrange(raw, f_scalar, layout))
+            steps.append(Step("local derivative", f"∂{inter.sym.name}/∂{child}", shown, numpy=False))
+            adjoint[child] = E.add(adjoint[child], E.mul(A, J)) if child in adjoint else E.mul(A, J)
+            paths.setdefault(child, []).extend(p + [(inter.sym.name, child)] for p in paths[inter.sym.name])
+    J = adjoint.get(var.name, E.zero((E.dim_mul(f.rows, f.cols), E.dim_mul(var.rows, var.cols))))
+    full = E.substitute(J, {i.sym: i.full for i in inters})
+    step = _composition_step(J, var, layout, paths.get(var.name, []))
+    step.numpy_text = _composed_numpy(full, f, var, layout, symbols)
+    step.numpy, step.equals = True, "derivative"
+    steps.append(step)
+    return simplify(full)
+
+
+def _composed_numpy(full, f, var, layout, symbols) -> str:
+    """The composed product's value, arranged as the final derivative is."""
+    from ..printers.numpy import NumpyPrinter, dim_table
+    p = NumpyPrinter(dim_table(symbols.values()))
+    value = p.doprint(full if layout == "numerator" else E.transpose(full))
+    if f.is_scalar and not var.is_scalar and var.cols != "1":
+        shaped = f"({value}).reshape({p.shape(var.shape)}, order=\"F\")"
+        return shaped if layout == "denominator" else shaped + ".T"
+    if var.is_scalar and not f.is_scalar and f.cols != "1":
+        shaped = f"({value}).reshape({p.shape(f.shape)}, order=\"F\")"
+        return shaped if layout == "numerator" else shaped + ".T"
+    return value
+
+
+def _composition_step(J, var, layout, paths) -> Step:
+    order = "from the output to the variable" if layout == "numerator" else \
+        "transposed: from the variable to the output"
+    factors = []
+    for path in paths[:MAX_SHOWN_PATHS]:
+        seq = [f"∂{a}/∂{b}" for a, b in path]
+        factors.append(" ".join(seq if layout == "numerator" else reversed(seq)))
+    formula = " + ".join(factors) + (" + …" if len(paths) > MAX_SHOWN_PATHS else "")
+    shown = J if layout == "numerator" else E.transpose(J)
+    return Step(f"chain rule ({layout} layout, {order}): {formula}", f"∂f/∂{var.name}", shown,
+                numpy=False)
+
+
+def finish(J: E.Expr, f: E.Expr, var: E.Sym) -> tuple:
+    """(raw derivative, f_scalar) from the composed numerator Jacobian."""
+    if f.is_scalar and not var.is_scalar:
+        G = unvec(E.transpose(J), var.shape)
+        if G is None:
+            raise UnsupportedError("the chain rule's vec-form gradient could not be reshaped")
+        return present(G), True
+    if var.is_scalar and not f.is_scalar:
+        F = unvec(J, f.shape)
+        if F is None:
+            raise UnsupportedError("the chain rule's vec-form derivative could not be reshaped")
+        return present(F), False
+    return present(J), f.is_scalar
