@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from .printers.cse import LONG, name_repeats
 from .printers.latex import GREEK, GREEK_CHARS, latex_name, to_latex
 from .printers.numpy import NumpyPrinter, dim_table, py_name
 from .printers.text import to_text
@@ -37,6 +38,28 @@ def _lhs_latex(lhs: str) -> str:
                   lambda m: "\\" + m.group(1) + " ", out)
 
 
+def _named(der):
+    """The result split into named repeats and a body when it prints long (else no names)."""
+    if len(to_text(der.result)) <= LONG:
+        return [], der.result
+    return name_repeats(der.result, set(der.symbols), to_text)
+
+
+def result_text(der) -> str:
+    defs, body = _named(der)
+    if not defs:
+        return to_text(body)
+    return to_text(body) + " where " + ", ".join(f"{s.name} = {to_text(d)}" for s, d in defs)
+
+
+def result_latex(der) -> str:
+    defs, body = _named(der)
+    if not defs:
+        return to_latex(body)
+    return to_latex(body) + r", \quad \text{where } " + r",\ ".join(
+        f"{latex_name(s.name)} = {to_latex(d)}" for s, d in defs)
+
+
 def derivation_text(der, steps: bool = True) -> str:
     lines = [f"{der.problem}    [{der.layout} layout, {der.method} method]"]
     syms = ", ".join(f"{s.name}: {_symbol_text(s)}" for s in der.symbols.values())
@@ -45,7 +68,7 @@ def derivation_text(der, steps: bool = True) -> str:
         for i, st in enumerate(der.steps, 1):
             lines.append(f"  {i:>2}. {st.rule}")
             lines.append(f"      {st.lhs} = {to_text(st.expr)}")
-    lines.append(f"  result: {der.result_lhs} = {to_text(der.result)}    "
+    lines.append(f"  result: {der.result_lhs} = {result_text(der)}    "
                  f"({_shape_text(der.result.shape)})")
     return "\n".join(lines)
 
@@ -77,12 +100,18 @@ def derivation_latex(der, steps: bool = True) -> str:
             prev = st.lhs
             rows.append(rf"{lhs} &= {to_latex(st.expr)} && {_latex_rule(st.rule)}")
     else:
-        rows.append(rf"{_lhs_latex(der.result_lhs)} &= {to_latex(der.result)}")
+        rows.append(rf"{_lhs_latex(der.result_lhs)} &= {result_latex(der)}")
     return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
 
 
 def result_numpy(der) -> str:
-    return _numpy_printer(der).doprint(der.result)
+    """One expression; named repeats become assignment expressions evaluated first."""
+    p = _numpy_printer(der)
+    defs, body = _named(der)
+    if not defs:
+        return p.doprint(body)
+    lets = ", ".join(f"({s.name} := {p.doprint(d)})" for s, d in defs)
+    return f"[{lets}, {p.doprint(body)}][-1]"
 
 
 def step_numpy(der, st) -> str:
@@ -105,7 +134,7 @@ def derivation_json(der) -> dict:
         steps.append(item)
     out = {"problem": der.problem, "wrt": der.wrt, "layout": der.layout, "method": der.method,
            "symbols": symbols,
-           "result": {"text": to_text(der.result), "latex": to_latex(der.result),
+           "result": {"text": result_text(der), "latex": result_latex(der),
                       "numpy": result_numpy(der), "shape": list(der.result.shape)},
            "steps": steps}
     if der.notes:
@@ -118,7 +147,7 @@ def numpy_function(der) -> str:
     args = [py_name(s.name) for s in der.symbols.values()]
     name = "d" + ("2" if der.order == 2 else "") + "f_d" + py_name(der.wrt)
     body = result_numpy(der)
-    doc = f'    """{der.result_lhs} = {to_text(der.result)} ({der.layout} layout) for\n' \
+    doc = f'    """{der.result_lhs} ({der.layout} layout) for\n' \
           f'    {der.problem}\n\n    Vectors are (n, 1) arrays; scalars are floats."""'
     return (f"import numpy as np\n\n\ndef {name}({', '.join(args)}):\n{doc}\n"
             f"    return {body}\n")

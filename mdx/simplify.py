@@ -201,7 +201,27 @@ def expand_if_shorter(e: E.Expr):
     return cand if len(repr(cand)) < len(repr(e)) else None
 
 
-RULES = (vec_identities, factor_sum, factor_partial, factor_hadamard, ones_inner, trace_of_outer,
+def diag_to_hadamard(e: E.Expr):
+    """diag(u) M v = u ∘ (M v) and vᵀ M diag(u) = (u ∘ (Mᵀ v))ᵀ: backprop's Hadamard form."""
+    if not isinstance(e, E.Mul):
+        return None
+    chain = list(e.chain)
+    for i, f in enumerate(chain):
+        if not (isinstance(f, E.Apply) and f.name == "diagm"):
+            continue
+        for j in range(i + 1, len(chain)):
+            if chain[j].cols == "1":
+                new = E.hadamard(f.arg, E.mul(*chain[i + 1:j + 1]))
+                return E.mul(E.Num(e.coeff), *e.scalars, *chain[:i], new, *chain[j + 1:])
+        for k in range(i - 1, -1, -1):
+            if chain[k].rows == "1":
+                row = E.transpose(E.mul(*chain[k:i]))
+                new = E.transpose(E.hadamard(f.arg, row))
+                return E.mul(E.Num(e.coeff), *e.scalars, *chain[:k], new, *chain[i + 1:])
+    return None
+
+
+RULES = (vec_identities, diag_to_hadamard, factor_sum, factor_partial, factor_hadamard, ones_inner, trace_of_outer,
          expand_if_shorter)
 
 

@@ -84,7 +84,6 @@ def chain_derivative(f: E.Expr, var: E.Sym, layout: str, steps: list, symbols: d
     if not inters or top == var or (isinstance(top, E.T) and top.arg == var):
         steps.append(Step("no intermediate variables needed", "f", f, numpy=False))
         return simplify(jacobian(differentiate(f, var), dvar(var)))
-    by_name = {i.sym.name: i for i in inters}
     syms = {i.sym.name: i.sym for i in inters}
     syms[var.name] = var
     for inter in inters:

@@ -1,0 +1,43 @@
+"""A network of L layers: the chain method stays right and its printed result
+grows linearly in L (issue: deep compositions must not blow up)."""
+
+import numpy as np
+import pytest
+
+import mdx
+from fdcheck import check
+from mdx.render import result_text
+
+DEPTHS = list(range(1, 17))
+
+
+def network(L):
+    inner = "x"
+    for k in range(1, L):
+        inner = f"tanh(W{k} {inner})"
+    return f"d ||W{L} {inner} - y||^2 / dW1"
+
+
+def forward(L):
+    def f(**kw):
+        h = kw["x"]
+        for k in range(1, L):
+            h = np.tanh(kw[f"W{k}"] @ h)
+        return np.sum((kw[f"W{L}"] @ h - kw["y"]) ** 2)
+    return f
+
+
+@pytest.mark.parametrize("L", DEPTHS)
+def test_gradient_matches_finite_differences(L):
+    shapes = {f"W{k}": (3, 3) for k in range(1, L + 1)}
+    shapes.update(x=(3, 1), y=(3, 1))
+    for layout in ("denominator", "numerator"):
+        der = mdx.derive(network(L), layout=layout, method="chain")
+        check(der.json(), forward(L), shapes, "W1", layout)
+
+
+def test_printed_result_grows_linearly():
+    lengths = [len(result_text(mdx.derive(network(L), method="chain"))) for L in DEPTHS]
+    steps = [b - a for a, b in zip(lengths, lengths[1:])]
+    assert max(steps[3:]) <= 2 * min(steps[3:]), lengths     # constant increments: linear
+    assert lengths[-1] <= 60 * len(DEPTHS), lengths
