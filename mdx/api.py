@@ -10,7 +10,7 @@ from .errors import MdxError, UnsupportedError
 from .layout import LAYOUTS, arrange
 from .steps import Derivation, Step
 
-METHODS = ("differential", "chain")
+METHODS = ("differential", "chain", "definition")
 
 
 def derive(problem: str, layout: str = "denominator", method: str = "differential") -> Derivation:
@@ -44,6 +44,8 @@ def _derive_typed(parsed, typed, layout, method) -> Derivation:
     dims = dim_table(typed.symbols.values())
     if method == "chain":
         result, lhs = _chain(f, var, parsed.order, layout, steps, typed.symbols)
+    elif method == "definition":
+        result, lhs = _definition(f, var, parsed.order, layout, steps)
     elif parsed.order == 2:
         H = M.second_derivative(f, var, steps)
         result, lhs = H, f"∂²f/∂{var.name}∂{var.name}ᵀ"
@@ -57,8 +59,9 @@ def _derive_typed(parsed, typed, layout, method) -> Derivation:
         result, lhs = arrange(raw, False, layout), f"∂f/∂{var.name}"
     from .simplify import present
     result = present(result)
-    rule = f"identification in {layout} layout" if method == "differential" else \
-        "substitute the intermediate variables and simplify"
+    rule = {"differential": f"identification in {layout} layout",
+            "chain": "substitute the intermediate variables and simplify",
+            "definition": f"reassemble the matrix form, {layout} layout"}[method]
     steps.append(Step(rule, lhs, result, equals="derivative"))
     for note in notes:
         steps.append(Step("structured variable: " + note, lhs, result, numpy=False))
@@ -79,6 +82,17 @@ def _chain(f, var, order, layout, steps, symbols):
     if not E.is_symmetric(H):
         H = E.scale(E.Fraction(1, 2), E.add(H, E.transpose(H)))
     return H, f"∂²f/∂{var.name}∂{var.name}ᵀ"
+
+
+def _definition(f, var, order, layout, steps):
+    from .methods.definition import definition_derivative, definition_hessian
+    if order == 2:
+        H = definition_hessian(f, var, steps)
+        if not E.is_symmetric(H):
+            H = E.scale(E.Fraction(1, 2), E.add(H, E.transpose(H)))
+        return H, f"∂²f/∂{var.name}∂{var.name}ᵀ"
+    raw, f_scalar = definition_derivative(f, var, steps)
+    return arrange(raw, f_scalar, layout), f"∂f/∂{var.name}"
 
 
 def _structure_notes(var: E.Sym) -> list:

@@ -24,6 +24,7 @@ class Layout(str, Enum):
 class Method(str, Enum):
     differential = "differential"
     chain = "chain"
+    definition = "definition"
 
 
 class Format(str, Enum):

@@ -16,6 +16,20 @@ def _shape_text(shape) -> str:
     return "×".join(shape)
 
 
+def _expr_text(e) -> str:
+    if hasattr(e, "terms_"):
+        from .methods.definition import terms_text
+        return terms_text(e.terms_)
+    return to_text(e)
+
+
+def _expr_latex(e) -> str:
+    if hasattr(e, "terms_"):
+        from .methods.definition import terms_latex
+        return terms_latex(e.terms_)
+    return to_latex(e)
+
+
 def _symbol_text(sym) -> str:
     props = " ".join(sorted(sym.props))
     kind = {"scalar": "scalar", "vector": f"vector {sym.rows}", "row": f"row vector {sym.cols}",
@@ -67,7 +81,7 @@ def derivation_text(der, steps: bool = True) -> str:
     if steps:
         for i, st in enumerate(der.steps, 1):
             lines.append(f"  {i:>2}. {st.rule}")
-            lines.append(f"      {st.lhs} = {to_text(st.expr)}")
+            lines.append(f"      {st.lhs} = {_expr_text(st.expr)}")
     lines.append(f"  result: {der.result_lhs} = {result_text(der)}    "
                  f"({_shape_text(der.result.shape)})")
     return "\n".join(lines)
@@ -98,7 +112,7 @@ def derivation_latex(der, steps: bool = True) -> str:
         for st in der.steps:
             lhs = _lhs_latex(st.lhs) if st.lhs != prev else ""
             prev = st.lhs
-            rows.append(rf"{lhs} &= {to_latex(st.expr)} && {_latex_rule(st.rule)}")
+            rows.append(rf"{lhs} &= {_expr_latex(st.expr)} && {_latex_rule(st.rule)}")
     else:
         rows.append(rf"{_lhs_latex(der.result_lhs)} &= {result_latex(der)}")
     return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
@@ -125,8 +139,8 @@ def derivation_json(der) -> dict:
                         "props": sorted(s.props)} for s in der.symbols.values()}
     steps = []
     for st in der.steps:
-        item = {"rule": st.rule, "text": f"{st.lhs} = {to_text(st.expr)}",
-                "latex": f"{_lhs_latex(st.lhs)} = {to_latex(st.expr)}"}
+        item = {"rule": st.rule, "text": f"{st.lhs} = {_expr_text(st.expr)}",
+                "latex": f"{_lhs_latex(st.lhs)} = {_expr_latex(st.expr)}"}
         if st.numpy:
             item["numpy"] = step_numpy(der, st)
             if st.equals:

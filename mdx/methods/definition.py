@@ -1,0 +1,280 @@
+"""The definition (index) method: write f entry by entry, differentiate with respect
+to one entry X_pq with Kronecker deltas, contract them, reassemble the matrix form.
+
+Reassembly reads each term as a graph whose nodes are indices and whose edges are
+factors: the path from the row index to the column index is a matrix product,
+closed loops are traces, paths between unit ends are scalars, factors on the same
+pair of indices multiply entrywise.  Vec-form derivatives (more free indices)
+reassemble as Kronecker products of the two halves.
+"""
+
+from __future__ import annotations
+
+from .. import expr as E
+from ..errors import UnsupportedError
+from ..index_form import ONE, Factor, Fresh, Term, contract, d_terms, entry
+from ..printers.text import to_text
+from ..simplify import present
+from ..steps import Step
+
+
+# ----------------------------------------------------------------- index expressions in steps
+class IndexExpr(E.Expr):
+    """A step's right-hand side in index notation: printed, never evaluated."""
+
+    def __init__(self, terms):
+        self.terms_ = terms
+
+    shape = E.SCALAR
+
+    @property
+    def key(self):
+        return ("IndexExpr", id(self))
+
+
+def _render(terms, atom_name, delta, sum_of, sub, power) -> str:
+    if not terms:
+        return "0"
+    out = []
+    for n, t in enumerate(terms):
+        c = t.coeff
+        sign = (" - " if n else "-") if c < 0 else (" + " if n else "")
+        head = [] if abs(c) == 1 and t.factors else [str(abs(c))]
+        facs = []
+        for f in t.factors:
+            idx = "".join(x for x in (f.i, f.j) if x != ONE)
+            base = delta if f.atom is None else atom_name(f.atom)
+            piece = sub(base, idx) if idx else base
+            facs.append(piece if f.power == 1 else power(piece, f.power))
+        sums = sum_of(sorted(set(t.sums))) if t.sums else ""
+        out.append(sign + sums + " ".join(head + facs))
+    return "".join(out)
+
+
+def terms_text(terms) -> str:
+    return _render(terms, lambda a: to_text(a) if isinstance(a, E.Sym) else f"({to_text(a)})", "δ",
+                   lambda ix: f"Σ_{''.join(ix)} ", lambda b, i: f"{b}_{i}", lambda p, k: f"{p}^{k}")
+
+
+def terms_latex(terms) -> str:
+    from ..printers.latex import to_latex
+    return _render(terms, lambda a: to_latex(a) if isinstance(a, E.Sym) else rf"\left({to_latex(a)}\right)",
+                   r"\delta", lambda ix: rf"\sum_{{{','.join(ix)}}} ", lambda b, i: f"{b}_{{{i}}}",
+                   lambda p, k: f"{p}^{{{k}}}")
+
+
+# ----------------------------------------------------------------- reassembly
+def _oriented(f: Factor, start: str):
+    """(matrix, other end) reading factor f from index `start`."""
+    m = f.atom
+    if f.power != 1:
+        m = E.power(m, f.power) if m.is_scalar else (
+            E.hadamard(*([m] * f.power)) if f.power > 0 else
+            E.ediv(E.ONE_SCALAR, E.hadamard(*([m] * -f.power))))
+    if f.i == start:
+        return m, f.j
+    return E.transpose(m), f.i
+
+
+def _as_vector(f: Factor, a: str):
+    """Factor f on the single index a as a column vector (diag of a matrix M_aa)."""
+    m, _ = _oriented(replace_power(f), a)
+    if f.i == f.j == a:
+        return E.apply("diagv", m)
+    return m
+
+
+def replace_power(f: Factor) -> Factor:
+    return f
+
+
+def _group(factors: list) -> list:
+    """Factors on the same indices multiply entrywise: A_ij B_ij = (A ∘ B)_ij."""
+    groups: dict = {}
+    for f in factors:
+        key = frozenset(x for x in (f.i, f.j) if x != ONE)
+        groups.setdefault(key, []).append(f)
+    out = []
+    for key, fs in groups.items():
+        if not key or len(fs) == 1:
+            out.extend(fs)
+        elif len(key) == 2:
+            a, b = fs[0].i, fs[0].j
+            out.append(Factor(E.hadamard(*(_oriented(f, a)[0] for f in fs)), a, b))
+        else:
+            (a,) = key
+            out.append(Factor(E.hadamard(*(_as_vector(f, a) for f in fs)), a, ONE))
+    return out
+
+
+def _diag_vectors(factors: list, free: set) -> list:
+    """v_a whose index also joins two other factors (or one and a free end) is diag(v)."""
+    for f in factors:
+        if (f.i == ONE) == (f.j == ONE):
+            continue
+        a = f.i if f.i != ONE else f.j
+        others = [g for g in factors if g is not f and a in (g.i, g.j)]
+        if len(others) + (a in free) < 2:
+            continue
+        g, new = others[0], a + "'"
+        moved = Factor(g.atom, new if g.i == a else g.i, new if g.j == a and g.i != a else g.j, g.power)
+        vec = f.atom if f.j == ONE else E.transpose(f.atom)
+        rest = [x for x in factors if x is not f and x is not g]
+        return _diag_vectors(rest + [Factor(E.apply("diagm", vec), a, new), moved], free)
+    return factors
+
+
+def _walk(factors: list, start: str, stop: set, dims: dict):
+    """The product along the path from `start` to a unit end or an index in `stop`;
+    an end left dangling is summed against a vector of ones."""
+    chain, cur, first = [], start, True
+    while True:
+        nxt = next((f for f in factors if cur in (f.i, f.j)), None)
+        if nxt is None:
+            if cur != ONE and cur not in stop:
+                chain.append(E.Ones((dims[cur], ONE)))
+            return chain
+        factors.remove(nxt)
+        m, cur = _oriented(nxt, cur)
+        chain.append(m)
+        if (cur == ONE and not first) or cur in stop or (cur == ONE):
+            return chain
+        first = False
+
+
+def _deltas_to_identity(t: Term, dims: dict) -> list:
+    return [Factor(E.identity(dims[f.i]), f.i, f.j) if f.atom is None else f for f in t.factors]
+
+
+def reassemble(t: Term, row: str, col: str, dims: dict) -> E.Expr:
+    """The matrix M (rows `row`, columns `col`) with M_{row col} equal to the term."""
+    factors = _group(_deltas_to_identity(t, dims))
+    factors = _diag_vectors(factors, {x for x in (row, col) if x != ONE})
+    scalars = [_oriented(f, ONE)[0] for f in factors if f.i == f.j == ONE]
+    factors = [f for f in factors if not f.i == f.j == ONE]
+    if row != ONE:
+        chain = _walk(factors, row, {col} - {ONE}, dims)
+        body = E.mul(*chain)
+        if col != ONE and (not chain or body.cols == ONE):
+            back = _walk(factors, col, set(), dims)
+            body = E.mul(body, E.transpose(E.mul(*back)))
+    elif col != ONE:
+        body = E.transpose(E.mul(*_walk(factors, col, set(), dims)))
+    else:
+        body = E.ONE_SCALAR
+    while factors:
+        scalars.append(_scalar_component(factors, dims))
+    return E.mul(E.Num(t.coeff), *scalars, body)
+
+
+def _scalar_component(factors: list, dims: dict) -> E.Expr:
+    """One closed piece: a unit-ended path (uᵀ A v), an open sum (1ᵀ A 1) or a loop (tr)."""
+    if any(ONE in (g.i, g.j) for g in factors):
+        return E.mul(*_walk(factors, ONE, set(), dims))
+    ends: dict = {}
+    for g in factors:
+        for x in (g.i, g.j):
+            ends[x] = ends.get(x, 0) + 1
+    start = next((x for x, n in ends.items() if n == 1), None)
+    if start is not None:
+        return E.mul(E.transpose(E.Ones((dims[start], ONE))), *_walk(factors, start, set(), dims))
+    first = factors[0]
+    return E.apply("tr", E.mul(*_walk(factors, first.i, {first.i}, dims)))
+
+
+def _components(t: Term) -> dict:
+    """Index -> component label, joining the two indices of every factor."""
+    parent: dict = {}
+
+    def find(x):
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+    for f in t.factors:
+        a, b = f.i, f.j
+        if ONE in (a, b):
+            parent.setdefault(a if a != ONE else b, a if a != ONE else b)
+            continue
+        parent[find(a)] = find(b)
+    return {x: find(x) for x in list(parent)}
+
+
+def reassemble_vec(t: Term, i: str, j: str, p: str, q: str, var: E.Sym, dims: dict) -> E.Expr:
+    """J with J[(i,j),(p,q)] = term (vec form): a Kronecker product of two halves."""
+    comp = _components(t)
+    c = lambda x: comp.get(x, x) if x != ONE else None  # noqa: E731
+    if c(i) != c(q) and c(j) != c(p) and (c(i) == c(p) or ONE in (i, p)) and (c(j) == c(q) or ONE in (j, q)):
+        left, right, twist = (i, p), (j, q), False
+    elif c(i) != c(p) and c(j) != c(q):
+        left, right, twist = (i, q), (j, p), True
+    else:
+        raise UnsupportedError("this index form does not split into a Kronecker product; "
+                               "use --method differential")
+    side = {x for x in left if x != ONE}
+    mine = tuple(f for f in t.factors if {f.i, f.j} - {ONE} and c((set((f.i, f.j)) - {ONE}).pop()) in {c(x) for x in side})
+    rest = tuple(f for f in t.factors if f not in mine)
+    A = reassemble(Term(t.coeff, mine, ()), left[0], left[1], dims)
+    B = reassemble(Term(E.Fraction(1), rest, ()), right[0], right[1], dims)
+    out = E.kron(B, A)
+    return E.mul(out, E.commutation(var.rows, var.cols)) if twist else out
+
+
+# ----------------------------------------------------------------- the method
+def _entrywise(f: E.Expr, var: E.Sym, steps: list, fresh: Fresh, idx) -> list:
+    i, j, p, q = idx
+    fij = "f" + "".join(x for x in (i, j) if x != ONE)
+    vpq = var.name + ("_" + "".join(x for x in (p, q) if x != ONE) if (p, q) != (ONE, ONE) else "")
+    terms = entry(f, i, j, fresh)
+    steps.append(Step("write f entry by entry (index notation)", fij, IndexExpr(terms), numpy=False))
+    rule = (f"differentiate with respect to one entry: ∂{var.name}_ab/∂{vpq} = δ_a{p}δ_b{q}"
+            if (p, q) != (ONE, ONE) else f"differentiate with respect to {var.name}")
+    dterms = d_terms(terms, var, p, q, fresh)
+    steps.append(Step(rule, f"∂{fij}/∂{vpq}", IndexExpr(dterms), numpy=False))
+    cterms = [t for t in (contract(t) for t in dterms) if t.coeff != 0]
+    steps.append(Step("contract the Kronecker deltas: Σ_k A_k δ_kq = A_q", f"∂{fij}/∂{vpq}",
+                      IndexExpr(cterms), numpy=False))
+    return cterms
+
+
+def _back_to_matrix(terms, f, var, idx, dims) -> E.Expr:
+    i, j, p, q = idx
+    if f.is_scalar:
+        return E.add(*(reassemble(t, p, q, dims) for t in terms)) if terms else E.zero(var.shape)
+    if var.is_scalar:
+        return E.add(*(reassemble(t, i, j, dims) for t in terms)) if terms else E.zero(f.shape)
+    if j == ONE and q == ONE:
+        return E.add(*(reassemble(t, i, p, dims) for t in terms)) if terms else \
+            E.zero((f.rows, var.rows))
+    return E.add(*(reassemble_vec(t, i, j, p, q, var, dims) for t in terms)) if terms else \
+        E.zero((E.dim_mul(f.rows, f.cols), E.dim_mul(var.rows, var.cols)))
+
+
+def definition_derivative(f: E.Expr, var: E.Sym, steps: list) -> tuple:
+    """(raw derivative, f_scalar): gradient, F' or numerator Jacobian (mdx.layout)."""
+    idx = tuple(n if d != ONE else ONE for n, d in
+                zip("ijpq", (f.rows, f.cols, var.rows, var.cols)))
+    fresh = Fresh({n: d for n, d in zip("ijpq", (f.rows, f.cols, var.rows, var.cols))})
+    terms = _entrywise(f, var, steps, fresh, idx)
+    raw = present(_back_to_matrix(terms, f, var, idx, fresh.dims))
+    return raw, f.is_scalar
+
+
+def definition_hessian(f: E.Expr, var: E.Sym, steps: list) -> E.Expr:
+    """∂²f/∂x_p∂x_r entry by entry, then the matrix (over vec(X) for a matrix)."""
+    fresh = Fresh({"p": var.rows, "q": var.cols, "r": var.rows, "s": var.cols})
+    p, q = ("p" if var.rows != ONE else ONE), ("q" if var.cols != ONE else ONE)
+    r, s = ("r" if var.rows != ONE else ONE), ("s" if var.cols != ONE else ONE)
+    grad = _entrywise(f, var, steps, fresh, (ONE, ONE, p, q))
+    second = [t for t in (contract(t) for t in d_terms(grad, var, r, s, fresh)) if t.coeff != 0]
+    steps.append(Step("differentiate the gradient entry by entry, contract the deltas",
+                      f"∂²f/∂{var.name}_{p}{q}∂{var.name}_{r}{s}".replace(ONE, ""),
+                      IndexExpr(second), numpy=False))
+    g = E.Sym("g", (var.rows, var.cols) if not var.is_scalar else E.SCALAR, "matrix")
+    if not second:
+        size = E.dim_mul(var.rows, var.cols)
+        return E.zero((size, size))
+    if var.is_scalar:
+        return present(E.add(*(reassemble(t, ONE, ONE, fresh.dims) for t in second)))
+    if var.cols == ONE:
+        return present(E.add(*(reassemble(t, p, r, fresh.dims) for t in second)))
+    return present(E.add(*(reassemble_vec(t, p, q, r, s, var, fresh.dims) for t in second)))
