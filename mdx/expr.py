@@ -141,6 +141,13 @@ class DiagSelector(Expr):
         return (dim_mul(self.n, self.n), self.n)
 
 
+@dataclass(frozen=True, eq=False, repr=False)
+class DimSize(Expr):
+    """The size n of a dimension, as a scalar (Σ_k 1 = n)."""
+    n: str
+    shape: Shape = SCALAR
+
+
 # ----------------------------------------------------------------- compound nodes
 @dataclass(frozen=True, eq=False, repr=False)
 class Add(Expr):

@@ -205,7 +205,8 @@ def d_factor(f: Factor, var: E.Sym, p: str, q: str, fresh: Fresh) -> list:
                       _scale(d_terms(entry(a.base, ONE, ONE, fresh), var, p, q, fresh), a.k))
     expanded = entry(a, i, j, fresh)
     if len(expanded) == 1 and expanded[0].factors == (f,):
-        raise UnsupportedError(f"{a!r} has no index form here; use --method differential")
+        raise UnsupportedError(f"{a!r} has no entrywise form with single indices (a Kronecker "
+                               "product or vec needs paired indices); use --method differential or chain")
     return d_terms(expanded, var, p, q, fresh)            # a polynomial atom: expand it
 
 

@@ -89,8 +89,11 @@ def replace_power(f: Factor) -> Factor:
 
 
 def _group(factors: list) -> list:
-    """Factors on the same indices multiply entrywise: A_ij B_ij = (A ∘ B)_ij."""
+    """Factors on the same indices multiply entrywise: A_ij B_ij = (A ∘ B)_ij;
+    a diagonal entry M_aa is the vector diag(M)."""
     groups: dict = {}
+    factors = [Factor(E.apply("diagv", _oriented(f, f.i)[0]), f.i, ONE)
+               if f.i == f.j != ONE else f for f in factors]
     for f in factors:
         key = frozenset(x for x in (f.i, f.j) if x != ONE)
         groups.setdefault(key, []).append(f)
@@ -107,6 +110,32 @@ def _group(factors: list) -> list:
     return out
 
 
+def _absorb_vectors(factors: list, free: set) -> list:
+    """Σ_a v_a M_ab = (Mᵀ v)_b: a vector on a summed index met by one other factor is
+    multiplied in, until none is left (so branch points see vectors, not paths)."""
+    while True:
+        factors = _group(factors)
+        for f in factors:
+            if (f.i == ONE) == (f.j == ONE):
+                continue
+            a = f.i if f.i != ONE else f.j
+            if a in free:
+                continue
+            others = [g for g in factors if g is not f and a in (g.i, g.j)]
+            if len(others) != 1:
+                continue
+            g = others[0]
+            v = _oriented(f, a)[0]
+            m, b = _oriented(g, a)
+            rest = [x for x in factors if x is not f and x is not g]
+            new = Factor(E.mul(E.transpose(m), v), b, ONE) if b != ONE else \
+                Factor(E.mul(E.transpose(v), m), ONE, ONE)
+            factors = rest + [new]
+            break
+        else:
+            return factors
+
+
 def _diag_vectors(factors: list, free: set) -> list:
     """v_a whose index also joins two other factors (or one and a free end) is diag(v)."""
     for f in factors:
@@ -118,7 +147,7 @@ def _diag_vectors(factors: list, free: set) -> list:
             continue
         g, new = others[0], a + "'"
         moved = Factor(g.atom, new if g.i == a else g.i, new if g.j == a and g.i != a else g.j, g.power)
-        vec = f.atom if f.j == ONE else E.transpose(f.atom)
+        vec = _oriented(f, a)[0]
         rest = [x for x in factors if x is not f and x is not g]
         return _diag_vectors(rest + [Factor(E.apply("diagm", vec), a, new), moved], free)
     return factors
@@ -143,13 +172,33 @@ def _walk(factors: list, start: str, stop: set, dims: dict):
 
 
 def _deltas_to_identity(t: Term, dims: dict) -> list:
-    return [Factor(E.identity(dims[f.i]), f.i, f.j) if f.atom is None else f for f in t.factors]
+    """δ_pq becomes I_pq; with it, a diagonal entry M_pp may be read as M_pq."""
+    pairs = [(f.i, f.j) for f in t.factors if f.atom is None]
+    out = []
+    for f in t.factors:
+        if f.atom is None:
+            out.append(Factor(E.identity(dims[f.i]), f.i, f.j))
+            continue
+        for a, b in pairs:
+            if f.i == f.j == a:
+                f = Factor(f.atom, a, b, f.power)
+            elif f.i == f.j == b:
+                f = Factor(f.atom, a, b, f.power)
+        out.append(f)
+    return out
+
+
+def _unused_sums(t: Term, dims: dict) -> list:
+    """Σ_k over an index no factor carries multiplies by its size."""
+    used = {x for f in t.factors for x in (f.i, f.j)}
+    return [E.DimSize(dims[k]) for k in t.sums if k not in used]
 
 
 def reassemble(t: Term, row: str, col: str, dims: dict) -> E.Expr:
     """The matrix M (rows `row`, columns `col`) with M_{row col} equal to the term."""
-    factors = _group(_deltas_to_identity(t, dims))
-    factors = _diag_vectors(factors, {x for x in (row, col) if x != ONE})
+    free = {x for x in (row, col) if x != ONE}
+    factors = _absorb_vectors(_deltas_to_identity(t, dims), free)
+    factors = _diag_vectors(factors, free)
     scalars = [_oriented(f, ONE)[0] for f in factors if f.i == f.j == ONE]
     factors = [f for f in factors if not f.i == f.j == ONE]
     if row != ONE:
@@ -164,7 +213,7 @@ def reassemble(t: Term, row: str, col: str, dims: dict) -> E.Expr:
         body = E.ONE_SCALAR
     while factors:
         scalars.append(_scalar_component(factors, dims))
-    return E.mul(E.Num(t.coeff), *scalars, body)
+    return E.mul(E.Num(t.coeff), *scalars, *_unused_sums(t, dims), body)
 
 
 def _scalar_component(factors: list, dims: dict) -> E.Expr:
@@ -201,6 +250,9 @@ def _components(t: Term) -> dict:
 
 def reassemble_vec(t: Term, i: str, j: str, p: str, q: str, var: E.Sym, dims: dict) -> E.Expr:
     """J with J[(i,j),(p,q)] = term (vec form): a Kronecker product of two halves."""
+    special = _vec_special(t, i, j, p, q, dims)
+    if special is not None:
+        return special
     comp = _components(t)
     c = lambda x: comp.get(x, x) if x != ONE else None  # noqa: E731
     if c(i) != c(q) and c(j) != c(p) and (c(i) == c(p) or ONE in (i, p)) and (c(j) == c(q) or ONE in (j, q)):
@@ -217,6 +269,35 @@ def reassemble_vec(t: Term, i: str, j: str, p: str, q: str, var: E.Sym, dims: di
     B = reassemble(Term(E.Fraction(1), rest, ()), right[0], right[1], dims)
     out = E.kron(B, A)
     return E.mul(out, E.commutation(var.rows, var.cols)) if twist else out
+
+
+def _vec_special(t: Term, i, j, p, q, dims):
+    """δ_ip δ_jq W_ij = diag(vec W); M_ij N_pq = vec(M) vec(N)ᵀ."""
+    out_idx, var_idx = {i, j} - {ONE}, {p, q} - {ONE}
+    deltas = {frozenset((f.i, f.j)) for f in t.factors if f.atom is None}
+    others = [f for f in t.factors if f.atom is not None]
+    if {frozenset((i, p)), frozenset((j, q))} - {frozenset((ONE, ONE))} <= deltas and \
+            all({f.i, f.j} <= out_idx | {ONE} for f in others):
+        W = reassemble(Term(t.coeff, tuple(others), t.sums), i, j, dims)
+        return E.apply("diagm", E.apply("vec", W))
+    if not others and deltas == {frozenset((i, j)), frozenset((i, p))} and q == ONE:
+        return E.DiagSelector(dims[i])                    # vec(diag(x)) = E x
+    if not others and deltas == {frozenset((i, p)), frozenset((i, q))} and j == ONE:
+        return E.transpose(E.DiagSelector(dims[i]))       # diag(X) = Eᵀ vec(X)
+    touches = lambda f, s: bool({f.i, f.j} & s)  # noqa: E731
+    if all(not (touches(f, out_idx) and touches(f, var_idx)) for f in t.factors) and \
+            _separate(t, out_idx, var_idx):
+        left = tuple(f for f in t.factors if touches(f, out_idx))
+        right = tuple(f for f in t.factors if not touches(f, out_idx))
+        M = reassemble(Term(t.coeff, left, ()), i, j, dims)
+        N = reassemble(Term(E.Fraction(1), right, ()), p, q, dims)
+        return E.mul(E.apply("vec", M), E.transpose(E.apply("vec", N)))
+    return None
+
+
+def _separate(t: Term, out_idx: set, var_idx: set) -> bool:
+    comp = _components(t)
+    return not ({comp.get(x, x) for x in out_idx} & {comp.get(x, x) for x in var_idx})
 
 
 # ----------------------------------------------------------------- the method
@@ -251,6 +332,10 @@ def _back_to_matrix(terms, f, var, idx, dims) -> E.Expr:
 
 def definition_derivative(f: E.Expr, var: E.Sym, steps: list) -> tuple:
     """(raw derivative, f_scalar): gradient, F' or numerator Jacobian (mdx.layout)."""
+    if isinstance(f, E.Apply) and f.name == "vec" and not var.is_scalar:
+        steps.append(Step("vec(F) stacks the entries of F: its Jacobian is the vec-form Jacobian of F",
+                          "F", f.arg, numpy=False))
+        f = f.arg
     idx = tuple(n if d != ONE else ONE for n, d in
                 zip("ijpq", (f.rows, f.cols, var.rows, var.cols)))
     fresh = Fresh({n: d for n, d in zip("ijpq", (f.rows, f.cols, var.rows, var.cols))})
@@ -269,7 +354,6 @@ def definition_hessian(f: E.Expr, var: E.Sym, steps: list) -> E.Expr:
     steps.append(Step("differentiate the gradient entry by entry, contract the deltas",
                       f"∂²f/∂{var.name}_{p}{q}∂{var.name}_{r}{s}".replace(ONE, ""),
                       IndexExpr(second), numpy=False))
-    g = E.Sym("g", (var.rows, var.cols) if not var.is_scalar else E.SCALAR, "matrix")
     if not second:
         size = E.dim_mul(var.rows, var.cols)
         return E.zero((size, size))

@@ -79,6 +79,9 @@ class NumpyPrinter(Printer):
         n = self.size(e.n)
         return f"np.eye(({n}) * ({n}))[:, ::({n}) + 1]"
 
+    def _print_DimSize(self, e):
+        return f"({self.size(e.n)})"
+
     def _print_Commutation(self, e):
         r, s = self.size(e.r), self.size(e.s)
         return (f"np.eye(({r}) * ({s}))[np.arange(({r}) * ({s})).reshape(({r}), ({s}), order=\"F\").reshape(-1)]")

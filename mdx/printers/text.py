@@ -29,6 +29,9 @@ class TextPrinter(Printer):
     def _print_DiagSelector(self, e):
         return "E"
 
+    def _print_DimSize(self, e):
+        return e.n
+
     def _print_Commutation(self, e):
         return "K"
 
