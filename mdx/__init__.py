@@ -8,10 +8,10 @@
 __version__ = "0.1.0"
 
 
-def derive(problem, layout="denominator", method="differential"):
+def derive(problem, layout="denominator", method="differential", structured=None):
     """Derive one problem; see mdx.api.derive."""
     from .api import derive as _derive
-    return _derive(problem, layout=layout, method=method)
+    return _derive(problem, layout=layout, method=method, structured=structured)
 
 
 __all__ = ["derive", "__version__"]

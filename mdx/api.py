@@ -13,10 +13,16 @@ from .steps import Derivation, Step
 METHODS = ("differential", "chain", "definition")
 
 
-def derive(problem: str, layout: str = "denominator", method: str = "differential") -> Derivation:
+STRUCTURED = (None, "sym", "cookbook")
+
+
+def derive(problem: str, layout: str = "denominator", method: str = "differential",
+           structured: str | None = None) -> Derivation:
     """Derive one problem (SPEC section 1), e.g. ``derive("d tr(X^T A X) / dX")``.
 
-    Raises MdxError (with a position) for a problem that cannot be derived.
+    `structured` ("sym" or "cookbook") gives the gradient on the structured space of a
+    variable declared symmetric, spd or diagonal (SPEC 7).  Raises MdxError (with a
+    position) for a problem that cannot be derived.
     """
     from .parser import parse
     from .shapes import type_problem
@@ -24,10 +30,13 @@ def derive(problem: str, layout: str = "denominator", method: str = "differentia
         raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}")
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}")
+    if structured not in STRUCTURED:
+        raise ValueError("structured must be None, 'sym' or 'cookbook'")
     parsed = parse(problem)
     typed = type_problem(parsed)
     try:
-        return _derive_typed(parsed, typed, layout, method)
+        der = _derive_typed(parsed, typed, layout, method)
+        return _structured(der, structured, parsed) if structured else der
     except MdxError:
         raise
     except RecursionError:
@@ -93,6 +102,46 @@ def _definition(f, var, order, layout, steps):
         return H, f"∂²f/∂{var.name}∂{var.name}ᵀ"
     raw, f_scalar = definition_derivative(f, var, steps)
     return arrange(raw, f_scalar, layout), f"∂f/∂{var.name}"
+
+
+def _structured(der: Derivation, form: str, parsed) -> Derivation:
+    """The gradient on the space of symmetric (or diagonal) matrices."""
+    from .simplify import present
+    var, f = der.var, der.function
+    props = var.props & {"symmetric", "spd", "diagonal"}
+    if not props:
+        raise UnsupportedError(f"--structured needs a variable declared symmetric, spd or diagonal; "
+                               f"{var.name} is not", parsed.wrt_start + 1,
+                               f"add `where {var.name}: symmetric`")
+    if not f.is_scalar or der.order != 1:
+        raise UnsupportedError("--structured applies to the gradient of a scalar function",
+                               parsed.wrt_start + 1)
+    G = der.result if der.layout == "denominator" else E.transpose(der.result)
+    eye = E.identity(var.rows)
+    if "diagonal" in props:
+        S = E.hadamard(eye, G)
+        rule = ("structured variable (diagonal): only the diagonal entries vary, so the gradient "
+                "is the diagonal part I ∘ G of the unconstrained G")
+    elif form == "cookbook":
+        S = E.sub(E.add(G, E.transpose(G)), E.hadamard(eye, G))
+        rule = ("Matrix Cookbook convention for a symmetric variable: G + Gᵀ − G ∘ I, the derivative "
+                "with respect to the independent entries X_ij, i ≤ j; it is not a gradient "
+                "(Srinivasan and Panda, arXiv:1911.06491), shown here to match the Cookbook")
+    else:
+        S = E.scale(E.Fraction(1, 2), E.add(G, E.transpose(G)))
+        rule = ("structured variable (symmetric): the gradient on the space of symmetric matrices "
+                "is sym(G) = (G + Gᵀ)/2, the projection of the unconstrained G; the often-quoted "
+                "G + Gᵀ − G ∘ I is not a gradient (Srinivasan and Panda, arXiv:1911.06491)")
+    S = present(S)
+    result = S if der.layout == "denominator" else present(E.transpose(S))
+    der.steps = [st for st in der.steps if not st.rule.startswith("structured variable:")]
+    for st in der.steps:                  # those steps hold the unconstrained derivative
+        if st.equals == "derivative":
+            st.equals, st.numpy = None, False
+    der.steps.append(Step(rule, der.result_lhs, result, equals="derivative"))
+    der.result = result
+    der.notes = [rule]
+    return der
 
 
 def _structure_notes(var: E.Sym) -> list:

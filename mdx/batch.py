@@ -17,7 +17,7 @@ from .errors import MdxError
 class Outcome:
     line: int
     problem: str
-    derivation: object = None
+    derivation: object = None          # a Derivation, or a list of them for --method all
     error: MdxError | None = None
 
 
@@ -37,14 +37,18 @@ def read_problems(stream: Iterable[bytes]) -> Iterator[tuple]:
         yield number, text
 
 
-def derive_lines(items: Iterable[tuple], layout: str, method: str) -> Iterator[Outcome]:
-    from .api import derive
+def derive_lines(items: Iterable[tuple], layout: str, method: str,
+                 structured: str | None = None) -> Iterator[Outcome]:
+    from .api import METHODS, derive
     for number, text in items:
         if isinstance(text, MdxError):
             yield Outcome(number, "", error=text)
             continue
         try:
-            der = derive(text, layout=layout, method=method)
+            if method == "all":
+                der = [derive(text, layout=layout, method=m, structured=structured) for m in METHODS]
+            else:
+                der = derive(text, layout=layout, method=method, structured=structured)
             yield Outcome(number, text.strip(), derivation=der)
         except MdxError as e:
             e.line = number

@@ -25,6 +25,7 @@ class Method(str, Enum):
     differential = "differential"
     chain = "chain"
     definition = "definition"
+    all = "all"
 
 
 class Format(str, Enum):
@@ -55,11 +56,17 @@ def derive(
     method: Method = typer.Option(Method.differential, "--method", "-m"),
     fmt: Format = typer.Option(Format.text, "--format", help="text, latex, json or numpy."),
     steps: bool = typer.Option(True, "--steps/--no-steps", help="Show the steps."),
+    structured: Optional[str] = typer.Option(
+        None, "--structured", metavar="[sym|cookbook]",
+        help="For a symmetric, spd or diagonal variable: the gradient on that space "
+             "(sym: (G + Gᵀ)/2; cookbook: the Matrix Cookbook's G + Gᵀ − G∘I)."),
 ):
     """Derive problems and print steps and results."""
     from .batch import derive_lines, read_problems
     if (problem is None) == (file is None):
         _usage("give one problem, `-` for standard input, or -f FILE")
+    if structured not in (None, "sym", "cookbook"):
+        _usage("--structured takes sym or cookbook")
     if file is not None:
         try:
             handle = open(file, "rb")
@@ -71,7 +78,7 @@ def derive(
     else:
         items = iter([(1, problem)])
     failed = 0
-    for out in derive_lines(items, layout.value, method.value):
+    for out in derive_lines(items, layout.value, method.value, structured):
         if out.error is not None:
             failed += 1
             _report(out, fmt)
@@ -97,6 +104,13 @@ def _report(out, fmt: Format):
 
 
 def _emit(der, fmt: Format, steps: bool):
+    if isinstance(der, list):                          # --method all
+        from .agree import agreement
+        for one in der:
+            _emit(one, fmt, steps)
+        if fmt is not Format.json:
+            typer.echo(agreement(der) + "\n")
+        return
     if fmt is Format.json:
         typer.echo(json.dumps(der.json(), ensure_ascii=False))
     elif fmt is Format.latex:
@@ -110,6 +124,10 @@ def _emit(der, fmt: Format, steps: bool):
 
 def run():
     """Console entry point: no Python traceback ever reaches the user."""
+    argv = sys.argv
+    for n, arg in enumerate(argv):             # a bare --structured means --structured sym
+        if arg == "--structured" and (n + 1 == len(argv) or argv[n + 1] not in ("sym", "cookbook")):
+            argv[n] = "--structured=sym"
     try:
         app()
     except KeyboardInterrupt:

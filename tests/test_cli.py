@@ -68,3 +68,26 @@ def test_usage_errors_exit_2():
 def test_version():
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and __version__ in result.stdout
+
+
+def test_method_all_prints_every_method_and_a_verdict():
+    result = runner.invoke(app, ["derive", "d tr(X^T A X) / dX", "--method", "all", "--no-steps"])
+    assert result.exit_code == 0
+    for m in ("differential", "chain", "definition"):
+        assert f"{m} method]" in result.stdout
+    assert "all methods agree" in result.stdout
+
+
+def test_method_all_compares_numerically_when_forms_differ():
+    from mdx.agree import agreement
+    import mdx
+    ders = [mdx.derive("d ||W2 tanh(W1 x) - y||^2 / dW1", method=m)
+            for m in ("differential", "chain", "definition")]
+    assert agreement(ders).startswith("all methods agree")
+
+
+def test_structured_option():
+    result = runner.invoke(app, ["derive", "d log det S / dS where S: spd", "--structured", "cookbook",
+                                 "--no-steps"])
+    assert result.exit_code == 0 and "2 S^{-1} - I ∘ S^{-1}" in result.stdout
+    assert runner.invoke(app, ["derive", "d tr(X) / dX", "--structured", "odd"]).exit_code == 2

@@ -307,8 +307,12 @@ def _entrywise(f: E.Expr, var: E.Sym, steps: list, fresh: Fresh, idx) -> list:
     vpq = var.name + ("_" + "".join(x for x in (p, q) if x != ONE) if (p, q) != (ONE, ONE) else "")
     terms = entry(f, i, j, fresh)
     steps.append(Step("write f entry by entry (index notation)", fij, IndexExpr(terms), numpy=False))
-    rule = (f"differentiate with respect to one entry: ∂{var.name}_ab/∂{vpq} = δ_a{p}δ_b{q}"
-            if (p, q) != (ONE, ONE) else f"differentiate with respect to {var.name}")
+    if (p, q) == (ONE, ONE):
+        rule = f"differentiate with respect to {var.name}"
+    elif q == ONE:
+        rule = f"differentiate with respect to one entry: ∂{var.name}_a/∂{vpq} = δ_a{p}"
+    else:
+        rule = f"differentiate with respect to one entry: ∂{var.name}_ab/∂{vpq} = δ_a{p} δ_b{q}"
     dterms = d_terms(terms, var, p, q, fresh)
     steps.append(Step(rule, f"∂{fij}/∂{vpq}", IndexExpr(dterms), numpy=False))
     cterms = [t for t in (contract(t) for t in dterms) if t.coeff != 0]
