@@ -72,6 +72,34 @@ class Printer:
                 out += " + " + self.paren(t, Prec.SUM, strict=True)
         return out
 
+    # Constants print the same in text and LaTeX (the NumPy printer overrides them).
+    def _print_Zero(self, e):
+        return "0"
+
+    def _print_Identity(self, e):
+        return "I"
+
+    def _print_DiagSelector(self, e):
+        return "E"
+
+    def _print_DimSize(self, e):
+        return e.n
+
+    def _print_Commutation(self, e):
+        return "K"
+
+    def _fraction(self, e: E.Mul):
+        """(sign, numerator text, denominator factor texts) of a product."""
+        num, den, c = split_fraction(e)
+        sign = "-" if c < 0 else ""
+        c = abs(c)
+        head = [str(c.numerator)] if c.numerator != 1 else []
+        top = " ".join(head + [self._factor(f) for f in num + list(e.chain)]) or "1"
+        bottom = [self._factor(f) for f in den]
+        if c.denominator != 1:
+            bottom.insert(0, str(c.denominator))
+        return sign, top, bottom
+
     def _factor(self, f: E.Expr) -> str:
         """A factor of a juxtaposed product; products inside one get parentheses."""
         if isinstance(f, (E.Mul, E.Had, E.EDiv, E.Kron)):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .. import expr as E
-from .base import Prec, Printer, split_fraction
+from .base import Prec, Printer
 
 GREEK = {
     "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
@@ -55,33 +55,11 @@ class LatexPrinter(Printer):
             return str(v.numerator)
         return rf"\frac{{{v.numerator}}}{{{v.denominator}}}"
 
-    def _print_Zero(self, e):
-        return "0"
-
-    def _print_Identity(self, e):
-        return "I"
-
     def _print_Ones(self, e):
         return r"\mathbf{1}"
 
-    def _print_DiagSelector(self, e):
-        return "E"
-
-    def _print_DimSize(self, e):
-        return e.n
-
-    def _print_Commutation(self, e):
-        return "K"
-
     def _print_Mul(self, e):
-        num, den, c = split_fraction(e)
-        sign = "-" if c < 0 else ""
-        c = abs(c)
-        head = [str(c.numerator)] if c.numerator != 1 else []
-        top = " ".join(head + [self._factor(f) for f in num + list(e.chain)]) or "1"
-        bottom = [self._factor(f) for f in den]
-        if c.denominator != 1:
-            bottom.insert(0, str(c.denominator))
+        sign, top, bottom = self._fraction(e)
         if not bottom:
             return sign + top
         return rf"{sign}\frac{{{top}}}{{{' '.join(bottom)}}}"

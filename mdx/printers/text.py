@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import expr as E
-from .base import Prec, Printer, number_text, precedence, split_fraction
+from .base import Prec, Printer, number_text, precedence
 
 FUNC_NAMES = {"sigmoid": "σ"}
 APPLY_NAMES = {"tr": "tr", "det": "det", "sum": "sum", "softmax": "softmax",
@@ -17,33 +17,11 @@ class TextPrinter(Printer):
     def _print_Num(self, e):
         return number_text(e.value)
 
-    def _print_Zero(self, e):
-        return "0"
-
-    def _print_Identity(self, e):
-        return "I"
-
     def _print_Ones(self, e):
         return "1"
 
-    def _print_DiagSelector(self, e):
-        return "E"
-
-    def _print_DimSize(self, e):
-        return e.n
-
-    def _print_Commutation(self, e):
-        return "K"
-
     def _print_Mul(self, e):
-        num, den, c = split_fraction(e)
-        sign = "-" if c < 0 else ""
-        c = abs(c)
-        head = [number_text(c.numerator * 1)] if c.numerator != 1 else []
-        top = " ".join(head + [self._factor(f) for f in num + list(e.chain)]) or "1"
-        bottom = [self._factor(f) for f in den]
-        if c.denominator != 1:
-            bottom.insert(0, str(c.denominator))
+        sign, top, bottom = self._fraction(e)
         if not bottom:
             return sign + top
         below = bottom[0] if len(bottom) == 1 else self.wrap(" ".join(bottom))
