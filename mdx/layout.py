@@ -18,11 +18,3 @@ def arrange(raw: E.Expr, f_scalar: bool, layout: str) -> E.Expr:
         raise ValueError(f"unknown layout {layout!r}")
     keep = (layout == "denominator") == f_scalar
     return raw if keep else E.transpose(raw)
-
-
-def derivative_symbol(f_name: str, var: str, layout: str, f_scalar: bool, order: int) -> str:
-    if order == 2:
-        return f"∂²{f_name}/∂{var}∂{var}ᵀ"
-    if f_scalar:
-        return f"∂{f_name}/∂{var}"
-    return f"∂{f_name}/∂{var}" + ("ᵀ" if layout == "numerator" and var else "")

@@ -27,6 +27,14 @@ def _parts(e: E.Expr):
     return Fraction(1), [], [e]
 
 
+def _without(items, common) -> list:
+    """items less one occurrence of each common factor."""
+    rest = list(items)
+    for f in common:
+        rest.remove(f)
+    return rest
+
+
 def _common_scalars(parts):
     common = list(parts[0][1])
     for _, s, _ in parts[1:]:
@@ -79,11 +87,8 @@ def factor_sum(e: E.Expr):
             return None
     inner_terms = []
     for coeff, scalars, chain in parts:
-        rest = list(scalars)
-        for f in common:
-            rest.remove(f)
         body = chain[pre:len(chain) - suf]
-        inner_terms.append(E.mul(E.Num(coeff / g), *rest, *body))
+        inner_terms.append(E.mul(E.Num(coeff / g), *_without(scalars, common), *body))
     inner = E.add(*inner_terms)
     head = chains[0][:pre]
     tail = chains[0][len(chains[0]) - suf:] if suf else []
@@ -163,12 +168,8 @@ def factor_hadamard(e: E.Expr):
     common = [f for f in parts[0][2] if all(f in p[2] for p in parts[1:])]
     if not common:
         return None
-    rest = []
-    for coeff, scalars, factors in parts:
-        left = list(factors)
-        for f in common:
-            left.remove(f)
-        rest.append(E.mul(E.Num(coeff), *scalars, E.hadamard(*left)))
+    rest = [E.mul(E.Num(coeff), *scalars, E.hadamard(*_without(factors, common)))
+            for coeff, scalars, factors in parts]
     return E.hadamard(E.add(*rest), *common)
 
 

@@ -78,14 +78,10 @@ def _oriented(f: Factor, start: str):
 
 def _as_vector(f: Factor, a: str):
     """Factor f on the single index a as a column vector (diag of a matrix M_aa)."""
-    m, _ = _oriented(replace_power(f), a)
+    m, _ = _oriented(f, a)
     if f.i == f.j == a:
         return E.apply("diagv", m)
     return m
-
-
-def replace_power(f: Factor) -> Factor:
-    return f
 
 
 def _group(factors: list) -> list:
@@ -156,7 +152,7 @@ def _diag_vectors(factors: list, free: set) -> list:
 def _walk(factors: list, start: str, stop: set, dims: dict):
     """The product along the path from `start` to a unit end or an index in `stop`;
     an end left dangling is summed against a vector of ones."""
-    chain, cur, first = [], start, True
+    chain, cur = [], start
     while True:
         nxt = next((f for f in factors if cur in (f.i, f.j)), None)
         if nxt is None:
@@ -166,9 +162,8 @@ def _walk(factors: list, start: str, stop: set, dims: dict):
         factors.remove(nxt)
         m, cur = _oriented(nxt, cur)
         chain.append(m)
-        if (cur == ONE and not first) or cur in stop or (cur == ONE):
+        if cur == ONE or cur in stop:
             return chain
-        first = False
 
 
 def _deltas_to_identity(t: Term, dims: dict) -> list:
