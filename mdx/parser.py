@@ -93,6 +93,9 @@ def _unexpected_char(text: str, e, offset: int) -> ParseError:
     if e.pos_in_stream == 0 or (ch and text[:e.pos_in_stream].strip() == ""):
         return ParseError("a problem starts with `d`, `d/dVAR` or `d^2`", col + offset,
                           "write e.g. `d tr(X^T A X) / dX` or `d/dx x^T A x`")
+    if ch == "_":
+        return ParseError("this subscript is not allowed", col + offset,
+                          "a subscript holds letters, digits, `+`, `-` and `,`: `W_2`, `y_i`, `W_{L-1}`")
     if ch == "^":
         return ParseError("this power is not in the language", col + offset,
                           "powers are integers (`X^2`, `X^{-1}`) or `^T`; write `sqrt(s)` for s^{1/2}")

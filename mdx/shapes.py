@@ -29,8 +29,8 @@ ALIASES = {"trace": "tr", "ln": "log", "Tr": "tr", "transpose": "X^T", "inverse"
 PROPS = ("symmetric", "spd", "diagonal", "orthogonal", "invertible", "square")
 SQUARE_PROPS = set(PROPS)
 
-_MATRIX_NAME = re.compile(r"^[A-Z][0-9]*(_(\{[^{}\s]*\}|[A-Za-z0-9]+))?$")
-_VECTOR_NAME = re.compile(r"^[a-z][0-9]*(_(\{[^{}\s]*\}|[A-Za-z0-9]+))?$")
+_MATRIX_NAME = re.compile(r"^[A-Z][0-9]*(_(\{[A-Za-z0-9+,-]*\}|[A-Za-z0-9]+))?$")
+_VECTOR_NAME = re.compile(r"^[a-z][0-9]*(_(\{[A-Za-z0-9+,-]*\}|[A-Za-z0-9]+))?$")
 _SIZE = re.compile(r"^([0-9]+|[A-Za-z][A-Za-z0-9_]*)$")
 
 

@@ -38,6 +38,7 @@ MALFORMED = [
     ("d x^T A x / dx where A: symmetric 3 x 4", 22, "symmetric needs a square matrix"),
     ("d^2 A x / dx^2", 5, "second derivative needs a scalar"),
     ("d^2 x^T x / dx", 11, "needs `/ dVAR^2`"),
+    ("d W_{\\write18} x / dx", 4, "subscript is not allowed"),   # no raw LaTeX can get through
     ("", 1, "empty problem"),
 ]
 

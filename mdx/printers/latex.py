@@ -32,9 +32,9 @@ def latex_name(name: str) -> str:
         return "\\" + GREEK_CHARS[name]
     if name in GREEK:
         return "\\" + name
-    m = re.match(r"^([A-Za-z])([0-9]*)(?:_\{?([^{}]*)\}?)?$", name)
-    if not m:
-        return r"\mathrm{" + name.replace("_", r"\_") + "}"
+    m = re.match(r"^([A-Za-z])([0-9]*)(?:_\{?([A-Za-z0-9+,-]*)\}?)?$", name)
+    if not m:                      # never emit a name's characters unescaped
+        return r"\mathrm{" + re.sub(r"[^A-Za-z0-9]", "", name) + "}"
     base, digits, sub = m.groups()
     subs = ",".join(x for x in (digits, sub) if x)
     return base + (f"_{{{subs}}}" if subs else "")
