@@ -88,6 +88,48 @@ def derive(
     raise typer.Exit(1 if failed else 0)
 
 
+@app.command()
+def worksheet(
+    file: Path = typer.Argument(..., help="A file of problems, one a line; `## Heading` starts a section."),
+    output: Path = typer.Option(..., "-o", "--output", help="The .tex (or, with --pdf, .pdf) to write."),
+    pdf: bool = typer.Option(False, "--pdf", help="Compile with pdflatex."),
+    title: Optional[str] = typer.Option(None, "--title", help="Default: from the file name."),
+    solutions: bool = typer.Option(True, "--solutions/--no-solutions", help="Worked solutions."),
+    answers: bool = typer.Option(False, "--answers", help="Add a short answer key."),
+    layout: Layout = typer.Option(Layout.denominator, "--layout", "-l"),
+    method: Method = typer.Option(Method.differential, "--method", "-m"),
+):
+    """Turn a file of problems into a LaTeX worksheet: problems, then worked solutions."""
+    from .worksheet import LatexFailure, build, compile_pdf, derive_items, read_sheet, write_atomic
+    if method is Method.all:
+        _usage("a worksheet uses one method: differential, chain or definition")
+    try:
+        raw = file.read_bytes()
+    except OSError as e:
+        _usage(f"cannot read {file}: {e.strerror}")
+    items = derive_items(read_sheet(raw), layout.value, method.value)
+    failed = [it for it in items if it.kind == "problem" and it.error is not None]
+    for it in failed:
+        typer.echo(it.error.render(it.text).replace("line 1,", f"line {it.line},", 1), err=True)
+    default_title = file.stem.replace("-", " ").replace("_", " ").capitalize()
+    source = build(items, title or default_title, layout.value, method.value, solutions, answers)
+    try:
+        if pdf:
+            try:
+                compile_pdf(source, output)
+            except LatexFailure as e:
+                kept = output.with_suffix(".tex")
+                write_atomic(kept, source.encode("utf-8"))
+                typer.echo(f"LaTeX failed; the source is kept in {kept}:\n{e}", err=True)
+                raise typer.Exit(1)
+        else:
+            write_atomic(output, source.encode("utf-8"))
+    except OSError as e:
+        typer.echo(f"cannot write {output}: {e.strerror}", err=True)
+        raise typer.Exit(1)
+    raise typer.Exit(1 if failed else 0)
+
+
 def _usage(message: str):
     typer.echo(f"usage error: {message}\nTry 'mdx derive --help'.", err=True)
     raise typer.Exit(2)

@@ -47,6 +47,7 @@ def _lhs_latex(lhs: str) -> str:
                  ("d²", r"\mathrm{d}^2 "), ("²", "^2")):
         out = out.replace(a, b)
     out = re.sub(r"\bd(?=[A-Za-z∇\\])", r"\\mathrm{d}", out)
+    out = re.sub(r"_([A-Za-z0-9]{2,})", r"_{\1}", out)        # X_pq -> X_{pq}
     out = re.sub("|".join(GREEK_CHARS), lambda m: "\\" + GREEK_CHARS[m.group(0)] + " ", out)
     return re.sub(r"(?<![A-Za-z\\])(" + "|".join(sorted(GREEK, key=len, reverse=True)) + r")(?![A-Za-z])",
                   lambda m: "\\" + m.group(1) + " ", out)
@@ -98,11 +99,14 @@ _RULE_LATEX = {
 _RULE_PATTERN = re.compile("|".join(re.escape(k) for k in sorted(_RULE_LATEX, key=len, reverse=True)))
 
 
-def _latex_rule(rule: str) -> str:
-    """A rule's name as LaTeX text: symbols as inline math, specials escaped, the rest ASCII."""
+def rule_latex_text(rule: str) -> str:
+    """A rule's name as LaTeX text mode: symbols as inline math, specials escaped, ASCII."""
     text = _RULE_PATTERN.sub(lambda m: _RULE_LATEX[m.group(0)], rule)
-    text = text.encode("ascii", "replace").decode("ascii").replace("?", " ")
-    return r"\text{" + text + "}"
+    return text.encode("ascii", "replace").decode("ascii").replace("?", " ")
+
+
+def _latex_rule(rule: str) -> str:
+    return r"\text{" + rule_latex_text(rule) + "}"
 
 
 def derivation_latex(der, steps: bool = True) -> str:

@@ -31,6 +31,9 @@ class IndexExpr(E.Expr):
     def key(self):
         return ("IndexExpr", id(self))
 
+    def __repr__(self):
+        return terms_text(self.terms_)
+
 
 def _render(terms, atom_name, delta, sum_of, sub, power) -> str:
     if not terms:
@@ -58,7 +61,7 @@ def terms_text(terms) -> str:
 
 def terms_latex(terms) -> str:
     from ..printers.latex import to_latex
-    return _render(terms, lambda a: to_latex(a) if isinstance(a, E.Sym) else rf"\left({to_latex(a)}\right)",
+    return _render(terms, lambda a: "{" + to_latex(a) + "}" if isinstance(a, E.Sym) else rf"\left({to_latex(a)}\right)",
                    r"\delta", lambda ix: rf"\sum_{{{','.join(ix)}}} ", lambda b, i: f"{b}_{{{i}}}",
                    lambda p, k: f"{p}^{{{k}}}")
 
@@ -298,7 +301,8 @@ def _separate(t: Term, out_idx: set, var_idx: set) -> bool:
 # ----------------------------------------------------------------- the method
 def _entrywise(f: E.Expr, var: E.Sym, steps: list, fresh: Fresh, idx) -> list:
     i, j, p, q = idx
-    fij = "f" + "".join(x for x in (i, j) if x != ONE)
+    sub = "".join(x for x in (i, j) if x != ONE)
+    fij = f"f_{sub}" if sub else "f"
     vpq = var.name + ("_" + "".join(x for x in (p, q) if x != ONE) if (p, q) != (ONE, ONE) else "")
     terms = entry(f, i, j, fresh)
     steps.append(Step("write f entry by entry (index notation)", fij, IndexExpr(terms), numpy=False))

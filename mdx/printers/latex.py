@@ -42,11 +42,15 @@ def latex_name(name: str) -> str:
 
 class LatexPrinter(Printer):
     def wrap(self, s):
-        return rf"\left({s}\right)"
+        return self.delim("(", s, ")")
+
+    def delim(self, left: str, body: str, right: str) -> str:
+        """Delimiters sized to their content (a breaking printer uses fixed sizes)."""
+        return rf"\left{left}{body}\right{right}"
 
     def _print_Sym(self, e):
-        if e.diff:
-            return r"\mathrm{d}" + latex_name(e.name[1:])
+        if e.diff:                                  # thin spaces: A \, dX \, B
+            return r"\,\mathrm{d}" + latex_name(e.name[1:]) + r"\,"
         return latex_name(e.name)
 
     def _print_Num(self, e):
@@ -77,7 +81,7 @@ class LatexPrinter(Printer):
 
     def _print_Func(self, e):
         name = FUNCS.get(e.name, latex_name(e.name)) + "'" * e.primes
-        return rf"{name}\left({self.doprint(e.arg)}\right)"
+        return name + self.wrap(self.doprint(e.arg))
 
     def _print_Had(self, e):
         return r" \circ ".join(self.paren(f, Prec.PRODUCT, strict=True) for f in e.factors)
@@ -94,15 +98,53 @@ class LatexPrinter(Printer):
         a = e.arg
         if e.name == "norm":
             sub = "_F" if a.rows != "1" and a.cols != "1" else ""
-            return rf"\left\lVert {self.doprint(a)} \right\rVert{sub}"
+            return self.delim(r"\lVert ", self.doprint(a), r" \rVert") + sub
         if e.name == "logdet":
-            return rf"\log\det\left({self.doprint(a)}\right)"
-        return rf"{OPS[e.name]}\left({self.doprint(a)}\right)"
+            return r"\log\det" + self.wrap(self.doprint(a))
+        return OPS[e.name] + self.wrap(self.doprint(a))
 
     def _print_D(self, e):
         if isinstance(e.arg, E.Sym):
             return r"\mathrm{d}" + latex_name(e.arg.name)
-        return rf"\mathrm{{d}}\left({self.doprint(e.arg)}\right)"
+        return r"\mathrm{d}" + self.wrap(self.doprint(e.arg))
+
+
+class BreakingLatexPrinter(LatexPrinter):
+    """For align rows: a sum longer than `width` (as text) breaks after its terms onto
+    new rows, and delimiters around a broken piece get fixed sizes (\\bigl( ... \\bigr)),
+    which, unlike \\left/\\right, may span rows."""
+
+    BREAK = r" \\" + "\n" + r"&\qquad "
+
+    def __init__(self, width: int):
+        self.width = width
+
+    def _print_Add(self, e):
+        from .text import to_text
+        if len(to_text(e)) <= self.width:
+            return super()._print_Add(e)
+        lines, current, used = [], "", 0
+        for n, t in enumerate(e.terms):
+            c, rest = E.split_coeff(t)
+            if n == 0:
+                piece = self.doprint(t)
+            elif c < 0:
+                piece = " - " + self.paren(E.scale(-c, rest), Prec.PRODUCT)
+            else:
+                piece = " + " + self.paren(t, Prec.SUM, strict=True)
+            size = len(to_text(t)) + 3
+            if current and used + size > self.width:
+                lines.append(current)
+                current, used = piece.lstrip(), size
+            else:
+                current, used = current + piece, used + size
+        lines.append(current)
+        return self.BREAK.join(lines)
+
+    def delim(self, left, body, right):
+        if self.BREAK in body:
+            return rf"\bigl{left}{body}\bigr{right}"
+        return super().delim(left, body, right)
 
 
 _PRINTER = LatexPrinter()

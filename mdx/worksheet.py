@@ -1,0 +1,250 @@
+"""A file of problems -> a LaTeX worksheet (problems, then worked solutions) -> PDF.
+
+Nothing the user typed reaches the LaTeX source raw: problems are shown as mdx
+prints them, and any text (headings, error messages, a failed line) is escaped
+to plain ASCII LaTeX first.  Output files are replaced atomically.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import MdxError
+
+TEXT_WIDTH = 72          # steps longer than this (as text) break after each top-level term
+
+
+@dataclass
+class Item:
+    line: int
+    kind: str                 # "heading" or "problem"
+    text: str
+    derivation: object = None
+    error: MdxError | None = None
+
+
+def read_sheet(raw: bytes) -> list:
+    """Headings (`## ...`) and problems; comments and blank lines skipped (SPEC 7)."""
+    items = []
+    for number, line in enumerate(raw.split(b"\n"), 1):
+        line = line.rstrip(b"\r")
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError as e:
+            items.append(Item(number, "problem", "", error=MdxError(
+                "this line is not valid UTF-8", e.start + 1, line=number)))
+            continue
+        stripped = text.strip()
+        if stripped.startswith("##"):
+            items.append(Item(number, "heading", stripped.lstrip("#").strip()))
+        elif stripped and not stripped.startswith("#"):
+            items.append(Item(number, "problem", stripped))
+    return items
+
+
+def derive_items(items: list, layout: str, method: str) -> list:
+    from .batch import derive_lines
+    problems = [(it.line, it.error or it.text) for it in items if it.kind == "problem"]
+    outcomes = {o.line: o for o in derive_lines(problems, layout, method)}
+    for it in items:
+        if it.kind == "problem":
+            it.derivation, it.error = outcomes[it.line].derivation, outcomes[it.line].error
+    return items
+
+
+# ----------------------------------------------------------------- escaping
+_TEXT_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%",
+                 "#": r"\#", "_": r"\_", "^": r"\^{}", "$": r"\$", "~": r"\~{}"}
+_UNICODE_WORDS = {"‖": "||", "∘": ".*", "⊙": ".*", "⊗": "(x)", "∂": "d", "×": "x", "ᵀ": "^T",
+                  "⊤": "^T", "²": "^2", "⁻¹": "^-1", "−": "-", "⟨": "<", "⟩": ">", "′": "'",
+                  "Σ": "Sum", "δ": "delta", "∇": "grad", "⇒": "=>"}
+_GREEK = {chr(0x3b1 + i): name for i, name in enumerate(
+    ("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
+     "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "final sigma", "sigma", "tau",
+     "upsilon", "phi", "chi", "psi", "omega"))}
+
+
+def plain(text: str) -> str:
+    """Any text as ASCII (Unicode operators and Greek letters spelled out)."""
+    for k, v in _UNICODE_WORDS.items():
+        text = text.replace(k, v)
+    text = "".join(_GREEK.get(ch, ch) for ch in text)
+    return text.encode("ascii", "replace").decode("ascii")
+
+
+def escape(text: str) -> str:
+    """Text safe inside LaTeX: ASCII, every special character escaped, no control codes."""
+    text = re.sub(r"[\x00-\x1f\x7f]", " ", plain(text))
+    return "".join(_TEXT_ESCAPES.get(ch, ch) for ch in text)
+
+
+# ----------------------------------------------------------------- LaTeX pieces
+def _statement(der, display: bool = False) -> str:
+    """∂/∂X (f) as mdx prints it; in display form a long f breaks across rows."""
+    from .printers.latex import BreakingLatexPrinter, latex_name, to_latex
+    v = latex_name(der.var.name)
+    if der.order == 2:
+        op = rf"\frac{{\partial^2}}{{\partial {v}\, \partial {v}^{{T}}}}"
+    else:
+        op = rf"\frac{{\partial}}{{\partial {v}}}"
+    if not display:
+        return rf"{op}\left({to_latex(der.function)}\right)"
+    p = BreakingLatexPrinter(TEXT_WIDTH)
+    return "&" + op + p.wrap(p.doprint(der.function))
+
+
+def _symbols(der) -> str:
+    from .printers.latex import latex_name
+    parts = []
+    for s in der.symbols.values():
+        dims = r"\times ".join(latex_name(d) if not d.isdigit() else d for d in s.shape if d != "1")
+        space = r"\mathbb{R}" + (f"^{{{dims}}}" if dims else "")
+        props = ", ".join(sorted(s.props))
+        parts.append(f"${latex_name(s.name)} \\in {space}$" + (f" {escape(props)}" if props else ""))
+    return ", ".join(parts)
+
+
+def _printed(expr) -> str:
+    """A step's right-hand side for align rows, long sums broken onto new rows."""
+    from .printers.latex import BreakingLatexPrinter
+    if hasattr(expr, "terms_"):                      # index notation: break between terms
+        from .methods.definition import terms_latex
+        pieces = [terms_latex([t]) for t in expr.terms_] or ["0"]
+        lines, cur = [], ""
+        for n, p in enumerate(pieces):
+            p = p if n == 0 or p.lstrip().startswith("-") else "+ " + p
+            if cur and len(cur) + len(p) > 2 * TEXT_WIDTH:
+                lines.append(cur)
+                cur = p
+            else:
+                cur = f"{cur} {p}" if cur else p
+        lines.append(cur)
+        return BreakingLatexPrinter.BREAK.join(lines)
+    return BreakingLatexPrinter(TEXT_WIDTH).doprint(expr)
+
+
+def _rows(lhs: str, expr, rule: str | None, first: bool) -> list:
+    """Align rows for one step: its rule as a line of text above it, then the equation."""
+    from .render import _lhs_latex, rule_latex_text
+    rows = [r"\shortintertext{\small " + rule_latex_text(rule) + "}"] if rule else []
+    left = _lhs_latex(lhs) if first else ""
+    rows.append(f"{left} &= {_printed(expr)}")
+    return rows
+
+
+def _solution(n: int, it: Item) -> str:
+    from .render import _lhs_latex, result_latex, result_text, rule_latex_text
+    if it.error is not None:
+        return (rf"\subsection*{{Problem {n}}}" + "\n" + "Could not be derived: "
+                + escape(it.error.full_message()) + "\n")
+    der = it.derivation
+    rows, prev = [], None
+    *work, last = der.steps                 # the last step is the result: it gets the box
+    for st in work:
+        rows.extend(_rows(st.lhs, st.expr, st.rule, st.lhs != prev))
+        prev = st.lhs
+    body = "\\begin{align*}\n" + " \\\\\n".join(r for r in rows) + "\n\\end{align*}"
+    body = body.replace("\\\\\n\\shortintertext", "\n\\shortintertext")
+    lhs = _lhs_latex(der.result_lhs)
+    if len(result_text(der)) <= TEXT_WIDTH:
+        box = rf"\[ \boxed{{{lhs} = {result_latex(der)}}} \]"
+    else:                                             # too long for a box: break it instead
+        box = "\\begin{align*}\n" + f"{lhs} &= {_printed(der.result)}" + "\n\\end{align*}"
+    box = r"{\small " + rule_latex_text(last.rule) + "}\n" + box
+    statement = "\\begin{align*}\n" + _statement(der, display=True) + "\n\\end{align*}"
+    return rf"\subsection*{{Problem {n}}}" + "\n" + statement + "\n" + body + "\n" + box + "\n"
+
+
+def build(items: list, title: str, layout: str, method: str, solutions: bool = True,
+          answers: bool = False) -> str:
+    """The complete LaTeX document."""
+    out = [r"\documentclass[11pt]{article}", r"\usepackage[a4paper,margin=2.2cm]{geometry}",
+           r"\usepackage{amsmath,amssymb,mathtools}", r"\allowdisplaybreaks", r"\setlength{\parindent}{0pt}",
+           rf"\title{{{escape(title)}}}", r"\date{}", r"\begin{document}", r"\maketitle",
+           rf"Layout: {escape(layout)}. Method: {escape(method)}. Derived by mdx.", "",
+           r"\section*{Problems}"]
+    problems = []
+    n = 0
+    in_list = False
+    for it in items:
+        if it.kind == "heading":
+            if in_list:
+                out.append(r"\end{enumerate}")
+                in_list = False
+            out.append(rf"\subsection*{{{escape(it.text)}}}")
+            continue
+        n += 1
+        problems.append((n, it))
+        if not in_list:
+            out.append(rf"\begin{{enumerate}}\setcounter{{enumi}}{{{n - 1}}}")
+            in_list = True
+        if it.error is not None:
+            out.append(rf"\item \texttt{{{escape(it.text or '(unreadable line)')}}} "
+                       rf"(line {it.line}: could not be derived)")
+        else:
+            der = it.derivation
+            out.append(rf"\item ${_statement(der)}$, where {_symbols(der)}." + "\n"
+                       + rf"{{\footnotesize (typed: \texttt{{{escape(it.text)}}})}}")
+    if in_list:
+        out.append(r"\end{enumerate}")
+    if solutions:
+        out.append(r"\section*{Solutions}")
+        out.extend(_solution(k, it) for k, it in problems)
+    if answers:
+        from .render import _lhs_latex, result_latex
+        out.append(r"\section*{Answers}")
+        out.append(r"\begin{enumerate}")
+        for k, it in problems:
+            out.append(r"\item could not be derived" if it.error else
+                       rf"\item ${_lhs_latex(it.derivation.result_lhs)} = {result_latex(it.derivation)}$")
+        out.append(r"\end{enumerate}")
+    out.append(r"\end{document}")
+    return "\n".join(out) + "\n"
+
+
+# ----------------------------------------------------------------- files
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write beside the target, then rename: a failed run never leaves a torn file."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)          # mkstemp makes 0600; honour the user's umask
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+class LatexFailure(Exception):
+    """pdflatex failed; the message is the engine's own."""
+
+
+def compile_pdf(source: str, pdf_path: Path, engine: str = "pdflatex") -> str:
+    """Compile in a scratch folder; move the PDF into place. Returns the engine's log."""
+    if shutil.which(engine) is None:
+        raise LatexFailure(f"{engine} is not installed (Debian: apt-get install texlive-latex-base "
+                           "texlive-latex-recommended)")
+    with tempfile.TemporaryDirectory() as tmp:
+        tex = Path(tmp) / "sheet.tex"
+        tex.write_text(source, encoding="utf-8")
+        run = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape",
+                              "sheet.tex"], cwd=tmp, capture_output=True, timeout=600)
+        log = (Path(tmp) / "sheet.log").read_text(encoding="utf-8", errors="replace") \
+            if (Path(tmp) / "sheet.log").exists() else run.stdout.decode(errors="replace")
+        pdf = Path(tmp) / "sheet.pdf"
+        if run.returncode != 0 or not pdf.exists():
+            errors = [ln for ln in log.splitlines() if ln.startswith("!")] or log.splitlines()[-5:]
+            raise LatexFailure("\n".join(errors))
+        write_atomic(pdf_path, pdf.read_bytes())
+        return log
