@@ -42,12 +42,14 @@ def _numpy_printer(der) -> NumpyPrinter:
 
 
 def _lhs_latex(lhs: str) -> str:
-    out = lhs
+    """∂f/∂W2 -> \\partial f/\\partial W_{2}: the variable's name as the body prints it."""
+    out = re.sub(r"(?<=[∂d])([A-Z][0-9]+|[a-z][0-9]+)(?![0-9A-Za-z_])", lambda m: latex_name(m.group(1)), lhs)
     for a, b in (("∂²", r"\partial^2 "), ("∂", r"\partial "), ("∇", r"\nabla "), ("ᵀ", "^{T}"),
                  ("d²", r"\mathrm{d}^2 "), ("²", "^2")):
         out = out.replace(a, b)
     out = re.sub(r"\bd(?=[A-Za-z∇\\])", r"\\mathrm{d}", out)
     out = re.sub(r"_([A-Za-z0-9]{2,})", r"_{\1}", out)        # X_pq -> X_{pq}
+    out = out.replace("vec(", r"\operatorname{vec}(")
     out = re.sub("|".join(GREEK_CHARS), lambda m: "\\" + GREEK_CHARS[m.group(0)] + " ", out)
     return re.sub(r"(?<![A-Za-z\\])(" + "|".join(sorted(GREEK, key=len, reverse=True)) + r")(?![A-Za-z])",
                   lambda m: "\\" + m.group(1) + " ", out)

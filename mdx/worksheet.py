@@ -103,7 +103,8 @@ def _symbols(der) -> str:
     from .printers.latex import latex_name
     parts = []
     for s in der.symbols.values():
-        dims = r"\times ".join(latex_name(d) if not d.isdigit() else d for d in s.shape if d != "1")
+        shown = s.shape if s.kind == "row" else [d for d in s.shape if d != "1"]
+        dims = r"\times ".join(latex_name(d) if not d.isdigit() else d for d in shown)
         space = r"\mathbb{R}" + (f"^{{{dims}}}" if dims else "")
         props = ", ".join(sorted(s.props))
         parts.append(f"${latex_name(s.name)} \\in {space}$" + (f" {escape(props)}" if props else ""))
