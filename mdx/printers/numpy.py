@@ -34,6 +34,20 @@ _FUNCS = {
 }
 
 
+_APPLY = {
+    "tr": "np.trace({a})",
+    "det": "np.linalg.det({a})",
+    "logdet": "np.linalg.slogdet({a})[1]",
+    "sum": "np.sum({a})",
+    "norm": "np.linalg.norm({a})",
+    "softmax": "(np.exp(({a}) - np.max({a})) / np.sum(np.exp(({a}) - np.max({a}))))",
+    "logsumexp": "(np.max({a}) + np.log(np.sum(np.exp(({a}) - np.max({a})))))",
+    "diagm": "np.diagflat({a})",
+    "diagv": "np.diag({a}).reshape(-1, 1)",
+    "vec": '({a}).reshape(-1, 1, order="F")',
+}
+
+
 class NumpyPrinter(Printer):
     """`dims` maps each dimension name to a Python expression for its size."""
 
@@ -127,29 +141,7 @@ class NumpyPrinter(Printer):
         return f"np.kron({self.doprint(e.a)}, {self.doprint(e.b)})"
 
     def _print_Apply(self, e):
-        a = self.doprint(e.arg)
-        n = e.name
-        if n == "tr":
-            return f"np.trace({a})"
-        if n == "det":
-            return f"np.linalg.det({a})"
-        if n == "logdet":
-            return f"np.linalg.slogdet({a})[1]"
-        if n == "sum":
-            return f"np.sum({a})"
-        if n == "norm":
-            return f"np.linalg.norm({a})"
-        if n == "softmax":
-            return f"(np.exp(({a}) - np.max({a})) / np.sum(np.exp(({a}) - np.max({a}))))"
-        if n == "logsumexp":
-            return f"(np.max({a}) + np.log(np.sum(np.exp(({a}) - np.max({a})))))"
-        if n == "diagm":
-            return f"np.diagflat({a})"
-        if n == "diagv":
-            return f"np.diag({a}).reshape(-1, 1)"
-        if n == "vec":
-            return f"({a}).reshape(-1, 1, order=\"F\")"
-        raise NotImplementedError(n)
+        return _APPLY[e.name].format(a=self.doprint(e.arg))
 
     def _print_D(self, e):
         from ..rules.differential import differentiate
