@@ -8,6 +8,7 @@ from __future__ import annotations
 from . import expr as E
 from .errors import MdxError, UnsupportedError
 from .layout import LAYOUTS, arrange
+from .simplify import symmetrised
 from .steps import Derivation, Step
 
 METHODS = ("differential", "chain", "definition")
@@ -88,18 +89,13 @@ def _chain(f, var, order, layout, steps, symbols):
     g = raw if var.cols == "1" else E.apply("vec", raw)
     steps.append(Step("the gradient, a vector function to differentiate again", "∇f", g))
     H, _ = finish(chain_derivative(g, var, "numerator", steps, symbols), g, var)
-    if not E.is_symmetric(H):
-        H = E.scale(E.Fraction(1, 2), E.add(H, E.transpose(H)))
-    return H, f"∂²f/∂{var.name}∂{var.name}ᵀ"
+    return symmetrised(H), f"∂²f/∂{var.name}∂{var.name}ᵀ"
 
 
 def _definition(f, var, order, layout, steps):
     from .methods.definition import definition_derivative, definition_hessian
     if order == 2:
-        H = definition_hessian(f, var, steps)
-        if not E.is_symmetric(H):
-            H = E.scale(E.Fraction(1, 2), E.add(H, E.transpose(H)))
-        return H, f"∂²f/∂{var.name}∂{var.name}ᵀ"
+        return symmetrised(definition_hessian(f, var, steps)), f"∂²f/∂{var.name}∂{var.name}ᵀ"
     raw, f_scalar = definition_derivative(f, var, steps)
     return arrange(raw, f_scalar, layout), f"∂f/∂{var.name}"
 

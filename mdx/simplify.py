@@ -301,6 +301,13 @@ def _flip_pass(e: E.Expr, in_sum: bool = False) -> E.Expr:
     return e.rebuild(new)
 
 
+def symmetrised(H: E.Expr) -> E.Expr:
+    """A Hessian in a visibly symmetric form: (H + Hᵀ)/2 unless H already is."""
+    if E.is_symmetric(H):
+        return H
+    return present(E.scale(Fraction(1, 2), E.add(H, E.transpose(H))))
+
+
 def present(e: E.Expr) -> E.Expr:
     """The simplified form, then the cosmetic rules used for printing."""
     e = simplify(e, RULES + (transpose_into_sum,))

@@ -7,7 +7,7 @@ from .. import expr as E
 from ..identify import gradient, jacobian
 from ..printers.numpy import NumpyPrinter
 from ..rules.differential import differentiate, dvar, expand_once, has_unevaluated, inner
-from ..simplify import present, simplify
+from ..simplify import present, simplify, symmetrised
 from ..steps import Step
 
 MAX_LEVELS = 200
@@ -75,9 +75,7 @@ def second_derivative(f: E.Expr, var: E.Sym, steps: list) -> E.Expr:
     if var.is_scalar:
         H = present(E.substitute(dg, {dx: E.ONE_SCALAR}))
     else:
-        H = present(jacobian(dg, dx))
-        if not E.is_symmetric(H):
-            H = present(E.scale(E.Fraction(1, 2), E.add(H, E.transpose(H))))
+        H = symmetrised(present(jacobian(dg, dx)))
     steps.append(Step(f"second differential: d²f = d{var.name}ᵀ H d{var.name}, H symmetric",
                       "d²f", _quadratic(H, dx), numpy=False))
     return H
