@@ -21,8 +21,9 @@ class Outcome:
     error: MdxError | None = None
 
 
-def read_problems(stream: Iterable[bytes]) -> Iterator[tuple]:
-    """(line number, text or MdxError) for each problem line of a binary stream."""
+def read_problems(stream: Iterable[bytes], headings: bool = False) -> Iterator[tuple]:
+    """(line number, text or MdxError) for each problem line of a binary stream; with
+    `headings`, worksheet section lines (`## ...`) are passed through as well."""
     for number, raw in enumerate(stream, 1):
         raw = raw.rstrip(b"\n").rstrip(b"\r")
         try:
@@ -32,7 +33,7 @@ def read_problems(stream: Iterable[bytes]) -> Iterator[tuple]:
                                    "save the file as UTF-8", line=number)
             continue
         stripped = text.strip()
-        if not stripped or stripped.startswith("#"):
+        if not stripped or (stripped.startswith("#") and not (headings and stripped.startswith("##"))):
             continue
         yield number, text
 

@@ -31,20 +31,15 @@ class Item:
 
 def read_sheet(raw: bytes) -> list:
     """Headings (`## ...`) and problems; comments and blank lines skipped (SPEC 7)."""
+    from .batch import read_problems
     items = []
-    for number, line in enumerate(raw.split(b"\n"), 1):
-        line = line.rstrip(b"\r")
-        try:
-            text = line.decode("utf-8")
-        except UnicodeDecodeError as e:
-            items.append(Item(number, "problem", "", error=MdxError(
-                "this line is not valid UTF-8", e.start + 1, line=number)))
-            continue
-        stripped = text.strip()
-        if stripped.startswith("##"):
-            items.append(Item(number, "heading", stripped.lstrip("#").strip()))
-        elif stripped and not stripped.startswith("#"):
-            items.append(Item(number, "problem", stripped))
+    for number, text in read_problems(raw.split(b"\n"), headings=True):
+        if isinstance(text, MdxError):
+            items.append(Item(number, "problem", "", error=text))
+        elif text.strip().startswith("##"):
+            items.append(Item(number, "heading", text.strip().lstrip("#").strip()))
+        else:
+            items.append(Item(number, "problem", text.strip()))
     return items
 
 
