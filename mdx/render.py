@@ -56,10 +56,17 @@ def _lhs_latex(lhs: str) -> str:
 
 
 def _named(der):
-    """The result split into named repeats and a body when it prints long (else no names)."""
+    """The result split into named repeats and a body when it prints long (else no names);
+    computed once per result, since text, LaTeX and NumPy all print it."""
+    cached = der.__dict__.get("_named")
+    if cached is not None and cached[0] is der.result:
+        return cached[1]
     if len(to_text(der.result)) <= LONG:
-        return [], der.result
-    return name_repeats(der.result, set(der.symbols), to_text)
+        parts = ([], der.result)
+    else:
+        parts = name_repeats(der.result, set(der.symbols), to_text)
+    der.__dict__["_named"] = (der.result, parts)
+    return parts
 
 
 def result_text(der) -> str:
