@@ -6,8 +6,9 @@ text -> parser -> typed expression -> method (recording steps) -> layout -> Deri
 from __future__ import annotations
 
 from . import expr as E
-from .errors import MdxError, UnsupportedError
+from .errors import InternalError, MdxError, UnsupportedError
 from .layout import LAYOUTS, arrange
+from .limits import bounded
 from .simplify import symmetrised
 from .steps import Derivation, Step
 
@@ -17,6 +18,7 @@ METHODS = ("differential", "chain", "definition")
 STRUCTURED = (None, "sym", "cookbook")
 
 
+@bounded
 def derive(problem: str, layout: str = "denominator", method: str = "differential",
            structured: str | None = None) -> Derivation:
     """Derive one problem (SPEC section 1), e.g. ``derive("d tr(X^T A X) / dX")``.
@@ -34,15 +36,15 @@ def derive(problem: str, layout: str = "denominator", method: str = "differentia
     if structured not in STRUCTURED:
         raise ValueError("structured must be None, 'sym' or 'cookbook'")
     parsed = parse(problem)
-    typed = type_problem(parsed)
     try:
+        typed = type_problem(parsed)
         der = _derive_typed(parsed, typed, layout, method)
         return _structured(der, structured, parsed) if structured else der
     except MdxError:
         raise
-    except RecursionError:
-        raise UnsupportedError("the expression is nested too deeply to derive", 1,
-                               "split it into smaller problems") from None
+    except RecursionError:     # parse() bounds nesting, so this is a bug; still no traceback
+        raise InternalError("the expression is nested too deeply to derive", 1,
+                            "split it into smaller problems") from None
 
 
 def _derive_typed(parsed, typed, layout, method) -> Derivation:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from .errors import MdxError
+from .errors import InternalError, MdxError
 
 
 @dataclass
@@ -54,10 +54,7 @@ def derive_lines(items: Iterable[tuple], layout: str, method: str,
         except MdxError as e:
             e.line = number
             yield Outcome(number, text.strip(), error=e)
-        except RecursionError:
-            yield Outcome(number, text.strip(), error=MdxError(
-                "the expression is nested too deeply", 1, "split it into smaller problems", line=number))
         except Exception as e:  # never a traceback: report the bug on this line only
-            yield Outcome(number, text.strip(), error=MdxError(
+            yield Outcome(number, text.strip(), error=InternalError(
                 f"internal error ({type(e).__name__}: {e})", 1,
                 "please report this problem to the mdx developers", line=number))

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 
+WINDOW = 100        # characters of a long input line shown around an error
+
+
 class MdxError(Exception):
     """An error in a problem, with its position (1-based line and column)."""
 
@@ -16,9 +19,19 @@ class MdxError(Exception):
         self.hint = hint
 
     def render(self, source: str) -> str:
-        """`line L, column C: message`, the input line, a caret under the spot, the hint."""
-        text = source.splitlines()[0] if source.splitlines() else source
-        caret = " " * (self.column - 1) + "^" * min(self.width, max(1, len(text) - self.column + 1))
+        """`line L, column C: message`, the input line, a caret under the spot, the hint.
+
+        A long line is shown as a window of about WINDOW characters around the spot."""
+        lines = source.splitlines()
+        text = lines[0] if lines else source
+        start = 0
+        if len(text) > WINDOW:
+            start = max(0, min(self.column - 1 - WINDOW // 2, len(text) - WINDOW))
+            shown = text[start:start + WINDOW]
+            text = ("…" if start else "") + shown + ("…" if start + WINDOW < len(text) else "")
+            start -= 1 if start else 0          # the leading ellipsis takes a column
+        col = self.column - 1 - start
+        caret = " " * col + "^" * min(self.width, max(1, len(text) - col))
         out = [f"line {self.line}, column {self.column}: {self.message}", f"  {text}", f"  {caret}"]
         if self.hint:
             out.append(f"  hint: {self.hint}")
@@ -38,3 +51,11 @@ class ShapeError(MdxError):
 
 class UnsupportedError(MdxError):
     """Valid input that mdx cannot derive (yet); says so instead of guessing."""
+
+
+class LimitError(MdxError):
+    """Valid input beyond a size limit (nesting, length, result size) that keeps mdx bounded."""
+
+
+class InternalError(MdxError):
+    """A bug in mdx, reported on its line instead of as a traceback."""

@@ -12,6 +12,7 @@ from fractions import Fraction
 from functools import cached_property
 
 from .dims import ONE, dim_mul
+from .limits import charge
 
 Shape = tuple  # (rows, cols), each a dimension string
 
@@ -20,6 +21,9 @@ SCALAR = (ONE, ONE)
 
 class Expr:
     """Base class: structural equality and hashing through a cached key."""
+
+    def __post_init__(self):
+        charge()                        # every node built is a unit of a derivation's work
 
     @cached_property
     def key(self) -> tuple:

@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import ParseError
+from .limits import MAX_NESTING, check_text, nesting_error
 from .syntax import Decl, Node, Problem
 
 _HERE = Path(__file__).resolve().parent
@@ -55,6 +56,7 @@ def parse(text: str) -> Problem:
     stripped = text.strip()
     if not stripped:
         raise ParseError("empty problem", 1, "write a problem such as `d tr(X^T A X) / dX`")
+    check_text(stripped)
     offset = len(text) - len(text.lstrip())
     try:
         tree = _lark().parse(stripped)
@@ -66,11 +68,29 @@ def parse(text: str) -> Problem:
         raise ParseError("the problem ends too early", len(text) + 1) from e
     except UnexpectedInput as e:  # pragma: no cover
         raise ParseError(str(e).splitlines()[0], getattr(e, "column", 1)) from None
+    _check_nesting(tree, offset)
     problem = _build_problem(tree, stripped)
     if offset:
         _shift(problem, offset)
     problem.text = text
     return problem
+
+
+_NESTING = frozenset({"paren", "call", "bare_call", "norm"})
+
+
+def _check_nesting(tree, offset: int) -> None:
+    """Refuse brackets, calls and norms nested beyond MAX_NESTING (an explicit stack:
+    the tree may be thousands of levels deep)."""
+    from lark import Tree
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if node.data in _NESTING:
+            depth += 1
+            if depth > MAX_NESTING:
+                raise nesting_error(node.meta.start_pos + offset)
+        stack.extend((k, depth) for k in node.children if isinstance(k, Tree))
 
 
 # ----------------------------------------------------------------- errors

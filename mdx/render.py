@@ -6,7 +6,7 @@ import re
 
 from .printers.cse import LONG, name_repeats
 from .printers.latex import GREEK, GREEK_CHARS, latex_name, to_latex
-from .printers.numpy import NumpyPrinter, dim_table, py_name
+from .printers.numpy import NumpyPrinter, abstract_derivatives, dim_table, py_name
 from .printers.text import to_text
 
 KIND_NAMES = {"scalar": "scalar", "vector": "vector", "row": "row vector", "matrix": "matrix"}
@@ -170,12 +170,17 @@ def derivation_json(der) -> dict:
 
 
 def numpy_function(der) -> str:
-    """A complete, runnable Python function computing the derivative."""
+    """A complete, runnable Python function computing the derivative.
+
+    Its parameters are the problem's symbols and, for an abstract function f, the
+    derivatives the result uses (`f_prime`, ...), which the caller supplies."""
     args = [py_name(s.name) for s in der.symbols.values()]
+    args += [a for a in abstract_derivatives(der.result) if a not in args]
     name = "d" + ("2" if der.order == 2 else "") + "f_d" + py_name(der.wrt)
     body = result_numpy(der)
+    problem = der.problem.replace("\\", "\\\\").replace('"', '\\"')     # stays inside the docstring
     doc = f'    """{der.result_lhs} ({der.layout} layout) for\n' \
-          f'    {der.problem}\n\n    Vectors are (n, 1) arrays; scalars are floats."""'
+          f'    {problem}\n\n    Vectors are (n, 1) arrays; scalars are floats."""'
     return (f"import numpy as np\n\n\ndef {name}({', '.join(args)}):\n{doc}\n"
             f"    return {body}\n")
 

@@ -125,6 +125,7 @@ class _Typer:
     # -------------------------------------------------------------- symbols
     def run(self) -> Typed:
         self._declare()
+        self.p.expr = self._regroup_calls(self.p.expr)
         self._collect(self.p.expr)
         var_info = self._symbol(self.p.wrt, self.p.wrt_start, self.p.wrt_start + len(self.p.wrt))
         if var_info.kind in ("function", "identity"):
@@ -144,6 +145,32 @@ class _Typer:
                        "d^2 f / dx^2 is the Hessian of a scalar f")
         funcs = {n for n, i in self.syms.items() if i.kind == "function"}
         return Typed(expr=expr, var=var, symbols=syms, functions=funcs)
+
+    def _regroup_calls(self, node: Node) -> Node:
+        """A declared function followed by parentheses is a call, an atom (SPEC 7): the
+        grammar cannot know `f` is a function, so `x f(y)` arrives as `(x f)(y)` and
+        `f(y)^2` as `f((y)^2)`; regroup them as `x (f(y))` and `(f(y))^2`."""
+        node.args = tuple(self._regroup_calls(a) for a in node.args)
+        if node.op != "matmul":
+            return node
+        left, right = node.args
+        if right.op == "postfix" and right.args[0].op == "paren" and self._is_function(left):
+            call = Node("matmul", (left, right.args[0]), start=left.start, end=right.args[0].end)
+            return Node("postfix", (call,), value=right.value, start=left.start, end=right.end)
+        if right.op == "paren" and left.op == "matmul" and self._is_function(left.args[1]):
+            call = Node("matmul", (left.args[1], right), start=left.args[1].start, end=right.end)
+            return self._regroup_calls(Node("matmul", (left.args[0], call),
+                                            start=node.start, end=node.end))
+        if right.op == "postfix" and right.args[0].op == "paren" and left.op == "matmul" \
+                and self._is_function(left.args[1]):
+            inner = self._regroup_calls(Node("matmul", (left.args[1], right),
+                                             start=left.args[1].start, end=right.end))
+            return Node("matmul", (left.args[0], inner), start=node.start, end=node.end)
+        return node
+
+    def _is_function(self, node: Node) -> bool:
+        info = self.syms.get(node.value) if node.op == "name" else None
+        return info is not None and info.kind == "function"
 
     def _declare(self):
         for decl in self.p.decls:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import expr as E
+from .limits import bounded
 
 
 @dataclass
@@ -40,22 +41,27 @@ class Derivation:
     notes: list = field(default_factory=list)
 
     # renderers live in mdx.render; these delegate so notebooks get them for free
+    @bounded
     def text(self, steps: bool = True) -> str:
         from .render import derivation_text
         return derivation_text(self, steps)
 
+    @bounded
     def latex(self, steps: bool = True) -> str:
         from .render import derivation_latex
         return derivation_latex(self, steps)
 
+    @bounded
     def json(self) -> dict:
         from .render import derivation_json
         return derivation_json(self)
 
+    @bounded
     def numpy(self) -> str:
         from .render import result_numpy
         return result_numpy(self)
 
+    @bounded
     def numpy_function(self) -> str:
         from .render import numpy_function
         return numpy_function(self)

@@ -10,6 +10,7 @@ from enum import IntEnum
 from fractions import Fraction
 
 from .. import expr as E
+from ..limits import charge
 
 
 class Prec(IntEnum):
@@ -44,6 +45,7 @@ def precedence(e: E.Expr) -> Prec:
 
 class Printer:
     def doprint(self, e: E.Expr) -> str:
+        charge()                        # printing a huge result is work too
         for cls in type(e).__mro__:
             method = getattr(self, "_print_" + cls.__name__, None)
             if method is not None:

@@ -21,9 +21,13 @@ def py_name(name: str) -> str:
     """A Python identifier for a symbol: Greek spelled out, keywords get a trailing `_`."""
     out = "".join(GREEK_ASCII.get(ch, ch) for ch in name)
     out = re.sub(r"[^0-9A-Za-z_]", "_", out).strip("_") or "v"
-    if keyword.iskeyword(out):
+    if keyword.iskeyword(out) or out in _RESERVED:
         out += "_"
     return out
+
+
+# Names the generated code itself uses: a symbol called `np` must not hide NumPy.
+_RESERVED = frozenset({"np", "numpy"})
 
 
 _FUNCS = {
@@ -123,13 +127,16 @@ class NumpyPrinter(Printer):
             return f"np.linalg.inv({self.doprint(e.base)})"
         return f"np.linalg.matrix_power({self.doprint(e.base)}, {int(e.k)})"
 
+    @staticmethod
+    def func_name(e) -> str:
+        """The Python name of an abstract function or derivative: f, f_prime, f_prime_prime."""
+        return py_name(e.name) + "_prime" * e.primes
+
     def _print_Func(self, e):
         arg = self.doprint(e.arg)
-        if e.primes:
-            return f"{py_name(e.name)}{'_prime' * e.primes}({arg})"
-        if e.name in _FUNCS:
+        if e.name in _FUNCS and not e.primes:
             return _FUNCS[e.name].format(arg)
-        return f"{py_name(e.name)}({arg})"
+        return f"{self.func_name(e)}({arg})"
 
     def _print_Had(self, e):
         return " * ".join(self.p(f) for f in e.factors)
@@ -146,6 +153,19 @@ class NumpyPrinter(Printer):
     def _print_D(self, e):
         from ..rules.differential import differentiate
         return self.wrap(self.doprint(differentiate(e.arg, e.var)))
+
+
+def abstract_derivatives(e: E.Expr) -> list:
+    """The callables a result needs besides NumPy: abstract functions and their derivatives
+    (`f`, `f_prime`, ...), in order of first appearance."""
+    found: dict = {}
+    stack = [e]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, E.Func) and (node.primes or node.name not in _FUNCS):
+            found.setdefault(NumpyPrinter({}).func_name(node), None)
+        stack.extend(reversed(node.children()))
+    return list(found)
 
 
 def dim_table(symbols) -> dict:

@@ -1,0 +1,132 @@
+"""Bounds that keep every problem finite: its length, its nesting, and the work of deriving it.
+
+mdx's passes are recursive over the expression, and a derivative can be much larger than
+its function (`X^k` has k terms, a product of n factors has n).  Rather than ever raise
+RecursionError or run for minutes, mdx
+
+* refuses a problem longer than MAX_CHARS or nested deeper than MAX_NESTING with a
+  LimitError that says so (checked by the parser, before any work);
+* runs the recursive work on a thread with a large stack (`deep`), so that any problem
+  within those limits has room;
+* charges every new expression node to a budget (`charge`) and stops a derivation that
+  would build more than MAX_NODES of them, again with a LimitError.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from functools import wraps
+
+from .errors import LimitError
+
+MAX_CHARS = 10_000          # a textbook problem is under 200 characters
+MAX_NESTING = 200           # brackets, calls and norms inside one another
+MAX_WORK = 3_000_000        # nodes built or printed by one call (about 10 s here)
+
+_STACK_BYTES = 512 * 1024 * 1024    # reserved address space; only what is used is touched
+_RECURSION = 60_000
+
+_state = threading.local()
+_lock = threading.Lock()
+_workers = 0            # deep() calls running; the raised limit is put back when none is
+_saved_limit = 1000
+
+
+def check_text(text: str) -> None:
+    """Refuse an over-long problem before parsing it."""
+    if len(text) > MAX_CHARS:
+        raise LimitError(f"the problem is {len(text):,} characters long; mdx takes at most "
+                         f"{MAX_CHARS:,}", MAX_CHARS + 1,
+                         "split it into smaller problems")
+
+
+def nesting_error(depth_at: int) -> LimitError:
+    return LimitError(f"brackets, calls and norms are nested more than {MAX_NESTING} deep",
+                      depth_at + 1, "remove redundant parentheses or split the problem")
+
+
+# ----------------------------------------------------------------- work budget
+def charge() -> None:
+    """One unit of work (a node built or printed); LimitError once the call's budget is spent."""
+    left = getattr(_state, "left", None)
+    if left is None:
+        return
+    if left <= 0:
+        _state.left = None          # report once; rendering the error must not charge again
+        raise LimitError(f"the derivation needs more than {MAX_WORK:,} steps of work: the "
+                         "derivative swells (a high matrix power, a deep nest of functions)",
+                         1, "split the problem, or lower the power or the depth")
+    _state.left = left - 1
+
+
+def bounded(fn):
+    """`deep`, with a work budget of MAX_WORK for the call (an enclosing call's budget,
+    if there is one, goes on)."""
+    @wraps(fn)
+    def budgeted(*args, **kwargs):
+        if getattr(_state, "left", None) is not None:
+            return fn(*args, **kwargs)
+        _state.left = MAX_WORK
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _state.left = None
+    return deep(budgeted)
+
+
+# ----------------------------------------------------------------- room to recurse
+def deep(fn):
+    """Run `fn` on a worker thread with a large stack and a high recursion limit.
+
+    Python's default limit (1000 frames) is too low for a derivative hundreds of levels
+    deep, and raising it on the main thread risks overflowing the C stack instead.
+    Calls made from inside the worker run directly.
+    """
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        if getattr(_state, "deep", False):
+            return fn(*args, **kwargs)
+        box: dict = {}
+
+        def work():
+            _state.deep = True
+            try:
+                box["value"] = fn(*args, **kwargs)
+            except BaseException as e:          # re-raised on the caller's thread
+                box["error"] = e
+
+        _raise_limit()
+        try:
+            old_stack = threading.stack_size(_STACK_BYTES)
+            try:
+                worker = threading.Thread(target=work, name="mdx-derive", daemon=True)
+                worker.start()
+            finally:
+                threading.stack_size(old_stack)
+            worker.join()
+        finally:
+            _restore_limit()
+        if "error" in box:
+            raise box["error"]
+        return box["value"]
+    return wrapper
+
+
+def _raise_limit() -> None:
+    """The recursion limit is interpreter-wide: raise it only while a worker runs, so that
+    other threads (with ordinary stacks) keep the safe default."""
+    global _workers, _saved_limit
+    with _lock:
+        if _workers == 0:
+            _saved_limit = sys.getrecursionlimit()
+            sys.setrecursionlimit(max(_saved_limit, _RECURSION))
+        _workers += 1
+
+
+def _restore_limit() -> None:
+    global _workers
+    with _lock:
+        _workers -= 1
+        if _workers == 0:
+            sys.setrecursionlimit(_saved_limit)
