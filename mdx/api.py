@@ -42,6 +42,10 @@ def derive(problem: str, layout: str = "denominator", method: str = "differentia
         return _structured(der, structured, parsed) if structured else der
     except MdxError:
         raise
+    except ZeroDivisionError:      # e.g. the derivative of log at a literal 0
+        raise UnsupportedError("the derivative divides by zero", 1,
+                               "check for a constant 0 inside log, sqrt, an inverse or a division") \
+            from None
     except RecursionError:     # parse() bounds nesting, so this is a bug; still no traceback
         raise InternalError("the expression is nested too deeply to derive", 1,
                             "split it into smaller problems") from None
@@ -52,7 +56,7 @@ def _derive_typed(parsed, typed, layout, method) -> Derivation:
     from .printers.numpy import dim_table
     f, var = typed.expr, typed.var
     steps: list = []
-    notes = _structure_notes(var)
+    notes = _structure_notes(typed.symbols[var.name])   # the declared properties
     dims = dim_table(typed.symbols.values())
     if method == "chain":
         result, lhs = _chain(f, var, parsed.order, layout, steps, typed.symbols)
@@ -70,6 +74,9 @@ def _derive_typed(parsed, typed, layout, method) -> Derivation:
         raw = M.identify_jacobian(df, var, f, steps, dims)
         result, lhs = arrange(raw, False, layout), f"∂f/∂{var.name}"
     from .simplify import present
+    declared = typed.symbols[var.name]
+    if declared != var:     # the derivative is evaluated on the structured set: Xᵀ = X there
+        result = E.substitute(result, {var: declared})
     result = present(result)
     rule = {"differential": f"identification in {layout} layout",
             "chain": "substitute the intermediate variables and simplify",
@@ -106,7 +113,7 @@ def _structured(der: Derivation, form: str, parsed) -> Derivation:
     """The gradient on the space of symmetric (or diagonal) matrices."""
     from .simplify import present
     var, f = der.var, der.function
-    props = var.props & {"symmetric", "spd", "diagonal"}
+    props = der.symbols[var.name].props & {"symmetric", "spd", "diagonal"}
     if not props:
         raise UnsupportedError(f"--structured needs a variable declared symmetric, spd or diagonal; "
                                f"{var.name} is not", parsed.wrt_start + 1,

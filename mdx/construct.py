@@ -301,9 +301,9 @@ def power(b: Expr, k) -> Expr:
         return b
     if k == 0:
         return ONE_SCALAR if b.is_scalar else Identity(b.rows)
+    if k < 0 and (isinstance(b, Zero) or isinstance(b, Num) and b.value == 0):
+        raise ZeroDivisionError("a negative power of zero")
     if isinstance(b, Num):
-        if b.value == 0 and k < 0:
-            raise ZeroDivisionError("power of zero")
         if k.denominator == 1:
             return Num(b.value ** int(k))
     if isinstance(b, Identity):

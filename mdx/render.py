@@ -131,9 +131,9 @@ def derivation_latex(der, steps: bool = True) -> str:
     return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
 
 
-def result_numpy(der) -> str:
+def result_numpy(der, p=None) -> str:
     """One expression; named repeats become assignment expressions evaluated first."""
-    p = _numpy_printer(der)
+    p = p or _numpy_printer(der)
     defs, body = _named(der)
     if not defs:
         return p.doprint(body)
@@ -174,10 +174,11 @@ def numpy_function(der) -> str:
 
     Its parameters are the problem's symbols and, for an abstract function f, the
     derivatives the result uses (`f_prime`, ...), which the caller supplies."""
+    printer = _numpy_printer(der)
+    body = result_numpy(der, printer)
     args = [py_name(s.name) for s in der.symbols.values()]
-    args += [a for a in abstract_derivatives(der.result) if a not in args]
+    args += [a for a in abstract_derivatives(der.result) + printer.free if a not in args]
     name = "d" + ("2" if der.order == 2 else "") + "f_d" + py_name(der.wrt)
-    body = result_numpy(der)
     problem = der.problem.replace("\\", "\\\\").replace('"', '\\"')     # stays inside the docstring
     doc = f'    """{der.result_lhs} ({der.layout} layout) for\n' \
           f'    {problem}\n\n    Vectors are (n, 1) arrays; scalars are floats."""'

@@ -112,6 +112,9 @@ def _err(cls, msg, node_or_start, hint="", end=None):
     return cls(msg, start + 1, hint, width=max(1, (end or start + 1) - start))
 
 
+CONSTRAINTS = frozenset({"symmetric", "spd", "diagonal", "orthogonal"})
+
+
 class _Typer:
     def __init__(self, problem: Problem):
         self.p = problem
@@ -138,8 +141,11 @@ class _Typer:
         for n in order:
             if n not in syms and self.syms[n].kind not in ("function", "identity"):
                 syms[n] = self._make_sym(n, names)
-        expr = self._build(self.p.expr, names, syms)
-        var = syms[self.p.wrt]
+        # The variable's entries are independent (SPEC 7): identities that hold only on
+        # its structured set (Xᵀ = X, QᵀQ = I) must not simplify f before it is differentiated.
+        declared = syms[self.p.wrt]
+        var = E.Sym(declared.name, declared.shape, declared.kind, declared.props - CONSTRAINTS)
+        expr = self._build(self.p.expr, names, {**syms, self.p.wrt: var})
         if self.p.order == 2 and not expr.is_scalar:
             raise _err(ShapeError, "a second derivative needs a scalar function", self.p.expr,
                        "d^2 f / dx^2 is the Hessian of a scalar f")
@@ -523,6 +529,13 @@ class _Typer:
         return E.Sym(name, shape, kind, frozenset(info.props))
 
     def _build(self, node: Node, name_of, syms) -> E.Expr:
+        try:
+            return self._build_node(node, name_of, syms)
+        except ZeroDivisionError:
+            raise _err(ShapeError, f"{self._text(node)} divides by zero", node,
+                       "a denominator or inverted matrix must not be 0") from None
+
+    def _build_node(self, node: Node, name_of, syms) -> E.Expr:
         b = lambda n: self._build(n, name_of, syms)  # noqa: E731
         op = node.op
         if op == "name":

@@ -13,8 +13,6 @@ import re
 import numpy as np
 
 RTOL = 1e-5
-GREEK_ASCII = {"θ": "theta", "λ": "lambda_", "α": "alpha", "β": "beta", "γ": "gamma",
-               "η": "eta", "μ": "mu", "τ": "tau", "ε": "epsilon", "δ": "delta"}
 
 
 def draw(shapes: dict, props: dict, rng) -> dict:
@@ -110,10 +108,10 @@ def expected(f, inputs, wrt, layout, order=1):
 
 
 def namespace(inputs):
-    ns = {"np": np}
-    for k, v in inputs.items():
-        ns[GREEK_ASCII.get(k, k)] = v
-        ns[k] = v
+    """The inputs under the names mdx's NumPy code gives them (`theta`, `lambda_`, `np_`)."""
+    from mdx.printers.numpy import py_name
+    ns = {py_name(k): v for k, v in inputs.items()}
+    ns["np"] = np
     return ns
 
 
@@ -148,23 +146,27 @@ def directional(f, inputs, wrt, direction, h=1e-5):
     return float(out.reshape(-1)[0]) if out.size == 1 else out
 
 
-def check(der_json: dict, f, shapes, wrt, layout, props=None, order=1, seed=0, draws=2):
-    """Assert mdx's result (and every first-order differential step) matches finite differences."""
+def check(der_json: dict, f, shapes, wrt, layout, props=None, order=1, seed=0, draws=2,
+          extra=None):
+    """Assert mdx's result (and every first-order differential step) matches finite differences.
+    `extra`: names the NumPy code may call besides NumPy (abstract functions)."""
     rng = np.random.default_rng(seed)
+    extra = extra or {}
     for _ in range(draws):
         inputs = draw(shapes, props or {}, rng)
         want = expected(f, inputs, wrt, layout, order)
-        got = evaluate(der_json["result"]["numpy"], inputs)
+        got = evaluate(der_json["result"]["numpy"], inputs, extra)
         assert close(got, want), f"{der_json['problem']} ({layout}): got\n{got}\nwant\n{want}"
     if order == 1:
         direction = rng.standard_normal(np.shape(inputs[wrt])) if shapes[wrt] != () else 0.7
-        dname = "d" + GREEK_ASCII.get(wrt, wrt).rstrip("_")
+        from mdx.printers.numpy import py_name
+        dname = "d" + py_name(wrt)
         df = directional(f, inputs, wrt, direction)
         pattern = re.compile(r"(?<![\w.])" + re.escape(dname) + r"(?!\w)")
         for st in der_json["steps"]:
             if "numpy" not in st:
                 continue
-            value = evaluate(st["numpy"], inputs, {dname: direction})
+            value = evaluate(st["numpy"], inputs, {**extra, dname: direction})
             if st.get("equals") == "derivative":
                 assert close(value, want), f"step {st['rule']!r} differs from the derivative"
             elif st.get("equals") == "differential" or pattern.search(st["numpy"]):

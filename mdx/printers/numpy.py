@@ -58,9 +58,13 @@ class NumpyPrinter(Printer):
     def __init__(self, dims: dict, var: E.Sym | None = None):
         self.dims = dims
         self.var = var
+        self.free: list = []        # sizes no symbol has (`I` in `tr(I ⊗ X)`): parameters
 
     def size(self, d: str) -> str:
         parts = [self.dims.get(f, f) for f in d.split("*")]
+        for f in parts:
+            if not f.isdigit() and f not in self.dims.values() and f not in self.free:
+                self.free.append(f)
         return " * ".join(parts)
 
     def shape(self, s) -> str:
