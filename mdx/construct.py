@@ -341,9 +341,14 @@ def func(name: str, arg: Expr, primes: int = 0) -> Expr:
             one, ex = ex, one
         if (isinstance(one, Ones) or one == ONE_SCALAR) and isinstance(ex, Func) and ex.name == "exp":
             return Func("softplus", ex.arg)
-    if isinstance(arg, Num) and name in ("exp", "sqrt") and arg.value in (0, 1) and not primes:
-        return Num(arg.value)
+    if isinstance(arg, Num) and not primes and (name, arg.value) in _EXACT_VALUES:
+        return Num(_EXACT_VALUES[name, arg.value])
     return Func(name, arg, primes)
+
+
+# f(c) for constants where the value is exact (exp 0 = 1, not exp 0 = 0)
+_EXACT_VALUES = {("exp", 0): 1, ("log", 1): 0, ("sqrt", 0): 0, ("sqrt", 1): 1, ("sin", 0): 0,
+                 ("cos", 0): 1, ("tanh", 0): 0, ("relu", 0): 0, ("abs", 0): 0, ("sign", 0): 0}
 
 
 def hadamard(*factors) -> Expr:

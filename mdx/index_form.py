@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from . import expr as E
-from .errors import UnsupportedError
 from .rules.differential import _ELEMENTWISE
 
 ONE = "1"
@@ -205,9 +204,17 @@ def d_factor(f: Factor, var: E.Sym, p: str, q: str, fresh: Fresh) -> list:
                       _scale(d_terms(entry(a.base, ONE, ONE, fresh), var, p, q, fresh), a.k))
     expanded = entry(a, i, j, fresh)
     if len(expanded) == 1 and expanded[0].factors == (f,):
-        raise UnsupportedError(f"{a!r} has no entrywise form with single indices (a Kronecker "
-                               "product or vec needs paired indices); use --method differential or chain")
+        # A ⊗ B and vec(A) have no entries with single indices: keep the differential of
+        # the whole factor, (dA ⊗ B + A ⊗ dB)_ij, already summed against dX_pq.
+        from .rules.differential import differentiate
+        return atom(differentiate(a, var), i, j)
     return d_terms(expanded, var, p, q, fresh)            # a polynomial atom: expand it
+
+
+def is_differential(t: Term, var: E.Sym) -> bool:
+    """Whether a term holds a whole factor's differential (it is summed against dX)."""
+    dname = "d" + var.name
+    return any(f.atom is not None and dname in f.atom.free for f in t.factors)
 
 
 # ----------------------------------------------------------------- contraction

@@ -60,6 +60,11 @@ class _Dims:
         if isinstance(a, str) and a.startswith("?"):
             if b == ONE:
                 return False            # a symbol's free size never collapses to 1
+            if isinstance(b, tuple):
+                factors = self.flat(b)
+                if a in factors:        # n = n·m would need m = 1: not a size we infer
+                    return False
+                b = factors[0] if len(factors) == 1 else b
             self.parent[a] = b
             return True
         if isinstance(b, str) and b.startswith("?"):
@@ -71,6 +76,11 @@ class _Dims:
                 return all(self.unify(x, y) for x, y in zip(a[1:], b[1:]))
             return False
         return False
+
+    def prod(self, *ds):
+        """The size a·b·…, without factors of 1 (vec of an n×1 vector has n entries)."""
+        ds = tuple(d for d in ds if self.find(d) != ONE)
+        return ONE if not ds else ds[0] if len(ds) == 1 else ("*",) + ds
 
     def flat(self, d):
         d = self.find(d)
@@ -113,6 +123,8 @@ def _err(cls, msg, node_or_start, hint="", end=None):
 
 
 CONSTRAINTS = frozenset({"symmetric", "spd", "diagonal", "orthogonal"})
+# operators of the product level, which group to the left (SPEC 3 and 7)
+_LEFT_ASSOC = frozenset({"matmul", "div", "hadamard", "ediv", "kron"})
 
 
 class _Typer:
@@ -153,26 +165,36 @@ class _Typer:
         return Typed(expr=expr, var=var, symbols=syms, functions=funcs)
 
     def _regroup_calls(self, node: Node) -> Node:
-        """A declared function followed by parentheses is a call, an atom (SPEC 7): the
-        grammar cannot know `f` is a function, so `x f(y)` arrives as `(x f)(y)` and
-        `f(y)^2` as `f((y)^2)`; regroup them as `x (f(y))` and `(f(y))^2`."""
+        """A declared function followed by parentheses is a call, an atom (SPEC 7).
+
+        The grammar cannot know that `f` is a function, so `x .* f(y)^2` arrives as
+        `((x .* f) (y))^2`-like trees: the juxtaposition of a product that ends in `f` with
+        a bracket (and its postfix operators).  Move the bracket into a call of `f`."""
         node.args = tuple(self._regroup_calls(a) for a in node.args)
         if node.op != "matmul":
             return node
         left, right = node.args
-        if right.op == "postfix" and right.args[0].op == "paren" and self._is_function(left):
-            call = Node("matmul", (left, right.args[0]), start=left.start, end=right.args[0].end)
-            return Node("postfix", (call,), value=right.value, start=left.start, end=right.end)
-        if right.op == "paren" and left.op == "matmul" and self._is_function(left.args[1]):
-            call = Node("matmul", (left.args[1], right), start=left.args[1].start, end=right.end)
-            return self._regroup_calls(Node("matmul", (left.args[0], call),
-                                            start=node.start, end=node.end))
-        if right.op == "postfix" and right.args[0].op == "paren" and left.op == "matmul" \
-                and self._is_function(left.args[1]):
-            inner = self._regroup_calls(Node("matmul", (left.args[1], right),
-                                             start=left.args[1].start, end=right.end))
-            return Node("matmul", (left.args[0], inner), start=node.start, end=node.end)
-        return node
+        posts, inner = [], right
+        while inner.op == "postfix":
+            posts.append(inner)
+            inner = inner.args[0]
+        if inner.op != "paren":
+            return node
+        spine = [left]          # from the left operand down to its rightmost leaf
+        while spine[-1].op in _LEFT_ASSOC or spine[-1].op == "neg":
+            spine.append(spine[-1].args[-1])
+        if not self._is_function(spine[-1]):
+            return node
+        fname = spine[-1]
+        call = Node("matmul", (fname, inner), start=fname.start, end=inner.end)
+        for p in reversed(posts):           # innermost postfix first: f(y)^T^2
+            call = Node("postfix", (call,), value=p.value, start=fname.start, end=p.end)
+        if len(spine) == 1:
+            return call
+        spine[-2].args = spine[-2].args[:-1] + (call,)
+        for n in spine[:-1]:
+            n.end = call.end
+        return left
 
     def _is_function(self, node: Node) -> bool:
         info = self.syms.get(node.value) if node.op == "name" else None
@@ -418,7 +440,7 @@ class _Typer:
 
     def _infer_kron(self, node):
         a, b = (self._infer(x) for x in node.args)
-        return (("*", a[0], b[0]), ("*", a[1], b[1]))
+        return (self.dims.prod(a[0], b[0]), self.dims.prod(a[1], b[1]))
 
     def _infer_norm(self, node):
         a = self._infer(node.args[0])
@@ -462,7 +484,7 @@ class _Typer:
             if len(node.args) != 2:
                 raise _err(ShapeError, "kron takes two arguments", node, "write `kron(A, B)`")
             a, b = (self._infer(x) for x in node.args)
-            return (("*", a[0], b[0]), ("*", a[1], b[1]))
+            return (self.dims.prod(a[0], b[0]), self.dims.prod(a[1], b[1]))
         if len(node.args) != 1:
             raise _err(ShapeError, f"{fname} takes one argument, got {len(node.args)}", node,
                        f"write `{fname}(X)`")
@@ -492,7 +514,7 @@ class _Typer:
             self.decision[id(node)] = "diagv"
             return (a[0], ONE)
         if fname == "vec":
-            return (("*", a[0], a[1]), ONE)
+            return (self.dims.prod(a[0], a[1]), ONE)
         return a                                   # elementwise
 
     _infer_bare_call = _infer_call

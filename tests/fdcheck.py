@@ -92,19 +92,25 @@ def fd_hessian(f, inputs, wrt):
 
 def expected(f, inputs, wrt, layout, order=1):
     """The derivative arranged as SPEC section 4 says."""
+    return expected_layouts(f, inputs, wrt, order)[layout]
+
+
+def expected_layouts(f, inputs, wrt, order=1) -> dict:
+    """{layout: the derivative}, from one finite-difference Jacobian (or Hessian)."""
     out = _call(f, inputs)
     wshape = np.shape(inputs[wrt])
     if order == 2:
         H = fd_hessian(f, inputs, wrt)
-        return float(H[0, 0]) if wshape == () else H
+        H = float(H[0, 0]) if wshape == () else H
+        return {"denominator": H, "numerator": H}
     J = fd_jacobian(f, inputs, wrt)
     if out.size == 1:
         if wshape == ():
-            return float(J[0, 0])
+            return {"denominator": float(J[0, 0]), "numerator": float(J[0, 0])}
         den = J[0, :].reshape(wshape, order="F")
-        return den if layout == "denominator" else den.T
+        return {"denominator": den, "numerator": den.T}
     num = J[:, 0].reshape(out.shape, order="F") if wshape == () else J
-    return num if layout == "numerator" else num.T
+    return {"denominator": num.T, "numerator": num}
 
 
 def namespace(inputs):
@@ -151,23 +157,31 @@ def check(der_json: dict, f, shapes, wrt, layout, props=None, order=1, seed=0, d
     """Assert mdx's result (and every first-order differential step) matches finite differences.
     `extra`: names the NumPy code may call besides NumPy (abstract functions)."""
     rng = np.random.default_rng(seed)
-    extra = extra or {}
     for _ in range(draws):
         inputs = draw(shapes, props or {}, rng)
         want = expected(f, inputs, wrt, layout, order)
-        got = evaluate(der_json["result"]["numpy"], inputs, extra)
-        assert close(got, want), f"{der_json['problem']} ({layout}): got\n{got}\nwant\n{want}"
-    if order == 1:
         direction = rng.standard_normal(np.shape(inputs[wrt])) if shapes[wrt] != () else 0.7
-        from mdx.printers.numpy import py_name
-        dname = "d" + py_name(wrt)
-        df = directional(f, inputs, wrt, direction)
-        pattern = re.compile(r"(?<![\w.])" + re.escape(dname) + r"(?!\w)")
-        for st in der_json["steps"]:
-            if "numpy" not in st:
-                continue
-            value = evaluate(st["numpy"], inputs, {**extra, dname: direction})
-            if st.get("equals") == "derivative":
-                assert close(value, want), f"step {st['rule']!r} differs from the derivative"
-            elif st.get("equals") == "differential" or pattern.search(st["numpy"]):
-                assert close(value, df), f"step {st['rule']!r}: {st['text']} differs from df"
+        check_at(der_json, f, inputs, wrt, want, order, direction, extra)
+
+
+def check_at(der_json: dict, f, inputs, wrt, want, order=1, direction=None, extra=None):
+    """Assert the result equals `want` at `inputs`, and (first order) that every step with
+    a NumPy value equals the derivative, or df along `direction`, as it says."""
+    from mdx.printers.numpy import py_name
+    extra = extra or {}
+    got = evaluate(der_json["result"]["numpy"], inputs, extra)
+    assert close(got, want), \
+        f"{der_json['problem']} ({der_json['layout']}, {der_json['method']}): got\n{got}\nwant\n{want}"
+    if order != 1 or direction is None:
+        return
+    dname = "d" + py_name(wrt)
+    df = directional(f, inputs, wrt, direction)
+    pattern = re.compile(r"(?<![\w.])" + re.escape(dname) + r"(?!\w)")
+    for st in der_json["steps"]:
+        if "numpy" not in st:
+            continue
+        value = evaluate(st["numpy"], inputs, {**extra, dname: direction})
+        if st.get("equals") == "derivative":
+            assert close(value, want), f"step {st['rule']!r} differs from the derivative"
+        elif st.get("equals") == "differential" or pattern.search(st["numpy"]):
+            assert close(value, df), f"step {st['rule']!r}: {st['text']} differs from df"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .. import expr as E
 from ..errors import UnsupportedError
-from ..index_form import ONE, Factor, Fresh, Term, contract, d_terms, entry
+from ..index_form import ONE, Factor, Fresh, Term, contract, d_terms, entry, is_differential
 from ..printers.text import to_text
 from ..simplify import present
 from ..steps import Step
@@ -320,8 +320,10 @@ def _entrywise(f: E.Expr, var: E.Sym, steps: list, fresh: Fresh, idx) -> list:
     return cterms
 
 
-def _back_to_matrix(terms, f, var, idx, dims) -> E.Expr:
+def _back_to_matrix(terms, f, var, idx, dims, steps) -> E.Expr:
     i, j, p, q = idx
+    if any(is_differential(t, var) for t in terms):
+        return _via_differential(terms, f, var, idx, dims, steps)
     if f.is_scalar:
         return E.add(*(reassemble(t, p, q, dims) for t in terms)) if terms else E.zero(var.shape)
     if var.is_scalar:
@@ -329,8 +331,40 @@ def _back_to_matrix(terms, f, var, idx, dims) -> E.Expr:
     if j == ONE and q == ONE:
         return E.add(*(reassemble(t, i, p, dims) for t in terms)) if terms else \
             E.zero((f.rows, var.rows))
-    return E.add(*(reassemble_vec(t, i, j, p, q, var, dims) for t in terms)) if terms else \
-        E.zero((E.dim_mul(f.rows, f.cols), E.dim_mul(var.rows, var.cols)))
+    if not terms:
+        return E.zero((E.dim_mul(f.rows, f.cols), E.dim_mul(var.rows, var.cols)))
+    try:
+        return E.add(*(reassemble_vec(t, i, j, p, q, var, dims) for t in terms))
+    except UnsupportedError:
+        return _via_differential(terms, f, var, idx, dims, steps)
+
+
+def _via_differential(terms, f, var, idx, dims, steps) -> E.Expr:
+    """Back to matrix form through the differential, when the index form does not split
+    (∂(B (X∘X))_ij/∂X_pq = 2 B_ip X_pj δ_jq is no Kronecker product of two halves) or holds
+    a Kronecker product's differential: sum each term against dX_pq, so that only the
+    indices i, j remain; reassemble dF as a matrix; identify the derivative from it."""
+    from ..identify import gradient, jacobian
+    from ..rules.differential import dvar
+    i, j, p, q = idx
+    dx = dvar(var)
+    summed = tuple(x for x in (p, q) if x != ONE)
+    dterms = [t if is_differential(t, var) else
+              contract(Term(t.coeff, t.factors + (Factor(dx, p, q),), t.sums + summed))
+              for t in terms]
+    dF = present(E.add(*(reassemble(t, i, j, dims) for t in dterms)))
+    dxpq = "d" + var.name + "_" + "".join(x for x in (p, q) if x != ONE) if summed else "d" + var.name
+    steps.append(Step(f"multiply by {dxpq} and sum: the entries of the differential, in matrix form",
+                      "df" if f.is_scalar else "dF", dF))
+    if f.is_scalar:
+        return gradient(dF, dx)
+    if var.is_scalar:
+        return E.substitute(dF, {dx: E.ONE_SCALAR})
+    J = present(jacobian(dF, dx))
+    if f.cols != ONE or var.cols != ONE:
+        steps.append(Step(f"vectorize: vec(AXB) = (Bᵀ ⊗ A) vec(X), so vec(dF) = J vec(d{var.name})",
+                          "vec(dF)", E.mul(J, E.apply("vec", dx)), numpy=False))
+    return J
 
 
 def definition_derivative(f: E.Expr, var: E.Sym, steps: list) -> tuple:
@@ -343,7 +377,7 @@ def definition_derivative(f: E.Expr, var: E.Sym, steps: list) -> tuple:
                 zip("ijpq", (f.rows, f.cols, var.rows, var.cols)))
     fresh = Fresh({n: d for n, d in zip("ijpq", (f.rows, f.cols, var.rows, var.cols))})
     terms = _entrywise(f, var, steps, fresh, idx)
-    raw = present(_back_to_matrix(terms, f, var, idx, fresh.dims))
+    raw = present(_back_to_matrix(terms, f, var, idx, fresh.dims, steps))
     return raw, f.is_scalar
 
 
