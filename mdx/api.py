@@ -52,7 +52,6 @@ def derive(problem: str, layout: str = "denominator", method: str = "differentia
 
 
 def _derive_typed(parsed, typed, layout, method) -> Derivation:
-    from .methods import differential as M
     from .printers.numpy import dim_table
     f, var = typed.expr, typed.var
     steps: list = []
@@ -61,18 +60,14 @@ def _derive_typed(parsed, typed, layout, method) -> Derivation:
     if method == "chain":
         result, lhs = _chain(f, var, parsed.order, layout, steps, typed.symbols)
     elif method == "definition":
-        result, lhs = _definition(f, var, parsed.order, layout, steps)
-    elif parsed.order == 2:
-        H = M.second_derivative(f, var, steps)
-        result, lhs = H, f"∂²f/∂{var.name}∂{var.name}ᵀ"
-    elif f.is_scalar:
-        df = M.first_differential(f, var, steps)
-        G = M.identify_scalar(df, var, steps)
-        result, lhs = arrange(G, True, layout), f"∂f/∂{var.name}"
+        try:
+            result, lhs = _definition(f, var, parsed.order, layout, steps)
+        except UnsupportedError as e:       # rare index forms with no matrix reading
+            steps.append(Step(f"the index form does not reassemble ({e.message.split(';')[0]}); "
+                              "the matrix differential finishes the derivation", "f", f, numpy=False))
+            result, lhs = _differential(f, var, parsed.order, layout, steps, dims)
     else:
-        df = M.first_differential(f, var, steps)
-        raw = M.identify_jacobian(df, var, f, steps, dims)
-        result, lhs = arrange(raw, False, layout), f"∂f/∂{var.name}"
+        result, lhs = _differential(f, var, parsed.order, layout, steps, dims)
     from .simplify import present
     declared = typed.symbols[var.name]
     if declared != var:     # the derivative is evaluated on the structured set: Xᵀ = X there
@@ -87,6 +82,18 @@ def _derive_typed(parsed, typed, layout, method) -> Derivation:
     return Derivation(problem=parsed.text.strip(), wrt=var.name, layout=layout, method=method,
                       order=parsed.order, function=f, var=var, symbols=typed.symbols,
                       result=result, result_lhs=lhs, steps=steps, notes=notes)
+
+
+def _differential(f, var, order, layout, steps, dims):
+    from .methods import differential as M
+    if order == 2:
+        return M.second_derivative(f, var, steps), f"∂²f/∂{var.name}∂{var.name}ᵀ"
+    df = M.first_differential(f, var, steps)
+    if f.is_scalar:
+        G = M.identify_scalar(df, var, steps)
+        return arrange(G, True, layout), f"∂f/∂{var.name}"
+    raw = M.identify_jacobian(df, var, f, steps, dims)
+    return arrange(raw, False, layout), f"∂f/∂{var.name}"
 
 
 def _chain(f, var, order, layout, steps, symbols):

@@ -81,7 +81,41 @@ def _adjoint(L: E.Expr, G: E.Expr, dx: E.Sym) -> list:
             return _adjoint(a, E.apply("diagv", G), dx)
         if L.name == "diagv":
             return _adjoint(a, E.apply("diagm", G), dx)
+        if L.name == "vec":                     # <G, vec(L)> = <unvec(G), L>
+            return _adjoint(a, unvec_any(G, a.shape), dx)
+    if isinstance(L, E.Kron):
+        return _kron_adjoint(L, G, dx)
     raise UnsupportedError(f"cannot identify a derivative through {L!r}")
+
+
+def unvec_any(g: E.Expr, shape) -> E.Expr:
+    """M (r×c) with vec(M) = g: read off g's structure, or (1ᵀ ⊗ I)((g 1ᵀ) ∘ (I ⊗ 1))."""
+    from .vecrules import unvec
+    r, c = shape
+    M = unvec(g, shape)
+    if M is not None:
+        return M
+    pick = E.hadamard(E.mul(g, E.transpose(E.ones((c, ONE)))), E.kron(E.identity(c), E.ones((r, ONE))))
+    return E.mul(E.kron(E.transpose(E.ones((c, ONE))), E.identity(r)), pick)
+
+
+def _kron_adjoint(L: E.Kron, G: E.Expr, dx: E.Sym) -> list:
+    """<G, dA ⊗ B> = <G_A, dA> with G_A[a,c] = Σ_bd G[(a,b),(c,d)] B[b,d]: weight G's blocks
+    entrywise by B, then sum within each block (and likewise for dB)."""
+    A, B = L.a, L.b
+    (p, q), (m, n) = A.shape, B.shape
+    out = []
+    if _dep(A, dx):
+        GA = E.mul(E.kron(E.identity(p), E.transpose(E.ones((m, ONE)))),
+                   E.hadamard(G, E.kron(E.ones((p, q)), B)),
+                   E.kron(E.identity(q), E.ones((n, ONE))))
+        out += _adjoint(A, GA, dx)
+    if _dep(B, dx):
+        GB = E.mul(E.kron(E.transpose(E.ones((p, ONE))), E.identity(m)),
+                   E.hadamard(G, E.kron(A, E.ones((m, n)))),
+                   E.kron(E.ones((q, ONE)), E.identity(n)))
+        out += _adjoint(B, GB, dx)
+    return out
 
 
 def vec(e: E.Expr) -> E.Expr:

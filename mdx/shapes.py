@@ -181,7 +181,7 @@ class _Typer:
         if inner.op != "paren":
             return node
         spine = [left]          # from the left operand down to its rightmost leaf
-        while spine[-1].op in _LEFT_ASSOC or spine[-1].op == "neg":
+        while spine[-1].op in _LEFT_ASSOC or spine[-1].op in ("neg", "bare_call"):
             spine.append(spine[-1].args[-1])
         if not self._is_function(spine[-1]):
             return node

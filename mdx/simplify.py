@@ -9,6 +9,7 @@ point; `present` adds the cosmetic ones used for printing a result.
 
 from __future__ import annotations
 
+from collections import Counter
 from fractions import Fraction
 from math import gcd
 
@@ -165,7 +166,10 @@ def factor_hadamard(e: E.Expr):
     parts = [_had_parts(t) for t in e.terms]
     if any(p is None or len(p[2]) < 2 for p in parts):
         return None
-    common = [f for f in parts[0][2] if all(f in p[2] for p in parts[1:])]
+    shared = Counter(parts[0][2])
+    for p in parts[1:]:
+        shared &= Counter(p[2])          # a factor twice in every term is common twice
+    common = list(shared.elements())
     if not common:
         return None
     rest = [E.mul(E.Num(coeff), *scalars, E.hadamard(*_without(factors, common)))

@@ -51,6 +51,31 @@ DERIVABLE = [
     ("d/dR softplus(relu(sigma * R) (exp t))", {"sigma": (), "R": (3, 2), "t": (2, 1)},
      lambda sigma, R, t: np.logaddexp(0, np.maximum(sigma * R, 0) @ np.exp(t)), {}),
     ("d kron(z^T, L) / dz", {"z": (2, 1), "L": (2, 3)}, lambda z, L: np.kron(z.T, L), {}),
+    # gradients through a Kronecker product or vec of a scalar function (were refused)
+    ("d x^T (A ⊗ B) y / dA", {"x": (6, 1), "A": (2, 3), "B": (3, 2), "y": (6, 1)},
+     lambda x, A, B, y: x.T @ np.kron(A, B) @ y, {}),
+    ("d x^T (A ⊗ B) y / dB", {"x": (6, 1), "A": (2, 3), "B": (3, 2), "y": (6, 1)},
+     lambda x, A, B, y: x.T @ np.kron(A, B) @ y, {}),
+    ("d vec(X)^T a / dX", {"X": (2, 3), "a": (6, 1)},
+     lambda X, a: X.reshape(-1, 1, order="F").T @ a, {}),
+    ("d x^T kron(a, X) y / dX", {"x": (6, 1), "a": (2, 1), "X": (3, 2), "y": (2, 1)},
+     lambda x, a, X, y: x.T @ np.kron(a, X) @ y, {}),
+    ("d^2 ||kron(a, x)||^2 / dx^2", {"a": (2, 1), "x": (3, 1)},
+     lambda a, x: np.sum(np.kron(a, x) ** 2), {}),
+    # random tests: a path parallel to a factor, a loop back to a vector's index, the
+    # coefficient of a diagonal selector, a repeated common Hadamard factor, f = zᵀ at the top
+    ("d A ⊙ (N @ U) / dU", {"A": (2, 3), "N": (2, 4), "U": (4, 3)}, lambda A, N, U: A * (N @ U), {}),
+    ("d diag((G G^T + I)^{-1}) / dG", {"G": (3, 2)},
+     lambda G: np.diag(np.linalg.inv(G @ G.T + np.eye(3))).reshape(-1, 1), {}),
+    ("d diag(2 * h) / dh", {"h": (3, 1)}, lambda h: np.diagflat(2 * h), {}),
+    ("d^2/dS^2 tr(diag(vec(σ(S) + I)) + tau) where S: spd", {"S": (2, 2), "tau": ()},
+     lambda S, tau: np.trace(np.diagflat((1 / (1 + np.exp(-S)) + np.eye(2)).reshape(-1, 1, order="F"))
+                             + tau), {"S": "spd"}),
+    ("d (A ∘ A + 2^2^2)^T / dA", {"A": (2, 3)}, lambda A: (A * A + 16).T, {}),
+    ("d^2 logdet(((A + A) .* A + 3) ((A + A) .* A + 3)^T + I) / dA^2", {"A": (2, 2)},
+     lambda A: np.linalg.slogdet((2 * A * A + 3) @ (2 * A * A + 3).T + np.eye(2))[1], {}),
+    ("d softplus f(x^T x) / dx where f: scalar function", {"x": (3, 1)},
+     lambda x: np.logaddexp(0, np.sin(x.T @ x)), {}),
     # a declared function inside a Hadamard product (was `(K .* f)(K)`)
     ("d sum((K .* softplus(K)) ./ (1 + f(K) .* f(K))) / dK where f: scalar function", {"K": (2, 3)},
      lambda K: np.sum(K * np.logaddexp(0, K) / (1 + np.sin(K) ** 2)), {}),
@@ -66,9 +91,13 @@ REFUSED = [
 
 
 def _wrt(problem):
-    if problem.startswith("d/d"):
-        return problem[3:].split()[0]
-    return problem.split("where")[0].rstrip().rsplit("/ d", 1)[1].strip()
+    if problem.startswith(("d/d", "d^2/d")):
+        return problem.split("/d", 1)[1].split()[0].removesuffix("^2")
+    return problem.split("where")[0].rstrip().rsplit("/ d", 1)[1].strip().removesuffix("^2")
+
+
+def _order(problem):
+    return 2 if problem.startswith("d^2") else 1
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -80,7 +109,7 @@ def test_derivable(problem, shapes, f, props, layout, method):
     check_function(der.numpy_function())
     # abstract functions: f = sin, so f' = cos, f'' = -sin
     extra = {"f": np.sin, "f_prime": np.cos, "f_prime_prime": lambda t: -np.sin(t), "m": 2}
-    check(record, f, shapes, _wrt(problem), layout, props, extra=extra)
+    check(record, f, shapes, _wrt(problem), layout, props, order=_order(problem), extra=extra)
 
 
 @pytest.mark.parametrize("problem,words", REFUSED, ids=[c[0] for c in REFUSED])

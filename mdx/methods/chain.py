@@ -12,13 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import expr as E
-from ..errors import UnsupportedError
-from ..identify import gradient, jacobian
+from ..identify import gradient, jacobian, unvec_any
 from ..layout import arrange
 from ..rules.differential import differentiate, dvar
 from ..simplify import present, simplify
 from ..steps import Step
-from ..vecrules import unvec
 
 MAX_SHOWN_PATHS = 6
 
@@ -56,6 +54,12 @@ def decompose(f: E.Expr, var: E.Sym, taken: set) -> tuple:
         memo[e] = sym
         return sym
     top = visit(f)
+    if isinstance(top, E.T) and top.arg != var:     # f = z1ᵀ: the transpose is a last step
+        kind = "scalar" if f.is_scalar else ("vector" if f.cols == "1" else "matrix")
+        taken_now = taken | {i.sym.name for i in out}
+        sym = E.Sym("f" if "f" not in taken_now else f"{prefix}{len(out) + 1}", f.shape, kind)
+        out.append(Intermediate(sym, top, f))
+        top = sym
     return out, top
 
 
@@ -141,13 +145,8 @@ def _composition_step(J, var, layout, paths) -> Step:
 def finish(J: E.Expr, f: E.Expr, var: E.Sym) -> tuple:
     """(raw derivative, f_scalar) from the composed numerator Jacobian."""
     if f.is_scalar and not var.is_scalar:
-        G = unvec(E.transpose(J), var.shape)
-        if G is None:
-            raise UnsupportedError("the chain rule's vec-form gradient could not be reshaped")
-        return present(G), True
+        return present(unvec_any(E.transpose(J), var.shape)), True
     if var.is_scalar and not f.is_scalar:
-        F = unvec(J, f.shape)
-        if F is None:
-            raise UnsupportedError("the chain rule's vec-form derivative could not be reshaped")
+        F = unvec_any(J, f.shape)
         return present(F), False
     return present(J), f.is_scalar

@@ -152,21 +152,25 @@ def _diag_vectors(factors: list, free: set) -> list:
     return factors
 
 
-def _walk(factors: list, start: str, stop: set, dims: dict):
+def _walk(factors: list, start: str, stop: set, dims: dict, ends: list | None = None):
     """The product along the path from `start` to a unit end or an index in `stop`;
-    an end left dangling is summed against a vector of ones."""
+    an end left dangling is summed against a vector of ones.  `ends` collects where
+    the path stopped."""
     chain, cur = [], start
     while True:
         nxt = next((f for f in factors if cur in (f.i, f.j)), None)
         if nxt is None:
             if cur != ONE and cur not in stop:
                 chain.append(E.Ones((dims[cur], ONE)))
-            return chain
+            break
         factors.remove(nxt)
         m, cur = _oriented(nxt, cur)
         chain.append(m)
         if cur == ONE or cur in stop:
-            return chain
+            break
+    if ends is not None:
+        ends.append(cur)
+    return chain
 
 
 def _deltas_to_identity(t: Term, dims: dict) -> list:
@@ -199,16 +203,35 @@ def reassemble(t: Term, row: str, col: str, dims: dict) -> E.Expr:
     factors = _diag_vectors(factors, free)
     scalars = [_oriented(f, ONE)[0] for f in factors if f.i == f.j == ONE]
     factors = [f for f in factors if not f.i == f.j == ONE]
-    if row != ONE:
+    if row != ONE and col == ONE:
+        body = None
+        while any(row in (f.i, f.j) for f in factors):
+            ends: list = []
+            chain = _walk(factors, row, {row}, dims, ends)
+            # a path back to the row index is a diagonal: Σ_k A_ik B_ki = diag(A B)_i
+            piece = E.apply("diagv", E.mul(*chain)) if ends[-1] == row else E.mul(*chain)
+            body = piece if body is None else E.hadamard(body, piece)
+        if body is None:
+            body = E.Ones((dims[row], ONE))
+    elif row != ONE:
         chain = _walk(factors, row, {col} - {ONE}, dims)
         body = E.mul(*chain)
         if col != ONE and (not chain or body.cols == ONE):
             back = _walk(factors, col, set(), dims)
             body = E.mul(body, E.transpose(E.mul(*back)))
+        while col != ONE and any(row in (f.i, f.j) for f in factors):
+            # another route from row to col: (A)_ij (N M)_ij = (A ∘ N M)_ij
+            route = _walk(factors, row, {col}, dims)
+            if not route or E.mul(*route).cols == ONE:
+                break
+            body = E.hadamard(body, E.mul(*route))
     elif col != ONE:
         body = E.transpose(E.mul(*_walk(factors, col, set(), dims)))
     else:
         body = E.ONE_SCALAR
+    if any({f.i, f.j} & free for f in factors):
+        raise UnsupportedError("this index form does not reassemble as one matrix product; "
+                               "use --method differential")
     while factors:
         scalars.append(_scalar_component(factors, dims))
     return E.mul(E.Num(t.coeff), *scalars, *_unused_sums(t, dims), body)
@@ -279,9 +302,9 @@ def _vec_special(t: Term, i, j, p, q, dims):
         W = reassemble(Term(t.coeff, tuple(others), t.sums), i, j, dims)
         return E.apply("diagm", E.apply("vec", W))
     if not others and deltas == {frozenset((i, j)), frozenset((i, p))} and q == ONE:
-        return E.DiagSelector(dims[i])                    # vec(diag(x)) = E x
+        return E.mul(E.Num(t.coeff), E.DiagSelector(dims[i]))          # vec(diag(x)) = E x
     if not others and deltas == {frozenset((i, p)), frozenset((i, q))} and j == ONE:
-        return E.transpose(E.DiagSelector(dims[i]))       # diag(X) = Eᵀ vec(X)
+        return E.mul(E.Num(t.coeff), E.transpose(E.DiagSelector(dims[i])))  # diag(X) = Eᵀ vec(X)
     touches = lambda f, s: bool({f.i, f.j} & s)  # noqa: E731
     if all(not (touches(f, out_idx) and touches(f, var_idx)) for f in t.factors) and \
             _separate(t, out_idx, var_idx):
@@ -381,12 +404,29 @@ def definition_derivative(f: E.Expr, var: E.Sym, steps: list) -> tuple:
     return raw, f.is_scalar
 
 
+def _hessian_via_differential(grad, f, var, idx, dims, steps) -> E.Expr:
+    """A gradient that holds a Kronecker product's differential: take the matrix gradient,
+    then its differential, and identify the Hessian from it."""
+    from ..identify import jacobian
+    from ..rules.differential import differentiate, dvar
+    G = present(_via_differential(grad, f, var, idx, dims, steps))
+    steps.append(Step("the gradient", "∇f", G))
+    dG = present(differentiate(G if var.cols == ONE else E.apply("vec", G), var))
+    steps.append(Step("differentiate the gradient", "d∇f", dG))
+    dx = dvar(var)
+    if var.is_scalar:
+        return present(E.substitute(dG, {dx: E.ONE_SCALAR}))
+    return present(jacobian(dG, dx))
+
+
 def definition_hessian(f: E.Expr, var: E.Sym, steps: list) -> E.Expr:
     """∂²f/∂x_p∂x_r entry by entry, then the matrix (over vec(X) for a matrix)."""
     fresh = Fresh({"p": var.rows, "q": var.cols, "r": var.rows, "s": var.cols})
     p, q = ("p" if var.rows != ONE else ONE), ("q" if var.cols != ONE else ONE)
     r, s = ("r" if var.rows != ONE else ONE), ("s" if var.cols != ONE else ONE)
     grad = _entrywise(f, var, steps, fresh, (ONE, ONE, p, q))
+    if any(is_differential(t, var) for t in grad):
+        return _hessian_via_differential(grad, f, var, (ONE, ONE, p, q), fresh.dims, steps)
     second = [t for t in (contract(t) for t in d_terms(grad, var, r, s, fresh)) if t.coeff != 0]
     steps.append(Step("differentiate the gradient entry by entry, contract the deltas",
                       f"∂²f/∂{var.name}_{p}{q}∂{var.name}_{r}{s}".replace(ONE, ""),
@@ -394,8 +434,27 @@ def definition_hessian(f: E.Expr, var: E.Sym, steps: list) -> E.Expr:
     if not second:
         size = E.dim_mul(var.rows, var.cols)
         return E.zero((size, size))
-    if var.is_scalar:
-        return present(E.add(*(reassemble(t, ONE, ONE, fresh.dims) for t in second)))
-    if var.cols == ONE:
-        return present(E.add(*(reassemble(t, p, r, fresh.dims) for t in second)))
-    return present(E.add(*(reassemble_vec(t, p, q, r, s, var, fresh.dims) for t in second)))
+    try:
+        if var.is_scalar:
+            return present(E.add(*(reassemble(t, ONE, ONE, fresh.dims) for t in second)))
+        if var.cols == ONE:
+            return present(E.add(*(reassemble(t, p, r, fresh.dims) for t in second)))
+        return present(E.add(*(reassemble_vec(t, p, q, r, s, var, fresh.dims) for t in second)))
+    except UnsupportedError:        # no two-halves form: through the differential of ∇f
+        return _hessian_by_rows(second, var, (p, q, r, s), fresh.dims, steps)
+
+
+def _hessian_by_rows(second, var, idx, dims, steps) -> E.Expr:
+    """Σ_rs ∂²f/∂X_pq∂X_rs dX_rs is the (p, q) entry of d∇f: reassemble that matrix,
+    then identify the Hessian from vec(d∇f) = H vec(dX)."""
+    from ..identify import jacobian
+    from ..rules.differential import dvar
+    p, q, r, s = idx
+    dx = dvar(var)
+    summed = tuple(x for x in (r, s) if x != ONE)
+    dterms = [contract(Term(t.coeff, t.factors + (Factor(dx, r, s),), t.sums + summed))
+              for t in second]
+    dG = present(E.add(*(reassemble(t, p, q, dims) for t in dterms)))
+    steps.append(Step(f"multiply by d{var.name}_{r}{s} and sum: the differential of the gradient",
+                      "d∇f", dG))
+    return present(jacobian(dG if var.cols == ONE else E.apply("vec", dG), dx))
