@@ -77,40 +77,59 @@ def bounded(fn):
 
 # ----------------------------------------------------------------- room to recurse
 def deep(fn):
-    """Run `fn` on a worker thread with a large stack and a high recursion limit.
+    """Run `fn` on mdx's worker thread, which has a large stack, under a high recursion limit.
 
     Python's default limit (1000 frames) is too low for a derivative hundreds of levels
-    deep, and raising it on the main thread risks overflowing the C stack instead.
-    Calls made from inside the worker run directly.
+    deep, and raising it on the main thread risks overflowing the C stack instead.  One
+    long-lived worker serves every call (starting a thread per call cost more than a
+    small derivation); calls made on the worker itself run directly.
     """
     @wraps(fn)
     def wrapper(*args, **kwargs):
         if getattr(_state, "deep", False):
             return fn(*args, **kwargs)
         box: dict = {}
-
-        def work():
-            _state.deep = True
-            try:
-                box["value"] = fn(*args, **kwargs)
-            except BaseException as e:          # re-raised on the caller's thread
-                box["error"] = e
-
+        done = threading.Event()
         _raise_limit()
         try:
-            old_stack = threading.stack_size(_STACK_BYTES)
-            try:
-                worker = threading.Thread(target=work, name="mdx-derive", daemon=True)
-                worker.start()
-            finally:
-                threading.stack_size(old_stack)
-            worker.join()
+            _jobs().put((fn, args, kwargs, box, done))
+            done.wait()
         finally:
             _restore_limit()
         if "error" in box:
             raise box["error"]
         return box["value"]
     return wrapper
+
+
+_queue = None
+
+
+def _jobs():
+    """The worker's queue, starting the worker on first use."""
+    global _queue
+    with _lock:
+        if _queue is None:
+            import queue
+            _queue = queue.SimpleQueue()
+            old = threading.stack_size(_STACK_BYTES)
+            try:
+                threading.Thread(target=_serve, args=(_queue,), name="mdx-worker", daemon=True).start()
+            finally:
+                threading.stack_size(old)
+    return _queue
+
+
+def _serve(jobs) -> None:
+    _state.deep = True
+    while True:
+        fn, args, kwargs, box, done = jobs.get()
+        try:
+            box["value"] = fn(*args, **kwargs)
+        except BaseException as e:              # re-raised on the caller's thread
+            box["error"] = e
+        finally:
+            done.set()
 
 
 def _raise_limit() -> None:

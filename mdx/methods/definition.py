@@ -392,7 +392,8 @@ def _via_differential(terms, f, var, idx, dims, steps) -> E.Expr:
 
 def definition_derivative(f: E.Expr, var: E.Sym, steps: list) -> tuple:
     """(raw derivative, f_scalar): gradient, F' or numerator Jacobian (mdx.layout)."""
-    if isinstance(f, E.Apply) and f.name == "vec" and not var.is_scalar:
+    stripped = isinstance(f, E.Apply) and f.name == "vec" and not var.is_scalar
+    if stripped:
         steps.append(Step("vec(F) stacks the entries of F: its Jacobian is the vec-form Jacobian of F",
                           "F", f.arg, numpy=False))
         f = f.arg
@@ -400,7 +401,11 @@ def definition_derivative(f: E.Expr, var: E.Sym, steps: list) -> tuple:
                 zip("ijpq", (f.rows, f.cols, var.rows, var.cols)))
     fresh = Fresh({n: d for n, d in zip("ijpq", (f.rows, f.cols, var.rows, var.cols))})
     terms = _entrywise(f, var, steps, fresh, idx)
+    first = len(steps)
     raw = present(_back_to_matrix(terms, f, var, idx, fresh.dims, steps))
+    if stripped:                # dF of the matrix F is not d vec(F): no value to check
+        for st in steps[first:]:
+            st.numpy = False
     return raw, f.is_scalar
 
 
