@@ -76,6 +76,10 @@ DERIVABLE = [
      lambda A: np.linalg.slogdet((2 * A * A + 3) @ (2 * A * A + 3).T + np.eye(2))[1], {}),
     ("d softplus f(x^T x) / dx where f: scalar function", {"x": (3, 1)},
      lambda x: np.logaddexp(0, np.sin(x.T @ x)), {}),
+    # a branch point in the index graph (was walked through as a path: wrong; random tests)
+    ("d/dA det(exp(A B) exp(A B)^T + I)", {"A": (2, 4), "B": (4, 2)},
+     lambda A, B: np.linalg.det(np.exp(A @ B) @ np.exp(A @ B).T + np.eye(2)), {}),
+    ("d vec(diag(a .* a)) / da", {"a": (3, 1)}, lambda a: np.diagflat(a * a).reshape(-1, 1, order="F"), {}),
     # a declared function inside a Hadamard product (was `(K .* f)(K)`)
     ("d sum((K .* softplus(K)) ./ (1 + f(K) .* f(K))) / dK where f: scalar function", {"K": (2, 3)},
      lambda K: np.sum(K * np.logaddexp(0, K) / (1 + np.sin(K) ** 2)), {}),

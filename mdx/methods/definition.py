@@ -109,6 +109,25 @@ def _group(factors: list) -> list:
     return out
 
 
+def _series_parallel(factors: list, free: set) -> list:
+    """Reduce the index graph: factors on the same pair of indices multiply entrywise
+    (parallel), and a summed index met by exactly two factors is a matrix product
+    (series: Σ_k A_ka B_kb = (Aᵀ B)_ab).  A branch point such as Σ_a (Mᵀ E)_pa E_pa B_qa
+    then reads ((Mᵀ E) ∘ E) Bᵀ instead of being walked through as a path."""
+    while True:
+        factors = _group(factors)
+        for k in {x for f in factors for x in (f.i, f.j)} - free - {ONE}:
+            at = [f for f in factors if k in (f.i, f.j)]
+            if len(at) != 2 or any(f.i == f.j for f in at):
+                continue
+            (m1, a), (m2, b) = _oriented(at[0], k), _oriented(at[1], k)
+            rest = [f for f in factors if f is not at[0] and f is not at[1]]
+            factors = rest + [Factor(E.mul(E.transpose(m1), m2), a, b)]
+            break
+        else:
+            return factors
+
+
 def _absorb_vectors(factors: list, free: set) -> list:
     """Σ_a v_a M_ab = (Mᵀ v)_b: a vector on a summed index met by one other factor is
     multiplied in, until none is left (so branch points see vectors, not paths)."""
@@ -199,7 +218,8 @@ def _unused_sums(t: Term, dims: dict) -> list:
 def reassemble(t: Term, row: str, col: str, dims: dict) -> E.Expr:
     """The matrix M (rows `row`, columns `col`) with M_{row col} equal to the term."""
     free = {x for x in (row, col) if x != ONE}
-    factors = _absorb_vectors(_deltas_to_identity(t, dims), free)
+    factors = _series_parallel(_deltas_to_identity(t, dims), free)
+    factors = _absorb_vectors(factors, free)
     factors = _diag_vectors(factors, free)
     scalars = [_oriented(f, ONE)[0] for f in factors if f.i == f.j == ONE]
     factors = [f for f in factors if not f.i == f.j == ONE]
