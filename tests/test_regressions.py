@@ -46,6 +46,9 @@ DERIVABLE = [
     ("d x + vec(x) / dx", {"x": (3, 1)}, lambda x: 2 * x, {}),
     ("d d' d --d--f - vec d / dd", {"d": (3, 1), "f": (3, 1)},
      lambda d, f: d.T @ d + d + f - d, {}),
+    ("d  d' d     ----d--------f - vec       d  5/ dd", {"d": (3, 1), "f": (3, 1)},
+     lambda d, f: d.T @ d + d + f - 5 * d, {}),
+    ("d  d'2 vec d  / dd", {"d": (3, 1)}, lambda d: 2 * d.T @ d, {}),
     # index forms that are no Kronecker product of two halves go through dF (random tests)
     ("d/dA B (A .* A)", {"B": (2, 3), "A": (3, 2)}, lambda B, A: B @ (A * A), {}),
     ("d/dR softplus(relu(sigma * R) (exp t))", {"sigma": (), "R": (3, 2), "t": (2, 1)},
