@@ -17,7 +17,16 @@ LAYOUTS = ("denominator", "numerator")
 METHODS = ("differential", "chain", "definition")
 
 
-# (problem, shapes, f, props, extra names the result may call)
+def _sm(z):
+    e = np.exp(z - z.max())
+    return e / e.sum()
+
+
+def _lse(z):
+    return z.max() + np.log(np.sum(np.exp(z - z.max())))
+
+
+# (problem, shapes, f, props)
 DERIVABLE = [
     # declared symmetric/diagonal variable: Aᵀ = A must not simplify f before differentiating
     ("d x^T A^T y / dA where A: symmetric", {"x": (3, 1), "A": (3, 3), "y": (3, 1)},
@@ -83,6 +92,12 @@ DERIVABLE = [
     ("d/dA det(exp(A B) exp(A B)^T + I)", {"A": (2, 4), "B": (4, 2)},
      lambda A, B: np.linalg.det(np.exp(A @ B) @ np.exp(A @ B).T + np.eye(2)), {}),
     ("d vec(diag(a .* a)) / da", {"a": (3, 1)}, lambda a: np.diagflat(a * a).reshape(-1, 1, order="F"), {}),
+    ("d^2/dSym^2 ‖Sym^3‖ where Sym: symmetric", {"Sym": (2, 2)},
+     lambda Sym: np.linalg.norm(np.linalg.matrix_power(Sym, 3)), {"Sym": "symmetric"}),
+    ("d^2 ‖X^3‖ / dX^2", {"X": (2, 2)}, lambda X: np.linalg.norm(np.linalg.matrix_power(X, 3)), {}),
+    # the definition method's Hessian of a gradient with many index terms (ran out of work)
+    ("d^2/da^2 logsumexp((a + a) ./ (1 + (a + softmax(a ./ (1 + a .* a))) .* (a + softmax(a ./ (1 + a .* a)))))",
+     {"a": (2, 1)}, lambda a: _lse(2 * a / (1 + (a + _sm(a / (1 + a * a))) ** 2)), {}),
     # a declared function inside a Hadamard product (was `(K .* f)(K)`)
     ("d sum((K .* softplus(K)) ./ (1 + f(K) .* f(K))) / dK where f: scalar function", {"K": (2, 3)},
      lambda K: np.sum(K * np.logaddexp(0, K) / (1 + np.sin(K) ** 2)), {}),

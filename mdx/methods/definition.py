@@ -18,6 +18,10 @@ from ..simplify import present
 from ..steps import Step
 
 
+# a gradient with more index terms than this is differentiated as a matrix for the Hessian
+MAX_INDEX_TERMS = 8
+
+
 # ----------------------------------------------------------------- index expressions in steps
 class IndexExpr(E.Expr):
     """A step's right-hand side in index notation: printed, never evaluated."""
@@ -325,11 +329,13 @@ def _vec_special(t: Term, i, j, p, q, dims):
         return E.mul(E.Num(t.coeff), E.DiagSelector(dims[i]))          # vec(diag(x)) = E x
     if not others and deltas == {frozenset((i, p)), frozenset((i, q))} and j == ONE:
         return E.mul(E.Num(t.coeff), E.transpose(E.DiagSelector(dims[i])))  # diag(X) = Eᵀ vec(X)
-    touches = lambda f, s: bool({f.i, f.j} & s)  # noqa: E731
-    if all(not (touches(f, out_idx) and touches(f, var_idx)) for f in t.factors) and \
-            _separate(t, out_idx, var_idx):
-        left = tuple(f for f in t.factors if touches(f, out_idx))
-        right = tuple(f for f in t.factors if not touches(f, out_idx))
+    if _separate(t, out_idx, var_idx):
+        # the halves are the connected components: X_bl in Σ (X³)_pl X_qb X_bl is on p, q's side
+        comp = _components(t)
+        mine = {comp.get(x, x) for x in out_idx}
+        on_out = lambda f: any(comp.get(x, x) in mine for x in (f.i, f.j) if x != ONE)  # noqa: E731
+        left = tuple(f for f in t.factors if on_out(f))
+        right = tuple(f for f in t.factors if not on_out(f))
         M = reassemble(Term(t.coeff, left, ()), i, j, dims)
         N = reassemble(Term(E.Fraction(1), right, ()), p, q, dims)
         return E.mul(E.apply("vec", M), E.transpose(E.apply("vec", N)))
@@ -434,7 +440,7 @@ def _hessian_via_differential(grad, f, var, idx, dims, steps) -> E.Expr:
     then its differential, and identify the Hessian from it."""
     from ..identify import jacobian
     from ..rules.differential import differentiate, dvar
-    G = present(_via_differential(grad, f, var, idx, dims, steps))
+    G = present(_back_to_matrix(grad, f, var, idx, dims, steps))
     steps.append(Step("the gradient", "∇f", G))
     dG = present(differentiate(G if var.cols == ONE else E.apply("vec", G), var))
     steps.append(Step("differentiate the gradient", "d∇f", dG))
@@ -450,7 +456,11 @@ def definition_hessian(f: E.Expr, var: E.Sym, steps: list) -> E.Expr:
     p, q = ("p" if var.rows != ONE else ONE), ("q" if var.cols != ONE else ONE)
     r, s = ("r" if var.rows != ONE else ONE), ("s" if var.cols != ONE else ONE)
     grad = _entrywise(f, var, steps, fresh, (ONE, ONE, p, q))
-    if any(is_differential(t, var) for t in grad):
+    if len(grad) > MAX_INDEX_TERMS:
+        steps.append(Step(f"the gradient has {len(grad)} index terms, and a second pass entry by "
+                          "entry would multiply them: differentiate the matrix gradient instead",
+                          "f", f, numpy=False))
+    if len(grad) > MAX_INDEX_TERMS or any(is_differential(t, var) for t in grad):
         return _hessian_via_differential(grad, f, var, (ONE, ONE, p, q), fresh.dims, steps)
     second = [t for t in (contract(t) for t in d_terms(grad, var, r, s, fresh)) if t.coeff != 0]
     steps.append(Step("differentiate the gradient entry by entry, contract the deltas",
