@@ -98,6 +98,9 @@ DERIVABLE = [
     # the definition method's Hessian of a gradient with many index terms (ran out of work)
     ("d^2/da^2 logsumexp((a + a) ./ (1 + (a + softmax(a ./ (1 + a .* a))) .* (a + softmax(a ./ (1 + a .* a)))))",
      {"a": (2, 1)}, lambda a: _lse(2 * a / (1 + (a + _sm(a / (1 + a * a))) ** 2)), {}),
+    # a summed index met by one factor is a sum against ones (was read as a path; random tests)
+    ("d/da a .* diag(A Sym) where Sym: symmetric", {"a": (2, 1), "A": (2, 2), "Sym": (2, 2)},
+     lambda a, A, Sym: a * np.diag(A @ Sym).reshape(-1, 1), {"Sym": "symmetric"}),
     # a declared function inside a Hadamard product (was `(K .* f)(K)`)
     ("d sum((K .* softplus(K)) ./ (1 + f(K) .* f(K))) / dK where f: scalar function", {"K": (2, 3)},
      lambda K: np.sum(K * np.logaddexp(0, K) / (1 + np.sin(K) ** 2)), {}),

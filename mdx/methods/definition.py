@@ -113,7 +113,7 @@ def _group(factors: list) -> list:
     return out
 
 
-def _series_parallel(factors: list, free: set) -> list:
+def _series_parallel(factors: list, free: set, dims: dict) -> list:
     """Reduce the index graph: factors on the same pair of indices multiply entrywise
     (parallel), and a summed index met by exactly two factors is a matrix product
     (series: Σ_k A_ka B_kb = (Aᵀ B)_ab).  A branch point such as Σ_a (Mᵀ E)_pa E_pa B_qa
@@ -122,6 +122,11 @@ def _series_parallel(factors: list, free: set) -> list:
         factors = _group(factors)
         for k in {x for f in factors for x in (f.i, f.j)} - free - {ONE}:
             at = [f for f in factors if k in (f.i, f.j)]
+            if len(at) == 1 and at[0].i != at[0].j:     # Σ_k H_ik = (H 1)_i: a dangling end
+                m, a = _oriented(at[0], k)
+                rest = [f for f in factors if f is not at[0]]
+                factors = rest + [Factor(E.mul(E.transpose(m), E.Ones((dims[k], ONE))), a, ONE)]
+                break
             if len(at) != 2 or any(f.i == f.j for f in at):
                 continue
             (m1, a), (m2, b) = _oriented(at[0], k), _oriented(at[1], k)
@@ -222,7 +227,7 @@ def _unused_sums(t: Term, dims: dict) -> list:
 def reassemble(t: Term, row: str, col: str, dims: dict) -> E.Expr:
     """The matrix M (rows `row`, columns `col`) with M_{row col} equal to the term."""
     free = {x for x in (row, col) if x != ONE}
-    factors = _series_parallel(_deltas_to_identity(t, dims), free)
+    factors = _series_parallel(_deltas_to_identity(t, dims), free, dims)
     factors = _absorb_vectors(factors, free)
     factors = _diag_vectors(factors, free)
     scalars = [_oriented(f, ONE)[0] for f in factors if f.i == f.j == ONE]
