@@ -1,0 +1,95 @@
+"""The benchmark results as a Markdown table and a PNG plot."""
+
+from __future__ import annotations
+
+
+def _ms(s: float) -> str:
+    return f"{s * 1e3:.1f} ms"
+
+
+def markdown(res: dict) -> str:
+    out = [f"Measured {res['date']} on {res['machine']}.", ""]
+    out += ["| benchmark | measured side by side | ratio / exponent | target |", "|---|---|---|---|"]
+    if "cold" in res:
+        c = res["cold"]
+        m = c["median_s"]
+        out.append(f"| cold start | mdx {_ms(m['mdx'])}, `import sympy` {_ms(m['import sympy'])}, "
+                   f"`python -c pass` {_ms(m['python -c pass'])} | {c['ratio_to_sympy']:.2f} of sympy, "
+                   f"{c['ratio_to_pass']:.1f}× the floor | ≤ 0.40 of sympy |")
+    if "warm" in res:
+        w = res["warm"]
+        if w["median_ratio"] is not None:
+            out.append(f"| warm throughput | {w['compared']} of {w['of']} public problems SymPy can "
+                       f"express; mdx median {_ms(w['mdx_median_s'])} a problem (steps included) | "
+                       f"SymPy/mdx median {w['median_ratio']:.1f}×, least {w['min_ratio']:.1f}× | ≥ 10× |")
+    if "scaling" in res:
+        for name, s in res["scaling"].items():
+            last = s["rows"][-1]
+            out.append(f"| scaling, {name} | up to {name.split()[-1]} = {last['n']}: {last['time_s']:.2f} s, "
+                       f"result {last['result_chars']} characters | time ∝ n^{s['time_exponent']:.2f}, "
+                       f"length ∝ n^{s['length_exponent']:.2f} | ≤ 2, ≤ 1; L = 64 < 2 s |")
+    if "batch" in res:
+        b = res["batch"]
+        big = max(r["problems"] for r in b["rows"])
+        for r in b["rows"]:
+            if r["problems"] == big:
+                out.append(f"| batch via {r['via']} | {big:,} problems: {r['per_s']:.0f} problems/s, "
+                           f"peak {r['peak_mb']:.0f} MB | memory ×{b['memory_growth'][r['via']]:.2f} "
+                           f"from the small batch | constant |")
+    if "generated" in res and "rows" in res["generated"]:
+        g = res["generated"]
+        for r in g["rows"]:
+            out.append(f"| generated NumPy, {r['case']} (n = {g['n']}) | NumPy {_ms(r['numpy_s'])}, "
+                       f"PyTorch forward+backward {_ms(r['torch_s'])} | {r['median_ratio']:.2f} | ≤ 1.0 |")
+    out.append("")
+    if "scaling" in res:
+        for name, s in res["scaling"].items():
+            out.append(f"{name}: " + ", ".join(f"{r['n']}: {r['time_s'] * 1e3:.0f} ms/{r['result_chars']} ch"
+                                               for r in s["rows"]))
+    return "\n".join(out) + "\n"
+
+
+def plot(res: dict, path) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, axes = plt.subplots(1, 3, figsize=(14, 4.2))
+    ax = axes[0]
+    if "cold" in res:
+        m = res["cold"]["median_s"]
+        names = list(m)
+        ax.bar(names, [m[k] * 1e3 for k in names], color=["#3a7", "#c55", "#999"])
+        ax.set_ylabel("ms (median)")
+        ax.set_title("cold start, whole process")
+    ax = axes[1]
+    if "scaling" in res:
+        for name, s in res["scaling"].items():
+            ns = [r["n"] for r in s["rows"]]
+            ax.loglog(ns, [r["time_s"] for r in s["rows"]], "o-", label=f"time, {name}")
+        ax.set_xlabel("L or k")
+        ax.set_ylabel("seconds")
+        ax2 = ax.twinx()
+        for name, s in res["scaling"].items():
+            ns = [r["n"] for r in s["rows"]]
+            ax2.loglog(ns, [r["result_chars"] for r in s["rows"]], "s--", alpha=0.5, label=f"length, {name}")
+        ax2.set_ylabel("result characters")
+        ax.legend(loc="upper left", fontsize=8)
+        ax2.legend(loc="lower right", fontsize=8)
+        ax.set_title("scaling (log-log)")
+    ax = axes[2]
+    labels, values = [], []
+    if "warm" in res and res["warm"]["median_ratio"]:
+        labels.append("SymPy diff / mdx\n(warm, median)")
+        values.append(res["warm"]["median_ratio"])
+    if "generated" in res and "rows" in res["generated"]:
+        for r in res["generated"]["rows"]:
+            labels.append("torch / NumPy\n" + r["case"].split(",")[0])
+            values.append(1 / r["median_ratio"])
+    ax.bar(labels, values, color="#37a")
+    ax.axhline(1, color="k", lw=0.8)
+    ax.set_yscale("log")
+    ax.set_title("speed-up of mdx (higher is better)")
+    ax.tick_params(axis="x", labelsize=8)
+    fig.suptitle(f"mdx benchmarks — {res['machine']}", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)

@@ -1,0 +1,279 @@
+"""mdx's benchmarks, all in one run: `python benchmarks/run.py` (see benchmarks/README.md).
+
+Every figure is a ratio of two things measured side by side in this run, or a growth
+exponent fitted in it: the machine is shared and noisy, so absolute times are shown
+only beside their comparison.  Writes benchmarks/results/results.md and results.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+OUT = HERE / "results"
+sys.path.insert(0, str(HERE))
+
+
+def mdx_cmd() -> list:
+    exe = Path(sys.executable).with_name("mdx")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "mdx"]
+
+
+def wall(cmd: list, stdin: bytes | None = None) -> float:
+    t = time.perf_counter()
+    subprocess.run(cmd, input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - t
+
+
+# ----------------------------------------------------------------- 1. cold start
+def cold_start(repeats: int) -> dict:
+    """Whole processes, interleaved so that a noisy moment hits all three alike."""
+    cmds = {"mdx": mdx_cmd() + ["derive", "d tr(X^T A X) / dX"],
+            "import sympy": [sys.executable, "-c", "import sympy"],
+            "python -c pass": [sys.executable, "-c", "pass"]}
+    for c in cmds.values():                     # warm the file cache (and lark's grammar cache)
+        wall(c)
+    times = {k: [] for k in cmds}
+    for _ in range(repeats):
+        for k, c in cmds.items():
+            times[k].append(wall(c))
+    med = {k: statistics.median(v) for k, v in times.items()}
+    return {"median_s": med, "ratio_to_sympy": med["mdx"] / med["import sympy"],
+            "ratio_to_pass": med["mdx"] / med["python -c pass"]}
+
+
+# ----------------------------------------------------------------- 2. warm throughput
+def warm(repeats: int) -> dict:
+    import mdx
+    from sympy_forms import NotExpressible, sympy_problem
+    cases = _public_cases()
+    rows = []
+    for case in cases:
+        try:
+            f, var = sympy_problem(case["problem"])
+        except NotExpressible:
+            f = None
+        except Exception:           # noqa: BLE001 - SymPy cannot build it
+            f = None
+        t_mdx = _best_of(lambda: mdx.derive(case["problem"]).json(), repeats)
+        row = {"id": case["id"], "problem": case["problem"], "mdx_s": t_mdx}
+        if f is not None:
+            try:
+                t_sym = _best_of(lambda: f.diff(var), repeats, limit=5.0)
+                row["sympy_s"] = t_sym
+                row["ratio"] = t_sym / t_mdx
+            except Exception as e:  # noqa: BLE001 - SymPy fails on it: recorded, not compared
+                row["sympy_error"] = type(e).__name__
+        rows.append(row)
+    ratios = [r["ratio"] for r in rows if "ratio" in r]
+    return {"rows": rows, "compared": len(ratios), "of": len(rows),
+            "median_ratio": statistics.median(ratios) if ratios else None,
+            "min_ratio": min(ratios) if ratios else None,
+            "mdx_median_s": statistics.median(r["mdx_s"] for r in rows)}
+
+
+def _public_cases() -> list:
+    path = ROOT.parent / "shared" / "eval" / "cases_public.py"
+    ns: dict = {"__file__": str(path)}
+    exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), ns)
+    return ns["CASES"]
+
+
+def _best_of(fn, repeats: int, limit: float = 1e9) -> float:
+    """Median of `repeats` runs (fewer when one run takes longer than `limit` seconds)."""
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+        if sum(times) > limit:
+            break
+    return statistics.median(times)
+
+
+# ----------------------------------------------------------------- 3. scaling
+def deep_problem(L: int) -> str:
+    inner = "W1 x"
+    for k in range(2, L + 1):
+        inner = f"W{k} tanh({inner})"
+    return f"d ||{inner} - y||^2 / dW1"
+
+
+def sum_problem(k: int) -> str:
+    return "d " + " + ".join(f"a{j}^T X b{j}" for j in range(1, k + 1)) + " / dX"
+
+
+def scaling(sizes_L: list, sizes_k: list, repeats: int) -> dict:
+    import mdx
+    out = {}
+    for name, sizes, make in (("depth L", sizes_L, deep_problem), ("sum of k terms", sizes_k, sum_problem)):
+        rows = []
+        for n in sizes:
+            problem = make(n)
+            der = mdx.derive(problem)
+            t = _best_of(lambda: mdx.derive(problem).text(), repeats, limit=20.0)
+            rows.append({"n": n, "time_s": t, "result_chars": len(der.json()["result"]["text"])})
+        out[name] = {"rows": rows, "time_exponent": _exponent(rows, "time_s"),
+                     "length_exponent": _exponent(rows, "result_chars")}
+    return out
+
+
+def _exponent(rows: list, key: str) -> float:
+    """Slope of log(value) against log(n) over the larger half of the sizes."""
+    pts = [(math.log(r["n"]), math.log(r[key])) for r in rows if r["n"] >= rows[len(rows) // 2]["n"]]
+    if len(pts) < 2:
+        return float("nan")
+    mx = sum(p[0] for p in pts) / len(pts)
+    my = sum(p[1] for p in pts) / len(pts)
+    return sum((x - mx) * (y - my) for x, y in pts) / sum((x - mx) ** 2 for x, _ in pts)
+
+
+# ----------------------------------------------------------------- 4. batch
+def batch(counts: list) -> dict:
+    """Problems per second and peak memory through -f and through a pipe."""
+    problems = [c["problem"] for c in _public_cases()]
+    rows = []
+    for n in counts:
+        text = "".join(f"{problems[i % len(problems)]}\n" for i in range(n)).encode("utf-8")
+        with tempfile.NamedTemporaryFile(suffix=".txt", delete=False) as fh:
+            fh.write(text)
+        for how in ("file", "pipe"):
+            cmd = mdx_cmd() + ["derive", "--format", "json"] + (["-f", fh.name] if how == "file" else ["-"])
+            t, peak = _peak_rss(cmd, None if how == "file" else text)
+            rows.append({"problems": n, "via": how, "time_s": t, "per_s": n / t, "peak_mb": peak})
+        os.unlink(fh.name)
+    by = {(r["problems"], r["via"]): r for r in rows}
+    small, large = min(counts), max(counts)
+    return {"rows": rows, "memory_growth": {via: by[large, via]["peak_mb"] / by[small, via]["peak_mb"]
+                                            for via in ("file", "pipe")}}
+
+
+def _peak_rss(cmd: list, stdin: bytes | None):
+    """(wall seconds, peak resident MB) of one child process, measured by a fresh helper."""
+    helper = ("import resource, subprocess, sys, time, json\n"
+              "t = time.perf_counter()\n"
+              "subprocess.run(json.loads(sys.argv[1]), stdin=sys.stdin, stdout=subprocess.DEVNULL,"
+              " stderr=subprocess.DEVNULL)\n"
+              "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")
+    res = subprocess.run([sys.executable, "-c", helper, json.dumps(cmd)], input=stdin or b"",
+                         capture_output=True, check=True)
+    t, kb = res.stdout.split()
+    return float(t), int(kb) / 1024
+
+
+# ----------------------------------------------------------------- 5. generated code
+def generated(n: int, repeats: int) -> dict:
+    import numpy as np
+    try:
+        import torch
+    except ImportError:
+        return {"error": "PyTorch is not installed (pip install torch==2.13.0)"}
+    torch.set_num_threads(1)
+    import mdx
+    rng = np.random.default_rng(0)
+    h = 10
+    cases = {
+        "one-hidden-layer network, d/dW1": (
+            "d ||W2 tanh(W1 x) - y||^2 / dW1",
+            {"W1": rng.standard_normal((n, n)) / math.sqrt(n), "W2": rng.standard_normal((h, n)) / math.sqrt(n),
+             "x": rng.standard_normal((n, 1)), "y": rng.standard_normal((h, 1))},
+            lambda t: torch.sum((t["W2"] @ torch.tanh(t["W1"] @ t["x"]) - t["y"]) ** 2), "W1"),
+        "least squares, d/dw": (
+            "d ||y - X w||^2 / dw",
+            {"X": rng.standard_normal((n, n)), "w": rng.standard_normal((n, 1)),
+             "y": rng.standard_normal((n, 1))},
+            lambda t: torch.sum((t["y"] - t["X"] @ t["w"]) ** 2), "w"),
+    }
+    rows = []
+    for name, (problem, arrays, loss, wrt) in cases.items():
+        code = mdx.derive(problem).numpy_function()
+        env: dict = {}
+        exec(compile(code, "<mdx>", "exec"), env)
+        fn = next(v for k, v in env.items() if k.startswith("d") and callable(v))
+        args = [arrays[p] for p in fn.__code__.co_varnames[:fn.__code__.co_argcount]]
+        tensors = {k: torch.tensor(v, requires_grad=(k == wrt)) for k, v in arrays.items()}
+
+        def by_torch():
+            tensors[wrt].grad = None
+            loss(tensors).backward()
+            return tensors[wrt].grad
+        assert np.allclose(fn(*args), by_torch().numpy(), rtol=1e-6, atol=1e-8)
+        t_np, t_torch = [], []
+        for _ in range(repeats):              # interleaved
+            t = time.perf_counter()
+            fn(*args)
+            t_np.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            by_torch()
+            t_torch.append(time.perf_counter() - t)
+        ratios = [a / b for a, b in zip(t_np, t_torch)]
+        rows.append({"case": name, "numpy_s": statistics.median(t_np), "torch_s": statistics.median(t_torch),
+                     "median_ratio": statistics.median(ratios)})
+    return {"n": n, "rows": rows}
+
+
+# ----------------------------------------------------------------- report
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+
+
+def report(res: dict) -> str:
+    from report import markdown
+    return markdown(res)
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--quick", action="store_true", help="fewer repeats and sizes (a smoke run)")
+    ap.add_argument("--only", choices=["cold", "warm", "scaling", "batch", "generated"], action="append")
+    args = ap.parse_args(argv)
+    q = args.quick
+    todo = args.only or ["cold", "warm", "scaling", "batch", "generated"]
+    res = {"machine": machine(), "date": time.strftime("%Y-%m-%d")}
+    if "cold" in todo:
+        res["cold"] = cold_start(5 if q else 21)
+        print("cold start", json.dumps(res["cold"]["median_s"]), flush=True)
+    if "warm" in todo:
+        res["warm"] = warm(3 if q else 9)
+        print("warm: median ratio", res["warm"]["median_ratio"], flush=True)
+    if "scaling" in todo:
+        res["scaling"] = scaling([1, 2, 4, 8] if q else [1, 2, 4, 8, 16, 32, 64],
+                                 [1, 4, 16] if q else [1, 2, 4, 8, 16, 32, 64, 128, 256], 1 if q else 3)
+        print("scaling", {k: (v["time_exponent"], v["length_exponent"]) for k, v in res["scaling"].items()},
+              flush=True)
+    if "batch" in todo:
+        res["batch"] = batch([100, 1000] if q else [1000, 10000])
+        print("batch memory growth", res["batch"]["memory_growth"], flush=True)
+    if "generated" in todo:
+        res["generated"] = generated(200 if q else 1000, 5 if q else 51)
+        print("generated", res["generated"], flush=True)
+    OUT.mkdir(exist_ok=True)
+    (OUT / "results.json").write_text(json.dumps(res, indent=1), encoding="utf-8")
+    (OUT / "results.md").write_text(report(res), encoding="utf-8")
+    from report import plot
+    plot(res, OUT / "results.png")
+    print(f"wrote {OUT / 'results.md'} and {OUT / 'results.png'}")
+
+
+if __name__ == "__main__":
+    main()
