@@ -406,6 +406,16 @@ def ediv(a: Expr, b: Expr) -> Expr:
         return mul(_make_mul(a.coeff, a.scalars, ()), ediv(_make_mul(Fraction(1), (), a.chain), b))
     if a.is_scalar:
         return mul(a, EDiv(Ones(b.shape), b)) if a != ONE_SCALAR else EDiv(Ones(b.shape), b)
+    num = list(a.factors) if isinstance(a, Had) else [a]
+    den = list(b.factors) if isinstance(b, Had) else [b]
+    common = [f for f in num if f in den]
+    if common:                  # (u ∘ c) ./ (c ∘ v) = u ./ v: also keeps exp(big)/exp(big) finite
+        for f in common:
+            if f in num and f in den:
+                num.remove(f)
+                den.remove(f)
+        top = hadamard(*num) if num else ones(a.shape)
+        return ediv(top, hadamard(*den)) if den else top
     return EDiv(a, b)
 
 
@@ -420,6 +430,10 @@ def kron(a: Expr, b: Expr) -> Expr:
     cb, eb = split_coeff(b)
     if ca * cb != 1:
         return scale(ca * cb, kron(ea, eb))
+    if a.cols == ONE and b.rows == ONE:         # a column and a row: a ⊗ bᵀ = a bᵀ
+        return mul(a, b)
+    if a.rows == ONE and b.cols == ONE:         # and bᵀ ⊗ a = a bᵀ
+        return mul(b, a)
     return Kron(a, b)
 
 
@@ -427,8 +441,9 @@ def apply(name: str, a: Expr) -> Expr:
     """tr, det, logdet, sum, norm, softmax, logsumexp, diagm, diagv, vec."""
     if name in ("tr", "det", "sum") and a.is_scalar:
         return a
-    if name in ("tr", "sum") and isinstance(a, Kron):
-        return mul(apply(name, a.a), apply(name, a.b))
+    if isinstance(a, Kron) and (name == "sum" or name == "tr" and a.a.rows == a.a.cols
+                                and a.b.rows == a.b.cols):
+        return mul(apply(name, a.a), apply(name, a.b))     # tr(A ⊗ B) = tr A tr B needs both square
     if name == "tr":
         if isinstance(a, T):
             return apply("tr", a.arg)

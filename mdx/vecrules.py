@@ -82,8 +82,8 @@ def _pair_rule(a: E.Expr, b: E.Expr):
     if isinstance(a, E.DiagSelector) and b.cols == ONE:
         return E.apply("vec", E.apply("diagm", b))
     if isinstance(a, E.T) and isinstance(a.arg, E.Apply) and a.arg.name == "vec" \
-            and isinstance(b, E.Apply) and b.name == "vec":
-        return E.apply("tr", E.mul(E.transpose(a.arg.arg), b.arg))
+            and isinstance(b, E.Apply) and b.name == "vec" and a.arg.arg.shape == b.arg.shape:
+        return E.apply("tr", E.mul(E.transpose(a.arg.arg), b.arg))    # same shapes only
     return None
 
 

@@ -238,7 +238,10 @@ class Builder:
         if what in ("norm", "norm2"):
             a = self.expr((n, self.pick(SIZES + (1,))), d)
             vector = a.shape[1] == 1
-            spelling = self.pick(("‖{}‖", "||{}||", "norm({})", "‖{}‖_2" if vector else "‖{}‖_F"))
+            # a norm inside a norm needs the other delimiter (SPEC 7)
+            spellings = [sp for sp in ("‖{}‖", "||{}||", "norm({})", "‖{}‖_2" if vector else "‖{}‖_F")
+                         if sp.startswith("norm") or sp[:sp.index("{")] not in a.text]
+            spelling = self.pick(tuple(spellings))
             text = spelling.format(a.text)
             code = f"np.linalg.norm({a.code})"
             if what == "norm2":

@@ -101,6 +101,24 @@ DERIVABLE = [
     # a summed index met by one factor is a sum against ones (was read as a path; random tests)
     ("d/da a .* diag(A Sym) where Sym: symmetric", {"a": (2, 1), "A": (2, 2), "Sym": (2, 2)},
      lambda a, A, Sym: a * np.diag(A @ Sym).reshape(-1, 1), {"Sym": "symmetric"}),
+    # tr(A ⊗ B) = tr A tr B only for square A and B; a column ⊗ a row is their product
+    ("d tr(w ⊗ w^⊤) / dw", {"w": (3, 1)}, lambda w: np.trace(np.kron(w, w.T)), {}),
+    ("d/dg tr(kron(diag(M3), g^T)) where M3: invertible", {"M3": (3, 3), "g": (3, 1)},
+     lambda M3, g: np.trace(np.kron(np.diag(M3).reshape(-1, 1), g.T)), {"M3": "invertible"}),
+    # the δ_ij of I in W of diag(vec W) (definition method)
+    ("d/dW (D3 + I) ./ softplus(W) where D3: diagonal", {"W": (3, 3), "D3": (3, 3)},
+     lambda W, D3: (D3 + np.eye(3)) / np.logaddexp(0, W), {"D3": "diagonal"}),
+    ("d (q' * q)ᵀ^2 (B .* (diag(h / 3)^2 / softplus(1.5))) / dB", {"q": (3, 1), "B": (2, 2), "h": (2, 1)},
+     lambda q, B, h: (q.T @ q) ** 2 * (B * (np.diagflat(h / 3) @ np.diagflat(h / 3) / np.logaddexp(0, 1.5))), {}),
+    # vec(X)ᵀ vec(Y) = tr(Xᵀ Y) only when X and Y have the same shape (chain method)
+    ("d norm(kron(y + alpha, A)) / dalpha where y: row vector", {"y": (1, 3), "A": (2, 4), "alpha": ()},
+     lambda y, A, alpha: np.linalg.norm(np.kron(y + alpha, A)), {}),
+    ("d^2 norm(kron(y + alpha, tanh(A)' / exp(alpha))) / dalpha^2 where y: row vector",
+     {"y": (1, 3), "A": (2, 4), "alpha": ()},
+     lambda y, A, alpha: np.linalg.norm(np.kron(y + alpha, np.tanh(A).T / np.exp(alpha))), {}),
+    # common Hadamard factors cancel in ./ (exp(u) ./ (exp(u) ∘ exp(u)) overflowed to nan)
+    ("d/dq (q .* q) ./ exp(exp q + exp(1))", {"q": (3, 1)},
+     lambda q: (q * q) / np.exp(np.exp(q) + np.e), {}),
     # a declared function inside a Hadamard product (was `(K .* f)(K)`)
     ("d sum((K .* softplus(K)) ./ (1 + f(K) .* f(K))) / dK where f: scalar function", {"K": (2, 3)},
      lambda K: np.sum(K * np.logaddexp(0, K) / (1 + np.sin(K) ** 2)), {}),

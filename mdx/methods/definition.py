@@ -326,9 +326,11 @@ def _vec_special(t: Term, i, j, p, q, dims):
     out_idx, var_idx = {i, j} - {ONE}, {p, q} - {ONE}
     deltas = {frozenset((f.i, f.j)) for f in t.factors if f.atom is None}
     others = [f for f in t.factors if f.atom is not None]
-    if {frozenset((i, p)), frozenset((j, q))} - {frozenset((ONE, ONE))} <= deltas and \
-            all({f.i, f.j} <= out_idx | {ONE} for f in others):
-        W = reassemble(Term(t.coeff, tuple(others), t.sums), i, j, dims)
+    pairing = {frozenset((i, p)), frozenset((j, q))} - {frozenset((ONE, ONE))}
+    # W keeps every factor but the pairing deltas (a δ_ij of I among them)
+    rest = [f for f in t.factors if f.atom is not None or frozenset((f.i, f.j)) not in pairing]
+    if pairing <= deltas and all({f.i, f.j} <= out_idx | {ONE} for f in rest):
+        W = reassemble(Term(t.coeff, tuple(rest), t.sums), i, j, dims)
         return E.apply("diagm", E.apply("vec", W))
     if not others and deltas == {frozenset((i, j)), frozenset((i, p))} and q == ONE:
         return E.mul(E.Num(t.coeff), E.DiagSelector(dims[i]))          # vec(diag(x)) = E x
