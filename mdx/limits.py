@@ -22,6 +22,7 @@ from .errors import LimitError
 
 MAX_CHARS = 10_000          # a textbook problem is under 200 characters
 MAX_NESTING = 200           # brackets, calls and norms inside one another
+MAX_MATRIX_POWER = 256      # d(X^k) is a sum of k terms
 MAX_WORK = 3_000_000        # nodes built or printed by one call (about 10 s here)
 
 _STACK_BYTES = 512 * 1024 * 1024    # reserved address space; only what is used is touched

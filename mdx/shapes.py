@@ -15,7 +15,8 @@ from fractions import Fraction
 
 from . import expr as E
 from .dims import ONE, dim_mul
-from .errors import ShapeError, UnsupportedError
+from .errors import LimitError, ShapeError, UnsupportedError
+from .limits import MAX_MATRIX_POWER
 from .syntax import Node, Problem
 
 GREEK_NAMES = ("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota",
@@ -471,6 +472,10 @@ class _Typer:
                        node, f"write `{what} ∘ {what}` for the elementwise square or `‖{what}‖^2`")
         self._square(a, node.args[0], f"^{op} needs a square matrix" if op not in ("-1", "-T")
                      else "the inverse needs a square matrix")
+        if op != "-T" and abs(int(op)) > MAX_MATRIX_POWER:     # d(X^k) has k terms
+            raise _err(LimitError, f"matrix powers are limited to ±{MAX_MATRIX_POWER}: the "
+                       f"differential of X^{op} has {abs(int(op))} terms", node,
+                       "use a smaller power, or diagonalise by hand")
         return (a[1], a[0]) if op == "-T" else a
 
     def _square(self, a, node, what):
