@@ -119,6 +119,11 @@ DERIVABLE = [
     # common Hadamard factors cancel in ./ (exp(u) ./ (exp(u) ∘ exp(u)) overflowed to nan)
     ("d/dq (q .* q) ./ exp(exp q + exp(1))", {"q": (3, 1)},
      lambda q: (q * q) / np.exp(np.exp(q) + np.e), {}),
+    # every preferred name of intermediates (z, u, h, v) taken by the problem's symbols
+    ("d^2/dh^2 u z + -(2 + 2 + h v) where h: row vector; u: row vector",
+     {"u": (1, 2), "z": (2, 1), "h": (1, 3), "v": (3, 1)}, lambda u, z, h, v: u @ z - (4 + h @ v), {}),
+    ("d ||z - u h^T v||^2 / dv", {"z": (3, 1), "u": (3, 1), "h": (2, 1), "v": (2, 1)},
+     lambda z, u, h, v: np.sum((z - u @ h.T @ v) ** 2), {}),
     # a declared function inside a Hadamard product (was `(K .* f)(K)`)
     ("d sum((K .* softplus(K)) ./ (1 + f(K) .* f(K))) / dK where f: scalar function", {"K": (2, 3)},
      lambda K: np.sum(K * np.logaddexp(0, K) / (1 + np.sin(K) ** 2)), {}),

@@ -15,6 +15,7 @@ from .. import expr as E
 from ..identify import gradient, jacobian, unvec_any
 from ..layout import arrange
 from ..rules.differential import differentiate, dvar
+from ..printers.cse import fresh_prefix
 from ..simplify import present, simplify
 from ..steps import Step
 
@@ -32,7 +33,7 @@ def decompose(f: E.Expr, var: E.Sym, taken: set) -> tuple:
     """Intermediates z_k = op(children), innermost first; transposes stay inside."""
     out: list = []
     memo: dict = {}
-    prefix = next(p for p in ("z", "u", "h", "v") if not any(n.startswith(p) for n in taken))
+    prefix = fresh_prefix(("z", "u", "h", "v"), taken)
 
     def visit(e):
         if var.name not in e.free or e == var:

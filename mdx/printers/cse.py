@@ -38,13 +38,22 @@ def _worth(e: E.Expr, n: int, printed: str) -> bool:
     return len(printed) >= MIN_NAMED
 
 
+def fresh_prefix(preferred: tuple, taken) -> str:
+    """A prefix for numbered names (h1, h2, ...) that no taken name starts with: one of
+    `preferred`, else another letter, else a Greek one."""
+    for p in preferred + tuple("abcdefghkmnopqrstuvwxyz") + tuple("ζξχψ"):
+        if not any(n.startswith(p) for n in taken):
+            return p
+    return "ζ_"                 # every letter taken: the subscript keeps it apart
+
+
 def name_repeats(e: E.Expr, taken: set, to_text) -> tuple:
     """(definitions [(Sym, Expr)], body) with repeated subexpressions named."""
     counts = _counts(e, Counter())
     printed = {x: to_text(x) for x, n in counts.items() if n >= 2}
     cands = [x for x, n in counts.items() if _worth(x, n, printed.get(x, ""))]
     cands.sort(key=lambda x: len(printed[x]))
-    prefix = next(p for p in ("h", "g", "q", "s") if not any(t.startswith(p) for t in taken))
+    prefix = fresh_prefix(("h", "g", "q", "s"), taken)
     names: dict = {}
     defs: list = []
     for x in cands:
