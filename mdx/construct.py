@@ -305,7 +305,7 @@ def power(b: Expr, k) -> Expr:
         raise ZeroDivisionError("a negative power of zero")
     if isinstance(b, Num):
         if k.denominator == 1:
-            return Num(b.value ** int(k))
+            return Num(Fraction(b.value) ** int(k))
     if isinstance(b, Identity):
         return b
     if isinstance(b, Pow) and (b.k.denominator == 1 and k.denominator == 1 or b.is_scalar):
@@ -342,7 +342,7 @@ def func(name: str, arg: Expr, primes: int = 0) -> Expr:
         if (isinstance(one, Ones) or one == ONE_SCALAR) and isinstance(ex, Func) and ex.name == "exp":
             return Func("softplus", ex.arg)
     if isinstance(arg, Num) and not primes and (name, arg.value) in _EXACT_VALUES:
-        return Num(_EXACT_VALUES[name, arg.value])
+        return Num(Fraction(_EXACT_VALUES[name, arg.value]))
     return Func(name, arg, primes)
 
 

@@ -124,6 +124,15 @@ DERIVABLE = [
      {"u": (1, 2), "z": (2, 1), "h": (1, 3), "v": (3, 1)}, lambda u, z, h, v: u @ z - (4 + h @ v), {}),
     ("d ||z - u h^T v||^2 / dv", {"z": (3, 1), "u": (3, 1), "h": (2, 1), "v": (2, 1)},
      lambda z, u, h, v: np.sum((z - u @ h.T @ v) ** 2), {}),
+    # exp(0) = 1 stored as an int made 1 ** -1 a float (an internal error in printing)
+    ("d/dS2 (((-b)^T S2^{-2} (b + mu)) / exp((b^T - b') (-b)))^{2} where S2: spd",
+     {"b": (2, 1), "S2": (2, 2), "mu": ()},
+     lambda b, S2, mu: ((-b).T @ np.linalg.matrix_power(np.linalg.inv(S2), 2) @ (b + mu)) ** 2, {"S2": "spd"}),
+    # Σ_k over an index no factor carries is the size of k, also when a term is split in two
+    ("d ((G + det(S2) - (G + G)) (G + det(S2) - (G + G))^T + I)^-1 / dS2 where S2: spd",
+     {"G": (2, 3), "S2": (2, 2)},
+     lambda G, S2: np.linalg.inv((np.linalg.det(S2) - G) @ (np.linalg.det(S2) - G).T + np.eye(2)),
+     {"S2": "spd"}),
     # a declared function inside a Hadamard product (was `(K .* f)(K)`)
     ("d sum((K .* softplus(K)) ./ (1 + f(K) .* f(K))) / dK where f: scalar function", {"K": (2, 3)},
      lambda K: np.sum(K * np.logaddexp(0, K) / (1 + np.sin(K) ** 2)), {}),

@@ -315,7 +315,7 @@ def reassemble_vec(t: Term, i: str, j: str, p: str, q: str, var: E.Sym, dims: di
     side = {x for x in left if x != ONE}
     mine = tuple(f for f in t.factors if {f.i, f.j} - {ONE} and c((set((f.i, f.j)) - {ONE}).pop()) in {c(x) for x in side})
     rest = tuple(f for f in t.factors if f not in mine)
-    A = reassemble(Term(t.coeff, mine, ()), left[0], left[1], dims)
+    A = reassemble(Term(t.coeff, mine, _idle_sums(t)), left[0], left[1], dims)
     B = reassemble(Term(E.Fraction(1), rest, ()), right[0], right[1], dims)
     out = E.kron(B, A)
     return E.mul(out, E.commutation(var.rows, var.cols)) if twist else out
@@ -343,10 +343,16 @@ def _vec_special(t: Term, i, j, p, q, dims):
         on_out = lambda f: any(comp.get(x, x) in mine for x in (f.i, f.j) if x != ONE)  # noqa: E731
         left = tuple(f for f in t.factors if on_out(f))
         right = tuple(f for f in t.factors if not on_out(f))
-        M = reassemble(Term(t.coeff, left, ()), i, j, dims)
+        M = reassemble(Term(t.coeff, left, _idle_sums(t)), i, j, dims)
         N = reassemble(Term(E.Fraction(1), right, ()), p, q, dims)
         return E.mul(E.apply("vec", M), E.transpose(E.apply("vec", N)))
     return None
+
+
+def _idle_sums(t: Term) -> tuple:
+    """Summed indices no factor carries: Σ_k 1 is the size of k, kept when a term is split."""
+    used = {x for f in t.factors for x in (f.i, f.j)}
+    return tuple(k for k in t.sums if k not in used)
 
 
 def _separate(t: Term, out_idx: set, var_idx: set) -> bool:
