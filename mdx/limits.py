@@ -4,12 +4,12 @@ mdx's passes are recursive over the expression, and a derivative can be much lar
 its function (`X^k` has k terms, a product of n factors has n).  Rather than ever raise
 RecursionError or run for minutes, mdx
 
-* refuses a problem longer than MAX_CHARS or nested deeper than MAX_NESTING with a
-  LimitError that says so (checked by the parser, before any work);
-* runs the recursive work on a thread with a large stack (`deep`), so that any problem
-  within those limits has room;
-* charges every new expression node to a budget (`charge`) and stops a derivation that
-  would build more than MAX_NODES of them, again with a LimitError.
+* refuses a problem longer than MAX_CHARS, nested deeper than MAX_NESTING, or with a
+  matrix power beyond MAX_MATRIX_POWER, with a LimitError that says so (before any work);
+* runs the recursive work on one worker thread with a large stack (`deep`), so that any
+  problem within those limits has room;
+* charges every expression node built or printed to a budget (`charge`) and stops a call
+  that would do more than MAX_WORK of them, again with a LimitError.
 """
 
 from __future__ import annotations
