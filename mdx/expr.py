@@ -31,7 +31,12 @@ class Expr:
             _field_key(getattr(self, f.name)) for f in fields(self))
 
     def __eq__(self, other):
-        return self is other or (type(self) is type(other) and self.key == other.key)
+        if self is other:
+            return True
+        if type(self) is not type(other):
+            return False
+        charge()                        # simplification's comparisons are work too
+        return self.key == other.key
 
     def __hash__(self):
         return self._hash

@@ -205,6 +205,17 @@ def test_huge_matrix_power_is_refused_at_once():
     assert mdx.derive("d (x^T x)^{99999} / dx").result is not None    # scalar powers: any
 
 
+def test_comparisons_count_as_work():
+    """Found by the fuzzer: the definition method on S^{95} spent 37 s comparing index
+    terms, which built few nodes; comparisons are charged too, so it stops clearly."""
+    problem = "d log det W + (x - m)^T S^{95} (x - m) / dS where S: spd"
+    try:
+        mdx.derive(problem, layout="numerator", method="definition")
+    except LimitError as e:
+        assert "steps of work" in e.message
+        assert_clear_error(problem, e)
+
+
 def test_work_limit_is_a_clear_error(monkeypatch):
     from mdx import limits
     monkeypatch.setattr(limits, "MAX_WORK", 300)
