@@ -245,7 +245,8 @@ EDGE = ["d 123456789012345678901234567890 x^T x / dx", "d 0.000001 x / dx",
         "d (x^T x)^99 / dx", "d np^T x / dx where np: vector", "d lambda x / dx where lambda: scalar",
         "d x^T A^{-1} x / dx", "d tr(I ⊗ X) / dX", "d f(x)^T f(x) / dx where f: scalar function",
         "d import^T x / dx where import: vector", "d sum(exp(exp(exp(X)))) / dX",
-        "d logdet(X^T X) / dX", "d x / (x^T x) / dx", "d sqrt(x^T x) / dx"]
+        "d logdet(X^T X) / dX", "d x / (x^T x) / dx", "d sqrt(x^T x) / dx",
+        "d/dalpha alpha / (1 + (relu 2)^2)"]          # NumPy refuses an integer ** -1
 
 
 @pytest.mark.parametrize("problem", EDGE)
@@ -257,3 +258,5 @@ def test_numpy_output_is_safe_to_eval(problem):
         env: dict = {}
         exec(compile(code, "<mdx>", "exec"), env)          # defines the function, nothing else
         assert set(env) - {"__builtins__"} == {"np", name}
+        if problem.startswith("d/dalpha"):                # and it runs on integer-valued input
+            assert env[name](alpha=0.5) == 0.2

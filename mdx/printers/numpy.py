@@ -125,6 +125,10 @@ class NumpyPrinter(Printer):
         return f"{self.p(e.arg)}.T"
 
     def _print_Pow(self, e):
+        if e.is_scalar and e.k < 0:     # 1 / b ** k: NumPy refuses an integer ** -k
+            if e.k == -1:
+                return f"1 / {self.p(e.base)}"
+            return f"1 / {self.p(e.base)} ** ({self._print_Num(E.Num(-e.k))})"
         if e.is_scalar:
             return f"{self.p(e.base)} ** ({self._print_Num(E.Num(e.k))})"
         if e.k == -1:
