@@ -137,32 +137,6 @@ def _series_parallel(factors: list, free: set, dims: dict) -> list:
             return factors
 
 
-def _absorb_vectors(factors: list, free: set) -> list:
-    """Σ_a v_a M_ab = (Mᵀ v)_b: a vector on a summed index met by one other factor is
-    multiplied in, until none is left (so branch points see vectors, not paths)."""
-    while True:
-        factors = _group(factors)
-        for f in factors:
-            if (f.i == ONE) == (f.j == ONE):
-                continue
-            a = f.i if f.i != ONE else f.j
-            if a in free:
-                continue
-            others = [g for g in factors if g is not f and a in (g.i, g.j)]
-            if len(others) != 1:
-                continue
-            g = others[0]
-            v = _oriented(f, a)[0]
-            m, b = _oriented(g, a)
-            rest = [x for x in factors if x is not f and x is not g]
-            new = Factor(E.mul(E.transpose(m), v), b, ONE) if b != ONE else \
-                Factor(E.mul(E.transpose(v), m), ONE, ONE)
-            factors = rest + [new]
-            break
-        else:
-            return factors
-
-
 def _diag_vectors(factors: list, free: set) -> list:
     """v_a whose index also joins two other factors (or one and a free end) is diag(v)."""
     for f in factors:
@@ -228,7 +202,6 @@ def reassemble(t: Term, row: str, col: str, dims: dict) -> E.Expr:
     """The matrix M (rows `row`, columns `col`) with M_{row col} equal to the term."""
     free = {x for x in (row, col) if x != ONE}
     factors = _series_parallel(_deltas_to_identity(t, dims), free, dims)
-    factors = _absorb_vectors(factors, free)
     factors = _diag_vectors(factors, free)
     scalars = [_oriented(f, ONE)[0] for f in factors if f.i == f.j == ONE]
     factors = [f for f in factors if not f.i == f.j == ONE]
