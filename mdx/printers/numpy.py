@@ -171,7 +171,7 @@ def abstract_derivatives(e: E.Expr) -> list:
     while stack:
         node = stack.pop()
         if isinstance(node, E.Func) and (node.primes or node.name not in _FUNCS):
-            found.setdefault(NumpyPrinter({}).func_name(node), None)
+            found.setdefault(NumpyPrinter.func_name(node), None)
         stack.extend(reversed(node.children()))
     return list(found)
 
