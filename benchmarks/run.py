@@ -30,9 +30,15 @@ def mdx_cmd() -> list:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "mdx"]
 
 
+# Children may write and use bytecode caches, as an installed tool does: with
+# PYTHONDONTWRITEBYTECODE set, an editable install recompiles its modules on every start.
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def wall(cmd: list, stdin: bytes | None = None) -> float:
     t = time.perf_counter()
-    subprocess.run(cmd, input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    subprocess.run(cmd, input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
+                   env=CHILD_ENV)
     return time.perf_counter() - t
 
 
@@ -167,7 +173,7 @@ def _peak_rss(cmd: list, stdin: bytes | None):
               " stderr=subprocess.DEVNULL)\n"
               "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")
     res = subprocess.run([sys.executable, "-c", helper, json.dumps(cmd)], input=stdin or b"",
-                         capture_output=True, check=True)
+                         capture_output=True, check=True, env=CHILD_ENV)
     t, kb = res.stdout.split()
     return float(t), int(kb) / 1024
 

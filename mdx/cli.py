@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import Enum
 from pathlib import Path
@@ -142,6 +141,7 @@ def _report(out, fmt: Format):
     if fmt is Format.json:
         record = {"problem": out.problem, "error": {"message": err.full_message(),
                                                     "line": out.line, "column": err.column}}
+        import json
         typer.echo(json.dumps(record, ensure_ascii=False))
 
 
@@ -154,6 +154,7 @@ def _emit(der, fmt: Format, steps: bool):
             typer.echo(agreement(der) + "\n")
         return
     if fmt is Format.json:
+        import json
         typer.echo(json.dumps(der.json(), ensure_ascii=False))
     elif fmt is Format.latex:
         typer.echo(der.latex(steps=steps))
