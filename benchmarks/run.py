@@ -61,32 +61,56 @@ def cold_start(repeats: int) -> dict:
 
 # ----------------------------------------------------------------- 2. warm throughput
 def warm(repeats: int) -> dict:
+    """Per problem: mdx from text to result and steps (mdx.derive) against SymPy's diff of the
+    same function, built beforehand.  SymPy memoises (sympy.core.cache), so its cache is
+    cleared before every timed call; otherwise the repeats would time a dictionary lookup.
+    Also timed: mdx with every step rendered as text, LaTeX and NumPy (`.json()`)."""
     import mdx
+    from sympy import Derivative
+    from mdx.expr import is_zero
+    from sympy.core.cache import clear_cache
     from sympy_forms import NotExpressible, sympy_problem
-    cases = _public_cases()
     rows = []
-    for case in cases:
+    for case in _public_cases():
+        problem = case["problem"]
         try:
-            f, var = sympy_problem(case["problem"])
+            f, var = sympy_problem(problem)
         except NotExpressible:
             f = None
         except Exception:           # noqa: BLE001 - SymPy cannot build it
             f = None
-        t_mdx = _best_of(lambda: mdx.derive(case["problem"]).json(), repeats)
-        row = {"id": case["id"], "problem": case["problem"], "mdx_s": t_mdx}
+        row = {"id": case["id"], "problem": problem,
+               "mdx_s": _median_time(lambda: mdx.derive(problem), repeats),
+               "mdx_rendered_s": _median_time(lambda: mdx.derive(problem).json(), repeats)}
         if f is not None:
             try:
-                t_sym = _best_of(lambda: f.diff(var), repeats, limit=5.0)
-                row["sympy_s"] = t_sym
-                row["ratio"] = t_sym / t_mdx
+                answer = f.diff(var)
             except Exception as e:  # noqa: BLE001 - SymPy fails on it: recorded, not compared
                 row["sympy_error"] = type(e).__name__
+            else:
+                row["sympy_result"] = str(answer)[:200]
+                row["sympy_s"] = _median_time(lambda: f.diff(var), repeats, limit=5.0, before=clear_cache)
+                if answer.has(Derivative):
+                    row["sympy_error"] = "unevaluated"
+                elif (answer.is_zero or getattr(answer, "is_ZeroMatrix", False)) \
+                        and not is_zero(mdx.derive(problem).result):
+                    row["sympy_error"] = "wrong (0)"
+                else:
+                    row["ratio"] = row["sympy_s"] / row["mdx_s"]
+                    row["ratio_rendered"] = row["sympy_s"] / row["mdx_rendered_s"]
         rows.append(row)
     ratios = [r["ratio"] for r in rows if "ratio" in r]
-    return {"rows": rows, "compared": len(ratios), "of": len(rows),
+    failures: dict = {}
+    for r in rows:
+        if "sympy_error" in r:
+            failures[r["sympy_error"]] = failures.get(r["sympy_error"], 0) + 1
+    return {"rows": rows, "compared": len(ratios), "of": len(rows), "sympy_failures": failures,
             "median_ratio": statistics.median(ratios) if ratios else None,
             "min_ratio": min(ratios) if ratios else None,
-            "mdx_median_s": statistics.median(r["mdx_s"] for r in rows)}
+            "median_ratio_rendered": statistics.median(r["ratio_rendered"] for r in rows if "ratio" in r)
+            if ratios else None,
+            "mdx_median_s": statistics.median(r["mdx_s"] for r in rows),
+            "mdx_rendered_median_s": statistics.median(r["mdx_rendered_s"] for r in rows)}
 
 
 def _public_cases() -> list:
@@ -96,10 +120,13 @@ def _public_cases() -> list:
     return ns["CASES"]
 
 
-def _best_of(fn, repeats: int, limit: float = 1e9) -> float:
-    """Median of `repeats` runs (fewer when one run takes longer than `limit` seconds)."""
+def _median_time(fn, repeats: int, limit: float = 1e9, before=None) -> float:
+    """Median of `repeats` timed calls (fewer once they add up to `limit` seconds);
+    `before` runs untimed ahead of each call."""
     times = []
     for _ in range(repeats):
+        if before is not None:
+            before()
         t = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t)
@@ -128,7 +155,7 @@ def scaling(sizes_L: list, sizes_k: list, repeats: int) -> dict:
         for n in sizes:
             problem = make(n)
             der = mdx.derive(problem)
-            t = _best_of(lambda: mdx.derive(problem).text(), repeats, limit=20.0)
+            t = _median_time(lambda: mdx.derive(problem).text(), repeats, limit=20.0)
             rows.append({"n": n, "time_s": t, "result_chars": len(der.json()["result"]["text"])})
         out[name] = {"rows": rows, "time_exponent": _exponent(rows, "time_s"),
                      "length_exponent": _exponent(rows, "result_chars")}

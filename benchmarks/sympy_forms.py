@@ -46,9 +46,8 @@ def to_sympy(e, dims: dict):
             coeff = go(E.Num(x.coeff))
             scal = [go(s) for s in x.scalars]
             chain = [go(c) for c in x.chain]
-            if x.is_scalar and chain:
-                m = sp.MatMul(*chain)
-                return coeff * sp.Mul(*scal) * (m[0, 0] if m.shape == (1, 1) else m)
+            if x.is_scalar and chain:      # a 1×1 product: its trace, as one writes it in SymPy
+                return coeff * sp.Mul(*scal) * sp.Trace(sp.MatMul(*chain))
             if not chain:
                 return coeff * sp.Mul(*scal)
             return sp.MatMul(coeff * sp.Mul(*scal), *chain) if (coeff != 1 or scal) else sp.MatMul(*chain)
@@ -76,9 +75,9 @@ def to_sympy(e, dims: dict):
                 return sp.log(sp.Determinant(a))
             if x.name == "sum":
                 r, c = a.shape
-                return (sp.OneMatrix(1, r) * a * sp.OneMatrix(c, 1))[0, 0]
+                return sp.Trace(sp.OneMatrix(1, r) * a * sp.OneMatrix(c, 1))
             if x.name == "norm" and x.arg.cols == "1":
-                return sp.sqrt((sp.Transpose(a) * a)[0, 0])
+                return sp.sqrt(sp.Trace(sp.Transpose(a) * a))
             raise NotExpressible(x.name)
         if isinstance(x, E.Func) and x.is_scalar and not x.primes and x.name in ("exp", "log", "sin", "cos", "tanh", "sqrt"):
             return getattr(sp, x.name)(go(x.arg))
