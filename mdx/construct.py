@@ -18,8 +18,11 @@ def num(v) -> Num:
     return Num(Fraction(v))
 
 
-ZERO_SCALAR = Num(Fraction(0))
-ONE_SCALAR = Num(Fraction(1))
+# Shared constants: building a Fraction costs a microsecond, and products build many.
+F0 = Fraction(0)
+F1 = Fraction(1)
+ZERO_SCALAR = Num(F0)
+ONE_SCALAR = Num(F1)
 
 
 def zero(shape) -> Expr:
@@ -55,7 +58,7 @@ def add(*terms) -> Expr:
         if t.shape != shape:
             t = mul(t, Ones(shape))
         coeff, mono = split_coeff(t)
-        collected[mono] = collected.get(mono, Fraction(0)) + coeff
+        collected[mono] = collected.get(mono, F0) + coeff
     out = [scale(c, m) for m, c in collected.items() if c != 0]
     if not out:
         return zero(shape)
@@ -69,8 +72,8 @@ def split_coeff(e: Expr):
     if isinstance(e, Num):
         return e.value, ONE_SCALAR
     if isinstance(e, Mul) and e.coeff != 1:
-        return e.coeff, _make_mul(Fraction(1), e.scalars, e.chain)
-    return Fraction(1), e
+        return e.coeff, _make_mul(F1, e.scalars, e.chain)
+    return F1, e
 
 
 def scale(c, e: Expr) -> Expr:
@@ -94,8 +97,8 @@ def _parts(e: Expr):
     if isinstance(e, Mul):
         return e.coeff, list(e.scalars), list(e.chain)
     if e.is_scalar:
-        return Fraction(1), [e], []
-    return Fraction(1), [], [e]
+        return F1, [e], []
+    return F1, [], [e]
 
 
 def _chain_shape(chain):
@@ -104,10 +107,11 @@ def _chain_shape(chain):
 
 def mul(*factors) -> Expr:
     """Product, grouped left to right; a 1x1 operand scales the other (SPEC 7)."""
-    coeff, scalars, chain = Fraction(1), [], []
+    coeff, scalars, chain = F1, [], []
     for f in factors:
         c, s, ch = _parts(f)
-        coeff *= c
+        if c != 1:
+            coeff *= c
         scalars.extend(s)
         if not ch:
             continue
@@ -117,10 +121,10 @@ def mul(*factors) -> Expr:
             left_scalar = _chain_shape(chain) == SCALAR
             right_scalar = _chain_shape(ch) == SCALAR
             if left_scalar and not right_scalar:
-                scalars.append(_make_mul(Fraction(1), (), tuple(chain)))
+                scalars.append(_make_mul(F1, (), tuple(chain)))
                 chain = ch
             elif right_scalar:
-                scalars.append(_make_mul(Fraction(1), (), tuple(ch)))
+                scalars.append(_make_mul(F1, (), tuple(ch)))
             else:
                 chain = chain + ch
     if coeff == 0 or any(is_zero(f) for f in factors):
@@ -144,7 +148,7 @@ def _make_mul(coeff, scalars, chain) -> Expr:
     run = _scalar_run(chain)
     if run:
         i, j = run
-        inner = Mul(Fraction(1), (), tuple(chain[i:j + 1]))
+        inner = Mul(F1, (), tuple(chain[i:j + 1]))
         return _make_mul(coeff, list(scalars) + [inner], chain[:i] + chain[j + 1:])
     if coeff == 0:
         return zero(_chain_shape(chain))
@@ -185,13 +189,13 @@ def _normalize_scalars(coeff, scalars):
             coeff *= s.coeff
             stack[0:0] = list(s.scalars)
             if s.chain:
-                s = _make_mul(Fraction(1), (), s.chain)
+                s = _make_mul(F1, (), s.chain)
             else:
                 continue
-        base, k = (s.base, s.k) if isinstance(s, Pow) else (s, Fraction(1))
+        base, k = (s.base, s.k) if isinstance(s, Pow) else (s, F1)
         if base not in exps:
             order.append(base)
-            exps[base] = Fraction(0)
+            exps[base] = F0
         exps[base] += k
     out = [power(b, exps[b]) for b in order if exps[b] != 0]
     flat = []
@@ -218,7 +222,7 @@ def _scalar_rank(s):
 
 
 def _chain_base(f):
-    return (f.base, f.k) if isinstance(f, Pow) and not f.is_scalar else (f, Fraction(1))
+    return (f.base, f.k) if isinstance(f, Pow) and not f.is_scalar else (f, F1)
 
 
 def _normalize_chain(chain):
@@ -315,7 +319,7 @@ def power(b: Expr, k) -> Expr:
     if isinstance(b, Sym) and "orthogonal" in b.props and k < 0:
         return power(transpose(b), -k)
     if isinstance(b, Mul) and b.is_scalar and not b.chain and b.coeff != 1 and k.denominator == 1:
-        return mul(Num(b.coeff ** int(k)), power(_make_mul(Fraction(1), b.scalars, ()), k))
+        return mul(Num(b.coeff ** int(k)), power(_make_mul(F1, b.scalars, ()), k))
     if not b.is_scalar and isinstance(b, Mul) and not b.chain[1:] and (b.coeff != 1 or b.scalars):
         inner = b.chain[0]
         return mul(power(_make_mul(b.coeff, b.scalars, ()), k), power(inner, k))
@@ -360,7 +364,7 @@ def hadamard(*factors) -> Expr:
                 scalars.append(g)
             elif isinstance(g, Mul) and (g.coeff != 1 or g.scalars):
                 scalars.append(_make_mul(g.coeff, g.scalars, ()))
-                out.append(_make_mul(Fraction(1), (), g.chain))
+                out.append(_make_mul(F1, (), g.chain))
             else:
                 out.append(g)
     shape = next((g.shape for g in out), SCALAR)
@@ -403,7 +407,7 @@ def ediv(a: Expr, b: Expr) -> Expr:
     if is_zero(a):
         return zero(b.shape if a.is_scalar else a.shape)
     if isinstance(a, Mul) and (a.coeff != 1 or a.scalars):
-        return mul(_make_mul(a.coeff, a.scalars, ()), ediv(_make_mul(Fraction(1), (), a.chain), b))
+        return mul(_make_mul(a.coeff, a.scalars, ()), ediv(_make_mul(F1, (), a.chain), b))
     if a.is_scalar:
         return mul(a, EDiv(Ones(b.shape), b)) if a != ONE_SCALAR else EDiv(Ones(b.shape), b)
     num = list(a.factors) if isinstance(a, Had) else [a]
@@ -448,12 +452,12 @@ def apply(name: str, a: Expr) -> Expr:
         if isinstance(a, T):
             return apply("tr", a.arg)
         if isinstance(a, Mul) and (a.coeff != 1 or a.scalars):
-            return mul(_make_mul(a.coeff, a.scalars, ()), apply("tr", _make_mul(Fraction(1), (), a.chain)))
+            return mul(_make_mul(a.coeff, a.scalars, ()), apply("tr", _make_mul(F1, (), a.chain)))
         if isinstance(a, Zero):
             return ZERO_SCALAR
     if name == "sum":
         if isinstance(a, Mul) and (a.coeff != 1 or a.scalars):
-            return mul(_make_mul(a.coeff, a.scalars, ()), apply("sum", _make_mul(Fraction(1), (), a.chain)))
+            return mul(_make_mul(a.coeff, a.scalars, ()), apply("sum", _make_mul(F1, (), a.chain)))
         if isinstance(a, T):
             return apply("sum", a.arg)
         if isinstance(a, Zero):
@@ -467,7 +471,7 @@ def apply(name: str, a: Expr) -> Expr:
     if name == "diagm" and isinstance(a, Ones):
         return Identity(a.rows)
     if name == "diagm" and isinstance(a, Mul) and (a.coeff != 1 or a.scalars):
-        return mul(_make_mul(a.coeff, a.scalars, ()), apply("diagm", _make_mul(Fraction(1), (), a.chain)))
+        return mul(_make_mul(a.coeff, a.scalars, ()), apply("diagm", _make_mul(F1, (), a.chain)))
     if name == "diagv" and isinstance(a, Identity):
         return Ones((a.rows, ONE))
     if name == "logdet" and a.is_scalar:

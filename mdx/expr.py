@@ -7,7 +7,7 @@ re-exported here so that `expr.add(...)` reads naturally.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
@@ -28,7 +28,7 @@ class Expr:
     @cached_property
     def key(self) -> tuple:
         return (type(self).__name__,) + tuple(
-            _field_key(getattr(self, f.name)) for f in fields(self))
+            _field_key(getattr(self, name)) for name in self.__dataclass_fields__)
 
     def __eq__(self, other):
         if self is other:

@@ -232,16 +232,30 @@ RULES = (vec_identities, diag_to_hadamard, factor_sum, factor_partial, factor_ha
 
 def _bottom_up(e: E.Expr, rules, depth: int = 0) -> E.Expr:
     """Children first; a node a rule rewrote is simplified again at once, so that
-    its new parts settle before the parent sees them (no rule undoes another)."""
+    its new parts settle before the parent sees them (no rule undoes another).
+
+    A node on which no rule fires, anywhere below it, is marked as settled under
+    `rules`: expressions are immutable and the rules look only at the node, so the
+    next pass (and every larger expression sharing the node) skips it.
+    """
+    settled = e.__dict__.get("_settled")
+    if settled is not None and rules in settled:
+        return e
     kids = e.children()
     if kids:
         new = tuple(_bottom_up(k, rules) for k in kids)
         if any(a is not b for a, b in zip(new, kids)):
             e = e.rebuild(new)
+            settled = e.__dict__.get("_settled")
+            if settled is not None and rules in settled:
+                return e
     for r in rules:
         out = r(e)
         if out is not None:
             return _bottom_up(out, rules, depth + 1) if depth < 8 else out
+    if settled is None:
+        settled = e.__dict__["_settled"] = []
+    settled.append(rules)
     return e
 
 
@@ -312,8 +326,12 @@ def symmetrised(H: E.Expr) -> E.Expr:
     return present(E.scale(Fraction(1, 2), E.add(H, E.transpose(H))))
 
 
+PRESENT_RULES = RULES + (transpose_into_sum,)
+POSITIVE_FIRST = (positive_first,)
+
+
 def present(e: E.Expr) -> E.Expr:
     """The simplified form, then the cosmetic rules used for printing."""
-    e = simplify(e, RULES + (transpose_into_sum,))
+    e = simplify(e, PRESENT_RULES)
     e = _flip_pass(e)
-    return simplify(e, (positive_first,))
+    return simplify(e, POSITIVE_FIRST)
