@@ -8,7 +8,7 @@ from __future__ import annotations
 from . import expr as E
 from .errors import InternalError, MdxError, UnsupportedError
 from .layout import LAYOUTS, arrange
-from .limits import bounded
+from .limits import bounded, first_try
 from .simplify import symmetrised
 from .steps import Derivation, Step
 
@@ -47,6 +47,8 @@ def derive(problem: str, layout: str = "denominator", method: str = "differentia
                                "check for a constant 0 inside log, sqrt, an inverse or a division") \
             from None
     except RecursionError:     # parse() bounds nesting, so this is a bug; still no traceback
+        if first_try():        # only too deep for the caller's stack: the worker has room
+            raise
         raise InternalError("the expression is nested too deeply to derive", 1,
                             "split it into smaller problems") from None
 

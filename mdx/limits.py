@@ -78,17 +78,32 @@ def bounded(fn):
 
 # ----------------------------------------------------------------- room to recurse
 def deep(fn):
-    """Run `fn` on mdx's worker thread, which has a large stack, under a high recursion limit.
+    """Run `fn` where it has room to recurse: on the main thread if it fits under the
+    ordinary recursion limit, else on mdx's worker thread, which has a large stack, under
+    a high limit.
 
     Python's default limit (1000 frames) is too low for a derivative hundreds of levels
     deep, and raising it on the main thread risks overflowing the C stack instead.  One
-    long-lived worker serves every call (starting a thread per call cost more than a
-    small derivation); calls made on the worker itself run directly.
+    long-lived worker serves every call that needs it (starting a thread per call cost
+    more than a small derivation); calls made on the worker itself run directly.  Calls
+    from other threads, whose stacks may be small, always go to the worker.
     """
     @wraps(fn)
     def wrapper(*args, **kwargs):
-        if getattr(_state, "deep", False):
+        if getattr(_state, "deep", False) or getattr(_state, "first_try", False):
             return fn(*args, **kwargs)
+        if threading.current_thread() is threading.main_thread():
+            # Most problems need a few hundred frames: try them where we are (handing a call
+            # to the worker costs ~0.1 ms, a fifth of a small derivation).  The main thread's
+            # stack is large enough for the default limit; a RecursionError means "too deep
+            # here", and the work is pure, so the worker simply does it again.
+            _state.first_try = True
+            try:
+                return fn(*args, **kwargs)
+            except RecursionError:
+                pass
+            finally:
+                _state.first_try = False
         box: dict = {}
         done = threading.Event()
         _raise_limit()
@@ -101,6 +116,12 @@ def deep(fn):
             raise box["error"]
         return box["value"]
     return wrapper
+
+
+def first_try() -> bool:
+    """True while a call runs on the caller's thread before (perhaps) going to the worker:
+    a RecursionError must then propagate, to send it there."""
+    return getattr(_state, "first_try", False)
 
 
 _queue = None

@@ -128,6 +128,34 @@ def test_nesting_at_the_limit_is_derived():
             assert der.text() and der.latex() and der.numpy_function()
 
 
+def test_too_deep_for_the_main_thread_goes_to_the_worker(monkeypatch):
+    """A small problem runs on the caller's thread; one that overflows its recursion limit
+    is done again on the worker, with the same answer; other threads always use the worker."""
+    import sys
+    import threading
+
+    from mdx import limits
+    seen = []
+    real = limits._jobs
+    monkeypatch.setattr(limits, "_jobs", lambda: seen.append(1) or real())
+    small = mdx.derive("d tr(X^T A X) / dX")
+    assert seen == [] and small.text()
+    problem = "d sum(" + "tanh(" * 60 + "x" + ")" * 60 + ") / dx"
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(120)              # so that the main thread overflows at once
+    try:
+        deep = mdx.derive(problem)
+    finally:
+        sys.setrecursionlimit(limit)
+    assert seen and deep.result == mdx.derive(problem).result
+    seen.clear()
+    box = {}
+    t = threading.Thread(target=lambda: box.setdefault("der", mdx.derive("d a^T x / dx")))
+    t.start()
+    t.join()
+    assert seen and box["der"].text()
+
+
 def test_one_megabyte_line(tmp_path):
     line = "d " + " + ".join(["x^T A x"] * 110_000) + " / dx"
     assert len(line) > 1_000_000
