@@ -44,12 +44,26 @@ def precedence(e: E.Expr) -> Prec:
 
 
 class Printer:
+    # A printer whose output for a node depends on nothing but the node (the parent adds
+    # any parentheses) names an attribute here, and each node keeps its printed form
+    # there: sorting by printed form and printing step after step of a deep derivation
+    # then print each node once, not once per enclosing expression.
+    memo: str | None = None
+
     def doprint(self, e: E.Expr) -> str:
+        memo = self.memo
+        if memo is not None:
+            done = e.__dict__.get(memo)
+            if done is not None:
+                return done
         charge()                        # printing a huge result is work too
         for cls in type(e).__mro__:
             method = getattr(self, "_print_" + cls.__name__, None)
             if method is not None:
-                return method(e)
+                out = method(e)
+                if memo is not None:
+                    e.__dict__[memo] = out
+                return out
         raise NotImplementedError(f"{type(self).__name__} cannot print {type(e).__name__}")
 
     def paren(self, e: E.Expr, level: Prec, strict: bool = False) -> str:

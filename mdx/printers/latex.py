@@ -148,6 +148,7 @@ class BreakingLatexPrinter(LatexPrinter):
 
 
 _PRINTER = LatexPrinter()
+_PRINTER.memo = "_latex"
 
 
 def to_latex(e: E.Expr) -> str:

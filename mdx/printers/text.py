@@ -70,6 +70,7 @@ class TextPrinter(Printer):
 
 
 _PRINTER = TextPrinter()
+_PRINTER.memo = "_text"
 
 
 def to_text(e: E.Expr) -> str:

@@ -192,7 +192,12 @@ def resolve(e: E.Expr, var: E.Sym, memo: dict | None = None) -> E.Expr:
 
 
 def _has_d(e: E.Expr) -> bool:
-    return isinstance(e, E.D) or any(_has_d(k) for k in e.children())
+    """Whether e holds an unevaluated D; kept on the node (it is asked of the same
+    subtrees at every step of a deep derivation)."""
+    known = e.__dict__.get("_has_d")
+    if known is None:
+        known = e.__dict__["_has_d"] = isinstance(e, E.D) or any(_has_d(k) for k in e.children())
+    return known
 
 
 def expand_once(e: E.Expr, var: E.Sym):
