@@ -175,7 +175,12 @@ def numpy_function(der) -> str:
     Its parameters are the problem's symbols and, for an abstract function f, the
     derivatives the result uses (`f_prime`, ...), which the caller supplies."""
     printer = _numpy_printer(der)
-    body = result_numpy(der, printer)
+    defs, body = _named(der)
+    if not defs:        # however short the result, code computes a repeated piece once
+        taken = set(der.symbols) | {d for sym in der.symbols.values() for d in sym.shape} | {"np"}
+        defs, body = name_repeats(der.result, taken, to_text)
+    lets = "".join(f"    {py_name(sym.name)} = {printer.doprint(d)}\n" for sym, d in defs)
+    ret = printer.doprint(body)
     args = [py_name(s.name) for s in der.symbols.values()]
     args += [a for a in abstract_derivatives(der.result) + printer.free if a not in args]
     name = "d" + ("2" if der.order == 2 else "") + "f_d" + py_name(der.wrt)
@@ -183,7 +188,7 @@ def numpy_function(der) -> str:
     doc = f'    """{der.result_lhs} ({der.layout} layout) for\n' \
           f'    {problem}\n\n    Vectors are (n, 1) arrays; scalars are floats."""'
     return (f"import numpy as np\n\n\ndef {name}({', '.join(args)}):\n{doc}\n"
-            f"    return {body}\n")
+            f"{lets}    return {ret}\n")
 
 
 __all__ = ["derivation_text", "derivation_latex", "derivation_json", "numpy_function",

@@ -1,16 +1,18 @@
 """Is the code of `--format numpy` safe to eval?  A check of its syntax tree.
 
 Safe here means: the only names are the function's parameters, names it binds itself
-(`h1 := ...`) and `np`; every attribute is either a NumPy member reached from `np`
+(`h1 = ...` before the return, `h1 := ...` in an expression) and `np`; every attribute is either a NumPy member reached from `np`
 (`np.linalg.inv`) or one of the array attributes the printer uses (`.T`, `.shape`,
 `.reshape`); calls go to NumPy, to `.reshape`, or to a parameter (an abstract function
 the caller supplies); and nothing else (no imports inside, no lambdas, no dunders,
-no string constants except `order="F"`).
+no string constants except `order="F"` and einsum's "ik,kj->ij").
 """
 
 from __future__ import annotations
 
 import ast
+
+from mdx.printers.numpy import OUTER
 
 ARRAY_ATTRS = {"T", "shape", "reshape"}
 ALLOWED = (ast.Expression, ast.Expr, ast.BinOp, ast.UnaryOp, ast.Call, ast.Name, ast.Load,
@@ -46,7 +48,7 @@ def check_expression(code: str, params: set) -> None:
                 (isinstance(f, ast.Name) and f.id in params)
             assert ok, f"call of {ast.unparse(f)} in generated code: {code}"
         elif isinstance(node, ast.Constant):
-            assert isinstance(node.value, (int, float)) or node.value == "F", \
+            assert isinstance(node.value, (int, float)) or node.value in ("F", OUTER), \
                 f"constant {node.value!r} in generated code: {code}"
 
 
@@ -63,6 +65,14 @@ def check_function(source: str) -> str:
     params = {a.arg for a in fn.args.args}
     body = fn.body
     assert isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant), "docstring"
-    assert len(body) == 2 and isinstance(body[1], ast.Return), "a docstring and one return"
-    check_expression(ast.unparse(body[1].value), params)
+    assert isinstance(body[-1], ast.Return), "it ends with a return"
+    known = set(params)
+    for stmt in body[1:-1]:                 # h1 = ...: a repeated piece, computed once
+        assert isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+            and isinstance(stmt.targets[0], ast.Name), f"only `name = expression`: {ast.unparse(stmt)}"
+        target = stmt.targets[0].id
+        assert target not in known and target != "np", f"{target} bound twice or shadows a parameter"
+        check_expression(ast.unparse(stmt.value), known)      # only names bound before it
+        known.add(target)
+    check_expression(ast.unparse(body[-1].value), known)
     return fn.name

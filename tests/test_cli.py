@@ -45,6 +45,22 @@ def test_numpy_format_is_a_runnable_function():
     assert np.allclose(fn(y, X, w), 2 * X.T @ (X @ w - y))
 
 
+def test_numpy_function_computes_a_repeated_piece_once():
+    """tanh(W1 x) appears twice in the gradient; the code evaluates it once (at n = 1000
+    that is a matrix-vector product saved), and writes a - b and 1 - u plainly."""
+    result = runner.invoke(app, ["derive", "d ||W2 tanh(W1 x) - y||^2 / dW1", "--format", "numpy"])
+    code = result.stdout
+    assert code.count("np.tanh(") == 1 and "(-1) *" not in code and "np.ones" not in code
+    namespace = {}
+    exec(code, namespace)
+    rng = np.random.default_rng(2)
+    W2, W1 = rng.standard_normal((2, 4)), rng.standard_normal((4, 3))
+    x, y = rng.standard_normal((3, 1)), rng.standard_normal((2, 1))
+    h = np.tanh(W1 @ x)
+    expected = 2 * ((W2.T @ (W2 @ h - y)) * (1 - h * h)) @ x.T
+    assert np.allclose(namespace["df_dW1"](W2, W1, x, y), expected)
+
+
 def test_latex_format_is_an_align_block():
     result = runner.invoke(app, ["derive", "d log det X / dX", "--format", "latex"])
     assert result.stdout.startswith("\\begin{align*}")
