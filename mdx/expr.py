@@ -7,7 +7,6 @@ re-exported here so that `expr.add(...)` reads naturally.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
@@ -19,16 +18,43 @@ Shape = tuple  # (rows, cols), each a dimension string
 SCALAR = (ONE, ONE)
 
 
+def node(cls):
+    """An immutable expression node: `@dataclass(frozen=True, eq=False, repr=False)` in
+    effect (fields from the annotations, defaults from the class), built with one small
+    compiled __init__ per class, because dataclass's machinery cost 5 ms of every start."""
+    names = tuple(n for n in cls.__dict__.get("__annotations__", {}))
+    params, body, env = [], [], {}
+    for n in names:
+        if n in cls.__dict__:
+            env[f"_d_{n}"] = cls.__dict__[n]
+            params.append(f"{n}=_d_{n}")
+        else:
+            params.append(n)
+        body.append(f"    d[{n!r}] = {n}\n")
+    src = f"def __init__(self, {', '.join(params)}):\n    d = self.__dict__\n{''.join(body)}" \
+          "    self.__post_init__()\n"
+    exec(src, env)
+    cls.__init__ = env["__init__"]
+    cls._fields = names
+    return cls
+
+
 class Expr:
     """Base class: structural equality and hashing through a cached key."""
 
     def __post_init__(self):
         charge()                        # every node built is a unit of a derivation's work
 
+    def __setattr__(self, name, value):
+        raise AttributeError(f"{type(self).__name__} is immutable: build a new node")
+
+    def __delattr__(self, name):
+        raise AttributeError(f"{type(self).__name__} is immutable: build a new node")
+
     @cached_property
     def key(self) -> tuple:
         return (type(self).__name__,) + tuple(
-            _field_key(getattr(self, name)) for name in self.__dataclass_fields__)
+            _field_key(getattr(self, name)) for name in self._fields)
 
     def __eq__(self, other):
         if self is other:
@@ -86,7 +112,7 @@ def _field_key(v):
 
 
 # ----------------------------------------------------------------- leaves
-@dataclass(frozen=True, eq=False, repr=False)
+@node
 class Sym(Expr):
     """A named symbol. kind: scalar, vector, row, matrix; `diff` marks a differential dX."""
     name: str
@@ -100,18 +126,18 @@ class Sym(Expr):
         return frozenset((self.name,))
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@node
 class Num(Expr):
     value: Fraction
     shape: Shape = SCALAR
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@node
 class Zero(Expr):
     shape: Shape
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@node
 class Identity(Expr):
     n: str
 
@@ -120,13 +146,13 @@ class Identity(Expr):
         return (self.n, self.n)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@node
 class Ones(Expr):
     """A vector or matrix of ones (printed `1`); broadcasts a scalar."""
     shape: Shape
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@node
 class Commutation(Expr):
     """K with vec(A^T) = K vec(A) for A of size r x s."""
     r: str
@@ -138,7 +164,7 @@ class Commutation(Expr):
         return (n, n)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@node
 class DiagSelector(Expr):
     """E (n² × n) with vec(diag(v)) = E v and diag(M) = Eᵀ vec(M)."""
     n: str
@@ -148,7 +174,7 @@ class DiagSelector(Expr):
         return (dim_mul(self.n, self.n), self.n)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@node
 class DimSize(Expr):
     """The size n of a dimension, as a scalar (Σ_k 1 = n)."""
     n: str
@@ -156,7 +182,7 @@ class DimSize(Expr):
 
 
 # ----------------------------------------------------------------- compound nodes
-@dataclass(frozen=True, eq=False, repr=False)
+@node
 class Add(Expr):
     terms: tuple
 
@@ -171,7 +197,7 @@ class Add(Expr):
         return add(*kids)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@node
 class Mul(Expr):
     """coeff * (scalar factors) * (conformable chain of matrices)."""
     coeff: Fraction
@@ -192,7 +218,7 @@ class Mul(Expr):
         return mul(Num(self.coeff), *kids[:n], *kids[n:])
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@node
 class T(Expr):
     arg: Expr
 
@@ -207,7 +233,7 @@ class T(Expr):
         return transpose(kids[0])
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@node
 class Pow(Expr):
     """Integer power of a square matrix (k = -1 is the inverse) or any power of a scalar."""
     base: Expr
@@ -224,7 +250,7 @@ class Pow(Expr):
         return power(kids[0], self.k)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@node
 class Func(Expr):
     """Elementwise function; `primes` counts derivatives of an abstract function."""
     name: str
@@ -242,7 +268,7 @@ class Func(Expr):
         return func(self.name, kids[0], self.primes)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@node
 class Had(Expr):
     """Hadamard (elementwise) product."""
     factors: tuple
@@ -258,7 +284,7 @@ class Had(Expr):
         return hadamard(*kids)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@node
 class EDiv(Expr):
     """Elementwise division num ./ den."""
     num: Expr
@@ -275,7 +301,7 @@ class EDiv(Expr):
         return ediv(*kids)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@node
 class Kron(Expr):
     a: Expr
     b: Expr
@@ -291,7 +317,7 @@ class Kron(Expr):
         return kron(*kids)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@node
 class Apply(Expr):
     """A structural function of one argument: tr, det, logdet, sum, norm, softmax,
     logsumexp, diagm (vector -> diagonal matrix), diagv (matrix -> vector), vec."""
@@ -318,7 +344,7 @@ class Apply(Expr):
         return apply(self.name, kids[0])
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@node
 class D(Expr):
     """An unevaluated differential d(arg) with respect to `var` (used in steps)."""
     arg: Expr

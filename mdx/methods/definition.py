@@ -27,7 +27,7 @@ class IndexExpr(E.Expr):
     """A step's right-hand side in index notation: printed, never evaluated."""
 
     def __init__(self, terms):
-        self.terms_ = terms
+        self.__dict__["terms_"] = terms         # expressions are immutable once built
 
     shape = E.SCALAR
 
