@@ -88,9 +88,8 @@ def _pair_rule(a: E.Expr, b: E.Expr):
 
 
 def _special(f: E.Expr) -> bool:
-    return isinstance(f, (E.Kron, E.Commutation, E.DiagSelector)) or (
-        isinstance(f, E.Apply) and f.name == "diagm" and isinstance(f.arg, E.Apply)
-        and f.arg.name == "vec") or (isinstance(f, E.Mul) and any(_special(g) for g in f.chain))
+    return isinstance(f, (E.Kron, E.Commutation, E.DiagSelector)) or _diag_of_vec(f) or (
+        isinstance(f, E.Mul) and any(_special(g) for g in f.chain))
 
 
 def _distribute(e: E.Mul):
@@ -118,16 +117,34 @@ def vec_identities(e: E.Expr):
         new = _pair(chain[i], chain[i + 1])
         if new is not None:
             return E.mul(E.Num(e.coeff), *e.scalars, *chain[:i], new, *chain[i + 2:])
+    # A product of two or more factors is a Mul, which _pair_rule only pairs with a special
+    # factor; building the product (O(length)) only beside one keeps long chains linear.
     for i in range(1, len(chain)):
-        if i > 1 and chain[0].rows == ONE:             # (row product) · special factor
-            new = _pair(E.mul(*chain[:i]), chain[i])
+        if i > 1 and chain[0].rows == ONE and _pairs_after_product(chain[i]):
+            new = _pair(E.mul(*chain[:i]), chain[i])        # (row product) · special factor
             if new is not None:
                 return E.mul(E.Num(e.coeff), *e.scalars, new, *chain[i + 1:])
-        if i < len(chain) - 1 and chain[-1].cols == ONE:   # special factor · (column product)
-            new = _pair(chain[i - 1], E.mul(*chain[i:]))
+        if i < len(chain) - 1 and chain[-1].cols == ONE and _pairs_before_product(chain[i - 1]):
+            new = _pair(chain[i - 1], E.mul(*chain[i:]))    # special factor · (column product)
             if new is not None:
                 return E.mul(E.Num(e.coeff), *e.scalars, *chain[:i - 1], new)
     return None
+
+
+def _diag_of_vec(f: E.Expr) -> bool:
+    return isinstance(f, E.Apply) and f.name == "diagm" and isinstance(f.arg, E.Apply) \
+        and f.arg.name == "vec"
+
+
+def _pairs_after_product(f: E.Expr) -> bool:
+    """Whether _pair_rule(product, f) can fire: f is Kronecker-like (or Eᵀ)."""
+    return isinstance(f, (E.Kron, E.Commutation, E.DiagSelector)) or _diag_of_vec(f) or (
+        isinstance(f, E.T) and isinstance(f.arg, E.DiagSelector))
+
+
+def _pairs_before_product(f: E.Expr) -> bool:
+    """Whether _pair_rule(f, product) can fire."""
+    return isinstance(f, (E.Kron, E.Commutation, E.DiagSelector)) or _diag_of_vec(f)
 
 
 def unvec(v: E.Expr, shape) -> E.Expr | None:
