@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def _ms(s: float) -> str:
-    return f"{s * 1e3:.1f} ms"
+    return f"{s * 1e3:.2f} ms" if s < 0.01 else f"{s * 1e3:.1f} ms"
 
 
 def markdown(res: dict) -> str:
@@ -19,15 +19,22 @@ def markdown(res: dict) -> str:
     if "warm" in res:
         w = res["warm"]
         if w["median_ratio"] is not None:
-            out.append(f"| warm throughput | {w['compared']} of {w['of']} public problems SymPy can "
-                       f"express; mdx median {_ms(w['mdx_median_s'])} a problem (steps included) | "
-                       f"SymPy/mdx median {w['median_ratio']:.1f}×, least {w['min_ratio']:.1f}× | ≥ 10× |")
+            failed = ", ".join(f"{n} {why}" for why, n in sorted(w["sympy_failures"].items()))
+            out.append(f"| warm throughput | the {w['compared']} of {w['of']} public problems SymPy "
+                       f"differentiates (it fails on {failed}); mdx median {_ms(w['mdx_median_s'])} "
+                       f"a problem from text, steps included | SymPy/mdx median {w['median_ratio']:.1f}× "
+                       f"(least {w['min_ratio']:.1f}×); {w['median_ratio_rendered']:.1f}× with every step "
+                       f"also printed as text, LaTeX and NumPy | ≥ 10× |")
     if "scaling" in res:
         for name, s in res["scaling"].items():
             last = s["rows"][-1]
-            out.append(f"| scaling, {name} | up to {name.split()[-1]} = {last['n']}: {last['time_s']:.2f} s, "
-                       f"result {last['result_chars']} characters | time ∝ n^{s['time_exponent']:.2f}, "
-                       f"length ∝ n^{s['length_exponent']:.2f} | ≤ 2, ≤ 1; L = 64 < 2 s |")
+            var = "L" if name.startswith("depth") else "k"
+            target = "≤ 2, ≤ 1; L = 64 < 2 s" if var == "L" else "≤ 2, ≤ 1"
+            out.append(f"| scaling, {name} | {var} = {last['n']}: {last['time_s']:.2f} s, "
+                       f"result {last['result_tokens']:,} tokens ({last['result_chars']:,} characters) | "
+                       f"time ∝ {var}^{s['time_exponent']:.2f}, length ∝ {var}^{s['length_exponent']:.2f} "
+                       f"(characters {var}^{s['chars_exponent']:.2f}; the input's tokens "
+                       f"{var}^{s['input_exponent']:.2f}) | {target} |")
     if "batch" in res:
         b = res["batch"]
         big = max(r["problems"] for r in b["rows"])
@@ -44,7 +51,7 @@ def markdown(res: dict) -> str:
     out.append("")
     if "scaling" in res:
         for name, s in res["scaling"].items():
-            out.append(f"{name}: " + ", ".join(f"{r['n']}: {r['time_s'] * 1e3:.0f} ms/{r['result_chars']} ch"
+            out.append(f"{name}: " + ", ".join(f"{r['n']}: {r['time_s'] * 1e3:.0f} ms/{r['result_tokens']} tokens"
                                                for r in s["rows"]))
     return "\n".join(out) + "\n"
 
@@ -71,8 +78,8 @@ def plot(res: dict, path) -> None:
         ax2 = ax.twinx()
         for name, s in res["scaling"].items():
             ns = [r["n"] for r in s["rows"]]
-            ax2.loglog(ns, [r["result_chars"] for r in s["rows"]], "s--", alpha=0.5, label=f"length, {name}")
-        ax2.set_ylabel("result characters")
+            ax2.loglog(ns, [r["result_tokens"] for r in s["rows"]], "s--", alpha=0.5, label=f"length, {name}")
+        ax2.set_ylabel("result length (tokens)")
         ax.legend(loc="upper left", fontsize=8)
         ax2.legend(loc="lower right", fontsize=8)
         ax.set_title("scaling (log-log)")

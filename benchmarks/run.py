@@ -148,28 +148,46 @@ def sum_problem(k: int) -> str:
 
 
 def scaling(sizes_L: list, sizes_k: list, repeats: int) -> dict:
+    """Time (derive + text with steps) and result length against L and k, for every method
+    on the chain and the default method on the sum.  Names grow a digit at 10 and 100
+    (W9, W10, W100), so characters grow by a log factor even in the input: length is
+    fitted in tokens (a name, a number or a symbol is one), characters are shown too."""
     import mdx
     out = {}
-    for name, sizes, make in (("depth L", sizes_L, deep_problem), ("sum of k terms", sizes_k, sum_problem)):
+    series = [(f"depth L, {m}", sizes_L, deep_problem, m) for m in ("differential", "chain", "definition")]
+    series.append(("sum of k terms, differential", sizes_k, sum_problem, "differential"))
+    for name, sizes, make, method in series:
         rows = []
         for n in sizes:
             problem = make(n)
-            der = mdx.derive(problem)
-            t = _median_time(lambda: mdx.derive(problem).text(), repeats, limit=20.0)
-            rows.append({"n": n, "time_s": t, "result_chars": len(der.json()["result"]["text"])})
+            der = mdx.derive(problem, method=method)
+            t = _median_time(lambda: mdx.derive(problem, method=method).text(), repeats, limit=20.0)
+            result = der.json()["result"]["text"]
+            rows.append({"n": n, "time_s": t, "result_chars": len(result), "result_tokens": _tokens(result),
+                         "input_tokens": _tokens(problem)})
         out[name] = {"rows": rows, "time_exponent": _exponent(rows, "time_s"),
-                     "length_exponent": _exponent(rows, "result_chars")}
+                     "length_exponent": _exponent(rows, "result_tokens"),
+                     "chars_exponent": _exponent(rows, "result_chars"),
+                     "input_exponent": _exponent(rows, "input_tokens")}
     return out
 
 
+def _tokens(text: str) -> int:
+    import re
+    return len(re.findall(r"[^\W\d_]+\d*|\d+|\S", text))
+
+
 def _exponent(rows: list, key: str) -> float:
-    """Slope of log(value) against log(n) over the larger half of the sizes."""
-    pts = [(math.log(r["n"]), math.log(r[key])) for r in rows if r["n"] >= rows[len(rows) // 2]["n"]]
-    if len(pts) < 2:
-        return float("nan")
-    mx = sum(p[0] for p in pts) / len(pts)
-    my = sum(p[1] for p in pts) / len(pts)
-    return sum((x - mx) * (y - my) for x, y in pts) / sum((x - mx) ** 2 for x, _ in pts)
+    """The growth exponent p of value ≈ a n^p + b over the larger half of the sizes (which
+    double): successive increments grow by 2^p, whatever the constant b.  A plain log-log
+    slope would read 23 L - 13 tokens as L^1.03."""
+    big = [r for r in rows if r["n"] >= rows[len(rows) // 2]["n"] // 2]
+    slopes = []
+    for a, b, c in zip(big, big[1:], big[2:]):
+        rise, before = c[key] - b[key], b[key] - a[key]
+        if rise > 0 and before > 0:
+            slopes.append(math.log(rise / before) / math.log(c["n"] / b["n"]))
+    return statistics.mean(slopes) if slopes else float("nan")
 
 
 # ----------------------------------------------------------------- 4. batch

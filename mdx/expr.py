@@ -42,6 +42,8 @@ def node(cls):
 class Expr:
     """Base class: structural equality and hashing through a cached key."""
 
+    _fields: tuple = ()         # set by @node
+
     def __post_init__(self):
         charge()                        # every node built is a unit of a derivation's work
 
@@ -54,7 +56,7 @@ class Expr:
     @cached_property
     def key(self) -> tuple:
         return (type(self).__name__,) + tuple(
-            _field_key(getattr(self, name)) for name in self._fields)
+            _field(getattr(self, name), "key") for name in self._fields)
 
     def __eq__(self, other):
         if self is other:
@@ -69,7 +71,9 @@ class Expr:
 
     @cached_property
     def _hash(self) -> int:
-        return hash(self.key)
+        # From the children's cached hashes: hashing the nested key would walk the whole
+        # subtree for every new node (quadratic in a deep derivation's steps).
+        return hash((type(self).__name__,) + tuple(_field(getattr(self, n), "_hash") for n in self._fields))
 
     @cached_property
     def free(self) -> frozenset:
@@ -103,11 +107,12 @@ class Expr:
         return to_text(self)
 
 
-def _field_key(v):
+def _field(v, part: str):
+    """A field's `key` or `_hash`: the node's own for a node, element-wise for a tuple."""
     if isinstance(v, Expr):
-        return v.key
+        return getattr(v, part)
     if isinstance(v, tuple):
-        return tuple(_field_key(x) for x in v)
+        return tuple(_field(x, part) for x in v)
     return v
 
 

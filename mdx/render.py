@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from . import expr as E
 from .printers.cse import LONG, name_repeats
 from .printers.latex import GREEK, GREEK_CHARS, latex_name, to_latex
 from .printers.numpy import NumpyPrinter, abstract_derivatives, dim_table, py_name
@@ -84,14 +85,75 @@ def result_latex(der) -> str:
         f"{latex_name(s.name)} = {to_latex(d)}" for s, d in defs)
 
 
+def _step_names(der):
+    """(definitions, {expanded piece: name}) for printing the steps of a long result.
+
+    The pieces the result names (h1 = tanh(W1 x), h2 = tanh(W2 h1), ...) recur, fully
+    expanded, in every step of a deep derivation: printed in full, step k of a depth-L
+    chain is O(L²) long and the steps O(L³).  Printed with the same names, each step is
+    as long as the result."""
+    cached = der.__dict__.get("_step_names")
+    if cached is not None and cached[0] is der.result:
+        return cached[1]
+    defs, _ = _named(der)
+    expanded, mapping = {}, {}
+    for sym, body in defs:
+        full = E.substitute(body, expanded)
+        expanded[sym] = full
+        mapping[full] = sym
+    der.__dict__["_step_names"] = (der.result, (defs, mapping))
+    return defs, mapping
+
+
+def _named_step(e, mapping: dict, memo: dict):
+    """e with the named pieces replaced; a memo by identity keeps shared subtrees one visit."""
+    if not mapping:
+        return e
+    if hasattr(e, "terms_"):                    # an index-notation step: name inside its factors
+        from dataclasses import replace
+        return type(e)([replace(t, factors=tuple(
+            f if f.atom is None else replace(f, atom=_named_step(f.atom, mapping, memo))
+            for f in t.factors)) for t in e.terms_])
+    got = memo.get(id(e))
+    if got is None:
+        if e in mapping:
+            got = mapping[e]
+        else:
+            kids = e.children()
+            new = tuple(_named_step(k, mapping, memo) for k in kids)
+            got = e if all(a is b for a, b in zip(new, kids)) else _same_node(e, new)
+        memo[id(e)] = got
+    return got
+
+
+def _same_node(e, kids):
+    """e over new children, built as is: naming a piece must not reorder or simplify the
+    step around it (the smart constructors would)."""
+    if isinstance(e, E.D):
+        return E.D(kids[0], e.var)
+    values, rest = [], list(kids)
+    for name in e._fields:
+        v = getattr(e, name)
+        if isinstance(v, E.Expr):
+            v = rest.pop(0)
+        elif isinstance(v, tuple) and v and isinstance(v[0], E.Expr):
+            v, rest = tuple(rest[:len(v)]), rest[len(v):]
+        values.append(v)
+    return type(e)(*values)
+
+
 def derivation_text(der, steps: bool = True) -> str:
     lines = [f"{der.problem}    [{der.layout} layout, {der.method} method]"]
     syms = ", ".join(f"{s.name}: {_symbol_text(s)}" for s in der.symbols.values())
     lines.append(f"  where {syms}")
     if steps:
+        defs, mapping = _step_names(der)
+        if defs:
+            lines.append("  let " + ", ".join(f"{s.name} = {to_text(d)}" for s, d in defs))
+        memo: dict = {}
         for i, st in enumerate(der.steps, 1):
             lines.append(f"  {i:>2}. {st.rule}")
-            lines.append(f"      {st.lhs} = {_expr_text(st.expr)}")
+            lines.append(f"      {st.lhs} = {_expr_text(_named_step(st.expr, mapping, memo))}")
     lines.append(f"  result: {der.result_lhs} = {result_text(der)}    "
                  f"({_shape_text(der.result.shape)})")
     return "\n".join(lines)
@@ -121,11 +183,16 @@ def _latex_rule(rule: str) -> str:
 def derivation_latex(der, steps: bool = True) -> str:
     rows = []
     if steps:
+        defs, mapping = _step_names(der)
+        if defs:
+            rows.append(r"&\text{let } " + r",\ ".join(f"{latex_name(s.name)} = {to_latex(d)}"
+                                                       for s, d in defs))
+        memo: dict = {}
         prev = None
         for st in der.steps:
             lhs = _lhs_latex(st.lhs) if st.lhs != prev else ""
             prev = st.lhs
-            rows.append(rf"{lhs} &= {_expr_latex(st.expr)} && {_latex_rule(st.rule)}")
+            rows.append(rf"{lhs} &= {_expr_latex(_named_step(st.expr, mapping, memo))} && {_latex_rule(st.rule)}")
     else:
         rows.append(rf"{_lhs_latex(der.result_lhs)} &= {result_latex(der)}")
     return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"

@@ -41,3 +41,19 @@ def test_printed_result_grows_linearly():
     steps = [b - a for a, b in zip(lengths, lengths[1:])]
     assert max(steps[3:]) <= 2 * min(steps[3:]), lengths     # constant increments: linear
     assert lengths[-1] <= 60 * len(DEPTHS), lengths
+
+
+@pytest.mark.parametrize("method", ["differential", "chain", "definition"])
+def test_steps_use_the_results_names_and_grow_quadratically(method):
+    """Each step of a deep chain is printed with the result's names (h1 = tanh(W1 x), ...):
+    a step is about as long as the result, so the steps grow like L² characters, not L³."""
+    sizes = {}
+    for L in (12, 24):
+        der = mdx.derive(network(L), method=method)
+        text = der.text()
+        assert "  let h1 = tanh(W1 x), h2 = tanh(W2 h1)" in text
+        steps = text.split("\n", 3)[3].split("  result:")[0]         # below the problem and the let
+        assert "tanh(W2 tanh(" not in steps                             # no expanded nest in a step
+        assert r"\text{let } h_{1} = " in der.latex()
+        sizes[L] = len(text)
+    assert sizes[24] < 5 * sizes[12], sizes                             # L³ would be 8×
