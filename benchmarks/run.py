@@ -315,7 +315,7 @@ def main(argv=None) -> None:
         res["batch"] = batch([100, 1000] if q else [1000, 10000])
         print("batch memory growth", res["batch"]["memory_growth"], flush=True)
     if "generated" in todo:
-        res["generated"] = generated(200 if q else 1000, 5 if q else 51)
+        res["generated"] = generated(200 if q else 1000, 5 if q else 201)
         print("generated", res["generated"], flush=True)
     OUT.mkdir(exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(res, indent=1), encoding="utf-8")
