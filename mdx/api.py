@@ -81,6 +81,10 @@ def _derive_typed(parsed, typed, layout, method) -> Derivation:
     steps.append(Step(rule, lhs, result, equals="derivative"))
     for note in notes:
         steps.append(Step("structured variable: " + note, lhs, result, numpy=False))
+    if var.name not in f.free:          # say so: a 0 from a typo in the variable looks the same
+        note = f"f does not depend on {var.name}: the derivative is 0"
+        notes.append(note)
+        steps.append(Step(note, lhs, result, numpy=False))
     return Derivation(problem=parsed.text.strip(), wrt=var.name, layout=layout, method=method,
                       order=parsed.order, function=f, var=var, symbols=typed.symbols,
                       result=result, result_lhs=lhs, steps=steps, notes=notes)

@@ -26,6 +26,8 @@ def read_problems(stream: Iterable[bytes], headings: bool = False) -> Iterator[t
     `headings`, worksheet section lines (`## ...`) are passed through as well."""
     for number, raw in enumerate(stream, 1):
         raw = raw.rstrip(b"\n").rstrip(b"\r")
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]                   # a UTF-8 byte-order mark is not part of the line
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as e:

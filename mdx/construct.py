@@ -10,8 +10,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 from .dims import ONE, dim_mul
-from .expr import (SCALAR, Add, Apply, Commutation, EDiv, Expr, Func, Had, Identity, Kron, Mul,
-                   Num, Ones, Pow, Sym, T, Zero, is_symmetric, is_zero)
+from .expr import (SCALAR, Add, Apply, Commutation, EDiv, EPow, Expr, Func, Had, Identity, Kron,
+                   Mul, Num, Ones, Pow, Sym, T, Zero, is_symmetric, is_zero)
 
 
 def num(v) -> Num:
@@ -234,6 +234,10 @@ def _normalize_chain(chain):
     for f in chain:
         if isinstance(f, Identity):
             continue
+        if isinstance(f, Ones) and f.rows == ONE and out and isinstance(out[-1], Ones) \
+                and out[-1].cols == ONE:        # 1 1ᵀ: the matrix of ones
+            out[-1] = Ones((out[-1].rows, f.cols))
+            continue
         if isinstance(f, Mul):      # only chains reach here (scalars were lifted)
             out.extend(f.chain)
             continue
@@ -328,6 +332,27 @@ def power(b: Expr, k) -> Expr:
 
 def inverse(b: Expr) -> Expr:
     return power(b, -1)
+
+
+def epower(b: Expr, k) -> Expr:
+    """X.^k, elementwise: X.^1 = X, X.^0 = 1, (X.^a).^b = X.^(ab), (c X).^k = c^k X.^k for an
+    integer k; a scalar's elementwise power is its power."""
+    k = Fraction(k)
+    if b.is_scalar:
+        return power(b, k)
+    if k == 1:
+        return b
+    if k == 0 or isinstance(b, Ones):
+        return Ones(b.shape)
+    if isinstance(b, Zero):
+        if k < 0:
+            raise ZeroDivisionError("a negative power of zero")
+        return b
+    if isinstance(b, EPow):
+        return epower(b.base, b.k * k)
+    if isinstance(b, Mul) and (b.coeff != 1 or b.scalars) and k.denominator == 1:
+        return mul(power(_make_mul(b.coeff, b.scalars, ()), k), epower(_make_mul(F1, (), b.chain), k))
+    return EPow(b, k)
 
 
 ELEMENTWISE = ("exp", "log", "sin", "cos", "tanh", "sigmoid", "sqrt", "relu", "softplus",
@@ -443,8 +468,14 @@ def kron(a: Expr, b: Expr) -> Expr:
 
 def apply(name: str, a: Expr) -> Expr:
     """tr, det, logdet, sum, norm, softmax, logsumexp, diagm, diagv, vec."""
-    if name in ("tr", "det", "sum") and a.is_scalar:
+    if name in ("tr", "det", "sum", "mean") and a.is_scalar:
         return a
+    if name == "mean" and isinstance(a, T):
+        return apply("mean", a.arg)
+    if name == "mean" and isinstance(a, Mul) and (a.coeff != 1 or a.scalars):
+        return mul(_make_mul(a.coeff, a.scalars, ()), apply("mean", _make_mul(F1, (), a.chain)))
+    if name == "mean" and isinstance(a, Zero):
+        return ZERO_SCALAR
     if isinstance(a, Kron) and (name == "sum" or name == "tr" and a.a.rows == a.a.cols
                                 and a.b.rows == a.b.cols):
         return mul(apply(name, a.a), apply(name, a.b))     # tr(A ⊗ B) = tr A tr B needs both square

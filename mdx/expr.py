@@ -256,6 +256,23 @@ class Pow(Expr):
 
 
 @node
+class EPow(Expr):
+    """Elementwise power X.^k of a vector or matrix by a number (SPEC 8)."""
+    base: Expr
+    k: Fraction
+
+    @property
+    def shape(self):
+        return self.base.shape
+
+    def children(self):
+        return (self.base,)
+
+    def rebuild(self, kids):
+        return epower(kids[0], self.k)
+
+
+@node
 class Func(Expr):
     """Elementwise function; `primes` counts derivatives of an abstract function."""
     name: str
@@ -324,16 +341,19 @@ class Kron(Expr):
 
 @node
 class Apply(Expr):
-    """A structural function of one argument: tr, det, logdet, sum, norm, softmax,
-    logsumexp, diagm (vector -> diagonal matrix), diagv (matrix -> vector), vec."""
+    """A structural function of one argument: tr, det, logdet, sum, mean, norm, norm1,
+    softmax and logsumexp (per column), diagm (vector -> diagonal matrix),
+    diagv (matrix -> vector), vec."""
     name: str
     arg: Expr
 
     @property
     def shape(self):
         a = self.arg
-        if self.name in ("tr", "det", "logdet", "sum", "norm", "logsumexp"):
+        if self.name in ("tr", "det", "logdet", "sum", "mean", "norm", "norm1"):
             return SCALAR
+        if self.name == "logsumexp":                # a row: one logsumexp per column
+            return (ONE, a.cols)
         if self.name == "diagm":
             return (a.rows, a.rows)
         if self.name == "diagv":
@@ -398,7 +418,7 @@ def is_symmetric(e: Expr) -> bool:
         return True
     if isinstance(e, Apply):
         return e.name == "diagm"
-    if isinstance(e, (Pow, Func)):
+    if isinstance(e, (Pow, Func, EPow)):
         return is_symmetric(e.base if isinstance(e, Pow) else e.arg)
     if isinstance(e, Had):
         return all(is_symmetric(f) for f in e.factors)
@@ -445,6 +465,7 @@ from .construct import (  # noqa: E402,F401
     apply,
     commutation,
     ediv,
+    epower,
     func,
     hadamard,
     identity,
@@ -465,9 +486,9 @@ from .construct import (  # noqa: E402,F401
 
 __all__ = [
     "Sym", "Num", "Zero", "Identity", "Ones", "Commutation", "DiagSelector", "DimSize", "Add",
-    "Mul", "T", "Pow", "Func", "Had", "EDiv", "Kron", "Apply", "D", "is_const",
+    "Mul", "T", "Pow", "EPow", "Func", "Had", "EDiv", "Kron", "Apply", "D", "is_const",
     "is_vector_shape", "is_zero", "is_symmetric", "SCALAR", "Shape", "ELEMENTWISE",
-    "ONE_SCALAR", "ZERO_SCALAR", "add", "apply", "commutation", "ediv", "func", "hadamard",
+    "ONE_SCALAR", "ZERO_SCALAR", "add", "apply", "commutation", "ediv", "epower", "func", "hadamard",
     "identity", "inverse", "kron", "mul", "neg", "num", "ones", "power", "scale", "split_coeff",
     "sub", "substitute", "transpose", "zero",
 ]

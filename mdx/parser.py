@@ -75,6 +75,7 @@ def _cache_file() -> str | None:
 def parse(text: str) -> Problem:
     """Parse one problem line; raises ParseError with the position of the trouble."""
     from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+    text = text.lstrip("\ufeff")
     stripped = text.strip()
     if not stripped:
         raise ParseError("empty problem", 1, "write a problem such as `d tr(X^T A X) / dX`")
@@ -120,6 +121,10 @@ _EXPECT_NAMES = {
     "RPAR": "`)`", "LPAR": "`(`", "NORM_CLOSE": "a closing norm bar", "WRT_TAIL": "`/ dVAR`",
     "NAME": "a name", "NUMBER": "a number", "FUNC": "a function", "GREEK": "a Greek letter",
     "NORM_OPEN": "`‖`", "MINUS": "`-`", "PLUS": "`+`", "COLON": "`:`", "COMMA": "`,`",
+    "NORM_BAR": "a norm bar", "POSTOP": "`^T` or a power", "EPOW": "`.^`", "HADAMARD": "`.*`",
+    "TIMES": "`×`", "NORMSUB": "a norm subscript", "SIZED_ONES": "`1_n`", "WHERE": "`where`",
+    "DLEAD": "`d`", "DPREFIX": "`d/dVAR`", "STAR": "`*`", "SLASH": "`/`", "AT": "`@`",
+    "SEMICOLON": "`;`",
 }
 
 
@@ -140,17 +145,20 @@ def _unexpected_char(text: str, e, offset: int) -> ParseError:
                           "a subscript holds letters, digits, `+`, `-` and `,`: `W_2`, `y_i`, `W_{L-1}`")
     if ch == "^":
         return ParseError("this power is not in the language", col + offset,
-                          "powers are integers (`X^2`, `X^{-1}`) or `^T`; write `sqrt(s)` for s^{1/2}")
+                          "powers are integers (`X^2`, `X^{-1}`) or `^T`; an elementwise power by any "
+                          "number is `x.^p` (`x.^(1/2)`, `x.^(-1)`)")
     if ch == "|":
         return ParseError("a single `|` is not an operator", col + offset,
                           "write `||x||` or `‖x‖` for a norm, `abs(x)` for absolute values")
+    from .hints import character_hint
     return ParseError(f"unexpected character {ch!r}", col + offset,
-                      "see the table of notations in the README")
+                      character_hint(text, e.pos_in_stream) or "see the table of notations in the README")
 
 
 def _unexpected_token(text: str, e, offset: int) -> ParseError:
     tok = e.token
-    expected = sorted({_EXPECT_NAMES.get(t, t) for t in (e.expected or ()) if not t.startswith("__")})
+    # only names a user knows: never a grammar-internal token name
+    expected = sorted({_EXPECT_NAMES[t] for t in (e.expected or ()) if t in _EXPECT_NAMES})
     if tok.type == "$END":
         col = len(text.rstrip()) + 1
         if "WRT_TAIL" in (e.expected or ()):
@@ -184,7 +192,9 @@ def _unexpected_token(text: str, e, offset: int) -> ParseError:
     if tok.type == "DLEAD" or tok.type == "DPREFIX":
         return ParseError("a second `d` where an expression was expected", col,
                           "write one problem per line")
-    hint = ("expected " + ", ".join(expected[:6])) if expected else ""
+    from .hints import token_hint
+    hint = token_hint(text, tok.start_pos, str(tok.value)) or \
+        (("expected " + ", ".join(expected[:6])) if expected else "")
     return ParseError(f"unexpected {tok.value!r}", col, hint, width=len(tok.value))
 
 
@@ -249,6 +259,10 @@ def _node(tree) -> Node:
     if op in ("name", "number"):
         return _node(kids[0]) if op == "name" else Node("number", value=str(kids[0]),
                                                           start=start, end=end)
+    if op == "epow":
+        return Node("epow", (_node(kids[0]),), value=_epow_exponent(kids[-1]), start=start, end=end)
+    if op == "sized_ones":
+        return Node("sized_ones", value=str(kids[0])[2:].strip("{}"), start=start, end=end)
     if op == "postfix_op":
         return Node("postfix", (_node(kids[0]),), value=_norm_postop(str(kids[1])),
                     start=start, end=end)
@@ -264,11 +278,24 @@ def _node(tree) -> Node:
                           k.type not in ("HADAMARD",)), start=start, end=end)
 
 
+def _epow_exponent(tree) -> str:
+    """The exponent of `.^` as text: "2", "-1", "1/2", "-0.5"; a name stays a name (the
+    typer refuses it with a hint)."""
+    nums = [str(t) for t in tree.children]
+    kind = tree.data
+    if kind == "epow_sym":
+        return "sym:" + nums[0]
+    sign = "-" if kind in ("epow_neg", "epow_negfrac") else ""
+    return sign + "/".join(nums)
+
+
 def _norm_postop(tok: str) -> str:
     """Canonical spelling of a postfix operator: T, -1, -T, or an integer power."""
     t = re.sub(r"\s+", "", tok)
     if t in ("'", "⊤", "ᵀ"):
         return "T"
+    if t in ("⁻¹", "⁻ᵀ"):
+        return "-1" if t == "⁻¹" else "-T"
     if t in ("²", "³"):
         return "2" if t == "²" else "3"
     t = t.lstrip("^").strip("{}")

@@ -38,6 +38,11 @@ def _symbol_text(sym) -> str:
     return f"{props} {kind}" if props else kind
 
 
+def where_text(der) -> str:
+    """`where x: vector n; A: matrix n×n`: the symbols as a where clause mdx reads back."""
+    return "where " + "; ".join(f"{s.name}: {_symbol_text(s)}" for s in der.symbols.values())
+
+
 def _numpy_printer(der) -> NumpyPrinter:
     return NumpyPrinter(dim_table(der.symbols.values()), der.var)
 
@@ -144,8 +149,7 @@ def _same_node(e, kids):
 
 def derivation_text(der, steps: bool = True) -> str:
     lines = [f"{der.problem}    [{der.layout} layout, {der.method} method]"]
-    syms = ", ".join(f"{s.name}: {_symbol_text(s)}" for s in der.symbols.values())
-    lines.append(f"  where {syms}")
+    lines.append(f"  {where_text(der)}")
     if steps:
         defs, mapping = _step_names(der)
         if defs:
@@ -156,6 +160,9 @@ def derivation_text(der, steps: bool = True) -> str:
             lines.append(f"      {st.lhs} = {_expr_text(_named_step(st.expr, mapping, memo))}")
     lines.append(f"  result: {der.result_lhs} = {result_text(der)}    "
                  f"({_shape_text(der.result.shape)})")
+    shown = {st.rule for st in der.steps} if steps else set()
+    lines.extend(f"  note: {n}" for n in der.notes
+                 if n not in shown and "structured variable: " + n not in shown)
     return "\n".join(lines)
 
 

@@ -17,16 +17,15 @@ from . import expr as E
 from .dims import ONE, dim_mul
 from .errors import LimitError, ShapeError, UnsupportedError
 from .limits import MAX_MATRIX_POWER
+from .shapes_ml import SIZED_IDENTITY, MLForms
 from .syntax import Node, Problem
 
 GREEK_NAMES = ("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota",
                "kappa", "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "sigma", "tau",
                "upsilon", "phi", "chi", "psi", "omega")
-FUNCTIONS = ("tr", "det", "logdet", "sum", "norm", "exp", "log", "sin", "cos", "tanh", "sigmoid",
+FUNCTIONS = ("tr", "det", "logdet", "sum", "mean", "norm", "norm1", "ones", "exp", "log", "sin", "cos", "tanh", "sigmoid",
              "σ", "sqrt", "relu", "softplus", "abs", "sign", "step", "softmax", "logsumexp", "inv",
              "diag", "vec", "kron")
-ALIASES = {"trace": "tr", "ln": "log", "Tr": "tr", "transpose": "X^T", "inverse": "inv",
-           "logistic": "sigmoid", "lse": "logsumexp", "Det": "det"}
 PROPS = ("symmetric", "spd", "diagonal", "orthogonal", "invertible", "square")
 SQUARE_PROPS = set(PROPS)
 
@@ -47,6 +46,11 @@ class _Dims:
         self.count += 1
         return f"?{self.count}"
 
+    def new_flexible(self) -> str:
+        """A size that may turn out to be 1 (a ones vector's: `X 1` for an n×1 X)."""
+        self.count += 1
+        return f"?o{self.count}"
+
     def find(self, d):
         if isinstance(d, tuple):
             return ("*",) + tuple(self.find(x) for x in d[1:])
@@ -58,8 +62,11 @@ class _Dims:
         a, b = self.find(a), self.find(b)
         if a == b:
             return True
+        if isinstance(a, str) and a.startswith("?o") and isinstance(b, str) and b.startswith("?") \
+                and not b.startswith("?o"):
+            a, b = b, a                 # a flexible size follows a symbol's, never the reverse
         if isinstance(a, str) and a.startswith("?"):
-            if b == ONE:
+            if b == ONE and not a.startswith("?o"):
                 return False            # a symbol's free size never collapses to 1
             if isinstance(b, tuple):
                 factors = self.flat(b)
@@ -128,7 +135,7 @@ CONSTRAINTS = frozenset({"symmetric", "spd", "diagonal", "orthogonal"})
 _LEFT_ASSOC = frozenset({"matmul", "div", "hadamard", "ediv", "kron"})
 
 
-class _Typer:
+class _Typer(MLForms):
     def __init__(self, problem: Problem):
         self.p = problem
         self.dims = _Dims()
@@ -142,9 +149,10 @@ class _Typer:
     def run(self) -> Typed:
         self._declare()
         self.p.expr = self._regroup_calls(self.p.expr)
+        self._prescan_sizes(self.p.expr)
         self._collect(self.p.expr)
         var_info = self._symbol(self.p.wrt, self.p.wrt_start, self.p.wrt_start + len(self.p.wrt))
-        if var_info.kind in ("function", "identity"):
+        if var_info.kind in ("function", "identity", "size"):
             raise _err(ShapeError, f"cannot differentiate with respect to {self.p.wrt}",
                        self.p.wrt_start, "differentiate with respect to a scalar, vector or matrix symbol")
         self._infer(self.p.expr)
@@ -152,7 +160,7 @@ class _Typer:
         order = self._appearance(self.p.expr, []) + [self.p.wrt] + list(self.syms)
         syms = {}
         for n in order:
-            if n not in syms and self.syms[n].kind not in ("function", "identity"):
+            if n not in syms and self.syms[n].kind not in ("function", "identity", "size"):
                 syms[n] = self._make_sym(n, names)
         # The variable's entries are independent (SPEC 7): identities that hold only on
         # its structured set (Xᵀ = X, QᵀQ = I) must not simplify f before it is differentiated.
@@ -287,6 +295,14 @@ class _Typer:
     def _symbol(self, name, start, end) -> SymbolInfo:
         if name in self.syms:
             return self.syms[name]
+        if name in self.named_dims:         # `n` of `where x: vector n` used as a number
+            info = self.syms[name] = SymbolInfo(name, "size", (ONE, ONE))
+            return info
+        sized = SIZED_IDENTITY.match(name)
+        if sized:
+            size = self._size_of_text(sized.group("b") or sized.group("s"), None)
+            info = self.syms[name] = SymbolInfo(name, "identity", (size, size))
+            return info
         kind = self._default_kind(name, start, end)
         if kind == "scalar":
             shape = (ONE, ONE)
@@ -312,8 +328,9 @@ class _Typer:
         raise self._unknown_name(name, start, end)
 
     def _unknown_name(self, name, start, end):
-        if name in ALIASES:
-            hint = f"write `{ALIASES[name]}`"
+        from .hints import name_hint
+        if name_hint(name):
+            hint = name_hint(name)
         else:
             close = difflib.get_close_matches(name, FUNCTIONS + GREEK_NAMES, n=1, cutoff=0.75)
             if close:
@@ -329,6 +346,8 @@ class _Typer:
         return _err(ShapeError, f"unknown name {name!r}", start, hint, end)
 
     def _appearance(self, node: Node, out: list) -> list:
+        if node.op == "call" and node.value == "ones":
+            return out
         if node.op == "name" and node.value not in out:
             out.append(node.value)
         for a in node.args:
@@ -336,6 +355,8 @@ class _Typer:
         return out
 
     def _collect(self, node: Node):
+        if node.op == "call" and node.value == "ones":
+            return                              # its arguments are sizes
         if node.op == "name":
             self._symbol(node.value, node.start, node.end)
         for a in node.args:
@@ -376,12 +397,11 @@ class _Typer:
             raise _err(ShapeError, f"{node.value} is a function", node,
                        f"apply it: `{node.value}(x)`")
         if info.kind == "identity":
+            if info.shape:
+                return info.shape
             n = self.dims.new()
             return (n, n)
         return info.shape
-
-    def _infer_number(self, node):
-        return (ONE, ONE)
 
     def _infer_paren(self, node):
         return self._infer(node.args[0])
@@ -413,16 +433,20 @@ class _Typer:
         if left.op == "name" and self.syms.get(left.value) and self.syms[left.value].kind == "function":
             self.decision[id(node)] = "call"
             return self._infer(right)
-        a, b = self._infer(left), self._infer(right)
+        a, b = self._decide_one_in_product(node)
         if self._is_scalar(a):
             return b
         if self._is_scalar(b):
             return a
         if not self.dims.unify(a[1], b[0]):
+            hint = "check the order of the factors or transpose one of them"
+            if self._is_vector(a) and self._is_vector(b):
+                hint = (f"for the elementwise product write `{self._text(left)} .* "
+                        f"{self._text(right)}`; for the inner product `{self._text(left)}^T "
+                        f"{self._text(right)}`")
             raise _err(ShapeError, f"cannot multiply {self._text(left)} ({self._shape_text(a)}) "
                        f"by {self._text(right)} ({self._shape_text(b)}): columns of the left "
-                       "must equal rows of the right", node,
-                       "check the order of the factors or transpose one of them")
+                       "must equal rows of the right", node, hint)
         return (a[0], b[1])
 
     def _infer_div(self, node):
@@ -445,6 +469,8 @@ class _Typer:
 
     def _infer_norm(self, node):
         a = self._infer(node.args[0])
+        if node.value == "1":
+            return (ONE, ONE)
         if node.value == "2" and not self._is_vector(a) and not self._is_scalar(a) \
                 and not self.dims.is_one(a[0]):
             raise _err(UnsupportedError, "the spectral norm ‖X‖_2 of a matrix is not supported",
@@ -452,10 +478,20 @@ class _Typer:
         return (ONE, ONE)
 
     def _infer_postfix(self, node):
+        from .shapes_ml import is_one_literal
+        if node.value == "T" and is_one_literal(node.args[0]):
+            self._mark_ones(node.args[0])           # 1^T is a row of ones (SPEC 8)
         a = self._infer(node.args[0])
         op = node.value
         if op == "T":
             return (a[1], a[0])
+        if re.fullmatch(r"-?[0-9]+(\.[0-9]+|/[0-9]+)", op):     # s^{1/2}, s^{0.5}
+            if not self._is_scalar(a):
+                what = self._text(node.args[0])
+                raise _err(ShapeError, f"a fractional power ^{{{op}}} needs a scalar, but {what} "
+                           f"is {self._shape_text(a)}", node,
+                           f"write `{what}.^({op})` for the elementwise power")
+            return a
         if not re.fullmatch(r"-?([0-9]+|T)", op):
             raise _err(UnsupportedError, f"symbolic power ^{{{op}}} is not supported", node,
                        "use an integer power such as X^2 or X^{-1}")
@@ -490,6 +526,8 @@ class _Typer:
                 raise _err(ShapeError, "kron takes two arguments", node, "write `kron(A, B)`")
             a, b = (self._infer(x) for x in node.args)
             return (self.dims.prod(a[0], b[0]), self.dims.prod(a[1], b[1]))
+        if fname == "ones":
+            return self._infer_ones_call(node)
         if len(node.args) != 1:
             raise _err(ShapeError, f"{fname} takes one argument, got {len(node.args)}", node,
                        f"write `{fname}(X)`")
@@ -499,13 +537,10 @@ class _Typer:
             if not self._is_scalar(a):
                 self._square(a, arg, f"{fname} needs a square matrix")
             return a if fname == "inv" else (ONE, ONE)
-        if fname in ("sum", "norm"):
+        if fname in ("sum", "norm", "mean", "norm1"):
             return (ONE, ONE)
-        if fname in ("softmax", "logsumexp"):
-            if not self._is_vector(a) and not self.dims.unify(a[1], ONE):
-                raise _err(ShapeError, f"{fname} takes a vector, but {self._text(arg)} is "
-                           f"{self._shape_text(a)}", node, "apply it to a column vector")
-            return a if fname == "softmax" else (ONE, ONE)
+        if fname in ("softmax", "logsumexp"):           # per column of a matrix (SPEC 8)
+            return a if fname == "softmax" else (ONE, a[1])
         if fname == "diag":
             if self._is_scalar(a):
                 raise _err(ShapeError, "diag takes a vector or a square matrix, not a scalar", node)
@@ -565,9 +600,15 @@ class _Typer:
     def _build_node(self, node: Node, name_of, syms) -> E.Expr:
         b = lambda n: self._build(n, name_of, syms)  # noqa: E731
         op = node.op
+        ml = self._build_ml(node, name_of, b)
+        if ml is not None:
+            return ml
         if op == "name":
-            if self.syms[node.value].kind == "identity":
+            kind = self.syms[node.value].kind
+            if kind == "identity":
                 return E.identity(name_of(self.shape_of[id(node)][0]))
+            if kind == "size":
+                return E.DimSize(node.value)
             return syms[node.value]
         if op == "number":
             return E.Num(Fraction(node.value))
@@ -592,7 +633,7 @@ class _Typer:
         if op == "kron":
             return E.kron(b(node.args[0]), b(node.args[1]))
         if op == "norm":
-            return E.apply("norm", b(node.args[0]))
+            return E.apply("norm1" if node.value == "1" else "norm", b(node.args[0]))
         if op == "postfix":
             a = b(node.args[0])
             v = node.value
@@ -600,7 +641,7 @@ class _Typer:
                 return E.transpose(a)
             if v == "-T":
                 return E.transpose(E.inverse(a))
-            return E.power(a, int(v))
+            return E.power(a, Fraction(v))
         if op in ("call", "bare_call"):
             return self._build_call(node, [b(x) for x in node.args])
         raise AssertionError(f"unknown syntax node {op}")  # pragma: no cover
@@ -610,7 +651,8 @@ class _Typer:
         a = args[0]
         if f == "kron":
             return E.kron(args[0], args[1])
-        if f in ("tr", "det", "logdet", "sum", "norm", "softmax", "logsumexp", "vec"):
+        if f in ("tr", "det", "logdet", "sum", "mean", "norm", "norm1", "softmax", "logsumexp",
+                 "vec"):
             return E.apply(f, a)
         if f == "inv":
             return E.inverse(a)

@@ -226,6 +226,25 @@ def diag_to_hadamard(e: E.Expr):
     return None
 
 
+def broadcast_hadamard(e: E.Expr):
+    """A ∘ (1 r) = A diag(rᵀ) and A ∘ (c 1ᵀ) = diag(c) A: a row broadcast down the
+    columns scales them, a column broadcast along the rows scales the rows."""
+    if not isinstance(e, E.Had) or "1" in e.shape:
+        return None
+    for i, f in enumerate(e.factors):
+        if not isinstance(f, E.Mul) or len(f.chain) < 2:
+            continue
+        rest = E.hadamard(*(e.factors[:i] + e.factors[i + 1:]))
+        first, last = f.chain[0], f.chain[-1]
+        if isinstance(first, E.Ones):
+            row = E.mul(E.transpose(E.ones((first.cols, "1"))), *f.chain[1:])
+            return E.mul(E.Num(f.coeff), *f.scalars, rest, E.apply("diagm", E.transpose(row)))
+        if isinstance(last, E.Ones):
+            col = E.mul(*f.chain[:-1], E.ones((last.rows, "1")))
+            return E.mul(E.Num(f.coeff), *f.scalars, E.apply("diagm", col), rest)
+    return None
+
+
 RULES = (vec_identities, diag_to_hadamard, factor_sum, factor_partial, factor_hadamard, ones_inner, trace_of_outer,
          expand_if_shorter)
 
@@ -326,7 +345,7 @@ def symmetrised(H: E.Expr) -> E.Expr:
     return present(E.scale(Fraction(1, 2), E.add(H, E.transpose(H))))
 
 
-PRESENT_RULES = RULES + (transpose_into_sum,)
+PRESENT_RULES = RULES + (transpose_into_sum, broadcast_hadamard)
 POSITIVE_FIRST = (positive_first,)
 
 

@@ -22,7 +22,7 @@ MALFORMED = [
     ("d x + X / dx", 3, "cannot add x (n×1) and X (n×m)"),
     ("d x / A / dx", 7, "divides by a scalar"),
     ("d ||x / dx", 7, "never closed"),
-    ("d softmax(X) / dX", 3, "softmax takes a vector"),
+    ("d x.^p / dx", 3, "must be a number"),
     ("d x^T x / dx where x: banana", 23, "unknown word 'banana'"),
     ("d X^{k} / dX", 3, "symbolic power"),
     ("d x^T y # comment / dx", 9, "`#` starts a comment only"),

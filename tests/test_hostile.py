@@ -179,7 +179,7 @@ def test_a_file_of_100000_problems(tmp_path):
     lines = out.splitlines()
     assert len(lines) == n
     assert json.loads(lines[-1])["problem"] == f"d {n} x / dx"
-    assert json.loads(lines[-1])["result"]["text"] == f"{n} I"
+    assert json.loads(lines[-1])["result"]["text"] == f"{n} I_n"
     assert peak < 300
 
 
@@ -192,7 +192,7 @@ def test_nul_bytes_and_invalid_utf8(tmp_path):
     assert code == 1 and "Traceback" not in err
     assert [("error" in r) for r in records] == [False, True, True, True, False]
     assert records[3]["error"]["line"] == 4 and "UTF-8" in records[3]["error"]["message"]
-    assert records[4]["result"]["text"] == "I"
+    assert records[4]["result"]["text"] == "I_n"
     with pytest.raises(MdxError) as info:
         mdx.derive("d x\x00 / dx")
     assert_clear_error("d x\x00 / dx", info.value)
@@ -263,7 +263,7 @@ def test_batch_with_bad_lines_answers_every_good_line_in_order(tmp_path):
     assert code == 1
     problems = [r.get("problem") for r in records]
     assert problems == [ln for ln in lines if ln.strip() and not ln.startswith("#")]
-    assert [r["result"]["text"] for r in records if "result" in r] == ["a", "I", "2 x", "X^{-T}"]
+    assert [r["result"]["text"] for r in records if "result" in r] == ["a", "I_n", "2 x", "X^{-T}"]
     assert [r["error"]["line"] for r in records if "error" in r] == [2, 5, 8, 9]
     assert err.count("line ") >= 4 and "Traceback" not in err
 

@@ -36,11 +36,24 @@ def precedence(e: E.Expr) -> Prec:
         return Prec.PRODUCT
     if isinstance(e, E.Pow) and e.is_scalar and e.k < 0:
         return Prec.PRODUCT
-    if isinstance(e, (E.T, E.Pow)):
+    if isinstance(e, (E.T, E.Pow, E.EPow)):
         return Prec.POSTFIX
     if isinstance(e, E.Sym) and e.diff:
         return Prec.POSTFIX
+    if isinstance(e, E.Ones) and e.rows != "1":        # 1 1ᵀ is a product, 1ᵀ a postfix
+        return Prec.PRODUCT if e.cols != "1" else Prec.ATOM
+    if isinstance(e, E.Ones) and e.cols != "1":
+        return Prec.POSTFIX
     return Prec.ATOM
+
+
+NOPIN = (False, False)
+_CONSTANT_LEAVES = (E.Ones, E.Identity, E.Zero)
+
+
+def subscript_size(d: str) -> str:
+    """A size as a subscript: n, 3, nm (for n·m)."""
+    return "".join(d.split("*"))
 
 
 class Printer:
@@ -49,9 +62,20 @@ class Printer:
     # there: sorting by printed form and printing step after step of a deep derivation
     # then print each node once, not once per enclosing expression.
     memo: str | None = None
+    # Whether the operand about to be printed has its (rows, cols) fixed by a neighbour:
+    # `X 1` needs no size on the 1, a lone `1` or `I` does (`1_n`, `I_n`).  Only the
+    # ones and identity leaves read it, and they are printed afresh each time.
+    _pin = NOPIN
+    leaf_pin = NOPIN
+
+    def pin_next(self, rows: bool = True, cols: bool = True) -> None:
+        self._pin = (rows, cols)
 
     def doprint(self, e: E.Expr) -> str:
-        memo = self.memo
+        self.leaf_pin, self._pin = self._pin, NOPIN
+        memo = None if isinstance(e, (E.Ones, E.Identity)) else self.memo
+        if memo is not None and self.leaf_pin != NOPIN and isinstance(e, E.Mul):
+            memo += "_pinned%d%d" % self.leaf_pin      # a product passes its pins to its ends
         if memo is not None:
             done = e.__dict__.get(memo)
             if done is not None:
@@ -79,14 +103,37 @@ class Printer:
 
     def _print_Add(self, e: E.Add) -> str:
         """Terms joined by + and -; a negative term prints as `- term`."""
+        shaped = [bool(t.free) for t in e.terms]
+        pinned = lambda i: any(s for j, s in enumerate(shaped) if j != i)  # noqa: E731
+        self.pin_next(pinned(0), pinned(0))
         out = self.doprint(e.terms[0])
-        for t in e.terms[1:]:
+        for i, t in enumerate(e.terms[1:], 1):
             c, rest = E.split_coeff(t)
             if c < 0:
-                out += " - " + self.paren(E.scale(-c, rest), Prec.PRODUCT)
+                term = E.scale(-c, rest)
+                self.pin_next(pinned(i), pinned(i))
+                out += " - " + self.paren(term, Prec.PRODUCT)
             else:
+                self.pin_next(pinned(i), pinned(i))
                 out += " + " + self.paren(t, Prec.SUM, strict=True)
         return out
+
+    def ones_form(self, e, one: str, sub, transposed: str) -> str:
+        """A column `1`, a row `1ᵀ` or a matrix `1 1ᵀ` of ones, with `sub(size)` where no
+        neighbour fixes a size."""
+        rows, cols = self.leaf_pin
+        col = one + ("" if rows else sub(e.rows))
+        row = one + ("" if cols else sub(e.cols)) + transposed
+        if e.rows == "1":
+            return row
+        if e.cols == "1":
+            return col
+        return f"{col} {row}"
+
+    def pin_siblings(self, e, others) -> None:
+        """Pin e when a sibling of the same shape (an operand of ∘ or ./) fixes it."""
+        fixed = any(bool(o.free) for o in others)
+        self.pin_next(fixed, fixed)
 
     # Constants print the same in text and LaTeX (the NumPy printer overrides them).
     def _print_Zero(self, e):
@@ -110,7 +157,18 @@ class Printer:
         sign = "-" if c < 0 else ""
         c = abs(c)
         head = [str(c.numerator)] if c.numerator != 1 else []
-        top = " ".join(head + [self._factor(f) for f in num + list(e.chain)]) or "1"
+        chain = list(e.chain)
+        outer_rows, outer_cols = self.leaf_pin
+        texts = [self._factor(f) for f in num]
+        for i, f in enumerate(chain):
+            left = not isinstance(chain[i - 1], _CONSTANT_LEAVES) if i else outer_rows
+            right = not isinstance(chain[i + 1], _CONSTANT_LEAVES) if i + 1 < len(chain) \
+                else outer_cols
+            if isinstance(f, E.Identity):
+                left = right = left or right
+            self.pin_next(left, right)
+            texts.append(self._factor(f))
+        top = " ".join(head + texts) or "1"
         bottom = [self._factor(f) for f in den]
         if c.denominator != 1:
             bottom.insert(0, str(c.denominator))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .. import expr as E
-from .base import Prec, Printer
+from .base import Prec, Printer, subscript_size
 
 GREEK = {
     "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
@@ -18,6 +18,7 @@ GREEK_CHARS = {
     "ψ": "psi", "ω": "omega",
 }
 OPS = {"tr": r"\operatorname{tr}", "det": r"\det", "sum": r"\operatorname{sum}",
+       "mean": r"\operatorname{mean}",
        "softmax": r"\operatorname{softmax}", "logsumexp": r"\operatorname{logsumexp}",
        "diagm": r"\operatorname{diag}", "diagv": r"\operatorname{diag}", "vec": r"\operatorname{vec}"}
 FUNCS = {"exp": r"\exp", "log": r"\log", "sin": r"\sin", "cos": r"\cos", "tanh": r"\tanh",
@@ -60,7 +61,10 @@ class LatexPrinter(Printer):
         return rf"\frac{{{v.numerator}}}{{{v.denominator}}}"
 
     def _print_Ones(self, e):
-        return r"\mathbf{1}"
+        return self.ones_form(e, r"\mathbf{1}", lambda d: f"_{{{subscript_size(d)}}}", "^{T}")
+
+    def _print_Identity(self, e):
+        return "I" if any(self.leaf_pin) else f"I_{{{subscript_size(e.n)}}}"
 
     def _print_Mul(self, e):
         sign, top, bottom = self._fraction(e)
@@ -79,16 +83,27 @@ class LatexPrinter(Printer):
         kk = str(k.numerator) if k.denominator == 1 else rf"{k.numerator}/{k.denominator}"
         return f"{base}^{{{kk}}}"
 
+    def _print_EPow(self, e):
+        k = e.k
+        kk = str(k.numerator) if k.denominator == 1 else rf"{k.numerator}/{k.denominator}"
+        return self.paren(e.base, Prec.POSTFIX, strict=True) + rf"^{{\circ {kk}}}"
+
     def _print_Func(self, e):
         name = FUNCS.get(e.name, latex_name(e.name)) + "'" * e.primes
         return name + self.wrap(self.doprint(e.arg))
 
     def _print_Had(self, e):
-        return r" \circ ".join(self.paren(f, Prec.PRODUCT, strict=True) for f in e.factors)
+        out = []
+        for f in e.factors:
+            self.pin_siblings(f, [g for g in e.factors if g is not f])
+            out.append(self.paren(f, Prec.PRODUCT, strict=True))
+        return r" \circ ".join(out)
 
     def _print_EDiv(self, e):
-        return (self.paren(e.num, Prec.PRODUCT, strict=True) + r" \oslash "
-                + self.paren(e.den, Prec.PRODUCT, strict=True))
+        self.pin_siblings(e.num, [e.den])
+        num = self.paren(e.num, Prec.PRODUCT, strict=True)
+        self.pin_siblings(e.den, [e.num])
+        return num + r" \oslash " + self.paren(e.den, Prec.PRODUCT, strict=True)
 
     def _print_Kron(self, e):
         return (self.paren(e.a, Prec.PRODUCT, strict=True) + r" \otimes "
@@ -99,6 +114,8 @@ class LatexPrinter(Printer):
         if e.name == "norm":
             sub = "_F" if a.rows != "1" and a.cols != "1" else ""
             return self.delim(r"\lVert ", self.doprint(a), r" \rVert") + sub
+        if e.name == "norm1":
+            return self.delim(r"\lVert ", self.doprint(a), r" \rVert") + "_1"
         if e.name == "logdet":
             return r"\log\det" + self.wrap(self.doprint(a))
         return OPS[e.name] + self.wrap(self.doprint(a))

@@ -43,9 +43,14 @@ _APPLY = {
     "det": "np.linalg.det({a})",
     "logdet": "np.linalg.slogdet({a})[1]",
     "sum": "np.sum({a})",
+    "mean": "np.mean({a})",
+    "norm1": "np.sum(np.abs({a}))",
     "norm": "np.linalg.norm({a})",
-    "softmax": "(np.exp(({a}) - np.max({a})) / np.sum(np.exp(({a}) - np.max({a}))))",
-    "logsumexp": "(np.max({a}) + np.log(np.sum(np.exp(({a}) - np.max({a})))))",
+    # per column (SPEC 8); for a vector the same as over all entries
+    "softmax": "(np.exp(({a}) - np.max({a}, axis=0, keepdims=True)) / np.sum(np.exp(({a}) - "
+               "np.max({a}, axis=0, keepdims=True)), axis=0, keepdims=True))",
+    "logsumexp": "(np.max({a}, axis=0, keepdims=True) + np.log(np.sum(np.exp(({a}) - "
+                 "np.max({a}, axis=0, keepdims=True)), axis=0, keepdims=True)))",
     "diagm": "np.diagflat({a})",
     "diagv": "np.diag({a}).reshape(-1, 1)",
     "vec": '({a}).reshape(-1, 1, order="F")',
@@ -172,6 +177,9 @@ class NumpyPrinter(Printer):
     def func_name(e) -> str:
         """The Python name of an abstract function or derivative: f, f_prime, f_prime_prime."""
         return py_name(e.name) + "_prime" * e.primes
+
+    def _print_EPow(self, e):
+        return f"{self.p(e.base)} ** ({self._print_Num(E.Num(e.k))})"
 
     def _print_Func(self, e):
         arg = self.doprint(e.arg)

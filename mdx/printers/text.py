@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from .. import expr as E
-from .base import Prec, Printer, number_text, precedence
+from .base import Prec, Printer, number_text, precedence, subscript_size
 
 FUNC_NAMES = {"sigmoid": "σ"}
-APPLY_NAMES = {"tr": "tr", "det": "det", "sum": "sum", "softmax": "softmax",
+APPLY_NAMES = {"tr": "tr", "det": "det", "sum": "sum", "mean": "mean", "softmax": "softmax",
                "logsumexp": "logsumexp", "diagm": "diag", "diagv": "diag", "vec": "vec"}
 
 
@@ -18,7 +18,10 @@ class TextPrinter(Printer):
         return number_text(e.value)
 
     def _print_Ones(self, e):
-        return "1"
+        return self.ones_form(e, "1", lambda d: "_" + _sub(d), "^T")
+
+    def _print_Identity(self, e):
+        return "I" if any(self.leaf_pin) else "I_" + _sub(e.n)
 
     def _print_Mul(self, e):
         sign, top, bottom = self._fraction(e)
@@ -41,15 +44,27 @@ class TextPrinter(Printer):
             return f"{base}^{{{number_text(k)}}}"
         return f"{base}^{k}"
 
+    def _print_EPow(self, e):
+        k = number_text(e.k)
+        exp = k if e.k > 0 and e.k.denominator == 1 else f"({k})"
+        return f"{self.paren(e.base, Prec.POSTFIX, strict=True)}.^{exp}"
+
     def _print_Func(self, e):
         name = FUNC_NAMES.get(e.name, e.name) + "'" * e.primes
         return f"{name}({self.doprint(e.arg)})"
 
     def _print_Had(self, e):
-        return " ∘ ".join(self.paren(f, Prec.PRODUCT, strict=True) for f in e.factors)
+        out = []
+        for f in e.factors:
+            self.pin_siblings(f, [g for g in e.factors if g is not f])
+            out.append(self.paren(f, Prec.PRODUCT, strict=True))
+        return " ∘ ".join(out)
 
     def _print_EDiv(self, e):
-        return f"{self.paren(e.num, Prec.PRODUCT, strict=True)} ./ {self.paren(e.den, Prec.PRODUCT, strict=True)}"
+        self.pin_siblings(e.num, [e.den])
+        num = self.paren(e.num, Prec.PRODUCT, strict=True)
+        self.pin_siblings(e.den, [e.num])
+        return f"{num} ./ {self.paren(e.den, Prec.PRODUCT, strict=True)}"
 
     def _print_Kron(self, e):
         return f"{self.paren(e.a, Prec.PRODUCT, strict=True)} ⊗ {self.paren(e.b, Prec.PRODUCT, strict=True)}"
@@ -59,6 +74,8 @@ class TextPrinter(Printer):
         if e.name == "norm":
             sub = "_F" if a.rows != "1" and a.cols != "1" else ""
             return f"‖{self.doprint(a)}‖{sub}"
+        if e.name == "norm1":
+            return f"‖{self.doprint(a)}‖_1"
         if e.name == "logdet":
             return "log det " + (self.doprint(a) if isinstance(a, E.Sym) else f"({self.doprint(a)})")
         return f"{APPLY_NAMES[e.name]}({self.doprint(a)})"
@@ -67,6 +84,11 @@ class TextPrinter(Printer):
         if isinstance(e.arg, E.Sym):
             return "d" + e.arg.name
         return f"d({self.doprint(e.arg)})"
+
+
+def _sub(d: str) -> str:
+    s = subscript_size(d)
+    return s if len(s) == 1 else "{" + s + "}"
 
 
 _PRINTER = TextPrinter()

@@ -62,6 +62,9 @@ def rule(u: E.Expr, var: E.Sym):
         return _power_rule(u, var)
     if isinstance(u, E.Func):
         return _func_rule(u, var)
+    if isinstance(u, E.EPow):
+        return ("elementwise power: d(U.^p) = p U.^(p−1) ∘ dU",
+                E.hadamard(E.scale(u.k, E.epower(u.base, u.k - 1)), dd(u.base)))
     if isinstance(u, E.Apply):
         return _apply_rule(u, var)
     if isinstance(u, E.Had):
@@ -115,6 +118,11 @@ def _power_rule(u: E.Pow, var):
 def _func_rule(u: E.Func, var):
     a = u.arg
     da = d(a, var)
+    if u.name == "log" and isinstance(a, E.Apply) and a.name == "softmax" and a.arg.cols != "1":
+        Z = a.arg
+        dZ = d(Z, var)
+        return ("log-softmax per column: d log softmax(Z) = dZ − 1 1ᵀ (softmax(Z) ∘ dZ)",
+                E.sub(dZ, _column_sums(E.hadamard(a, dZ))))
     if u.name == "log" and isinstance(a, E.Apply) and a.name == "softmax":
         z = a.arg
         dz = d(z, var)
@@ -142,6 +150,11 @@ def _apply_rule(u: E.Apply, var):
         return "differential of a trace: d tr(U) = tr(dU)", E.apply("tr", da)
     if name == "sum":
         return "differential of a sum: d sum(U) = sum(dU)", E.apply("sum", da)
+    if name == "mean":
+        return "differential of a mean: d mean(U) = mean(dU)", E.apply("mean", da)
+    if name == "norm1":
+        return ("differential of a 1-norm: d‖u‖₁ = ⟨sign(u), du⟩ (where no entry is 0)",
+                inner(E.func("sign", a), da))
     if name == "det":
         return ("Jacobi's formula: d det(U) = det(U) tr(U⁻¹ dU)",
                 E.mul(u, E.apply("tr", E.mul(E.inverse(a), da))))
@@ -151,6 +164,12 @@ def _apply_rule(u: E.Apply, var):
     if name == "norm":
         return ("differential of a norm: d‖u‖ = ⟨u, du⟩ / ‖u‖",
                 E.mul(E.power(u, -1), inner(a, da)))
+    if name == "softmax" and a.cols != "1":
+        return ("softmax per column: d softmax(Z) = S ∘ dZ − S ∘ (1 1ᵀ (S ∘ dZ)), S = softmax(Z)",
+                E.sub(E.hadamard(u, da), E.hadamard(u, _column_sums(E.hadamard(u, da)))))
+    if name == "logsumexp" and a.cols != "1":
+        return ("logsumexp per column: d logsumexp(Z) = 1ᵀ (softmax(Z) ∘ dZ)",
+                E.mul(E.transpose(E.ones((a.rows, "1"))), E.hadamard(E.apply("softmax", a), da)))
     if name == "softmax":
         s = u
         jac = E.sub(E.apply("diagm", s), E.mul(s, E.transpose(s)))
@@ -162,6 +181,12 @@ def _apply_rule(u: E.Apply, var):
         return f"linearity of {'diag' if name != 'vec' else 'vec'}: d {name[:4]}(U) = {name[:4]}(dU)", \
             E.apply(name, da)
     raise UnsupportedError(f"no differential rule for {name}")  # pragma: no cover
+
+
+def _column_sums(M: E.Expr) -> E.Expr:
+    """1 1ᵀ M: every entry replaced by the sum of its column."""
+    ones = E.ones((M.rows, "1"))
+    return E.mul(ones, E.transpose(ones), M)
 
 
 # ----------------------------------------------------------------- full expansion

@@ -1,0 +1,71 @@
+"""Hints for the notations of neighbouring tools (NumPy, MATLAB, SymPy, papers), each
+naming the mdx spelling: an error message should say what to write instead."""
+
+from __future__ import annotations
+
+import re
+
+# names mdx does not know, that users bring from elsewhere
+NAME_HINTS = {
+    "max": "max is not differentiable where entries tie, so mdx does not take it; "
+           "`relu(x)` is max(x, 0), `logsumexp(z)` a smooth maximum",
+    "min": "min is not differentiable where entries tie, so mdx does not take it; "
+           "`-relu(-x)` is min(x, 0)",
+    "expm": "the matrix exponential is not supported; `exp(X)` is elementwise",
+    "logm": "the matrix logarithm is not supported; `log(X)` is elementwise, `log det X` the log-determinant",
+    "sqrtm": "the matrix square root is not supported; `sqrt(X)` is elementwise",
+    "dot": "write the inner product as `x^T y` (or `tr(X^T Y)` for matrices)",
+    "inner": "write the inner product as `x^T y` (or `tr(X^T Y)` for matrices)",
+    "outer": "write the outer product as `x y^T`",
+    "transpose": "write `X^T`",
+    "trace": "write `tr(X)`",
+    "Tr": "write `tr(X)`",
+    "ln": "write `log`",
+    "inverse": "write `inv(X)` or `X^{-1}`",
+    "logistic": "write `sigmoid` (or `σ`)",
+    "lse": "write `logsumexp`",
+    "Det": "write `det`",
+    "pow": "write `x.^p` for an elementwise power, `X^k` for a matrix power",
+    "power": "write `x.^p` for an elementwise power, `X^k` for a matrix power",
+    "norm2": "write `‖x‖` or `norm(x)`",
+    "frobenius": "write `‖X‖_F`",
+    "avg": "write `mean(x)`",
+    "average": "write `mean(x)`",
+    "ones_like": "write `1` where a vector of ones fits (`1^T x`, `X 1`), or `ones(n, m)`",
+    "eye": "write `I` (or `I_n` with its size)",
+    "hadamard": "write `A .* B` (or `A ∘ B`)",
+    "kronecker": "write `kron(A, B)` or `A ⊗ B`",
+    "solve": "write `inv(A) b`",
+}
+
+
+def name_hint(name: str) -> str | None:
+    return NAME_HINTS.get(name)
+
+
+def character_hint(text: str, pos: int) -> str | None:
+    """A hint for an unexpected character at `pos` of the problem text."""
+    ch = text[pos] if pos < len(text) else ""
+    if ch == "\\":
+        return "`A\\b` (a linear solve) is written `inv(A) b` in mdx"
+    if ch in "<⟨":
+        return "write the inner product as `x^T y` (or `tr(X^T Y)` for matrices)"
+    if ch == "*" and text[pos - 1:pos] == "*" or text[pos:pos + 2] == "**":
+        return POWER_HINT
+    return None
+
+
+POWER_HINT = ("`**` is not a power in mdx: write `s^2` for a scalar, `x.^2` for an elementwise "
+              "power, `X^2` for a square matrix")
+
+
+def token_hint(text: str, pos: int, value: str) -> str | None:
+    """A hint for an unexpected token (its text `value`) at `pos`."""
+    if value == "*" and (text[pos - 1:pos] == "*" or text[pos + 1:pos + 2] == "*"):
+        return POWER_HINT
+    if value == ",":
+        m = re.search(r"([A-Za-z]+)\s*\([^()]*$", text[:pos])
+        if m and name_hint(m.group(1)):
+            return name_hint(m.group(1))
+        return "a comma separates arguments only in `kron(A, B)` and `ones(n, m)`"
+    return None
