@@ -10,8 +10,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 from .dims import ONE, dim_mul
-from .expr import (SCALAR, Add, Apply, Commutation, EDiv, EPow, Expr, Func, Had, Identity, Kron,
-                   Mul, Num, Ones, Pow, Sym, T, Zero, is_symmetric, is_zero)
+from .expr import (SCALAR, Add, Apply, Commutation, DimSize, EDiv, EPow, Expr, Func, Had, Identity,
+                   Kron, Mul, Num, Ones, Pow, Sym, T, Zero, is_symmetric, is_zero)
 
 
 def num(v) -> Num:
@@ -31,6 +31,16 @@ def zero(shape) -> Expr:
 
 def ones(shape) -> Expr:
     return ONE_SCALAR if tuple(shape) == SCALAR else Ones(tuple(shape))
+
+
+def entry_count(shape) -> Expr:
+    """The number of entries of a shape, as a scalar: n m (sizes), 12 (numbers)."""
+    out = []
+    for d in shape:
+        for f in d.split("*"):
+            if f != ONE:
+                out.append(Num(Fraction(int(f))) if f.isdigit() else DimSize(f))
+    return mul(*out) if out else ONE_SCALAR
 
 
 def identity(n: str) -> Expr:
@@ -470,6 +480,8 @@ def apply(name: str, a: Expr) -> Expr:
     """tr, det, logdet, sum, norm, softmax, logsumexp, diagm, diagv, vec."""
     if name in ("tr", "det", "sum", "mean") and a.is_scalar:
         return a
+    if name in ("sum", "mean") and isinstance(a, Ones):      # sum(1_n) = n, mean(1_n) = 1
+        return entry_count(a.shape) if name == "sum" else ONE_SCALAR
     if name == "mean" and isinstance(a, T):
         return apply("mean", a.arg)
     if name == "mean" and isinstance(a, Mul) and (a.coeff != 1 or a.scalars):

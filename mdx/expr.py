@@ -419,7 +419,7 @@ def is_symmetric(e: Expr) -> bool:
     if isinstance(e, Apply):
         return e.name == "diagm"
     if isinstance(e, (Pow, Func, EPow)):
-        return is_symmetric(e.base if isinstance(e, Pow) else e.arg)
+        return is_symmetric(e.base if isinstance(e, (Pow, EPow)) else e.arg)
     if isinstance(e, Had):
         return all(is_symmetric(f) for f in e.factors)
     if isinstance(e, Kron):
@@ -465,6 +465,7 @@ from .construct import (  # noqa: E402,F401
     apply,
     commutation,
     ediv,
+    entry_count,
     epower,
     func,
     hadamard,
@@ -488,7 +489,7 @@ __all__ = [
     "Sym", "Num", "Zero", "Identity", "Ones", "Commutation", "DiagSelector", "DimSize", "Add",
     "Mul", "T", "Pow", "EPow", "Func", "Had", "EDiv", "Kron", "Apply", "D", "is_const",
     "is_vector_shape", "is_zero", "is_symmetric", "SCALAR", "Shape", "ELEMENTWISE",
-    "ONE_SCALAR", "ZERO_SCALAR", "add", "apply", "commutation", "ediv", "epower", "func", "hadamard",
+    "ONE_SCALAR", "ZERO_SCALAR", "add", "apply", "commutation", "ediv", "entry_count", "epower", "func", "hadamard",
     "identity", "inverse", "kron", "mul", "neg", "num", "ones", "power", "scale", "split_coeff",
     "sub", "substitute", "transpose", "zero",
 ]

@@ -78,7 +78,7 @@ def _adjoint(L: E.Expr, G: E.Expr, dx: E.Sym) -> list:
         if L.name == "sum":
             return _adjoint(a, E.mul(G, E.ones(a.shape)), dx)
         if L.name == "mean":                    # mean(M) = sum(M) / (rows · cols)
-            return _adjoint(a, E.mul(G, E.power(entry_count(a.shape), -1), E.ones(a.shape)), dx)
+            return _adjoint(a, E.mul(G, E.power(E.entry_count(a.shape), -1), E.ones(a.shape)), dx)
         if L.name == "diagm":
             return _adjoint(a, E.apply("diagv", G), dx)
         if L.name == "diagv":
@@ -88,16 +88,6 @@ def _adjoint(L: E.Expr, G: E.Expr, dx: E.Sym) -> list:
     if isinstance(L, E.Kron):
         return _kron_adjoint(L, G, dx)
     raise UnsupportedError(f"cannot identify a derivative through {L!r}")
-
-
-def entry_count(shape) -> E.Expr:
-    """The number of entries of a shape, as a scalar: n m (sizes), 12 (numbers)."""
-    out = []
-    for d in shape:
-        for f in d.split("*"):
-            if f != ONE:
-                out.append(E.num(int(f)) if f.isdigit() else E.DimSize(f))
-    return E.mul(*out) if out else E.ONE_SCALAR
 
 
 def unvec_any(g: E.Expr, shape) -> E.Expr:

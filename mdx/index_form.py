@@ -115,6 +115,15 @@ def entry(e: E.Expr, r: str, c: str, fresh: Fresh) -> list:
     if isinstance(e, E.Apply) and e.name == "sum":
         k, l = fresh(e.arg.rows), fresh(e.arg.cols)
         return _summed(entry(e.arg, k, l, fresh), *[x for x in (k, l) if x != ONE])
+    if isinstance(e, E.Apply) and e.name == "mean":             # Σ_kl U_kl / (rows · cols)
+        k, l = fresh(e.arg.rows), fresh(e.arg.cols)
+        total = _summed(entry(e.arg, k, l, fresh), *[x for x in (k, l) if x != ONE])
+        count = E.entry_count(e.arg.shape)
+        return total if count == E.ONE_SCALAR else _times(atom(count, ONE, ONE, -1), total)
+    if isinstance(e, E.Apply) and e.name == "norm1":            # Σ_kl |U_kl|
+        return entry(E.apply("sum", E.func("abs", e.arg)), r, c, fresh)
+    if isinstance(e, E.EPow) and isinstance(e.base, E.Sym) and e.k.denominator == 1:
+        return atom(e.base, r, c, int(e.k))                     # (X.^p)_ij = X_ij^p
     if isinstance(e, E.Apply) and e.name == "diagm":
         return _times(entry(e.arg, r, ONE, fresh), delta(r, c))
     if isinstance(e, E.Apply) and e.name == "diagv":
@@ -175,6 +184,9 @@ def d_factor(f: Factor, var: E.Sym, p: str, q: str, fresh: Fresh) -> list:
         else:
             prime = E.func(a.name, a.arg, a.primes + 1)
         return _times(atom(prime, i, j), d_terms(entry(a.arg, i, j, fresh), var, p, q, fresh))
+    if isinstance(a, E.EPow):                                   # ∂ U_ij^p = p U_ij^(p−1) ∂U_ij
+        prime = E.scale(a.k, E.epower(a.base, a.k - 1))
+        return _times(atom(prime, i, j), d_terms(entry(a.base, i, j, fresh), var, p, q, fresh))
     if isinstance(a, E.Pow) and a.k == -1 and not a.is_scalar:
         k, l = fresh(a.rows), fresh(a.cols)
         inner = d_terms(entry(a.base, k, l, fresh), var, p, q, fresh)
@@ -191,13 +203,15 @@ def d_factor(f: Factor, var: E.Sym, p: str, q: str, fresh: Fresh) -> list:
         body = _times(_times(atom(u, k, l), inner), atom(a, ONE, ONE, -1))
         return _summed(body, *[x for x in (k, l) if x != ONE])
     if isinstance(a, E.Apply) and a.name in ("softmax", "logsumexp"):
+        # per column j (j is the unit index for a vector):
+        # ∂S_ij = Σ_k S_ij (δ_ik − S_kj) ∂Z_kj,  ∂logsumexp(Z)_j = Σ_k S_kj ∂Z_kj
         z = a.arg
         k = fresh(z.rows)
         s = E.apply("softmax", z)
-        inner = d_terms(entry(z, k, ONE, fresh), var, p, q, fresh)
+        inner = d_terms(entry(z, k, j, fresh), var, p, q, fresh)
         if a.name == "logsumexp":
-            return _summed(_times(atom(s, k, ONE), inner), k)
-        jac = _times(atom(s, i, ONE), delta(i, k)) + _scale(_times(atom(s, i, ONE), atom(s, k, ONE)), -1)
+            return _summed(_times(atom(s, k, j), inner), k)
+        jac = _times(atom(s, i, j), delta(i, k)) + _scale(_times(atom(s, i, j), atom(s, k, j)), -1)
         return _summed(_times(jac, inner), k)
     if isinstance(a, E.Pow) and a.is_scalar:              # fractional powers of a scalar
         return _times(atom(E.power(a.base, a.k - 1), ONE, ONE) if a.k != 1 else unit(),

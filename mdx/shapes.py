@@ -17,7 +17,7 @@ from . import expr as E
 from .dims import ONE, dim_mul
 from .errors import LimitError, ShapeError, UnsupportedError
 from .limits import MAX_MATRIX_POWER
-from .shapes_ml import SIZED_IDENTITY, MLForms
+from .shapes_ml import MLForms
 from .syntax import Node, Problem
 
 GREEK_NAMES = ("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota",
@@ -62,8 +62,8 @@ class _Dims:
         a, b = self.find(a), self.find(b)
         if a == b:
             return True
-        if isinstance(a, str) and a.startswith("?o") and isinstance(b, str) and b.startswith("?") \
-                and not b.startswith("?o"):
+        if isinstance(b, str) and b.startswith("?o") and isinstance(a, str) and a.startswith("?") \
+                and not a.startswith("?o"):
             a, b = b, a                 # a flexible size follows a symbol's, never the reverse
         if isinstance(a, str) and a.startswith("?"):
             if b == ONE and not a.startswith("?o"):
@@ -152,15 +152,16 @@ class _Typer(MLForms):
         self._prescan_sizes(self.p.expr)
         self._collect(self.p.expr)
         var_info = self._symbol(self.p.wrt, self.p.wrt_start, self.p.wrt_start + len(self.p.wrt))
-        if var_info.kind in ("function", "identity", "size"):
+        if var_info.kind in ("function", "identity", "size", "commutation"):
             raise _err(ShapeError, f"cannot differentiate with respect to {self.p.wrt}",
                        self.p.wrt_start, "differentiate with respect to a scalar, vector or matrix symbol")
         self._infer(self.p.expr)
+        self._check_ones_sizes(self.p.expr)
         names = self._name_dims()
         order = self._appearance(self.p.expr, []) + [self.p.wrt] + list(self.syms)
         syms = {}
         for n in order:
-            if n not in syms and self.syms[n].kind not in ("function", "identity", "size"):
+            if n not in syms and self.syms[n].kind not in ("function", "identity", "size", "commutation"):
                 syms[n] = self._make_sym(n, names)
         # The variable's entries are independent (SPEC 7): identities that hold only on
         # its structured set (Xᵀ = X, QᵀQ = I) must not simplify f before it is differentiated.
@@ -298,11 +299,10 @@ class _Typer(MLForms):
         if name in self.named_dims:         # `n` of `where x: vector n` used as a number
             info = self.syms[name] = SymbolInfo(name, "size", (ONE, ONE))
             return info
-        sized = SIZED_IDENTITY.match(name)
-        if sized:
-            size = self._size_of_text(sized.group("b") or sized.group("s"), None)
-            info = self.syms[name] = SymbolInfo(name, "identity", (size, size))
-            return info
+        special = self._special_matrix(name)
+        if special is not None:
+            self.syms[name] = special
+            return special
         kind = self._default_kind(name, start, end)
         if kind == "scalar":
             shape = (ONE, ONE)
@@ -396,6 +396,9 @@ class _Typer(MLForms):
         if info.kind == "function":
             raise _err(ShapeError, f"{node.value} is a function", node,
                        f"apply it: `{node.value}(x)`")
+        if info.kind == "commutation":
+            n = self.dims.prod(*info.shape)
+            return (n, n)
         if info.kind == "identity":
             if info.shape:
                 return info.shape

@@ -28,6 +28,8 @@ from .syntax import Node
 
 # An identity with its size written: I_n, I_3, I_{nm}
 SIZED_IDENTITY = re.compile(r"^I_(\{(?P<b>[A-Za-z0-9]+)\}|(?P<s>[A-Za-z0-9]+))$")
+# The commutation matrix K_{r,s} (vec(Aᵀ) = K_{r,s} vec(A) for A r×s), as mdx prints it
+COMMUTATION = re.compile(r"^K_\{(?P<r>[A-Za-z0-9]+),(?P<s>[A-Za-z0-9]+)\}$")
 
 
 def _err(cls, msg, node, hint=""):
@@ -74,6 +76,20 @@ class MLForms:
         for a in node.args:
             self._prescan_sizes(a)
 
+    def _special_matrix(self, name: str):
+        """SymbolInfo for I_n or K_{r,s} (sizes that are numbers or known sizes), or None."""
+        from .shapes import SymbolInfo
+        sized = SIZED_IDENTITY.match(name)
+        if sized:
+            size = self._size_of_text(sized.group("b") or sized.group("s"), None)
+            return SymbolInfo(name, "identity", (size, size))
+        comm = COMMUTATION.match(name)
+        known = lambda t: t.isdigit() or t in self.named_dims  # noqa: E731
+        if comm and known(comm.group("r")) and known(comm.group("s")):
+            r, s = (self._size_of_text(comm.group(g), None) for g in "rs")
+            return SymbolInfo(name, "commutation", (r, s))
+        return None
+
     # ------------------------------------------------------------ ones
     def _mark_ones(self, node: Node):
         self.decision[id(_unparen(node))] = "ones"
@@ -81,6 +97,12 @@ class MLForms:
     def _decide_one_in_product(self, node: Node):
         """Infer a product's operands, deciding whether a bare `1` in it is a ones vector."""
         left, right = node.args
+        if left.op == "matmul" and is_one_literal(left.args[1]) and not is_one_literal(right):
+            # s 1 rᵀ groups as (s 1) rᵀ: the 1 before a row is a column of ones
+            b = self._infer(right)
+            if not self._is_scalar(b) and self.dims.is_one(b[0]):
+                self._mark_ones(left.args[1])
+            return self._infer(left), b
         if is_one_literal(right) and not is_one_literal(left):
             a = self._infer(left)
             if not self._is_scalar(a):
@@ -92,6 +114,18 @@ class MLForms:
                 self._mark_ones(left)
             return self._infer(left), b
         return self._infer(left), self._infer(right)
+
+    def _check_ones_sizes(self, node: Node):
+        """A vector of ones whose size nothing fixes cannot be evaluated: say so."""
+        if node.op == "number" and self.decision.get(id(node)) == "ones":
+            for d in self.shape_of[id(node)]:
+                found = self.dims.find(d)
+                if isinstance(found, str) and found.startswith("?o"):
+                    raise _err(ShapeError, "nothing in the problem fixes the size of this vector "
+                               "of ones", node, "write its size, `1_n`, with n the size of a "
+                               "declared symbol, or add a term that fixes it")
+        for a in node.args:
+            self._check_ones_sizes(a)
 
     def _infer_number(self, node):
         if self.decision.get(id(node)) == "ones":
@@ -133,6 +167,9 @@ class MLForms:
     def _build_ml(self, node: Node, name_of, build):
         """The typed expression of a SPEC 8 syntax node, or None if it is not one."""
         op = node.op
+        if op == "name" and self.syms[node.value].kind == "commutation":
+            r, s = self.syms[node.value].shape
+            return E.commutation(name_of(r), name_of(s))
         if op == "number" and self.decision.get(id(node)) == "ones":
             r, c = self.shape_of[id(node)]
             return E.ones((name_of(r), name_of(c)))

@@ -141,9 +141,15 @@ class Builder:
         scalar, square = shape == (1, 1), r == c and r > 1
         options = ["add", "sub", "matmul", "matmul", "transpose", "neg", "func", "func"]
         if not scalar:
-            options += ["scale", "broadcast", "hadamard", "ediv", "div"]
+            options += ["scale", "broadcast", "hadamard", "ediv", "div", "epow"]
+            if r > 1:
+                options += ["softmax_columns"]
         else:
             options += ["scalars", "scalars", "scalars", "div", "power_s"]
+        if c == 1 and r > 1:
+            options += ["row_sums"]
+        if r > 1 and c > 1:
+            options += ["outer_ones"]
         if square:
             options += ["power", "inverse", "diagm", "plus_identity"]
         if c == 1 and r > 1:
@@ -219,8 +225,24 @@ class Builder:
 
     def _scalars(self, shape, d):
         """Scalar-valued functions of vectors and matrices."""
-        what = self.pick(("tr", "det", "logdet", "sum", "norm", "norm2", "logsumexp", "quad"))
+        what = self.pick(("tr", "det", "logdet", "sum", "norm", "norm2", "logsumexp", "quad",
+                          "ones", "mean", "norm1", "lse_columns"))
         n = self.pick(SIZES)
+        if what == "ones":                          # 1^T a, 1^T A 1 (SPEC 8)
+            a = self.expr((n, self.pick(SIZES + (1,))), d)
+            tail = " 1" if a.shape[1] > 1 else ""
+            return Ex(f"1^T {a.op()}{tail}", f"np.reshape(np.sum({a.code}), (1, 1))", (1, 1))
+        if what in ("mean", "norm1"):
+            a = self.expr((n, self.pick(SIZES + (1,))), d)
+            if what == "mean":
+                return self._scalar_call("mean", a, f"np.mean({a.code})")
+            text = self.pick(("norm1({})", "‖{}‖_1" if "‖" not in a.text else "norm1({})"))
+            return Ex(text.format(a.text), f"np.reshape(np.sum(np.abs({a.code})), (1, 1))", (1, 1), True)
+        if what == "lse_columns":                   # logsumexp per column, summed by 1
+            a = self.expr((n, self.pick(SIZES)), d)
+            m = f"np.max({a.code}, axis=0, keepdims=True)"
+            code = f"np.sum({m} + np.log(np.sum(np.exp({a.code} - {m}), axis=0, keepdims=True)))"
+            return Ex(f"logsumexp({a.text}) 1", f"np.reshape({code}, (1, 1))", (1, 1))
         if what == "tr":
             a = self.expr((n, n), d)
             return self._scalar_call("tr", a, f"np.trace({a.code})")
@@ -329,6 +351,27 @@ class Builder:
         return Ex(f"softmax({a.text})",
                   f"(np.exp({a.code} - np.max({a.code})) / np.sum(np.exp({a.code} - np.max({a.code}))))",
                   shape, True)
+
+    def _epow(self, shape, d):
+        k = self.pick(("2", "3", "(-1)", "(1/2)", "0.5", "(-0.5)"))
+        a = self.expr(shape, d) if k in ("2", "3") else self.positive(shape, d)
+        sep = self.pick((".^", " .^ "))
+        return Ex(f"{a.op()}{sep}{k}", f"(({a.code}) ** {k})", shape, True)
+
+    def _softmax_columns(self, shape, d):
+        a = self.expr(shape, d)
+        m = f"np.max({a.code}, axis=0, keepdims=True)"
+        return Ex(f"softmax({a.text})",
+                  f"(np.exp({a.code} - {m}) / np.sum(np.exp({a.code} - {m}), axis=0, keepdims=True))",
+                  shape, True)
+
+    def _row_sums(self, shape, d):
+        a = self.expr((shape[0], self.pick(SIZES)), d)
+        return Ex(f"{a.op()} 1", f"np.sum({a.code}, axis=1, keepdims=True)", shape)
+
+    def _outer_ones(self, shape, d):
+        v, a = self.expr((shape[0], 1), d), self.leaf(shape)      # a fixes the size of 1^T
+        return Ex(f"{v.op()} 1^T ∘ {a.op()}", f"(({v.code} @ np.ones((1, {shape[1]}))) * {a.code})", shape)
 
     def _vec(self, shape, d):
         a = self.expr((2, 2), d)

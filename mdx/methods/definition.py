@@ -75,9 +75,7 @@ def _oriented(f: Factor, start: str):
     """(matrix, other end) reading factor f from index `start`."""
     m = f.atom
     if f.power != 1:
-        m = E.power(m, f.power) if m.is_scalar else (
-            E.hadamard(*([m] * f.power)) if f.power > 0 else
-            E.ediv(E.ONE_SCALAR, E.hadamard(*([m] * -f.power))))
+        m = E.power(m, f.power) if m.is_scalar else E.epower(m, f.power)
     if f.i == start:
         return m, f.j
     return E.transpose(m), f.i

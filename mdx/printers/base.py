@@ -32,7 +32,7 @@ def precedence(e: E.Expr) -> Prec:
         if e.coeff < 0:
             return Prec.NEG
         return Prec.PRODUCT
-    if isinstance(e, (E.Had, E.EDiv, E.Kron)):
+    if isinstance(e, (E.Had, E.EDiv, E.Kron, E.DiagSelector)):     # E prints as a ∘ of ⊗s
         return Prec.PRODUCT
     if isinstance(e, E.Pow) and e.is_scalar and e.k < 0:
         return Prec.PRODUCT
@@ -71,11 +71,13 @@ class Printer:
     def pin_next(self, rows: bool = True, cols: bool = True) -> None:
         self._pin = (rows, cols)
 
+    BROADCAST = (True, True, "broadcast")     # a sibling of the same shape: `1` broadcasts
+
     def doprint(self, e: E.Expr) -> str:
         self.leaf_pin, self._pin = self._pin, NOPIN
         memo = None if isinstance(e, (E.Ones, E.Identity)) else self.memo
         if memo is not None and self.leaf_pin != NOPIN and isinstance(e, E.Mul):
-            memo += "_pinned%d%d" % self.leaf_pin      # a product passes its pins to its ends
+            memo += "_pinned%d%d" % self.leaf_pin[:2]      # a product passes its pins to its ends
         if memo is not None:
             done = e.__dict__.get(memo)
             if done is not None:
@@ -104,36 +106,45 @@ class Printer:
     def _print_Add(self, e: E.Add) -> str:
         """Terms joined by + and -; a negative term prints as `- term`."""
         shaped = [bool(t.free) for t in e.terms]
-        pinned = lambda i: any(s for j, s in enumerate(shaped) if j != i)  # noqa: E731
-        self.pin_next(pinned(0), pinned(0))
+        self.pin_terms(0, shaped)
         out = self.doprint(e.terms[0])
         for i, t in enumerate(e.terms[1:], 1):
             c, rest = E.split_coeff(t)
             if c < 0:
                 term = E.scale(-c, rest)
-                self.pin_next(pinned(i), pinned(i))
+                self.pin_terms(i, shaped)
                 out += " - " + self.paren(term, Prec.PRODUCT)
             else:
-                self.pin_next(pinned(i), pinned(i))
+                self.pin_terms(i, shaped)
                 out += " + " + self.paren(t, Prec.SUM, strict=True)
         return out
+
+    def pin_terms(self, i: int, shaped: list) -> None:
+        """Term i of a sum is pinned (a lone `1` broadcasts) when another term has symbols."""
+        if any(s for j, s in enumerate(shaped) if j != i):
+            self._pin = self.BROADCAST
 
     def ones_form(self, e, one: str, sub, transposed: str) -> str:
         """A column `1`, a row `1ᵀ` or a matrix `1 1ᵀ` of ones, with `sub(size)` where no
         neighbour fixes a size."""
-        rows, cols = self.leaf_pin
+        if self.leaf_pin == self.BROADCAST:
+            return one                        # x - 1, 1 ./ s: the number, broadcast
+        rows, cols = self.leaf_pin[:2]
         col = one + ("" if rows else sub(e.rows))
-        row = one + ("" if cols else sub(e.cols)) + transposed
+        row = (one + transposed) if cols else self.sized_row(one, sub(e.cols), transposed)
         if e.rows == "1":
             return row
         if e.cols == "1":
             return col
         return f"{col} {row}"
 
+    def sized_row(self, one: str, sub: str, transposed: str) -> str:
+        return one + sub + transposed
+
     def pin_siblings(self, e, others) -> None:
         """Pin e when a sibling of the same shape (an operand of ∘ or ./) fixes it."""
-        fixed = any(bool(o.free) for o in others)
-        self.pin_next(fixed, fixed)
+        if any(bool(o.free) for o in others):
+            self._pin = self.BROADCAST
 
     # Constants print the same in text and LaTeX (the NumPy printer overrides them).
     def _print_Zero(self, e):
@@ -143,13 +154,16 @@ class Printer:
         return "I"
 
     def _print_DiagSelector(self, e):
-        return "E"
+        # E (n²×n) with vec(diag(v)) = E v is (1_n ⊗ I_n) ∘ (I_n ⊗ 1_n): written so, it reads back
+        n = E.Identity(e.n)
+        one = E.Ones((e.n, "1"))
+        return self.doprint(E.Had((E.Kron(one, n), E.Kron(n, one))))
 
     def _print_DimSize(self, e):
         return e.n
 
     def _print_Commutation(self, e):
-        return "K"
+        return f"K_{{{subscript_size(e.r)},{subscript_size(e.s)}}}"
 
     def _fraction(self, e: E.Mul):
         """(sign, numerator text, denominator factor texts) of a product."""
@@ -158,7 +172,7 @@ class Printer:
         c = abs(c)
         head = [str(c.numerator)] if c.numerator != 1 else []
         chain = list(e.chain)
-        outer_rows, outer_cols = self.leaf_pin
+        outer_rows, outer_cols = self.leaf_pin[:2]
         texts = [self._factor(f) for f in num]
         for i, f in enumerate(chain):
             left = not isinstance(chain[i - 1], _CONSTANT_LEAVES) if i else outer_rows

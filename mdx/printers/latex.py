@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .. import expr as E
-from .base import Prec, Printer, subscript_size
+from .base import Prec, Printer, split_fraction, subscript_size
 
 GREEK = {
     "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
@@ -62,6 +62,9 @@ class LatexPrinter(Printer):
 
     def _print_Ones(self, e):
         return self.ones_form(e, r"\mathbf{1}", lambda d: f"_{{{subscript_size(d)}}}", "^{T}")
+
+    def sized_row(self, one, sub, transposed):
+        return "{" + one + sub + "}" + transposed       # (1_m)ᵀ: the T after the size
 
     def _print_Identity(self, e):
         return "I" if any(self.leaf_pin) else f"I_{{{subscript_size(e.n)}}}"
@@ -157,6 +160,16 @@ class BreakingLatexPrinter(LatexPrinter):
                 current, used = current + piece, used + size
         lines.append(current)
         return self.BREAK.join(lines)
+
+    def _print_Mul(self, e):
+        _, den, c = split_fraction(e)
+        if not den and c.denominator == 1:
+            return super()._print_Mul(e)
+        width, self.width = self.width, float("inf")     # a row cannot break inside \frac{}{}
+        try:
+            return super()._print_Mul(e)
+        finally:
+            self.width = width
 
     def delim(self, left, body, right):
         if self.BREAK in body:
