@@ -81,6 +81,8 @@ def _derive_typed(parsed, typed, layout, method) -> Derivation:
     steps.append(Step(rule, lhs, result, equals="derivative"))
     for note in notes:
         steps.append(Step("structured variable: " + note, lhs, result, numpy=False))
+    notes += [f"{n} is a size of the declarations, used here as a number (not a vector named {n})"
+              for n in typed.sizes]
     if var.name not in f.free:          # say so: a 0 from a typo in the variable looks the same
         note = f"f does not depend on {var.name}: the derivative is 0"
         notes.append(note)

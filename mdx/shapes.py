@@ -116,6 +116,7 @@ class Typed:
     var: E.Sym
     symbols: dict                 # name -> Sym (in order of appearance)
     functions: set
+    sizes: list = field(default_factory=list)   # declared sizes used as numbers (x / n)
 
 
 def type_problem(problem: Problem) -> Typed:
@@ -172,7 +173,8 @@ class _Typer(MLForms):
             raise _err(ShapeError, "a second derivative needs a scalar function", self.p.expr,
                        "d^2 f / dx^2 is the Hessian of a scalar f")
         funcs = {n for n, i in self.syms.items() if i.kind == "function"}
-        return Typed(expr=expr, var=var, symbols=syms, functions=funcs)
+        sizes = [n for n, i in self.syms.items() if i.kind == "size"]
+        return Typed(expr=expr, var=var, symbols=syms, functions=funcs, sizes=sizes)
 
     def _regroup_calls(self, node: Node) -> Node:
         """A declared function followed by parentheses is a call, an atom (SPEC 7).

@@ -51,7 +51,7 @@ class MLForms:
     """Inference and building for the SPEC 8 forms; mixed into shapes._Typer."""
 
     # ------------------------------------------------------------ sizes
-    def _size_of_text(self, text: str, node: Node):
+    def _size_of_text(self, text: str):
         """A written size (`n`, `3`, `nm` as n·m) as a dimension term."""
         if text.isdigit():
             return ONE if text == "1" else text
@@ -81,12 +81,12 @@ class MLForms:
         from .shapes import SymbolInfo
         sized = SIZED_IDENTITY.match(name)
         if sized:
-            size = self._size_of_text(sized.group("b") or sized.group("s"), None)
+            size = self._size_of_text(sized.group("b") or sized.group("s"))
             return SymbolInfo(name, "identity", (size, size))
         comm = COMMUTATION.match(name)
         known = lambda t: t.isdigit() or t in self.named_dims  # noqa: E731
         if comm and known(comm.group("r")) and known(comm.group("s")):
-            r, s = (self._size_of_text(comm.group(g), None) for g in "rs")
+            r, s = (self._size_of_text(comm.group(g)) for g in "rs")
             return SymbolInfo(name, "commutation", (r, s))
         return None
 
@@ -133,7 +133,7 @@ class MLForms:
         return (ONE, ONE)
 
     def _infer_sized_ones(self, node):
-        return (self._size_of_text(node.value, node), ONE)
+        return (self._size_of_text(node.value), ONE)
 
     def _infer_ones_call(self, node):
         sizes = []
@@ -141,7 +141,7 @@ class MLForms:
             if a.op not in ("name", "number"):
                 raise _err(ShapeError, "the arguments of ones are sizes", a,
                            "write `ones(n)` or `ones(n, m)` with size names or numbers")
-            sizes.append(self._size_of_text(a.value, a))
+            sizes.append(self._size_of_text(a.value))
         if len(sizes) not in (1, 2):
             raise _err(ShapeError, f"ones takes one or two sizes, got {len(sizes)}", node,
                        "write `ones(n)` (a column) or `ones(n, m)` (a matrix)")
@@ -157,11 +157,6 @@ class MLForms:
         if k is None:
             raise _err(ShapeError, f"{node.value} is not a number", node, "write e.g. `x.^(1/2)`")
         return a
-
-    # ------------------------------------------------------------ reductions
-    def _infer_reduction(self, fname, node, a):
-        """mean and norm1 of anything: a scalar."""
-        return (ONE, ONE)
 
     # ------------------------------------------------------------ building
     def _build_ml(self, node: Node, name_of, build):

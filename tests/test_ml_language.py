@@ -92,3 +92,8 @@ def test_printed_forms_parse():
     parse("d X⁻¹ Xᵀ X⁻ᵀ / dX where x: vector n; A: matrix n×n")
     assert result("d 3.^2 x^T x / dx") == "18 x"
     assert "where x: vector n; A: matrix n×n" in mdx.derive("d x^T A x / dx").text()
+
+
+def test_a_size_used_as_a_number_is_said():
+    der = mdx.derive("d x / n / dx where x: vector n")
+    assert any("n is a size of the declarations" in n for n in der.notes)
