@@ -482,12 +482,6 @@ def apply(name: str, a: Expr) -> Expr:
         return a
     if name in ("sum", "mean") and isinstance(a, Ones):      # sum(1_n) = n, mean(1_n) = 1
         return entry_count(a.shape) if name == "sum" else ONE_SCALAR
-    if name == "mean" and isinstance(a, T):
-        return apply("mean", a.arg)
-    if name == "mean" and isinstance(a, Mul) and (a.coeff != 1 or a.scalars):
-        return mul(_make_mul(a.coeff, a.scalars, ()), apply("mean", _make_mul(F1, (), a.chain)))
-    if name == "mean" and isinstance(a, Zero):
-        return ZERO_SCALAR
     if isinstance(a, Kron) and (name == "sum" or name == "tr" and a.a.rows == a.a.cols
                                 and a.b.rows == a.b.cols):
         return mul(apply(name, a.a), apply(name, a.b))     # tr(A ⊗ B) = tr A tr B needs both square
@@ -498,11 +492,11 @@ def apply(name: str, a: Expr) -> Expr:
             return mul(_make_mul(a.coeff, a.scalars, ()), apply("tr", _make_mul(F1, (), a.chain)))
         if isinstance(a, Zero):
             return ZERO_SCALAR
-    if name == "sum":
+    if name in ("sum", "mean"):           # both linear, both blind to a transpose
         if isinstance(a, Mul) and (a.coeff != 1 or a.scalars):
-            return mul(_make_mul(a.coeff, a.scalars, ()), apply("sum", _make_mul(F1, (), a.chain)))
+            return mul(_make_mul(a.coeff, a.scalars, ()), apply(name, _make_mul(F1, (), a.chain)))
         if isinstance(a, T):
-            return apply("sum", a.arg)
+            return apply(name, a.arg)
         if isinstance(a, Zero):
             return ZERO_SCALAR
     if name == "vec" and a.cols == ONE:

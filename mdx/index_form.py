@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from . import expr as E
-from .rules.differential import _ELEMENTWISE
+from .rules.differential import _ELEMENTWISE, epower_prime
 
 ONE = "1"
 
@@ -185,8 +185,7 @@ def d_factor(f: Factor, var: E.Sym, p: str, q: str, fresh: Fresh) -> list:
             prime = E.func(a.name, a.arg, a.primes + 1)
         return _times(atom(prime, i, j), d_terms(entry(a.arg, i, j, fresh), var, p, q, fresh))
     if isinstance(a, E.EPow):                                   # ∂ U_ij^p = p U_ij^(p−1) ∂U_ij
-        prime = E.scale(a.k, E.epower(a.base, a.k - 1))
-        return _times(atom(prime, i, j), d_terms(entry(a.base, i, j, fresh), var, p, q, fresh))
+        return _times(atom(epower_prime(a), i, j), d_terms(entry(a.base, i, j, fresh), var, p, q, fresh))
     if isinstance(a, E.Pow) and a.k == -1 and not a.is_scalar:
         k, l = fresh(a.rows), fresh(a.cols)
         inner = d_terms(entry(a.base, k, l, fresh), var, p, q, fresh)

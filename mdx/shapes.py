@@ -23,9 +23,12 @@ from .syntax import Node, Problem
 GREEK_NAMES = ("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota",
                "kappa", "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "sigma", "tau",
                "upsilon", "phi", "chi", "psi", "omega")
-FUNCTIONS = ("tr", "det", "logdet", "sum", "mean", "norm", "norm1", "ones", "exp", "log", "sin", "cos", "tanh", "sigmoid",
+FUNCTIONS = ("tr", "det", "logdet", "sum", "mean", "norm", "norm1", "ones", "exp", "log", "sin",
+             "cos", "tanh", "sigmoid",
              "σ", "sqrt", "relu", "softplus", "abs", "sign", "step", "softmax", "logsumexp", "inv",
              "diag", "vec", "kron")
+# names in the symbol table that are not variables of the problem
+NOT_SYMBOLS = ("function", "identity", "size", "commutation")
 PROPS = ("symmetric", "spd", "diagonal", "orthogonal", "invertible", "square")
 SQUARE_PROPS = set(PROPS)
 
@@ -153,7 +156,7 @@ class _Typer(MLForms):
         self._prescan_sizes(self.p.expr)
         self._collect(self.p.expr)
         var_info = self._symbol(self.p.wrt, self.p.wrt_start, self.p.wrt_start + len(self.p.wrt))
-        if var_info.kind in ("function", "identity", "size", "commutation"):
+        if var_info.kind in NOT_SYMBOLS:
             raise _err(ShapeError, f"cannot differentiate with respect to {self.p.wrt}",
                        self.p.wrt_start, "differentiate with respect to a scalar, vector or matrix symbol")
         self._infer(self.p.expr)
@@ -162,7 +165,7 @@ class _Typer(MLForms):
         order = self._appearance(self.p.expr, []) + [self.p.wrt] + list(self.syms)
         syms = {}
         for n in order:
-            if n not in syms and self.syms[n].kind not in ("function", "identity", "size", "commutation"):
+            if n not in syms and self.syms[n].kind not in NOT_SYMBOLS:
                 syms[n] = self._make_sym(n, names)
         # The variable's entries are independent (SPEC 7): identities that hold only on
         # its structured set (Xᵀ = X, QᵀQ = I) must not simplify f before it is differentiated.

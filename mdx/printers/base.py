@@ -141,10 +141,14 @@ class Printer:
     def sized_row(self, one: str, sub: str, transposed: str) -> str:
         return one + sub + transposed
 
-    def pin_siblings(self, e, others) -> None:
-        """Pin e when a sibling of the same shape (an operand of ∘ or ./) fixes it."""
-        if any(bool(o.free) for o in others):
-            self._pin = self.BROADCAST
+    def elementwise_operands(self, operands) -> list:
+        """The operands of ∘ or ./, printed; a `1` beside a sibling with symbols broadcasts."""
+        out = []
+        for i, f in enumerate(operands):
+            if any(bool(o.free) for j, o in enumerate(operands) if j != i):
+                self._pin = self.BROADCAST
+            out.append(self.paren(f, Prec.PRODUCT, strict=True))
+        return out
 
     # Constants print the same in text and LaTeX (the NumPy printer overrides them).
     def _print_Zero(self, e):

@@ -96,17 +96,10 @@ class LatexPrinter(Printer):
         return name + self.wrap(self.doprint(e.arg))
 
     def _print_Had(self, e):
-        out = []
-        for f in e.factors:
-            self.pin_siblings(f, [g for g in e.factors if g is not f])
-            out.append(self.paren(f, Prec.PRODUCT, strict=True))
-        return r" \circ ".join(out)
+        return r" \circ ".join(self.elementwise_operands(e.factors))
 
     def _print_EDiv(self, e):
-        self.pin_siblings(e.num, [e.den])
-        num = self.paren(e.num, Prec.PRODUCT, strict=True)
-        self.pin_siblings(e.den, [e.num])
-        return num + r" \oslash " + self.paren(e.den, Prec.PRODUCT, strict=True)
+        return r" \oslash ".join(self.elementwise_operands((e.num, e.den)))
 
     def _print_Kron(self, e):
         return (self.paren(e.a, Prec.PRODUCT, strict=True) + r" \otimes "

@@ -54,17 +54,10 @@ class TextPrinter(Printer):
         return f"{name}({self.doprint(e.arg)})"
 
     def _print_Had(self, e):
-        out = []
-        for f in e.factors:
-            self.pin_siblings(f, [g for g in e.factors if g is not f])
-            out.append(self.paren(f, Prec.PRODUCT, strict=True))
-        return " ∘ ".join(out)
+        return " ∘ ".join(self.elementwise_operands(e.factors))
 
     def _print_EDiv(self, e):
-        self.pin_siblings(e.num, [e.den])
-        num = self.paren(e.num, Prec.PRODUCT, strict=True)
-        self.pin_siblings(e.den, [e.num])
-        return f"{num} ./ {self.paren(e.den, Prec.PRODUCT, strict=True)}"
+        return " ./ ".join(self.elementwise_operands((e.num, e.den)))
 
     def _print_Kron(self, e):
         return f"{self.paren(e.a, Prec.PRODUCT, strict=True)} ⊗ {self.paren(e.b, Prec.PRODUCT, strict=True)}"

@@ -64,7 +64,7 @@ def rule(u: E.Expr, var: E.Sym):
         return _func_rule(u, var)
     if isinstance(u, E.EPow):
         return ("elementwise power: d(U.^p) = p U.^(p−1) ∘ dU",
-                E.hadamard(E.scale(u.k, E.epower(u.base, u.k - 1)), dd(u.base)))
+                E.hadamard(epower_prime(u), dd(u.base)))
     if isinstance(u, E.Apply):
         return _apply_rule(u, var)
     if isinstance(u, E.Had):
@@ -183,6 +183,11 @@ def _apply_rule(u: E.Apply, var):
     raise UnsupportedError(f"no differential rule for {name}")  # pragma: no cover
 
 
+def epower_prime(u: E.EPow) -> E.Expr:
+    """p U.^(p−1), the entrywise derivative of U.^p."""
+    return E.scale(u.k, E.epower(u.base, u.k - 1))
+
+
 def _column_sums(M: E.Expr) -> E.Expr:
     """1 1ᵀ M: every entry replaced by the sum of its column."""
     ones = E.ones((M.rows, "1"))
@@ -252,4 +257,4 @@ def has_unevaluated(e: E.Expr) -> bool:
     return _has_d(e)
 
 
-__all__ = ["dvar", "d", "rule", "differentiate", "resolve", "expand_once", "inner"]
+__all__ = ["dvar", "d", "rule", "epower_prime", "differentiate", "resolve", "expand_once", "inner"]
