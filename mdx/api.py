@@ -161,6 +161,7 @@ def _structured(der: Derivation, form: str, parsed) -> Derivation:
     der.steps.append(Step(rule, der.result_lhs, result, equals="derivative"))
     der.result = result
     der.notes = [rule]
+    der.structured = "diagonal" if "diagonal" in props else form
     return der
 
 

@@ -41,7 +41,9 @@ def read_problems(stream: Iterable[bytes], headings: bool = False) -> Iterator[t
 
 
 def derive_lines(items: Iterable[tuple], layout: str, method: str,
-                 structured: str | None = None) -> Iterator[Outcome]:
+                 structured: str | None = None, verify: str | None = None) -> Iterator[Outcome]:
+    """An Outcome per problem; with `verify` ("numeric" or "exact") each derivation is also
+    checked, and a failed check is that problem's error."""
     from .api import METHODS, derive
     for number, text in items:
         if isinstance(text, MdxError):
@@ -52,6 +54,9 @@ def derive_lines(items: Iterable[tuple], layout: str, method: str,
                 der = [derive(text, layout=layout, method=m, structured=structured) for m in METHODS]
             else:
                 der = derive(text, layout=layout, method=method, structured=structured)
+            if verify:
+                for one in der if isinstance(der, list) else [der]:
+                    one.verify(verify)
             yield Outcome(number, text.strip(), derivation=der)
         except MdxError as e:
             e.line = number

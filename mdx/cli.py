@@ -59,6 +59,10 @@ def derive(
         None, "--structured", metavar="[sym|cookbook]",
         help="For a symmetric, spd or diagonal variable: the gradient on that space "
              "(sym: (G + Gᵀ)/2; cookbook: the Matrix Cookbook's G + Gᵀ − G∘I)."),
+    verify: Optional[str] = typer.Option(
+        None, "--verify", metavar="[numeric|exact]",
+        help="Check the result and the steps: numeric (finite differences at random points, "
+             "the default) or exact (SymPy, on small matrices of symbols)."),
 ):
     """Derive problems and print steps and results."""
     from .batch import derive_lines, read_problems
@@ -66,6 +70,8 @@ def derive(
         _usage("give one problem, `-` for standard input, or -f FILE")
     if structured not in (None, "sym", "cookbook"):
         _usage("--structured takes sym or cookbook")
+    if verify not in (None, "numeric", "exact"):
+        _usage("--verify takes numeric or exact")
     if file is not None:
         try:
             handle = open(file, "rb")
@@ -77,7 +83,7 @@ def derive(
     else:
         items = iter([(1, problem)])
     failed = 0
-    for out in derive_lines(items, layout.value, method.value, structured):
+    for out in derive_lines(items, layout.value, method.value, structured, verify):
         if out.error is not None:
             failed += 1
             _report(out, fmt)
@@ -165,12 +171,17 @@ def _emit(der, fmt: Format, steps: bool):
         typer.echo("")
 
 
+# options whose value may be left out: the first value is the default
+_OPTIONAL_VALUES = {"--structured": ("sym", "cookbook"), "--verify": ("numeric", "exact")}
+
+
 def run():
     """Console entry point: no Python traceback ever reaches the user."""
     argv = sys.argv
     for n, arg in enumerate(argv):             # a bare --structured means --structured sym
-        if arg == "--structured" and (n + 1 == len(argv) or argv[n + 1] not in ("sym", "cookbook")):
-            argv[n] = "--structured=sym"
+        for option, values in _OPTIONAL_VALUES.items():
+            if arg == option and (n + 1 == len(argv) or argv[n + 1] not in values):
+                argv[n] = f"{option}={values[0]}"
     try:
         app()
     except KeyboardInterrupt:

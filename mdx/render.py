@@ -160,6 +160,8 @@ def derivation_text(der, steps: bool = True) -> str:
             lines.append(f"      {st.lhs} = {_expr_text(_named_step(st.expr, mapping, memo))}")
     lines.append(f"  result: {der.result_lhs} = {result_text(der)}    "
                  f"({_shape_text(der.result.shape)})")
+    if der.verification is not None:
+        lines.append(f"  {der.verification.line()}")
     shown = {st.rule for st in der.steps} if steps else set()
     lines.extend(f"  note: {n}" for n in der.notes
                  if n not in shown and "structured variable: " + n not in shown)
@@ -202,7 +204,10 @@ def derivation_latex(der, steps: bool = True) -> str:
             rows.append(rf"{lhs} &= {_expr_latex(_named_step(st.expr, mapping, memo))} && {_latex_rule(st.rule)}")
     else:
         rows.append(rf"{_lhs_latex(der.result_lhs)} &= {result_latex(der)}")
-    return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
+    out = "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
+    if der.verification is not None:
+        out += "\n% " + der.verification.line()
+    return out
 
 
 def result_numpy(der, p=None) -> str:
@@ -240,6 +245,8 @@ def derivation_json(der) -> dict:
            "steps": steps}
     if der.notes:
         out["notes"] = der.notes
+    if der.verification is not None:
+        out["verification"] = der.verification.json()
     return out
 
 
@@ -261,7 +268,8 @@ def numpy_function(der) -> str:
     problem = der.problem.replace("\\", "\\\\").replace('"', '\\"')     # stays inside the docstring
     doc = f'    """{der.result_lhs} ({der.layout} layout) for\n' \
           f'    {problem}\n\n    Vectors are (n, 1) arrays; scalars are floats."""'
-    return (f"import numpy as np\n\n\ndef {name}({', '.join(args)}):\n{doc}\n"
+    checked = f"# {der.verification.line()}\n" if der.verification is not None else ""
+    return (f"{checked}import numpy as np\n\n\ndef {name}({', '.join(args)}):\n{doc}\n"
             f"{lets}    return {ret}\n")
 
 

@@ -39,6 +39,8 @@ class Derivation:
     result_lhs: str
     steps: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    structured: str | None = None      # "sym", "cookbook" or "diagonal" under --structured
+    verification: object = None        # a mdx.verify.Verification once verify() has run
 
     # renderers live in mdx.render; these delegate so notebooks get them for free
     @bounded
@@ -65,6 +67,14 @@ class Derivation:
     def numpy_function(self) -> str:
         from .render import numpy_function
         return numpy_function(self)
+
+    def verify(self, kind: str = "numeric"):
+        """Check the result and the steps: "numeric" (finite differences at random points)
+        or "exact" (SymPy, on small matrices of symbols).  Raises VerificationError when
+        anything disagrees; otherwise returns the Verification, also printed under the result."""
+        from .verify import verify
+        self.verification = verify(self, kind)
+        return self.verification
 
     def _repr_latex_(self) -> str:
         return "$$" + self.latex(steps=True).replace("\\begin{align*}", "\\begin{aligned}") \

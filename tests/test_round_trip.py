@@ -1,32 +1,13 @@
 """Every result mdx prints is valid input again (SPEC 8): the printed result, typed back
 in with the printed `where` line, parses and evaluates to the same numbers."""
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 import mdx
+from corpora import CORPUS
 from fdcheck import draw, evaluate
-from ml_corpus import CASES as ML_CASES
-from identities import FIRST_ORDER, MORE, SECOND_ORDER
 from test_identities import LAYOUTS, METHODS
-
-PUBLIC = Path(__file__).resolve().parents[2] / "shared" / "eval" / "cases_public.py"
-
-
-def _public_cases() -> list:
-    if not PUBLIC.is_file():
-        return []
-    spec = importlib.util.spec_from_file_location("cases_public", PUBLIC)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return list(module.CASES)
-
-
-CORPUS = [("public", c) for c in _public_cases()] + [("ml", c) for c in ML_CASES] + \
-    [("identities", c) for c in FIRST_ORDER + SECOND_ORDER + MORE]
 
 
 def typed_back(der):

@@ -1,0 +1,83 @@
+"""Concrete numbers for a problem's symbols: sizes for its dimensions, random values that
+respect the declared properties, and stand-ins for abstract functions.
+
+Used where mdx checks itself (--verify, --method all's agreement, mdx check); NumPy is
+imported by the caller and passed in, so importing this module costs nothing.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .printers.numpy import py_name
+
+SIZES = (3, 2, 4, 5)        # distinct small sizes: a transposed result has the wrong shape
+
+
+def dim_sizes(symbols) -> dict:
+    """Each dimension name (`n`, `m`) -> a concrete size; numbers stand for themselves."""
+    sizes: dict = {}
+    for sym in symbols:
+        for d in sym.shape:
+            for part in d.split("*"):
+                if part != "1" and not part.isdigit() and part not in sizes:
+                    sizes[part] = SIZES[len(sizes) % len(SIZES)]
+    return sizes
+
+
+def concrete_shape(shape, sizes: dict) -> tuple:
+    out = []
+    for d in shape:
+        n = 1
+        for part in d.split("*"):
+            n *= int(part) if part.isdigit() else sizes.get(part, 1)
+        out.append(n)
+    return tuple(out)
+
+
+def draw_value(sym, sizes: dict, np, rng, positive: bool = False):
+    """A random value of `sym`'s shape and declared properties (SPEC 2)."""
+    shape = concrete_shape(sym.shape, sizes)
+    if sym.kind == "scalar":
+        return float(rng.uniform(0.5, 1.5) if positive else rng.uniform(-1.5, 1.5) or 0.7)
+    props = sym.props
+    n = shape[0]
+    if "orthogonal" in props:
+        q, r = np.linalg.qr(rng.standard_normal((n, n)))
+        return q * np.sign(np.diag(r))
+    if "diagonal" in props:
+        return np.diag(rng.uniform(0.5, 2.0, n))
+    if "spd" in props:
+        q, _ = np.linalg.qr(rng.standard_normal((n, n)))
+        return (q * rng.uniform(0.5, 2.0, n)) @ q.T
+    if "symmetric" in props:
+        g = rng.uniform(0.5, 1.5, (n, n)) if positive else rng.standard_normal((n, n))
+        return (g + g.T) / 2
+    if "invertible" in props:       # well conditioned, so that differences of the inverse are
+        q1, _ = np.linalg.qr(rng.standard_normal((n, n)))
+        q2, _ = np.linalg.qr(rng.standard_normal((n, n)))
+        return (q1 * rng.uniform(0.6, 1.8, n)) @ q2.T
+    return rng.uniform(0.5, 1.5, shape) if positive else rng.standard_normal(shape)
+
+
+def draw_inputs(symbols: dict, sizes: dict, np, rng, positive: bool = False) -> dict:
+    """{Python name: value} for every symbol (functions excepted)."""
+    return {py_name(s.name): draw_value(s, sizes, np, rng, positive)
+            for s in symbols.values() if s.kind in ("scalar", "vector", "row", "matrix")}
+
+
+def stand_in(primes: int, np):
+    """The k-th derivative of t -> sin t + t³/4, the function an abstract `f` is checked
+    with: not even, not odd, and no derivative a multiple of another."""
+    poly = [lambda t: t ** 3 / 4, lambda t: 3 * t ** 2 / 4, lambda t: 3 * t / 2,
+            lambda t: 3 / 2 + 0 * t]
+    def f(t):
+        t = np.asarray(t, dtype=float)
+        out = np.sin(t + primes * math.pi / 2)
+        return out + poly[primes](t) if primes < len(poly) else out
+    return f
+
+
+def stand_ins(names, np) -> dict:
+    """`f`, `f_prime`, `f_prime_prime`, ... -> callables (see stand_in)."""
+    return {n: stand_in(n.count("_prime"), np) for n in names}

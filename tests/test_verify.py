@@ -1,0 +1,75 @@
+"""--verify: mdx checks its own result and steps numerically (and with SymPy, exactly);
+a deliberately broken rule must make the check fail, never pass silently."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+import mdx
+from corpora import CORPUS
+from mdx.cli import app
+from mdx.verify import VerificationError
+from test_identities import LAYOUTS, METHODS
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("method", METHODS)
+def test_numeric_verification_passes_on_every_corpus_problem(method, layout):
+    for _, case in CORPUS:
+        der = mdx.derive(case["problem"], layout=layout, method=method)
+        check = der.verify()
+        assert check.max_error < 1e-6, case["problem"]
+        assert check.line() in der.text()
+
+
+@pytest.fixture
+def broken_sine(monkeypatch):
+    """d sin(u) = sin(u) ∘ du: one wrong rule."""
+    from mdx import expr as E
+    from mdx.rules import differential as R
+    monkeypatch.setitem(R._ELEMENTWISE, "sin", ("d sin(u) = sin(u) ∘ du (broken)",
+                                                lambda u: E.func("sin", u)))
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_broken_rule_fails_the_numeric_check(broken_sine, method):
+    der = mdx.derive("d sum(sin(A x)) / dx", method=method)
+    with pytest.raises(VerificationError, match="verification failed"):
+        der.verify()
+
+
+def test_a_broken_rule_fails_on_the_command_line(broken_sine):
+    out = runner.invoke(app, ["derive", "d sum(sin(A x)) / dx", "--verify=numeric"])
+    assert out.exit_code == 1
+    assert "verification failed" in out.output
+
+
+def test_a_step_that_is_wrong_fails_even_when_the_result_is_right():
+    der = mdx.derive("d tr(X^T A X) / dX")
+    from mdx import expr as E
+    step = next(st for st in der.steps if st.rule.startswith("product rule"))
+    step.expr = E.scale(2, step.expr)
+    with pytest.raises(VerificationError, match="product rule"):
+        der.verify()
+
+
+def test_verify_on_the_command_line_prints_a_line_under_the_result():
+    out = runner.invoke(app, ["derive", "d ||y - X w||^2 / dw", "--verify=numeric"])
+    assert out.exit_code == 0, out.output
+    lines = out.output.splitlines()
+    at = next(i for i, line in enumerate(lines) if "result:" in line)
+    assert lines[at + 1].strip().startswith("verified numerically at 3 random points")
+    js = runner.invoke(app, ["derive", "d ||y - X w||^2 / dw", "--verify=numeric", "--format", "json"])
+    record = json.loads(js.output)
+    assert record["verification"]["kind"] == "numeric" and record["verification"]["max_error"] < 1e-8
+
+
+def test_structured_gradients_are_verified_on_their_space():
+    for form in ("sym", "cookbook"):
+        der = mdx.derive("d tr(A X) / dX where X: symmetric", structured=form)
+        assert der.verify().max_error < 1e-6
+    der = mdx.derive("d tr(A X) / dX where X: diagonal", structured="sym")
+    assert der.verify().max_error < 1e-6
