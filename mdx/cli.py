@@ -32,6 +32,7 @@ class Format(str, Enum):
     latex = "latex"
     json = "json"
     numpy = "numpy"
+    torch = "torch"
 
 
 def _version(value: bool):
@@ -53,7 +54,7 @@ def derive(
     file: Optional[Path] = typer.Option(None, "-f", "--file", help="A file of problems, one a line."),
     layout: Layout = typer.Option(Layout.denominator, "--layout", "-l"),
     method: Method = typer.Option(Method.differential, "--method", "-m"),
-    fmt: Format = typer.Option(Format.text, "--format", help="text, latex, json or numpy."),
+    fmt: Format = typer.Option(Format.text, "--format", help="text, latex, json, numpy or torch."),
     steps: bool = typer.Option(True, "--steps/--no-steps", help="Show the steps."),
     structured: Optional[str] = typer.Option(
         None, "--structured", metavar="[sym|cookbook]",
@@ -63,6 +64,8 @@ def derive(
         None, "--verify", metavar="[numeric|exact]",
         help="Check the result and the steps: numeric (finite differences at random points, "
              "the default) or exact (SymPy, on small matrices of symbols)."),
+    check: bool = typer.Option(False, "--check", help="Compare with PyTorch autograd "
+                               '(needs torch: pip install "mdx[torch]").'),
 ):
     """Derive problems and print steps and results."""
     from .batch import derive_lines, read_problems
@@ -89,8 +92,63 @@ def derive(
             _report(out, fmt)
         else:
             _emit(out.derivation, fmt, steps)
+            if check and not all(_torch_check(d, out) for d in _each(out.derivation)):
+                failed += 1
         sys.stdout.flush()
     raise typer.Exit(1 if failed else 0)
+
+
+@app.command("check")
+def check_command(
+    problem: str = typer.Argument(..., help="The problem, e.g. \"d ||y - X w||^2 / dw\"."),
+    layout: Layout = typer.Option(Layout.denominator, "--layout", "-l"),
+    method: Method = typer.Option(Method.differential, "--method", "-m"),
+    script: bool = typer.Option(False, "--script", help="Print the check as a Python script "
+                                "instead of running it (to run where torch is installed)."),
+):
+    """Compare mdx's derivative with PyTorch autograd at random float64 inputs."""
+    from .batch import derive_lines
+    from .torch_check import script as check_script
+    out = next(derive_lines(iter([(1, problem)]), layout.value, method.value))
+    if out.error is not None:
+        _report(out, Format.text)
+        raise typer.Exit(1)
+    if script:
+        for der in _each(out.derivation):
+            typer.echo(check_script(der))
+        raise typer.Exit(0)
+    ok = True
+    for der in _each(out.derivation):
+        typer.echo(f"{der.problem}    [{der.layout} layout, {der.method} method]")
+        typer.echo(f"  {_where_text(der)}\n  result: {der.result_lhs} = {_result_text(der)}")
+        ok = _torch_check(der, out) and ok
+    raise typer.Exit(0 if ok else 1)
+
+
+def _each(derivation) -> list:
+    return derivation if isinstance(derivation, list) else [derivation]
+
+
+def _result_text(der) -> str:
+    from .render import result_text
+    return result_text(der)
+
+
+def _where_text(der) -> str:
+    from .render import where_text
+    return where_text(der)
+
+
+def _torch_check(der, out) -> bool:
+    """Print the autograd comparison; False (after saying why) when it fails or cannot run."""
+    from .torch_check import CheckError, run
+    try:
+        report = run(der)
+    except CheckError as e:
+        typer.echo(e.render(out.problem).replace("line 1,", f"line {out.line},", 1), err=True)
+        return False
+    typer.echo(report.text() + "\n")
+    return report.passed
 
 
 @app.command()
@@ -166,6 +224,8 @@ def _emit(der, fmt: Format, steps: bool):
         typer.echo(der.latex(steps=steps))
     elif fmt is Format.numpy:
         typer.echo(der.numpy_function())
+    elif fmt is Format.torch:
+        typer.echo(der.torch_function())
     else:
         typer.echo(der.text(steps=steps))
         typer.echo("")

@@ -255,23 +255,42 @@ def numpy_function(der) -> str:
 
     Its parameters are the problem's symbols and, for an abstract function f, the
     derivatives the result uses (`f_prime`, ...), which the caller supplies."""
-    printer = _numpy_printer(der)
+    return _function(der, _numpy_printer(der), "import numpy as np",
+                     "Vectors are (n, 1) arrays; scalars are floats.")
+
+
+def torch_function(der) -> str:
+    """The same as a PyTorch function: float64 tensors, differentiable by autograd."""
+    from .printers.torch import TorchPrinter
+    return _function(der, TorchPrinter(dim_table(der.symbols.values()), der.var), "import torch",
+                     "Vectors are (n, 1) tensors; scalars are 0-d tensors.")
+
+
+def function_name(der) -> str:
+    return "d" + ("2" if der.order == 2 else "") + "f_d" + py_name(der.wrt)
+
+
+def function_parameters(der, printer) -> list:
+    """The symbols, then the callables and free sizes the printed result uses."""
+    args = [py_name(s.name) for s in der.symbols.values()]
+    return args + [a for a in abstract_derivatives(der.result) + printer.free if a not in args]
+
+
+def _function(der, printer, imports: str, arrays: str) -> str:
     defs, body = _named(der)
     if not defs:        # however short the result, code computes a repeated piece once
         taken = set(der.symbols) | {d for sym in der.symbols.values() for d in sym.shape} | {"np"}
         defs, body = name_repeats(der.result, taken, to_text)
     lets = "".join(f"    {py_name(sym.name)} = {printer.doprint(d)}\n" for sym, d in defs)
     ret = printer.doprint(body)
-    args = [py_name(s.name) for s in der.symbols.values()]
-    args += [a for a in abstract_derivatives(der.result) + printer.free if a not in args]
-    name = "d" + ("2" if der.order == 2 else "") + "f_d" + py_name(der.wrt)
+    args = function_parameters(der, printer)
     problem = der.problem.replace("\\", "\\\\").replace('"', '\\"')     # stays inside the docstring
     doc = f'    """{der.result_lhs} ({der.layout} layout) for\n' \
-          f'    {problem}\n\n    Vectors are (n, 1) arrays; scalars are floats."""'
+          f'    {problem}\n\n    {arrays}"""'
     checked = f"# {der.verification.line()}\n" if der.verification is not None else ""
-    return (f"{checked}import numpy as np\n\n\ndef {name}({', '.join(args)}):\n{doc}\n"
+    return (f"{checked}{imports}\n\n\ndef {function_name(der)}({', '.join(args)}):\n{doc}\n"
             f"{lets}    return {ret}\n")
 
 
 __all__ = ["derivation_text", "derivation_latex", "derivation_json", "numpy_function",
-           "result_numpy", "latex_name"]
+           "torch_function", "result_numpy", "latex_name"]

@@ -76,6 +76,11 @@ class Derivation:
         self.verification = verify(self, kind)
         return self.verification
 
+    @bounded
+    def torch_function(self) -> str:
+        from .render import torch_function
+        return torch_function(self)
+
     def _repr_latex_(self) -> str:
         return "$$" + self.latex(steps=True).replace("\\begin{align*}", "\\begin{aligned}") \
             .replace("\\end{align*}", "\\end{aligned}") + "$$"
