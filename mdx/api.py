@@ -83,13 +83,28 @@ def _derive_typed(parsed, typed, layout, method) -> Derivation:
         steps.append(Step("structured variable: " + note, lhs, result, numpy=False))
     notes += [f"{n} is a size of the declarations, used here as a number (not a vector named {n})"
               for n in typed.sizes]
+    _user_function_steps(typed, result, steps, notes)
     if var.name not in f.free:          # say so: a 0 from a typo in the variable looks the same
         note = f"f does not depend on {var.name}: the derivative is 0"
         notes.append(note)
         steps.append(Step(note, lhs, result, numpy=False))
     return Derivation(problem=parsed.text.strip(), wrt=var.name, layout=layout, method=method,
                       order=parsed.order, function=f, var=var, symbols=typed.symbols,
-                      result=result, result_lhs=lhs, steps=steps, notes=notes)
+                      result=result, result_lhs=lhs, steps=steps, notes=notes,
+                      functions=typed.user_functions)
+
+
+def _user_function_steps(typed, result, steps, notes) -> None:
+    """A first step (and a note) for each derivative g', g'', ... of a user-defined
+    function the derivation uses: SymPy's derivative of the body."""
+    if not typed.user_functions:
+        return
+    from .userfunc import used_derivatives
+    for n, (defn, k) in enumerate(used_derivatives([result] + [st.expr for st in steps])):
+        lhs = defn.definition_text(k).split(" = ", 1)[0]
+        rule = f"SymPy differentiates the body of {defn.definition_text(0)}"
+        steps.insert(n, Step(rule, lhs, defn.derivative(k), numpy=False))
+        notes.append(f"{rule}: {defn.definition_text(k)}")
 
 
 def _differential(f, var, order, layout, steps, dims):

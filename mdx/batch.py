@@ -41,20 +41,25 @@ def read_problems(stream: Iterable[bytes], headings: bool = False) -> Iterator[t
 
 
 def derive_lines(items: Iterable[tuple], layout: str, method: str,
-                 structured: str | None = None, verify: str | None = None) -> Iterator[Outcome]:
+                 structured: str | None = None, verify: str | None = None,
+                 solve_lines: bool = False) -> Iterator[Outcome]:
     """An Outcome per problem; with `verify` ("numeric" or "exact") each derivation is also
-    checked, and a failed check is that problem's error."""
+    checked, and a failed check is that problem's error.  With `solve_lines`, a line
+    `d f / dw = 0` is solved for the stationary point (mdx.solve) instead."""
     from .api import METHODS, derive
+    from .solve import is_solve_line, solve
     for number, text in items:
         if isinstance(text, MdxError):
             yield Outcome(number, "", error=text)
             continue
         try:
-            if method == "all":
+            if solve_lines and is_solve_line(text):
+                der = solve(text)
+            elif method == "all":
                 der = [derive(text, layout=layout, method=m, structured=structured) for m in METHODS]
             else:
                 der = derive(text, layout=layout, method=method, structured=structured)
-            if verify:
+            if verify and not solve_lines:
                 for one in der if isinstance(der, list) else [der]:
                     one.verify(verify)
             yield Outcome(number, text.strip(), derivation=der)

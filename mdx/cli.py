@@ -10,6 +10,7 @@ from typing import Optional
 import typer
 
 from . import __version__
+from .errors import MdxError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Matrix calculus, derived step by step.")
@@ -68,23 +69,12 @@ def derive(
                                '(needs torch: pip install "mdx[torch]").'),
 ):
     """Derive problems and print steps and results."""
-    from .batch import derive_lines, read_problems
-    if (problem is None) == (file is None):
-        _usage("give one problem, `-` for standard input, or -f FILE")
+    from .batch import derive_lines
+    items = _problem_items(problem, file)
     if structured not in (None, "sym", "cookbook"):
         _usage("--structured takes sym or cookbook")
     if verify not in (None, "numeric", "exact"):
         _usage("--verify takes numeric or exact")
-    if file is not None:
-        try:
-            handle = open(file, "rb")
-        except OSError as e:
-            _usage(f"cannot read {file}: {e.strerror}")
-        items = read_problems(handle)
-    elif problem == "-":
-        items = read_problems(sys.stdin.buffer)
-    else:
-        items = iter([(1, problem)])
     failed = 0
     for out in derive_lines(items, layout.value, method.value, structured, verify):
         if out.error is not None:
@@ -96,6 +86,61 @@ def derive(
                 failed += 1
         sys.stdout.flush()
     raise typer.Exit(1 if failed else 0)
+
+
+class SolveFormat(str, Enum):
+    text = "text"
+    latex = "latex"
+    json = "json"
+
+
+@app.command()
+def solve(
+    problem: Optional[str] = typer.Argument(None, help="The problem, e.g. \"d ||y - X w||^2 / dw = 0\"; "
+                                            "`-` reads problems from standard input."),
+    file: Optional[Path] = typer.Option(None, "-f", "--file", help="A file of problems, one a line."),
+    fmt: SolveFormat = typer.Option(SolveFormat.text, "--format", help="text, latex or json."),
+    steps: bool = typer.Option(True, "--steps/--no-steps", help="Show the steps."),
+):
+    """Set a gradient to zero and solve for the variable, when the gradient is affine in it."""
+    from .batch import derive_lines
+    failed = 0
+    for out in derive_lines(_problem_items(problem, file), "denominator", "differential",
+                            solve_lines=True):
+        if out.error is None and not hasattr(out.derivation, "condition"):
+            from .solve import solve as solve_one         # a line without `= 0` is solved too
+            try:
+                out.derivation = solve_one(out.problem)
+            except MdxError as e:
+                e.line, out.error = out.line, e
+        if out.error is not None:
+            failed += 1
+            _report(out, Format.json if fmt is SolveFormat.json else Format.text)
+            continue
+        sol = out.derivation
+        if fmt is SolveFormat.json:
+            import json
+            typer.echo(json.dumps(sol.json(), ensure_ascii=False))
+        elif fmt is SolveFormat.latex:
+            typer.echo(sol.latex(steps=steps))
+        else:
+            typer.echo(sol.text(steps=steps) + "\n")
+        sys.stdout.flush()
+    raise typer.Exit(1 if failed else 0)
+
+
+def _problem_items(problem, file):
+    from .batch import read_problems
+    if (problem is None) == (file is None):
+        _usage("give one problem, `-` for standard input, or -f FILE")
+    if file is not None:
+        try:
+            return read_problems(open(file, "rb"))
+        except OSError as e:
+            _usage(f"cannot read {file}: {e.strerror}")
+    if problem == "-":
+        return read_problems(sys.stdin.buffer)
+    return iter([(1, problem)])
 
 
 @app.command("check")

@@ -369,7 +369,7 @@ ELEMENTWISE = ("exp", "log", "sin", "cos", "tanh", "sigmoid", "sqrt", "relu", "s
                "abs", "sign", "step")
 
 
-def func(name: str, arg: Expr, primes: int = 0) -> Expr:
+def func(name: str, arg: Expr, primes: int = 0, defn=None) -> Expr:
     if name == "log" and isinstance(arg, Apply) and arg.name == "det":
         return Apply("logdet", arg.arg)
     if name == "log" and isinstance(arg, Func) and arg.name == "exp":
@@ -382,7 +382,7 @@ def func(name: str, arg: Expr, primes: int = 0) -> Expr:
             return Func("softplus", ex.arg)
     if isinstance(arg, Num) and not primes and (name, arg.value) in _EXACT_VALUES:
         return Num(Fraction(_EXACT_VALUES[name, arg.value]))
-    return Func(name, arg, primes)
+    return Func(name, arg, primes, defn)
 
 
 # f(c) for constants where the value is exact (exp 0 = 1, not exp 0 = 0)

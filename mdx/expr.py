@@ -274,10 +274,12 @@ class EPow(Expr):
 
 @node
 class Func(Expr):
-    """Elementwise function; `primes` counts derivatives of an abstract function."""
+    """Elementwise function; `primes` counts derivatives of an abstract function, and
+    `defn` is a user-defined function's definition (mdx.userfunc.UserFunction)."""
     name: str
     arg: Expr
     primes: int = 0
+    defn: object = None
 
     @property
     def shape(self):
@@ -287,7 +289,7 @@ class Func(Expr):
         return (self.arg,)
 
     def rebuild(self, kids):
-        return func(self.name, kids[0], self.primes)
+        return func(self.name, kids[0], self.primes, self.defn)
 
 
 @node

@@ -182,7 +182,7 @@ def d_factor(f: Factor, var: E.Sym, p: str, q: str, fresh: Fresh) -> list:
         elif a.name == "sqrt":
             prime = E.ediv(E.ONE_SCALAR, E.scale(2, a))
         else:
-            prime = E.func(a.name, a.arg, a.primes + 1)
+            prime = E.func(a.name, a.arg, a.primes + 1, a.defn)
         return _times(atom(prime, i, j), d_terms(entry(a.arg, i, j, fresh), var, p, q, fresh))
     if isinstance(a, E.EPow):                                   # ∂ U_ij^p = p U_ij^(p−1) ∂U_ij
         return _times(atom(epower_prime(a), i, j), d_terms(entry(a.base, i, j, fresh), var, p, q, fresh))

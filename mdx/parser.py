@@ -231,6 +231,11 @@ def _build_problem(tree, text: str) -> Problem:
 def _decls(where) -> list:
     out = []
     for decl in where.children[1:]:
+        if getattr(decl, "data", None) == "fdef":
+            name, param, body = decl.children
+            out.append(Decl(names=[(str(name), name.start_pos, name.end_pos)], words=[],
+                            param=(str(param), param.start_pos, param.end_pos), body=_node(body)))
+            continue
         if getattr(decl, "data", None) != "decl":
             continue
         names_tree, *words = decl.children
@@ -314,3 +319,6 @@ def _shift(problem: Problem, offset: int) -> None:
     for d in problem.decls:
         d.names = [(n, s + offset, e + offset) for n, s, e in d.names]
         d.words = [(w, s + offset, e + offset) for w, s, e in d.words]
+        if d.body is not None:
+            walk(d.body)
+            d.param = (d.param[0], d.param[1] + offset, d.param[2] + offset)

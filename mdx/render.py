@@ -40,7 +40,9 @@ def _symbol_text(sym) -> str:
 
 def where_text(der) -> str:
     """`where x: vector n; A: matrix n×n`: the symbols as a where clause mdx reads back."""
-    return "where " + "; ".join(f"{s.name}: {_symbol_text(s)}" for s in der.symbols.values())
+    parts = [f"{s.name}: {_symbol_text(s)}" for s in der.symbols.values()]
+    parts += [d.definition_text(0) for d in der.functions.values()]
+    return "where " + "; ".join(parts)
 
 
 def _numpy_printer(der) -> NumpyPrinter:
@@ -164,7 +166,8 @@ def derivation_text(der, steps: bool = True) -> str:
         lines.append(f"  {der.verification.line()}")
     shown = {st.rule for st in der.steps} if steps else set()
     lines.extend(f"  note: {n}" for n in der.notes
-                 if n not in shown and "structured variable: " + n not in shown)
+                 if n not in shown and "structured variable: " + n not in shown
+                 and n.split(": ")[0] not in shown)     # a step already shows g'(t) = ...
     return "\n".join(lines)
 
 

@@ -120,6 +120,7 @@ class Typed:
     symbols: dict                 # name -> Sym (in order of appearance)
     functions: set
     sizes: list = field(default_factory=list)   # declared sizes used as numbers (x / n)
+    user_functions: dict = field(default_factory=dict)  # name -> UserFunction
 
 
 def type_problem(problem: Problem) -> Typed:
@@ -148,6 +149,7 @@ class _Typer(MLForms):
         self.decision: dict = {}
         self.named_dims: set = set()
         self.display: dict = {}          # names for unresolved sizes in messages
+        self.user_functions: dict = {}   # name -> UserFunction (`where g(t) = ...`)
 
     # -------------------------------------------------------------- symbols
     def run(self) -> Typed:
@@ -175,9 +177,10 @@ class _Typer(MLForms):
         if self.p.order == 2 and not expr.is_scalar:
             raise _err(ShapeError, "a second derivative needs a scalar function", self.p.expr,
                        "d^2 f / dx^2 is the Hessian of a scalar f")
-        funcs = {n for n, i in self.syms.items() if i.kind == "function"}
+        funcs = {n for n, i in self.syms.items() if i.kind == "function" and n not in self.user_functions}
         sizes = [n for n, i in self.syms.items() if i.kind == "size"]
-        return Typed(expr=expr, var=var, symbols=syms, functions=funcs, sizes=sizes)
+        return Typed(expr=expr, var=var, symbols=syms, functions=funcs, sizes=sizes,
+                     user_functions=self.user_functions)
 
     def _regroup_calls(self, node: Node) -> Node:
         """A declared function followed by parentheses is a call, an atom (SPEC 7).
@@ -217,12 +220,35 @@ class _Typer(MLForms):
 
     def _declare(self):
         for decl in self.p.decls:
+            if decl.body is not None:
+                self._define(decl)
+                continue
             info = self._parse_decl(decl)
             for name, start, end in decl.names:
                 if name in self.syms:
                     raise _err(ShapeError, f"{name} is declared twice", start, "declare each name once", end)
                 self.syms[name] = SymbolInfo(name, info["kind"], self._shape_for(info),
                                              set(info["props"]), True)
+
+    def _define(self, decl):
+        """`g(t) = body`: type the body as a scalar expression in t, alone."""
+        from .syntax import Decl
+        from .userfunc import UserFunction, require_sympy
+        name, start, end = decl.names[0]
+        require_sympy(start + 1)
+        if name in self.syms:
+            raise _err(ShapeError, f"{name} is declared twice", start, "declare each name once", end)
+        t, ts, te = decl.param
+        sub = Problem(text=self.p.text, expr=decl.body, wrt=t, wrt_start=ts,
+                      decls=[Decl(names=[(t, ts, te)], words=[("scalar", ts, te)])])
+        typed = type_problem(sub)
+        others = sorted(n for n in typed.symbols if n != t)
+        if others or typed.functions:
+            raise _err(ShapeError, f"the body of {name} uses {', '.join(others or sorted(typed.functions))}; "
+                       f"it may use only its parameter {t}", decl.body,
+                       f"write {name} in {t}, numbers and the built-in functions")
+        self.syms[name] = SymbolInfo(name, "function", (ONE, ONE), set(), True)
+        self.user_functions[name] = UserFunction(name, t, typed.expr, start + 1)
 
     def _parse_decl(self, decl):
         kind, props, sizes = None, [], []
@@ -630,7 +656,8 @@ class _Typer(MLForms):
             return E.sub(b(node.args[0]), b(node.args[1]))
         if op == "matmul":
             if self.decision.get(id(node)) == "call":
-                return E.func(node.args[0].value, b(node.args[1]))
+                name = node.args[0].value
+                return E.func(name, b(node.args[1]), defn=self.user_functions.get(name))
             return E.mul(b(node.args[0]), b(node.args[1]))
         if op == "div":
             return E.mul(b(node.args[0]), E.power(b(node.args[1]), -1))

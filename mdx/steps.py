@@ -23,6 +23,7 @@ class Step:
     equals: str | None = None
     numpy: bool = True
     numpy_text: str | None = None
+    lhs_expr: E.Expr | None = None      # a left side that is an expression (mdx solve's A w)
 
 
 @dataclass
@@ -40,6 +41,7 @@ class Derivation:
     steps: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     structured: str | None = None      # "sym", "cookbook" or "diagonal" under --structured
+    functions: dict = field(default_factory=dict)   # user-defined functions: name -> UserFunction
     verification: object = None        # a mdx.verify.Verification once verify() has run
 
     # renderers live in mdx.render; these delegate so notebooks get them for free

@@ -26,6 +26,8 @@ class Node:
 class Decl:
     names: list            # [(name, start, end)]
     words: list            # [(word, start, end)]
+    param: tuple | None = None      # a function definition `g(t) = body`: (t, start, end)
+    body: Node | None = None
 
 
 @dataclass

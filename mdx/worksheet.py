@@ -46,7 +46,7 @@ def read_sheet(raw: bytes) -> list:
 def derive_items(items: list, layout: str, method: str) -> list:
     from .batch import derive_lines
     problems = [(it.line, it.error or it.text) for it in items if it.kind == "problem"]
-    outcomes = {o.line: o for o in derive_lines(problems, layout, method)}
+    outcomes = {o.line: o for o in derive_lines(problems, layout, method, solve_lines=True)}
     for it in items:
         if it.kind == "problem":
             it.derivation, it.error = outcomes[it.line].derivation, outcomes[it.line].error
@@ -88,10 +88,15 @@ def _statement(der, display: bool = False) -> str:
         op = rf"\frac{{\partial^2}}{{\partial {v}\, \partial {v}^{{T}}}}"
     else:
         op = rf"\frac{{\partial}}{{\partial {v}}}"
+    zero = " = 0" if _is_solution(der) else ""         # `mdx solve`: the gradient set to zero
     if not display:
-        return rf"{op}\left({to_latex(der.function)}\right)"
+        return rf"{op}\left({to_latex(der.function)}\right){zero}"
     p = BreakingLatexPrinter(TEXT_WIDTH)
-    return "&" + op + p.wrap(p.doprint(der.function))
+    return "&" + op + p.wrap(p.doprint(der.function)) + zero
+
+
+def _is_solution(der) -> bool:
+    return hasattr(der, "condition")
 
 
 def _symbols(der) -> str:
@@ -125,16 +130,21 @@ def _printed(expr) -> str:
     return BreakingLatexPrinter(TEXT_WIDTH).doprint(expr)
 
 
-def _rows(lhs: str, expr, rule: str | None, first: bool) -> list:
+def _rows(lhs: str, expr, rule: str | None, first: bool, step=None) -> list:
     """Align rows for one step: its rule as a line of text above it, then the equation."""
     from .render import _lhs_latex, rule_latex_text
     rows = [r"\shortintertext{\small " + rule_latex_text(rule) + "}"] if rule else []
-    left = _lhs_latex(lhs) if first else ""
+    if step is not None and (step.lhs_expr is not None or step.lhs == "0"):
+        from .solve import step_lhs_latex
+        left = step_lhs_latex(step)
+    else:
+        left = _lhs_latex(lhs) if first else ""
     rows.append(f"{left} &= {_printed(expr)}")
     return rows
 
 
 def _solution(n: int, it: Item) -> str:
+    from .printers.latex import latex_name
     from .render import _lhs_latex, result_latex, result_text, rule_latex_text
     if it.error is not None:
         return (rf"\subsection*{{Problem {n}}}" + "\n" + "Could not be derived: "
@@ -143,16 +153,18 @@ def _solution(n: int, it: Item) -> str:
     rows, prev = [], None
     *work, last = der.steps                 # the last step is the result: it gets the box
     for st in work:
-        rows.extend(_rows(st.lhs, st.expr, st.rule, st.lhs != prev))
+        rows.extend(_rows(st.lhs, st.expr, st.rule, st.lhs != prev, st))
         prev = st.lhs
     body = "\\begin{align*}\n" + " \\\\\n".join(r for r in rows) + "\n\\end{align*}"
     body = body.replace("\\\\\n\\shortintertext", "\n\\shortintertext")
-    lhs = _lhs_latex(der.result_lhs)
+    lhs = latex_name(der.wrt) if _is_solution(der) else _lhs_latex(der.result_lhs)
     if len(result_text(der)) <= TEXT_WIDTH:
         box = rf"\[ \boxed{{{lhs} = {result_latex(der)}}} \]"
     else:                                             # too long for a box: break it instead
         box = "\\begin{align*}\n" + f"{lhs} &= {_printed(der.result)}" + "\n\\end{align*}"
     box = r"{\small " + rule_latex_text(last.rule) + "}\n" + box
+    if _is_solution(der):
+        box += "\n" + r"{\small condition: $" + der.condition_latex + "$}"
     statement = "\\begin{align*}\n" + _statement(der, display=True) + "\n\\end{align*}"
     return rf"\subsection*{{Problem {n}}}" + "\n" + statement + "\n" + body + "\n" + box + "\n"
 

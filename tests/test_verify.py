@@ -73,3 +73,42 @@ def test_structured_gradients_are_verified_on_their_space():
         assert der.verify().max_error < 1e-6
     der = mdx.derive("d tr(A X) / dX where X: diagonal", structured="sym")
     assert der.verify().max_error < 1e-6
+
+
+# Problems --verify exact does not support, and why (it says so; it never passes them)
+EXACT_UNSUPPORTED = {
+    # the 1-norm's second derivative: sign(x)² is 1 only away from 0, which SymPy's
+    # real symbols do not assume
+    "d^2 ||x||_1 + x^T x / dx^2": "could not simplify",
+}
+
+
+def test_exact_verification_passes_on_every_public_problem():
+    pytest.importorskip("sympy")
+    from corpora import public_cases
+    for case in public_cases():
+        for layout in LAYOUTS:
+            der = mdx.derive(case["problem"], layout=layout)
+            assert der.verify("exact").kind == "exact", case["problem"]
+
+
+def test_exact_verification_says_what_it_cannot_check():
+    pytest.importorskip("sympy")
+    for problem, reason in EXACT_UNSUPPORTED.items():
+        with pytest.raises(VerificationError, match=reason):
+            mdx.derive(problem).verify("exact")
+    with pytest.raises(VerificationError, match="abstract function"):
+        mdx.derive("d sum(f(x)) / dx where f: scalar function").verify("exact")
+
+
+def test_a_broken_rule_fails_the_exact_check(broken_sine):
+    pytest.importorskip("sympy")
+    with pytest.raises(VerificationError, match="verification failed"):
+        mdx.derive("d sum(sin(A x)) / dx").verify("exact")
+
+
+def test_exact_verification_on_the_command_line():
+    pytest.importorskip("sympy")
+    out = runner.invoke(app, ["derive", "d log det X / dX", "--verify=exact", "--no-steps"])
+    assert out.exit_code == 0, out.output
+    assert "verified exactly with SymPy" in out.output

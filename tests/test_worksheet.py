@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 import mdx
 from mdx.cli import app
+from mdx.printers.latex import GREEK
 from mdx.worksheet import build, compile_pdf, derive_items, escape, plain, read_sheet
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.txt"))
@@ -125,5 +126,7 @@ def test_example_compiles_cleanly_and_holds_every_problem_and_result(path, metho
         if it.kind != "problem":
             continue
         assert _alnum(plain(it.text)) in text, it.text
-        if it.error is None:
-            assert _alnum(mdx.render.result_text(it.derivation)) in text, it.text
+        if it.error is None:           # a Greek name is a glyph in the PDF: leave it out
+            result = re.sub("|".join(sorted(GREEK, key=len, reverse=True)), "",
+                            mdx.render.result_text(it.derivation))
+            assert _alnum(result) in text, it.text

@@ -195,6 +195,8 @@ class NumpyPrinter(Printer):
 
     def _print_Func(self, e):
         arg = self.doprint(e.arg)
+        if e.defn is not None:      # a body of its own: one expression, the argument once
+            return f"(lambda {py_name(e.defn.param)}: {self.doprint(e.defn.derivative(e.primes))})({arg})"
         if e.name in self.FUNCS and not e.primes:
             return self.FUNCS[e.name].format(arg)
         return f"{self.func_name(e)}({arg})"
@@ -230,7 +232,7 @@ def abstract_derivatives(e: E.Expr) -> list:
     stack = [e]
     while stack:
         node = stack.pop()
-        if isinstance(node, E.Func) and (node.primes or node.name not in _FUNCS):
+        if isinstance(node, E.Func) and node.defn is None and (node.primes or node.name not in _FUNCS):
             found.setdefault(NumpyPrinter.func_name(node), None)
         stack.extend(reversed(node.children()))
     return list(found)

@@ -138,7 +138,7 @@ def _func_rule(u: E.Func, var):
     if u.name in _ELEMENTWISE:
         name, deriv = _ELEMENTWISE[u.name]
         return "chain rule, " + name, E.hadamard(deriv(a), da)
-    prime = E.func(u.name, a, u.primes + 1)            # an abstract function f
+    prime = E.func(u.name, a, u.primes + 1, u.defn)    # an abstract or user-defined f
     return f"chain rule: d {u.name}(u) = {u.name}'(u) ∘ du", E.hadamard(prime, da)
 
 

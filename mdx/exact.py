@@ -1,0 +1,204 @@
+"""`--verify exact`: the problem on explicit small matrices of SymPy symbols, its
+derivative entry by entry by SymPy, compared with mdx's result: every entry of the
+difference must simplify to 0.
+
+SymPy is imported here only.  Abstract functions (no body) cannot be checked exactly
+and say so; so can results SymPy cannot simplify to 0 (never a silent pass).
+"""
+
+from __future__ import annotations
+
+from .numeric import concrete_shape
+from .printers.numpy import py_name
+from .verify import Verification, VerificationError
+
+EXACT_SIZES = ((2, 3), (3, 2))     # the second where the first makes a matrix singular
+
+
+def _sympy():
+    try:
+        import sympy
+    except ImportError:
+        raise VerificationError("--verify exact needs SymPy, which is not installed", 1,
+                                'pip install sympy (or pip install "mdx[verify]")') from None
+    return sympy
+
+
+def exact_sizes(symbols, order=EXACT_SIZES[0]) -> dict:
+    """2, 3, 2, ... for the dimension names; 2 wherever an orthogonal matrix needs one
+    (it is a rotation by a symbolic angle)."""
+    sizes: dict = {}
+    for sym in symbols:
+        for d in sym.shape:
+            if d != "1" and not d.isdigit() and "*" not in d and d not in sizes:
+                sizes[d] = 2 if "orthogonal" in sym.props else order[len(sizes) % 2]
+    return sizes
+
+
+def _entries(sp, sym, shape):
+    """A matrix of independent real symbols named after sym (X_0_1, ...)."""
+    name = py_name(sym.name)
+    if shape == (1, 1) and sym.kind == "scalar":
+        return sp.Symbol(name, real=True)
+    return sp.Matrix(*shape, lambda i, j: sp.Symbol(f"{name}_{i}_{j}", real=True))
+
+
+def _structure(sp, sym, M) -> dict:
+    """Substitutions that put a matrix of independent symbols on its declared set."""
+    props, n = sym.props, M.shape[0]
+    if "orthogonal" in props:
+        if n != 2:
+            raise VerificationError(f"{sym.name} is orthogonal of size {n}: only 2×2 rotations "
+                                    "are checked exactly", 1)
+        a = sp.Symbol(f"{py_name(sym.name)}_angle", real=True)
+        R = sp.Matrix([[sp.cos(a), -sp.sin(a)], [sp.sin(a), sp.cos(a)]])
+        return {M[i, j]: R[i, j] for i in range(2) for j in range(2)}
+    if "diagonal" in props:
+        return {M[i, j]: 0 for i in range(n) for j in range(n) if i != j}
+    if props & {"symmetric", "spd"}:
+        return {M[i, j]: M[j, i] for i in range(n) for j in range(n) if i > j}
+    return {}
+
+
+def _singular(sp):
+    """SymPy's error for inverting a singular matrix (it moved in 1.13)."""
+    try:
+        from sympy.matrices.exceptions import NonInvertibleMatrixError
+    except ImportError:                                         # SymPy < 1.13
+        from sympy.matrices.common import NonInvertibleMatrixError
+    return NonInvertibleMatrixError
+
+
+def _vec(sp, v):
+    return sp.Matrix(list(v.T)) if isinstance(v, sp.MatrixBase) else sp.Matrix([v])
+
+
+def _derivative(sp, f, X, der):
+    """SymPy's derivative of f with respect to the entries of X, laid out as SPEC 4."""
+    layout = der.layout
+    if der.order == 2:
+        x = _vec(sp, X)
+        H = sp.Matrix(len(x), len(x), lambda i, j: sp.diff(f, x[i], x[j]))
+        return H[0, 0] if not isinstance(X, sp.MatrixBase) else H
+    f_scalar = not isinstance(f, sp.MatrixBase)
+    if f_scalar and not isinstance(X, sp.MatrixBase):
+        return sp.diff(f, X)
+    if f_scalar:
+        G = X.applyfunc(lambda x: sp.diff(f, x))
+        G = _project(sp, G, der.structured)
+        return G if layout == "denominator" else G.T
+    if not isinstance(X, sp.MatrixBase):
+        D = f.applyfunc(lambda u: sp.diff(u, X))
+        return D.T if layout == "denominator" else D
+    F, x = _vec(sp, f), _vec(sp, X)
+    J = sp.Matrix(len(F), len(x), lambda i, j: sp.diff(F[i], x[j]))
+    return J.T if layout == "denominator" else J
+
+
+def _project(sp, G, form):
+    if form is None:
+        return G
+    D = sp.diag(*[G[i, i] for i in range(G.shape[0])])
+    return {"diagonal": D, "cookbook": G + G.T - D}.get(form, (G + G.T) / 2)
+
+
+SIMPLIFY_OPS = 1500       # larger differences are not given to simplify (it can take minutes)
+
+
+def _is_zero(sp, d) -> bool:
+    """Rational functions first (cancel is fast where expand is not), then the rest."""
+    if d == 0 or sp.cancel(sp.together(d)) == 0:
+        return True
+    if sp.count_ops(d) > SIMPLIFY_OPS:
+        return False
+    return sp.expand(d) == 0 or sp.simplify(d) == 0
+
+
+def _rank_deficient(e, sizes) -> bool:
+    """An inverse or determinant of a product through a smaller dimension (XᵀX for X of
+    2×3): singular at these sizes, which SymPy's inverse may take very long to find."""
+    from . import expr as E
+    stack, seen = [e], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        base = node.base if isinstance(node, E.Pow) and node.k < 0 and not node.is_scalar else \
+            node.arg if isinstance(node, E.Apply) and node.name in ("det", "logdet") else None
+        if isinstance(base, E.Mul) and base.chain:
+            n = concrete_shape(base.shape, sizes)[0]
+            inner = min(min(concrete_shape(f.shape, sizes)) for f in base.chain)
+            if inner < n:
+                return True
+        stack.extend(node.children())
+    return False
+
+
+def verify_exact(der) -> Verification:
+    sp = _sympy()
+    orders = [o for o in EXACT_SIZES
+              if not _rank_deficient(der.function, exact_sizes(der.symbols.values(), o))]
+    for order in orders or EXACT_SIZES:
+        try:
+            return _verify_at(sp, der, exact_sizes(der.symbols.values(), order))
+        except _singular(sp):
+            continue        # (XᵀX)⁻¹ for X of 2×3: singular; 3×2 is the size it is meant for
+    raise VerificationError("--verify exact cannot check this problem (a matrix it inverts is "
+                            "singular at every size tried)", 1, "use --verify (numeric) instead")
+
+
+def _verify_at(sp, der, sizes) -> Verification:
+    from .sympy_values import SympyValues
+    env, subs = {}, {}
+    for sym in der.symbols.values():
+        shape = concrete_shape(sym.shape, sizes)
+        env[sym.name] = _entries(sp, sym, shape)
+        if sym.kind == "matrix":
+            subs.update(_structure(sp, sym, env[sym.name]))
+    try:
+        f = SympyValues(env, sizes).value(der.function)
+        want = _derivative(sp, f, env[der.var.name], der)
+        mine = SympyValues(env, sizes).value(der.result)
+    except (VerificationError, _singular(sp)):
+        raise
+    except Exception as e:          # an abstract function, or a form SymPy lacks
+        message = getattr(e, "message", None) or f"{type(e).__name__}: {e}"
+        raise VerificationError(f"--verify exact cannot check this problem ({message})", 1,
+                                "use --verify (numeric) instead") from None
+    want = want.subs(subs) if subs else want
+    mine = mine.subs(subs) if subs else mine
+    if isinstance(want, sp.MatrixBase) != isinstance(mine, sp.MatrixBase) or \
+            (isinstance(want, sp.MatrixBase) and want.shape != mine.shape):
+        if not (isinstance(mine, sp.MatrixBase) and mine.shape == (1, 1)):
+            raise VerificationError("verification failed: mdx's result has the wrong shape", 1)
+        mine = mine[0, 0]
+    diff = (mine - want)
+    entries = list(diff) if isinstance(diff, sp.MatrixBase) else [diff]
+    for k, d in enumerate(entries):
+        if not _is_zero(sp, d):
+            if _numerically_zero(sp, d):
+                raise VerificationError("--verify exact: SymPy could not simplify the difference "
+                                        f"in entry {k + 1} to 0, though it is 0 at random points",
+                                        1, "use --verify (numeric) instead")
+            raise VerificationError(f"verification failed: entry {k + 1} of mdx's result differs "
+                                    "from SymPy's derivative", 1,
+                                    "please report this problem to the mdx developers")
+    named = ", ".join(f"{k} = {v}" for k, v in sizes.items())
+    shown = f" ({named})" if named else ""
+    return Verification("exact", 0, None, 0,
+                        f"on matrices of symbols{shown}, mdx's result minus SymPy's entrywise "
+                        "derivative simplifies to 0")
+
+
+def _numerically_zero(sp, d) -> bool:
+    import random
+    rng = random.Random(0)
+    for _ in range(3):
+        point = {s: sp.Rational(rng.randint(5, 15), 10) for s in d.free_symbols}
+        try:
+            if abs(complex(sp.N(d.subs(point)))) > 1e-9:
+                return False
+        except (TypeError, ValueError):
+            return False
+    return True
