@@ -42,10 +42,10 @@ def read_problems(stream: Iterable[bytes], headings: bool = False) -> Iterator[t
 
 def derive_lines(items: Iterable[tuple], layout: str, method: str,
                  structured: str | None = None, verify: str | None = None,
-                 solve_lines: bool = False) -> Iterator[Outcome]:
+                 solve_lines: str = "never") -> Iterator[Outcome]:
     """An Outcome per problem; with `verify` ("numeric" or "exact") each derivation is also
-    checked, and a failed check is that problem's error.  With `solve_lines`, a line
-    `d f / dw = 0` is solved for the stationary point (mdx.solve) instead."""
+    checked, and a failed check is that problem's error.  `solve_lines`: "never", "marked"
+    (a line `d f / dw = 0` is solved for the stationary point, mdx.solve) or "always"."""
     from .api import METHODS, derive
     from .solve import is_solve_line, solve
     for number, text in items:
@@ -53,13 +53,13 @@ def derive_lines(items: Iterable[tuple], layout: str, method: str,
             yield Outcome(number, "", error=text)
             continue
         try:
-            if solve_lines and is_solve_line(text):
+            if solve_lines == "always" or solve_lines == "marked" and is_solve_line(text):
                 der = solve(text)
             elif method == "all":
                 der = [derive(text, layout=layout, method=m, structured=structured) for m in METHODS]
             else:
                 der = derive(text, layout=layout, method=method, structured=structured)
-            if verify and not solve_lines:
+            if verify and solve_lines == "never":
                 for one in der if isinstance(der, list) else [der]:
                     one.verify(verify)
             yield Outcome(number, text.strip(), derivation=der)

@@ -10,7 +10,6 @@ from typing import Optional
 import typer
 
 from . import __version__
-from .errors import MdxError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Matrix calculus, derived step by step.")
@@ -106,13 +105,7 @@ def solve(
     from .batch import derive_lines
     failed = 0
     for out in derive_lines(_problem_items(problem, file), "denominator", "differential",
-                            solve_lines=True):
-        if out.error is None and not hasattr(out.derivation, "condition"):
-            from .solve import solve as solve_one         # a line without `= 0` is solved too
-            try:
-                out.derivation = solve_one(out.problem)
-            except MdxError as e:
-                e.line, out.error = out.line, e
+                            solve_lines="always"):         # the `= 0` may be left out
         if out.error is not None:
             failed += 1
             _report(out, Format.json if fmt is SolveFormat.json else Format.text)

@@ -68,4 +68,8 @@ def token_hint(text: str, pos: int, value: str) -> str | None:
         if m and name_hint(m.group(1)):
             return name_hint(m.group(1))
         return "a comma separates arguments only in `kron(A, B)` and `ones(n, m)`"
+    if value == "=":
+        return ("to set the gradient to zero and solve for the variable, run "
+                "`mdx solve \"d f / dw = 0\"`; in a problem `=` only defines a function, "
+                "`where g(t) = t^3`")
     return None

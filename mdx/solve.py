@@ -23,7 +23,7 @@ from .steps import Step
 MAX_TERMS = 200
 # `/ dw = 0` at the end of the problem (before any where clause)
 _EQUALS_ZERO = re.compile(r"(/\s*[d∂]\s*[^\s=]+?)(\s*=\s*0)(?=\s*(where(?![A-Za-z0-9_])|$))")
-_LINEAR_CALLS = frozenset({"tr", "sum", "mean", "vec", "diag", "kron", "inv"})
+_LINEAR_CALLS = frozenset({"tr", "sum", "mean", "vec", "diag", "kron"})
 
 
 class NotAffineError(UnsupportedError):

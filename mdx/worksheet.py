@@ -46,7 +46,7 @@ def read_sheet(raw: bytes) -> list:
 def derive_items(items: list, layout: str, method: str) -> list:
     from .batch import derive_lines
     problems = [(it.line, it.error or it.text) for it in items if it.kind == "problem"]
-    outcomes = {o.line: o for o in derive_lines(problems, layout, method, solve_lines=True)}
+    outcomes = {o.line: o for o in derive_lines(problems, layout, method, solve_lines="marked")}
     for it in items:
         if it.kind == "problem":
             it.derivation, it.error = outcomes[it.line].derivation, outcomes[it.line].error

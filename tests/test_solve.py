@@ -97,3 +97,8 @@ def test_the_command_line_and_json():
 def test_a_non_scalar_function_is_refused():
     with pytest.raises(MdxError, match="scalar"):
         solve("d A x / dx = 0")
+
+
+def test_derive_points_to_solve_for_an_equation():
+    out = runner.invoke(app, ["derive", "d ||y - X w||^2 / dw = 0"])
+    assert out.exit_code == 1 and "mdx solve" in out.output
