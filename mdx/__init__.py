@@ -5,13 +5,46 @@
     (A + A^T) X
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .errors import (InternalError, LimitError, MdxError, ParseError, ShapeError,
+                     UnsupportedError)
+
+if TYPE_CHECKING:                       # the types only; importing them costs start-up time
+    from .solve import Solution
+    from .steps import Derivation
+
 __version__ = "0.1.0"
 
 
-def derive(problem, layout="denominator", method="differential", structured=None):
-    """Derive one problem; see mdx.api.derive."""
+def derive(problem: str, layout: str = "denominator", method: str = "differential",
+           structured: str | None = None) -> "Derivation":
+    """Derive one problem; see mdx.api.derive.  Raises MdxError (a subclass says which
+    kind) with the position of the trouble."""
     from .api import derive as _derive
     return _derive(problem, layout=layout, method=method, structured=structured)
 
 
-__all__ = ["derive", "__version__"]
+def solve(problem: str) -> "Solution":
+    """The stationary point of `d f / dw = 0` in closed form; see mdx.solve.solve."""
+    from .solve import solve as _solve
+    return _solve(problem)
+
+
+# errors of the optional checks, loaded when first asked for (their modules are light,
+# but `import mdx` should load only what every use needs)
+_LAZY_ERRORS = {"VerificationError": "verify", "CheckError": "torch_check",
+                "NotAffineError": "solve"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY_ERRORS:
+        from importlib import import_module
+        return getattr(import_module(f".{_LAZY_ERRORS[name]}", __name__), name)
+    raise AttributeError(f"module 'mdx' has no attribute {name!r}")
+
+
+__all__ = ["derive", "solve", "VerificationError", "CheckError", "NotAffineError", "MdxError", "ParseError", "ShapeError", "UnsupportedError",
+           "LimitError", "InternalError", "__version__"]

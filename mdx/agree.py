@@ -19,7 +19,7 @@ def agreement(derivations: list) -> str:
     values = draw_inputs(symbols, dim_sizes(symbols.values()), np, rng, positive=True)
     env = {"__builtins__": {}, "np": np, **values}
     with np.errstate(all="ignore"):
-        results = [np.asarray(eval(d.numpy(), dict(env)), dtype=float) for d in derivations]
+        results = [np.asarray(eval(d.numpy_expression(), dict(env)), dtype=float) for d in derivations]
     first = results[0]
     if all(r.shape == first.shape and np.allclose(r, first, rtol=1e-8, atol=1e-10, equal_nan=True)
            for r in results[1:]):

@@ -75,12 +75,13 @@ def derive(
     if verify not in (None, "numeric", "exact"):
         _usage("--verify takes numeric or exact")
     failed = 0
+    emit = _Emitter(fmt, steps)
     for out in derive_lines(items, layout.value, method.value, structured, verify):
         if out.error is not None:
             failed += 1
             _report(out, fmt)
         else:
-            _emit(out.derivation, fmt, steps)
+            emit(out.derivation)
             if check and not all(_torch_check(d, out) for d in _each(out.derivation)):
                 failed += 1
         sys.stdout.flush()
@@ -202,8 +203,12 @@ def worksheet(
 ):
     """Turn a file of problems into a LaTeX worksheet: problems, then worked solutions."""
     from .worksheet import LatexFailure, build, compile_pdf, derive_items, read_sheet, write_atomic
+    if pdf and output.suffix.lower() != ".pdf":
+        _usage(f"--pdf writes a PDF: give -o {output.with_suffix('.pdf')} (or drop --pdf for LaTeX)", "worksheet")
+    if not pdf and output.suffix.lower() == ".pdf":
+        _usage(f"without --pdf the worksheet is LaTeX: add --pdf, or give -o {output.with_suffix('.tex')}", "worksheet")
     if method is Method.all:
-        _usage("a worksheet uses one method: differential, chain or definition")
+        _usage("a worksheet uses one method: differential, chain or definition", "worksheet")
     try:
         raw = file.read_bytes()
     except OSError as e:
@@ -231,8 +236,8 @@ def worksheet(
     raise typer.Exit(1 if failed else 0)
 
 
-def _usage(message: str):
-    typer.echo(f"usage error: {message}\nTry 'mdx derive --help'.", err=True)
+def _usage(message: str, command: str = "derive"):
+    typer.echo(f"usage error: {message}\nTry 'mdx {command} --help'.", err=True)
     raise typer.Exit(2)
 
 
@@ -247,26 +252,60 @@ def _report(out, fmt: Format):
         typer.echo(json.dumps(record, ensure_ascii=False))
 
 
-def _emit(der, fmt: Format, steps: bool):
-    if isinstance(der, list):                          # --method all
-        from .agree import agreement
+class _Emitter:
+    """Prints derivations so that machine formats stay machine-readable across problems:
+    NumPy or torch output is one module (imported once, every function named apart, the
+    methods' agreement a comment), JSON carries the agreement in each record."""
+
+    def __init__(self, fmt: Format, steps: bool):
+        self.fmt, self.steps = fmt, steps
+        self.names: set = set()
+        self.imported = False
+
+    def __call__(self, der):
+        if not isinstance(der, list):
+            self.one(der)
+            return
+        from .agree import agreement                     # --method all
+        verdict = agreement(der)
         for one in der:
-            _emit(one, fmt, steps)
-        if fmt is not Format.json:
-            typer.echo(agreement(der) + "\n")
-        return
-    if fmt is Format.json:
-        import json
-        typer.echo(json.dumps(der.json(), ensure_ascii=False))
-    elif fmt is Format.latex:
-        typer.echo(der.latex(steps=steps))
-    elif fmt is Format.numpy:
-        typer.echo(der.numpy_function())
-    elif fmt is Format.torch:
-        typer.echo(der.torch_function())
-    else:
-        typer.echo(der.text(steps=steps))
-        typer.echo("")
+            self.one(one, verdict, suffix=one.method)
+        if self.fmt is Format.latex:
+            typer.echo(f"% {verdict}\n")
+        elif self.fmt in (Format.numpy, Format.torch):
+            typer.echo(f"# {verdict}\n")
+        elif self.fmt is Format.text:
+            typer.echo(verdict + "\n")
+
+    def one(self, der, verdict: str | None = None, suffix: str | None = None):
+        fmt = self.fmt
+        if fmt is Format.json:
+            import json
+            record = der.json()
+            if verdict:
+                record["agreement"] = verdict
+            typer.echo(json.dumps(record, ensure_ascii=False))
+        elif fmt is Format.latex:
+            typer.echo(der.latex(steps=self.steps))
+        elif fmt in (Format.numpy, Format.torch):
+            typer.echo(self.code(der, suffix))
+        else:
+            typer.echo(der.text(steps=self.steps))
+            typer.echo("")
+
+    def code(self, der, suffix):
+        from .render import function_name
+        name = function_name(der) + (f"_{suffix}" if suffix else "")
+        base, n = name, 2
+        while name in self.names:
+            name, n = f"{base}_{n}", n + 1
+        self.names.add(name)
+        text = der.numpy_function(name) if self.fmt is Format.numpy else der.torch_function(name)
+        imports = "import numpy as np\n" if self.fmt is Format.numpy else "import torch\n"
+        if self.imported:                   # two blank lines between functions (PEP 8)
+            text = "\n" + text.replace(imports, "", 1).lstrip("\n")
+        self.imported = True
+        return text
 
 
 # options whose value may be left out: the first value is the default

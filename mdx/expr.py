@@ -106,6 +106,11 @@ class Expr:
         from .printers.text import to_text
         return to_text(self)
 
+    def _repr_latex_(self) -> str:
+        """Jupyter renders `der.result` (any expression) as LaTeX."""
+        from .printers.latex import to_latex
+        return f"${to_latex(self)}$"
+
 
 def _field(v, part: str):
     """A field's `key` or `_hash`: the node's own for a node, element-wise for a tuple."""

@@ -253,20 +253,20 @@ def derivation_json(der) -> dict:
     return out
 
 
-def numpy_function(der) -> str:
+def numpy_function(der, name: str | None = None) -> str:
     """A complete, runnable Python function computing the derivative.
 
     Its parameters are the problem's symbols and, for an abstract function f, the
     derivatives the result uses (`f_prime`, ...), which the caller supplies."""
     return _function(der, _numpy_printer(der), "import numpy as np",
-                     "Vectors are (n, 1) arrays; scalars are floats.")
+                     "Vectors are (n, 1) arrays; scalars are floats.", name)
 
 
-def torch_function(der) -> str:
+def torch_function(der, name: str | None = None) -> str:
     """The same as a PyTorch function: float64 tensors, differentiable by autograd."""
     from .printers.torch import TorchPrinter
     return _function(der, TorchPrinter(dim_table(der.symbols.values()), der.var), "import torch",
-                     "Vectors are (n, 1) tensors; scalars are 0-d tensors.")
+                     "Vectors are (n, 1) tensors; scalars are 0-d tensors.", name)
 
 
 def function_name(der) -> str:
@@ -279,7 +279,7 @@ def function_parameters(der, printer) -> list:
     return args + [a for a in abstract_derivatives(der.result) + printer.free if a not in args]
 
 
-def _function(der, printer, imports: str, arrays: str) -> str:
+def _function(der, printer, imports: str, arrays: str, name: str | None = None) -> str:
     defs, body = _named(der)
     if not defs:        # however short the result, code computes a repeated piece once
         taken = set(der.symbols) | {d for sym in der.symbols.values() for d in sym.shape} | {"np"}
@@ -291,7 +291,7 @@ def _function(der, printer, imports: str, arrays: str) -> str:
     doc = f'    """{der.result_lhs} ({der.layout} layout) for\n' \
           f'    {problem}\n\n    {arrays}"""'
     checked = f"# {der.verification.line()}\n" if der.verification is not None else ""
-    return (f"{checked}{imports}\n\n\ndef {function_name(der)}({', '.join(args)}):\n{doc}\n"
+    return (f"{checked}{imports}\n\n\ndef {name or function_name(der)}({', '.join(args)}):\n{doc}\n"
             f"{lets}    return {ret}\n")
 
 

@@ -25,6 +25,11 @@ class Step:
     numpy_text: str | None = None
     lhs_expr: E.Expr | None = None      # a left side that is an expression (mdx solve's A w)
 
+    def _repr_latex_(self) -> str:
+        from .render import _expr_latex, _lhs_latex, rule_latex_text
+        return (f"$${_lhs_latex(self.lhs)} = {_expr_latex(self.expr)} \\quad "
+                f"\\text{{({rule_latex_text(self.rule)})}}$$")
+
 
 @dataclass
 class Derivation:
@@ -61,14 +66,23 @@ class Derivation:
         return derivation_json(self)
 
     @bounded
-    def numpy(self) -> str:
+    def numpy_expression(self) -> str:
+        """The result as one NumPy expression in the symbols (SPEC 6's result.numpy)."""
         from .render import result_numpy
         return result_numpy(self)
 
+    def numpy(self):
+        """The derivative as a Python function of the symbols (NumPy arrays), compiled from
+        numpy_function(): `der.numpy()(X=..., A=...)`."""
+        from .render import function_name
+        namespace: dict = {}
+        exec(compile(self.numpy_function(), f"<mdx: {self.problem}>", "exec"), namespace)
+        return namespace[function_name(self)]
+
     @bounded
-    def numpy_function(self) -> str:
+    def numpy_function(self, name: str | None = None) -> str:
         from .render import numpy_function
-        return numpy_function(self)
+        return numpy_function(self, name)
 
     def verify(self, kind: str = "numeric"):
         """Check the result and the steps: "numeric" (finite differences at random points)
@@ -79,9 +93,14 @@ class Derivation:
         return self.verification
 
     @bounded
-    def torch_function(self) -> str:
+    def torch_function(self, name: str | None = None) -> str:
         from .render import torch_function
-        return torch_function(self)
+        return torch_function(self, name)
+
+    def __repr__(self) -> str:
+        from .render import result_text
+        return (f"<Derivation {self.problem!r} ({self.layout}, {self.method}): "
+                f"{self.result_lhs} = {result_text(self)}>")
 
     def _repr_latex_(self) -> str:
         return "$$" + self.latex(steps=True).replace("\\begin{align*}", "\\begin{aligned}") \

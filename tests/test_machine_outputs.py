@@ -1,0 +1,76 @@
+"""Machine outputs stay machine-readable in every combination, and the library is pleasant
+in Python: one valid module for many NumPy functions, the agreement in JSON, worksheet
+outputs that match --pdf, short reprs, LaTeX in Jupyter, a callable NumPy form."""
+
+import ast
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import mdx
+from mdx.cli import app
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize("fmt", ["numpy", "torch"])
+def test_method_all_and_many_problems_make_one_valid_module(fmt):
+    out = runner.invoke(app, ["derive", "d x^T A x / dx", "--method", "all", "--format", fmt])
+    assert out.exit_code == 0
+    tree = ast.parse(out.output)
+    names = [f.name for f in tree.body if isinstance(f, ast.FunctionDef)]
+    assert names == ["df_dx_differential", "df_dx_chain", "df_dx_definition"]
+    assert "# all methods agree" in out.output
+    many = runner.invoke(app, ["derive", "-", "--format", fmt],
+                         input="d x^T A x / dx\nd x^T A x / dx where A: symmetric\nd tr(X) / dX\n")
+    tree = ast.parse(many.output)
+    names = [f.name for f in tree.body if isinstance(f, ast.FunctionDef)]
+    assert len(names) == len(set(names)) == 3
+    assert sum(isinstance(n, (ast.Import, ast.ImportFrom)) for n in tree.body) == 1
+
+
+def test_numpy_module_runs():
+    out = runner.invoke(app, ["derive", "d x^T A x / dx", "--method", "all", "--format", "numpy"])
+    namespace = {}
+    exec(out.output, namespace)
+    x, A = np.ones((3, 1)), np.arange(9.0).reshape(3, 3)
+    for m in ("differential", "chain", "definition"):
+        assert np.allclose(namespace[f"df_dx_{m}"](x, A), (A + A.T) @ x)
+
+
+def test_json_with_method_all_carries_the_agreement():
+    out = runner.invoke(app, ["derive", "d x^T A x / dx", "--method", "all", "--format", "json"])
+    records = [json.loads(line) for line in out.output.splitlines()]
+    assert [r["method"] for r in records] == ["differential", "chain", "definition"]
+    assert all(r["agreement"].startswith("all methods agree") for r in records)
+
+
+def test_worksheet_output_is_checked_against_pdf(tmp_path):
+    sheet = tmp_path / "s.txt"
+    sheet.write_text("d tr(X) / dX\n")
+    out = runner.invoke(app, ["worksheet", str(sheet), "-o", str(tmp_path / "s.pdf")])
+    assert out.exit_code == 2 and "--pdf" in out.output and not (tmp_path / "s.pdf").exists()
+    out = runner.invoke(app, ["worksheet", str(sheet), "-o", str(tmp_path / "s.tex"), "--pdf"])
+    assert out.exit_code == 2 and "s.pdf" in out.output and not (tmp_path / "s.tex").exists()
+
+
+def test_library_repr_latex_and_callable():
+    der = mdx.derive("d tr(X^T A X) / dX")
+    assert repr(der) == "<Derivation 'd tr(X^T A X) / dX' (denominator, differential): ∂f/∂X = (A + A^T) X>"
+    assert der.result._repr_latex_() == r"$\left(A + A^{T}\right) X$"
+    assert all(st._repr_latex_().startswith("$$") for st in der.steps)
+    assert der._repr_latex_().startswith("$$")
+    X, A = np.arange(6.0).reshape(3, 2), np.arange(9.0).reshape(3, 3)
+    assert np.allclose(der.numpy()(X, A), (A + A.T) @ X)
+    assert der.numpy_expression() == der.json()["result"]["numpy"]
+
+
+def test_errors_are_exported():
+    for name in ("MdxError", "ParseError", "ShapeError", "UnsupportedError", "LimitError",
+                 "InternalError", "VerificationError", "CheckError", "NotAffineError"):
+        cls = getattr(mdx, name)
+        assert issubclass(cls, mdx.MdxError), name
+    with pytest.raises(mdx.ParseError):
+        mdx.derive("d tr(X / dX")
