@@ -25,6 +25,26 @@ def dim_sizes(symbols) -> dict:
     return sizes
 
 
+def derivation_sizes(der) -> dict:
+    """dim_sizes of the symbols, then sizes no symbol has (the `I` of `tr(I ⊗ X)`), found
+    in the shapes of the function, the result and the steps."""
+    from . import expr as E
+    sizes = dim_sizes(der.symbols.values())
+    stack = [der.function, der.result] + [st.expr for st in der.steps]
+    seen: set = set()
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, E.Expr) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        for d in node.shape:
+            for part in d.split("*"):
+                if part != "1" and not part.isdigit() and part not in sizes:
+                    sizes[part] = SIZES[len(sizes) % len(SIZES)]
+        stack.extend(node.children())
+    return sizes
+
+
 def concrete_shape(shape, sizes: dict) -> tuple:
     out = []
     for d in shape:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .errors import MdxError
-from .numeric import dim_sizes
+from .numeric import derivation_sizes
 from .printers.numpy import abstract_derivatives, dim_table, py_name
 
 TOLERANCE = 1e-10       # float64: the formula and autograd agree to rounding
@@ -176,7 +176,7 @@ def script(der) -> str:
     """The whole check as one runnable Python script."""
     from .printers.torch import TorchPrinter
     from .render import function_name, function_parameters, torch_function
-    sizes = dim_sizes(der.symbols.values())
+    sizes = derivation_sizes(der)
     printer = TorchPrinter(dim_table(der.symbols.values()), der.var)
     objective = printer.doprint(der.function)
     derivative = torch_function(der).replace("import torch\n", "", 1).strip("\n")
@@ -188,7 +188,8 @@ def script(der) -> str:
     draws = ", ".join(f'"{py_name(s.name)}": value({shape(s)}, {sorted(s.props)!r}, positive, gen)'
                       for s in symbols)
     free = {py_name(k): v for k, v in sizes.items()}
-    call_args = function_parameters(der, TorchPrinter(dim_table(der.symbols.values()), der.var))
+    printer.doprint(der.result)             # so that printer.free names the free sizes
+    call_args = function_parameters(der, printer)
     call = f"{function_name(der)}(" + ", ".join(
         f"inputs[{a!r}]" if a in {py_name(s.name) for s in symbols} else a for a in call_args) + ")"
     head = (f"# mdx check: {der.problem}\n# {der.layout} layout, {der.method} method; "
@@ -225,7 +226,11 @@ def run(der) -> CheckReport:
     """Run the check here; CheckError when torch is missing."""
     torch = _torch()
     namespace = {"__name__": "mdx_check"}
-    exec(compile(script(der), f"<mdx check: {der.problem}>", "exec"), namespace)
-    mine, auto, error = namespace["main"]()
-    return CheckReport(mine, auto, error, dim_sizes(der.symbols.values()),
+    try:
+        exec(compile(script(der), f"<mdx check: {der.problem}>", "exec"), namespace)
+        mine, auto, error = namespace["main"]()
+    except Exception as e:          # never a traceback: a check that cannot run is a failure
+        raise CheckError(f"the check against autograd did not run ({type(e).__name__}: {e})", 1,
+                         "please report this problem to the mdx developers") from None
+    return CheckReport(mine, auto, error, derivation_sizes(der),
                        torch.__version__.split("+")[0])

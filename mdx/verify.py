@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import MdxError
-from .numeric import dim_sizes, draw_inputs, stand_ins
+from .numeric import derivation_sizes, draw_inputs, stand_ins
 from .printers.numpy import NumpyPrinter, abstract_derivatives, dim_table, py_name
 
 POINTS = 3
@@ -64,7 +64,7 @@ class _Evaluator:
     def __init__(self, der, np):
         from .render import result_numpy, step_numpy
         self.der, self.np = der, np
-        self.sizes = dim_sizes(der.symbols.values())
+        self.sizes = derivation_sizes(der)
         printer = NumpyPrinter(dim_table(der.symbols.values()), der.var)
         self.f_code = printer.doprint(der.function)
         self.result_code = result_numpy(der)

@@ -23,6 +23,7 @@ NAMED = [
     "d^2 x^T A x / dx^2",
     "d^2 logsumexp(x) / dx^2",
     "d^2 tr(X^T A X) / dX^2",
+    "d tr(kron(I, X)) / dX",            # a size no symbol has
 ]
 
 

@@ -67,6 +67,11 @@ def test_verify_on_the_command_line_prints_a_line_under_the_result():
     assert record["verification"]["kind"] == "numeric" and record["verification"]["max_error"] < 1e-8
 
 
+def test_sizes_no_symbol_has_are_drawn_too():
+    der = mdx.derive("d tr(kron(I, X)) / dX")            # the size of I belongs to no symbol
+    assert der.verify().max_error < 1e-6
+
+
 def test_structured_gradients_are_verified_on_their_space():
     for form in ("sym", "cookbook"):
         der = mdx.derive("d tr(A X) / dX where X: symmetric", structured=form)
