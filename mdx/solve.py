@@ -119,7 +119,7 @@ def step_lhs_latex(st) -> str:
     from .render import _lhs_latex
     if st.lhs_expr is not None:
         return to_latex(st.lhs_expr)
-    return st.lhs if st.lhs == "0" else latex_name(st.lhs) if len(st.lhs) <= 3 else _lhs_latex(st.lhs)
+    return _lhs_latex(st.lhs) if st.lhs.startswith("∂") else latex_name(st.lhs)
 
 
 def problem_text(text: str) -> str:
@@ -160,7 +160,7 @@ def solve(problem: str) -> Solution:
     steps.append(Step("set it to zero and expand the products", "0", expanded))
     rhs = present(E.neg(E.add(*constant))) if constant else E.zero(var.shape)
     if len(linear) == 1 and all(p is not None for p in linear[0]):
-        return _both_sides(problem, der, G, terms, linear[0], rhs, steps)
+        return _both_sides(problem, der, G, linear[0], rhs, steps)
     sides = {"left" if L is not None and R is None else "right" if L is None else "both"
              for L, R in linear}
     if var.cols == "1" or sides == {"left"}:
@@ -190,7 +190,7 @@ def solve(problem: str) -> Solution:
                     function=der.function, functions=der.functions, condition_latex=cond_latex)
 
 
-def _both_sides(problem, der, G, terms, LR, rhs, steps) -> Solution:
+def _both_sides(problem, der, G, LR, rhs, steps) -> Solution:
     """A U B = C: U = A⁻¹ C B⁻¹."""
     from .printers.text import to_text
     from .simplify import present
@@ -258,8 +258,17 @@ def _linear_part(t: E.Expr, var: E.Sym, text: str, der):
         others = [f for f in t.factors if f != var]
         if len(others) == len(t.factors) - 1 and all(var.name not in f.free for f in others):
             return E.apply("diagm", E.hadamard(*others) if len(others) > 1 else others[0]), None
+    if isinstance(t, E.Mul) and var.is_scalar and var in t.scalars:     # c θ
+        rest = list(t.scalars)
+        rest.remove(var)
+        return E.mul(E.Num(t.coeff), *rest, *t.chain), None
     if isinstance(t, E.Mul):
         chain = list(t.chain)
+        inner = [i for i, f in enumerate(chain) if var.name in f.free]
+        if var.cols == "1" and len(inner) == 1 and chain[inner[0]] != var and \
+                inner[0] == len(chain) - 1:     # A (a ∘ w): the factor's own L, from the left
+            L, _ = _linear_part(chain[-1], var, text, der)
+            return E.mul(E.Num(t.coeff), *t.scalars, *chain[:-1], L), None
         if var in chain:
             i = chain.index(var)
             scalars = E.mul(E.Num(t.coeff), *t.scalars)
@@ -284,8 +293,6 @@ def _linear_part(t: E.Expr, var: E.Sym, text: str, der):
 
 def _row_times(s: E.Expr, var: E.Sym):
     """r for a scalar s = r w (or wᵀ rᵀ), else None."""
-    if isinstance(s, E.T):
-        s = E.transpose(s.arg) if not isinstance(s.arg, E.T) else s.arg.arg
     if isinstance(s, E.Mul) and s.chain and s.chain[-1] == var and \
             all(var.name not in x.free for x in s.chain[:-1] + s.scalars):
         return E.mul(E.Num(s.coeff), *s.scalars, *s.chain[:-1])

@@ -96,7 +96,8 @@ def _statement(der, display: bool = False) -> str:
 
 
 def _is_solution(der) -> bool:
-    return hasattr(der, "condition")
+    from .solve import Solution
+    return isinstance(der, Solution)
 
 
 def _symbols(der) -> str:
