@@ -469,6 +469,10 @@ def kron(a: Expr, b: Expr) -> Expr:
     cb, eb = split_coeff(b)
     if ca * cb != 1:
         return scale(ca * cb, kron(ea, eb))
+    for k, f in enumerate((a, b)):              # (s A) ⊗ B = s (A ⊗ B) for a scalar s
+        if isinstance(f, Mul) and f.scalars:
+            bare = _make_mul(F1, (), f.chain)
+            return mul(*f.scalars, kron(bare, b) if k == 0 else kron(a, bare))
     if a.cols == ONE and b.rows == ONE:         # a column and a row: a ⊗ bᵀ = a bᵀ
         return mul(a, b)
     if a.rows == ONE and b.cols == ONE:         # and bᵀ ⊗ a = a bᵀ
@@ -501,6 +505,15 @@ def apply(name: str, a: Expr) -> Expr:
             return ZERO_SCALAR
     if name == "vec" and a.cols == ONE:
         return a
+    if name in ("vec", "diagv") and isinstance(a, Mul) and (a.coeff != 1 or a.scalars):
+        return mul(_make_mul(a.coeff, a.scalars, ()), apply(name, _make_mul(F1, (), a.chain)))
+    if name == "vec" and isinstance(a, Mul) and len(a.chain) == 2 and \
+            all(isinstance(f, Ones) or isinstance(f, T) and isinstance(f.arg, Ones) for f in a.chain):
+        return Ones((dim_mul(a.rows, a.cols), ONE))           # vec(1 1ᵀ) = 1
+    if name == "diagv" and isinstance(a, T):                  # diag(Mᵀ) = diag(M)
+        return apply("diagv", a.arg)
+    if name == "sum" and isinstance(a, Apply) and a.name == "diagv":
+        return apply("tr", a.arg)                             # sum(diag(M)) = tr(M)
     if name == "vec" and isinstance(a, (Ones, Zero)):
         return type(a)((dim_mul(a.rows, a.cols), ONE))
     if name == "vec" and a.rows == ONE:

@@ -14,6 +14,7 @@ from fractions import Fraction
 from math import gcd
 
 from . import expr as E
+from . import textbook
 from .vecrules import vec_identities
 
 
@@ -183,27 +184,89 @@ def _distribute(t: E.Expr):
     if len(chain) != 1 or not isinstance(chain[0], E.Had):
         return None
     had = chain[0]
-    for i, f in enumerate(had.factors):
-        if isinstance(f, E.Add):
-            others = had.factors[:i] + had.factors[i + 1:]
-            return [E.mul(E.Num(coeff), *scalars, E.hadamard(*others, u)) for u in f.terms]
+    sums = [i for i, f in enumerate(had.factors) if isinstance(f, E.Add)]
+    if not sums:
+        return None
+    # the sum of quotients first: s ∘ (1 - s) ∘ (y ./ s - …) cancels over its terms
+    i = max(sums, key=lambda k: sum(isinstance(t, E.EDiv) for t in had.factors[k].terms))
+    others = had.factors[:i] + had.factors[i + 1:]
+    return [E.mul(E.Num(coeff), *scalars, E.hadamard(*others, u)) for u in had.factors[i].terms]
+
+
+def _expand_once(e: E.Expr):
+    """e with every term's (or e's own) Hadamard product distributed over one sum factor."""
+    terms, changed = [], False
+    for t in (e.terms if isinstance(e, E.Add) else (e,)):
+        parts = _distribute(t) or _scaled_sum(t)
+        changed |= parts is not None
+        terms.extend(parts if parts is not None else [t])
+    return E.add(*terms) if changed else None
+
+
+def _scaled_sum(t: E.Expr):
+    """The terms of c (a + b), or None."""
+    if isinstance(t, E.Mul) and not t.scalars and len(t.chain) == 1 and isinstance(t.chain[0], E.Add):
+        return [E.scale(t.coeff, u) for u in t.chain[0].terms]
     return None
+
+
+MAX_EXPANDED_TERMS = 16
 
 
 def expand_if_shorter(e: E.Expr):
     """Distribute Hadamard products over sums when terms then cancel:
-    (1 - y) ∘ s - y ∘ (1 - s) = s - y."""
-    if not isinstance(e, E.Add):
+    (1 - y) ∘ s - y ∘ (1 - s) = s - y, and s ∘ (y ./ s - (1 - y) ./ (1 - s)) ∘ (1 - s) = y - s."""
+    if not isinstance(e, (E.Add, E.Had)):
         return None
-    terms, changed = [], False
-    for t in e.terms:
-        parts = _distribute(t)
-        changed |= parts is not None
-        terms.extend(parts if parts is not None else [t])
-    if not changed:
+    best, size, cand = None, len(repr(e)), e
+    for _ in range(3):                 # a sum inside a sum: expand a level at a time
+        cand = _expand_once(cand)
+        if cand is None or (isinstance(cand, E.Add) and len(cand.terms) > MAX_EXPANDED_TERMS):
+            break
+        if len(repr(cand)) < size:
+            best, size = cand, len(repr(cand))
+    return best
+
+
+def _cancelled(t: E.Expr, q: E.EDiv, right: bool):
+    """t q with q = v ./ u, when t ends in uᵀ (uᵀ (v ./ u) = sum(v)) or diag(u)
+    (diag(u) (v ./ u) = v); with right False, q t and q a row.  None otherwise."""
+    coeff, scalars, chain = _parts(t)
+    if not chain:
         return None
-    cand = E.add(*terms)
-    return cand if len(repr(cand)) < len(repr(e)) else None
+    end = chain[-1] if right else chain[0]
+    rest = chain[:-1] if right else chain[1:]
+    u, v = q.den, q.num
+    if end == (E.transpose(u) if right else u):
+        return E.mul(E.Num(coeff), *scalars, E.apply("sum", v), *rest)
+    if isinstance(end, E.Apply) and end.name == "diagm" and end.arg == u:
+        return E.mul(E.Num(coeff), *scalars, *rest, v) if right else \
+            E.mul(E.Num(coeff), *scalars, E.transpose(v), *rest)
+    return None
+
+
+def cancel_quotient(e: E.Expr):
+    """(s sᵀ − diag(s)) (y ./ s) = sum(y) s − y: distribute a sum over a quotient it cancels."""
+    if not isinstance(e, E.Mul):
+        return None
+    chain = list(e.chain)
+    for i, f in enumerate(chain):
+        if not isinstance(f, E.Add):
+            continue
+        for j, right in ((i + 1, True), (i - 1, False)):
+            if not 0 <= j < len(chain):
+                continue
+            q = chain[j] if right else E.transpose(chain[j])
+            if not (isinstance(q, E.EDiv) and q.cols == "1" and q.rows != "1"):
+                continue
+            parts = [_cancelled(t, q, right) for t in f.terms]
+            if all(p is None for p in parts):
+                continue
+            terms = [p if p is not None else (E.mul(t, chain[j]) if right else E.mul(chain[j], t))
+                     for p, t in zip(parts, f.terms)]
+            lo, hi = (i, j + 1) if right else (j, i + 1)
+            return E.mul(E.Num(e.coeff), *e.scalars, *chain[:lo], E.add(*terms), *chain[hi:])
+    return None
 
 
 def diag_to_hadamard(e: E.Expr):
@@ -245,8 +308,8 @@ def broadcast_hadamard(e: E.Expr):
     return None
 
 
-RULES = (vec_identities, diag_to_hadamard, factor_sum, factor_partial, factor_hadamard, ones_inner, trace_of_outer,
-         expand_if_shorter)
+RULES = (vec_identities, cancel_quotient, diag_to_hadamard, factor_sum, factor_partial, factor_hadamard, ones_inner, trace_of_outer,
+         expand_if_shorter) + textbook.RULES
 
 
 def _bottom_up(e: E.Expr, rules, depth: int = 0) -> E.Expr:
@@ -345,7 +408,7 @@ def symmetrised(H: E.Expr) -> E.Expr:
     return present(E.scale(Fraction(1, 2), E.add(H, E.transpose(H))))
 
 
-PRESENT_RULES = RULES + (transpose_into_sum, broadcast_hadamard)
+PRESENT_RULES = RULES + (transpose_into_sum, broadcast_hadamard) + textbook.PRESENT_RULES
 POSITIVE_FIRST = (positive_first,)
 
 

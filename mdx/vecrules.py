@@ -148,22 +148,65 @@ def _pairs_before_product(f: E.Expr) -> bool:
 
 
 def unvec(v: E.Expr, shape) -> E.Expr | None:
-    """M of the given shape with vec(M) = v, read off the structure (a sum term by term)."""
+    """M of the given shape with vec(M) = v, read off the structure, or None.
+
+    vec is linear and commutes with every elementwise operation, so a sum, a scalar
+    multiple, a Hadamard product, a quotient or an elementwise function of vec forms
+    comes back term by term; a Kronecker, commutation or diag(vec W) factor in front of
+    a vec form comes back by the identities above ((P ⊗ Q) vec M = vec(Q M Pᵀ), ...).
+    """
     if isinstance(v, E.T) and isinstance(v.arg, E.Add):
         v = E.add(*(E.transpose(t) for t in v.arg.terms))
     if isinstance(v, E.Add):
-        parts = [unvec(t, shape) for t in v.terms]
-        return None if any(p is None for p in parts) else E.add(*parts)
-    coeff, scalars = Fraction(1), ()
-    body = v
-    if isinstance(v, E.Mul) and len(v.chain) == 1:
-        coeff, scalars, body = v.coeff, v.scalars, v.chain[0]
-        if isinstance(body, E.Add) or (isinstance(body, E.T) and isinstance(body.arg, E.Add)):
-            inner = unvec(body, shape)
-            return None if inner is None else E.mul(E.Num(coeff), *scalars, inner)
-    if E.is_zero(body):
-        return E.zero(shape)
-    M = _as_matrix(body, shape[0], shape[1])
-    if M is None:
+        return _unvec_all(v.terms, shape, E.add)
+    if isinstance(v, E.Had):
+        return _unvec_all(v.factors, shape, E.hadamard)
+    if isinstance(v, E.EDiv):
+        return _unvec_all((v.num, v.den), shape, E.ediv)
+    if isinstance(v, (E.Func, E.EPow)) and not v.is_scalar:
+        inner = unvec(v.children()[0], shape)
+        return None if inner is None else v.rebuild((inner,))
+    if isinstance(v, E.Num):
         return None
-    return E.mul(E.Num(coeff), *scalars, M)
+    coeff, scalars, chain = Fraction(1), (), (v,)
+    if isinstance(v, E.Mul):
+        coeff, scalars, chain = v.coeff, v.scalars, v.chain
+    if not chain:
+        return None
+    body = chain[0] if len(chain) == 1 else None
+    if body is None:
+        M = _unvec_product(chain, shape)
+    elif isinstance(body, (E.Add, E.Had, E.EDiv, E.Func, E.EPow)) or (
+            isinstance(body, E.T) and isinstance(body.arg, E.Add)):
+        M = unvec(body, shape) if body is not v else None
+    elif E.is_zero(body):
+        M = E.zero(shape)
+    else:
+        M = _as_matrix(body, shape[0], shape[1])
+    return None if M is None else E.mul(E.Num(coeff), *scalars, M)
+
+
+def _unvec_all(parts, shape, combine):
+    got = [unvec(p, shape) for p in parts]
+    return None if any(g is None for g in got) else combine(*got)
+
+
+def _unvec_product(chain, shape):
+    """unvec of F h, with F a Kronecker, commutation or diag(vec W) factor and h a column."""
+    first, rest = chain[0], E.mul(*chain[1:])
+    if rest.cols != ONE:
+        return None
+    r, c = shape
+    if isinstance(first, E.Kron):                  # (P ⊗ Q) vec M = vec(Q M Pᵀ)
+        P, Q = first.a, first.b
+        if (Q.rows, P.rows) != (r, c):
+            return None
+        M = unvec(rest, (Q.cols, P.cols))
+        return None if M is None else E.mul(Q, M, E.transpose(P))
+    if isinstance(first, E.Commutation) and (first.s, first.r) == (r, c):   # K vec M = vec Mᵀ
+        M = unvec(rest, (c, r))
+        return None if M is None else E.transpose(M)
+    if _diag_of_vec(first) and first.arg.arg.shape == (r, c):               # diag(vec W) vec M
+        M = unvec(rest, shape)
+        return None if M is None else E.hadamard(first.arg.arg, M)
+    return None

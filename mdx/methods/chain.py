@@ -80,7 +80,18 @@ def _raw(local: E.Expr, child: E.Sym):
 
 
 def _children(inter: Intermediate, names: set) -> list:
-    return [n for n in sorted(inter.local.free) if n in names]
+    """The intermediates and the variable inter depends on, in the order they are written,
+    so that the chain rule's terms come out in the order the product rule gives them."""
+    seen: list = []
+    stack = [inter.local]
+    while stack:
+        e = stack.pop()
+        if isinstance(e, E.Sym):
+            if e.name in names and e.name not in seen:
+                seen.append(e.name)
+        else:
+            stack.extend(reversed(e.children()))
+    return seen
 
 
 def chain_derivative(f: E.Expr, var: E.Sym, layout: str, steps: list, symbols: dict) -> E.Expr:
@@ -93,27 +104,36 @@ def chain_derivative(f: E.Expr, var: E.Sym, layout: str, steps: list, symbols: d
     syms[var.name] = var
     for inter in inters:
         steps.append(Step("introduce an intermediate variable", inter.sym.name, inter.local, numpy=False))
-    adjoint: dict = {top.name: E.identity(E.dim_mul(f.rows, f.cols))}
+    # Each intermediate's adjoint is a list of (key, term): the key is the path's positions
+    # from the output, so the terms are summed in the order the problem writes them.
+    adjoint: dict = {top.name: [((), E.identity(E.dim_mul(f.rows, f.cols)))]}
     paths: dict = {top.name: [[]]}
     for inter in reversed(inters):
-        A = adjoint.get(inter.sym.name)
-        if A is None:
+        if inter.sym.name not in adjoint:
             continue
-        for child in _children(inter, set(syms)):
+        key, A = _summed(adjoint[inter.sym.name])
+        for pos, child in enumerate(_children(inter, set(syms))):
             c = syms[child]
             J = simplify(jacobian(differentiate(inter.local, c), dvar(c)))
             raw, f_scalar = _raw(inter.local, c)
             shown = present(arrange(raw, f_scalar, layout))
             steps.append(Step("local derivative", f"∂{inter.sym.name}/∂{child}", shown, numpy=False))
-            adjoint[child] = E.add(adjoint[child], E.mul(A, J)) if child in adjoint else E.mul(A, J)
+            adjoint.setdefault(child, []).append((key + (pos,), E.mul(A, J)))
             paths.setdefault(child, []).extend(p + [(inter.sym.name, child)] for p in paths[inter.sym.name])
-    J = adjoint.get(var.name, E.zero((E.dim_mul(f.rows, f.cols), E.dim_mul(var.rows, var.cols))))
+    J = _summed(adjoint[var.name])[1] if var.name in adjoint else \
+        E.zero((E.dim_mul(f.rows, f.cols), E.dim_mul(var.rows, var.cols)))
     full = E.substitute(J, {i.sym: i.full for i in inters})
     step = _composition_step(J, var, layout, paths.get(var.name, []))
     step.numpy_text = _composed_numpy(full, f, var, layout, symbols)
     step.numpy, step.equals = True, "derivative"
     steps.append(step)
     return simplify(full)
+
+
+def _summed(contributions: list) -> tuple:
+    """(first key, sum of the terms in key order)."""
+    ordered = sorted(contributions, key=lambda c: c[0])
+    return ordered[0][0], E.add(*(t for _, t in ordered))
 
 
 def _composed_numpy(full, f, var, layout, symbols) -> str:
