@@ -587,8 +587,8 @@ class _Typer(MLForms):
             self._square(a, arg, "diag of a matrix needs a square matrix")
             self.decision[id(node)] = "diagv"
             return (a[0], ONE)
-        if fname == "vec":
-            return (self.dims.prod(a[0], a[1]), ONE)
+        if fname == "vec":     # column index slow, row index fast: (B ⊗ A) vec X = vec(A X Bᵀ)
+            return (self.dims.prod(a[1], a[0]), ONE)
         return a                                   # elementwise
 
     _infer_bare_call = _infer_call

@@ -72,14 +72,17 @@ def factor_sum(e: E.Expr):
     chains = [p[2] for p in parts]
     pre = _common_run(chains, False) if all(chains) else 0
     suf = _common_run(chains, True) if all(chains) else 0
-    if pre and suf and any(len(c) < pre + suf for c in chains):
-        if pre >= suf:
-            suf = 0
-        else:
-            pre = 0
     if pre and suf:
-        suf = 0 if pre >= suf else suf
-        pre = 0 if suf else pre
+        # both ends: keep a factor of each end inside every term, A (B - B C B) Aᵀ
+        shortest = min(len(c) for c in chains)
+        while pre + suf >= shortest and (pre > 1 or suf > 1):
+            if pre >= suf:
+                pre -= 1
+            else:
+                suf -= 1
+        if pre + suf >= shortest:
+            suf = 0 if pre >= suf else suf
+            pre = 0 if suf else pre
     g = _coeff_gcd([p[0] for p in parts])
     if not common and not pre and not suf and g == 1:
         return None
@@ -334,7 +337,7 @@ def _bottom_up(e: E.Expr, rules, depth: int = 0) -> E.Expr:
     for r in rules:
         out = r(e)
         if out is not None:
-            return _bottom_up(out, rules, depth + 1) if depth < 8 else out
+            return _bottom_up(out, rules, depth + 1) if depth < 8 else out  # DEBUGDEPTH
     if settled is None:
         settled = e.__dict__["_settled"] = []
     settled.append(rules)
@@ -401,10 +404,34 @@ def _flip_pass(e: E.Expr, in_sum: bool = False) -> E.Expr:
     return e.rebuild(new)
 
 
+MAX_PRODUCT_TERMS = 32
+
+
+def expanded(e: E.Expr) -> E.Expr:
+    """e with every product multiplied out over the sums in it (up to MAX_PRODUCT_TERMS)."""
+    if isinstance(e, E.Add):
+        return E.add(*(expanded(t) for t in e.terms))
+    if not isinstance(e, E.Mul):
+        return e
+    terms = [E.mul(E.Num(e.coeff), *e.scalars)]
+    for f in e.chain:
+        f = expanded(f)
+        parts = f.terms if isinstance(f, E.Add) else (f,)
+        if len(terms) * len(parts) > MAX_PRODUCT_TERMS:
+            return e
+        terms = [E.mul(t, p) for t in terms for p in parts]
+    return E.add(*terms)
+
+
 def symmetrised(H: E.Expr) -> E.Expr:
-    """A Hessian in a visibly symmetric form: (H + Hᵀ)/2 unless H already is."""
+    """A Hessian in a visibly symmetric form: H when it is, or once multiplied out
+    ((I − D B) D = D − D B D), else (H + Hᵀ)/2."""
     if E.is_symmetric(H):
         return H
+    plain = expanded(H)
+    if E.is_symmetric(plain):
+        tidy = present(plain)
+        return tidy if E.is_symmetric(tidy) else plain
     return present(E.scale(Fraction(1, 2), E.add(H, E.transpose(H))))
 
 

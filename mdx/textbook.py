@@ -7,6 +7,7 @@ differential method reaches, so that the three methods print the same result:
     sum(a ∘ b) = aᵀ b (vectors)            sum(P ∘ Qᵀ) = tr(P Q)
     1ᵀ M 1 = sum(M)                        (A ⊗ B)(C ⊗ D) = (A C) ⊗ (B D)
     A ⊗ B + A ⊗ C = A ⊗ (B + C)            a ∘ u.^(-k) = a ./ (u ∘ … ∘ u)
+    (I_m ⊗ S) E_m = diag(vec S) (I_m ⊗ 1)   D + Dᵀ, A X Bᵀ + Aᵀ X B in one order
 """
 
 from __future__ import annotations
@@ -35,9 +36,13 @@ def ones_sandwich(e: E.Expr):
     if not (isinstance(e, E.Mul) and e.is_scalar and len(e.chain) == 3):
         return None
     first, mid, last = e.chain
-    if isinstance(first, E.T) and isinstance(first.arg, E.Ones) and isinstance(last, E.Ones):
+    if _is_ones(first) and _is_ones(last):
         return E.mul(E.Num(e.coeff), *e.scalars, E.apply("sum", mid))
     return None
+
+
+def _is_ones(f: E.Expr) -> bool:
+    return isinstance(f, E.Ones) or isinstance(f, E.T) and isinstance(f.arg, E.Ones)
 
 
 def kron_mixed_product(e: E.Expr):
@@ -51,6 +56,56 @@ def kron_mixed_product(e: E.Expr):
                 and x.b.cols == y.b.rows:
             merged = E.kron(E.mul(x.a, y.a), E.mul(x.b, y.b))
             return E.mul(E.Num(e.coeff), *e.scalars, *chain[:i], merged, *chain[i + 2:])
+    return None
+
+
+def _absorbed(x: E.Expr, y: E.Expr):
+    """(A ⊗ b) M = (A M) ⊗ b for a column b, and M (A ⊗ r) = (M A) ⊗ r for a row r:
+    M is M ⊗ 1, so the mixed product applies.  None for other pairs."""
+    if isinstance(x, E.Kron) and not isinstance(y, E.Kron) and x.b.cols == ONE \
+            and y.cols != ONE and x.a.cols == y.rows:
+        return E.kron(E.mul(x.a, y), x.b)
+    if isinstance(y, E.Kron) and not isinstance(x, E.Kron) and y.b.rows == ONE \
+            and x.rows != ONE and x.cols == y.a.rows:
+        return E.kron(E.mul(x, y.a), y.b)
+    return None
+
+
+def _selected(x: E.Expr, y: E.Expr):
+    """(I_m ⊗ S) E_m = diag(vec S) (I_m ⊗ 1_n) for S n×m (column k of both is e_k ⊗ S e_k),
+    and its transpose E_mᵀ (I_m ⊗ Sᵀ) = (I_m ⊗ 1_nᵀ) diag(vec S); None for other pairs."""
+    if isinstance(x, E.Kron) and isinstance(y, E.DiagSelector):
+        return _select_columns(x, y.n)
+    if isinstance(x, E.T) and isinstance(x.arg, E.DiagSelector) and isinstance(y, E.Kron):
+        picked = _select_columns(E.transpose(y), x.arg.n)
+        return None if picked is None else E.transpose(picked)
+    return None
+
+
+def _select_columns(k: E.Expr, m: str):
+    """(I_m ⊗ S) E_m = diag(vec S) (I_m ⊗ 1_n), and (S ⊗ I_m) E_m = K_{n,m} of that
+    (s_k ⊗ e_k = K_{n,m} (e_k ⊗ s_k)), for S n×m; None otherwise."""
+    if not isinstance(k, E.Kron):
+        return None
+    if isinstance(k.a, E.Identity) and k.a.n == m and k.b.cols == m:
+        S, swap = k.b, False
+    elif isinstance(k.b, E.Identity) and k.b.n == m and k.a.cols == m:
+        S, swap = k.a, True
+    else:
+        return None
+    picked = E.mul(E.apply("diagm", E.apply("vec", S)), E.kron(E.identity(m), E.ones((S.rows, ONE))))
+    return E.mul(E.commutation(S.rows, m), picked) if swap else picked
+
+
+def through_kron(e: E.Expr):
+    """A factor beside a Kronecker product taken into it (see _selected, _absorbed)."""
+    if not isinstance(e, E.Mul):
+        return None
+    chain = list(e.chain)
+    for i in range(len(chain) - 1):
+        new = _selected(chain[i], chain[i + 1]) or _absorbed(chain[i], chain[i + 1])
+        if new is not None:
+            return E.mul(E.Num(e.coeff), *e.scalars, *chain[:i], new, *chain[i + 2:])
     return None
 
 
@@ -96,18 +151,43 @@ def negative_powers(e: E.Expr):
     return E.ediv(top, E.hadamard(*den))
 
 
-def plain_before_transpose(e: E.Expr):
-    """D + Dᵀ rather than Dᵀ + D."""
+def _leaves(e: E.Expr, flipped: bool = False, out=None) -> list:
+    """(leaf, transposed?) in reading order."""
+    out = [] if out is None else out
+    if isinstance(e, E.T):
+        return _leaves(e.arg, not flipped, out)
+    kids = e.children()
+    if not kids:
+        out.append((e, flipped))
+    for k in kids:
+        _leaves(k, flipped, out)
+    return out
+
+
+def _mirror_key(t: E.Expr):
+    """Fewer transposes first; among equals, the transposes later (A X Bᵀ before Aᵀ X B)."""
+    marks = [i for i, (_, flipped) in enumerate(_leaves(t)) if flipped]
+    return (len(marks), [-i for i in marks])
+
+
+def mirror_terms_in_order(e: E.Expr):
+    """D + Dᵀ and A X Bᵀ + Aᵀ X B, whichever order a method found the terms in: terms
+    that differ only in their transposes are put in one order."""
     if not isinstance(e, E.Add):
         return None
     terms = list(e.terms)
+    groups: dict = {}
     for i, t in enumerate(terms):
-        if isinstance(t, E.T) and t.arg in terms[i + 1:]:
-            j = terms.index(t.arg)
-            terms[i], terms[j] = terms[j], terms[i]
-            return E.Add(tuple(terms))
-    return None
+        skeleton = tuple(leaf for leaf, _ in _leaves(t))
+        groups.setdefault((skeleton, E.split_coeff(t)[0] > 0), []).append(i)
+    for places in groups.values():
+        if len(places) > 1:
+            ordered = sorted((terms[i] for i in places), key=_mirror_key)
+            for i, t in zip(places, ordered):
+                terms[i] = t
+    out = E.Add(tuple(terms))
+    return out if out != e else None
 
 
-RULES = (sum_of_hadamard, ones_sandwich, kron_mixed_product, factor_kron)
-PRESENT_RULES = (negative_powers, plain_before_transpose)
+RULES = (sum_of_hadamard, ones_sandwich, kron_mixed_product, through_kron, factor_kron)
+PRESENT_RULES = (negative_powers, mirror_terms_in_order)

@@ -197,6 +197,8 @@ def _unvec_product(chain, shape):
     if rest.cols != ONE:
         return None
     r, c = shape
+    if isinstance(first, E.Add):                   # (F1 + F2) h = F1 h + F2 h
+        return _unvec_all([E.mul(t, rest) for t in first.terms], shape, E.add)
     if isinstance(first, E.Kron):                  # (P ⊗ Q) vec M = vec(Q M Pᵀ)
         P, Q = first.a, first.b
         if (Q.rows, P.rows) != (r, c):

@@ -107,7 +107,7 @@ def chain_derivative(f: E.Expr, var: E.Sym, layout: str, steps: list, symbols: d
     # Each intermediate's adjoint is a list of (key, term): the key is the path's positions
     # from the output, so the terms are summed in the order the problem writes them.
     adjoint: dict = {top.name: [((), E.identity(E.dim_mul(f.rows, f.cols)))]}
-    paths: dict = {top.name: [[]]}
+    paths: dict = {top.name: [((), [])]}       # (key, path) as the adjoints are keyed
     for inter in reversed(inters):
         if inter.sym.name not in adjoint:
             continue
@@ -119,11 +119,13 @@ def chain_derivative(f: E.Expr, var: E.Sym, layout: str, steps: list, symbols: d
             shown = present(arrange(raw, f_scalar, layout))
             steps.append(Step("local derivative", f"∂{inter.sym.name}/∂{child}", shown, numpy=False))
             adjoint.setdefault(child, []).append((key + (pos,), E.mul(A, J)))
-            paths.setdefault(child, []).extend(p + [(inter.sym.name, child)] for p in paths[inter.sym.name])
+            paths.setdefault(child, []).extend((k + (pos,), p + [(inter.sym.name, child)])
+                                               for k, p in paths[inter.sym.name])
     J = _summed(adjoint[var.name])[1] if var.name in adjoint else \
         E.zero((E.dim_mul(f.rows, f.cols), E.dim_mul(var.rows, var.cols)))
     full = E.substitute(J, {i.sym: i.full for i in inters})
-    step = _composition_step(J, var, layout, paths.get(var.name, []))
+    step = _composition_step(J, var, layout, [p for _, p in sorted(paths.get(var.name, []),
+                                                                   key=lambda kp: kp[0])])
     step.numpy_text = _composed_numpy(full, f, var, layout, symbols)
     step.numpy, step.equals = True, "derivative"
     steps.append(step)

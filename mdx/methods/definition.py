@@ -118,7 +118,8 @@ def _series_parallel(factors: list, free: set, dims: dict) -> list:
     then reads ((Mᵀ E) ∘ E) Bᵀ instead of being walked through as a path."""
     while True:
         factors = _group(factors)
-        for k in {x for f in factors for x in (f.i, f.j)} - free - {ONE}:
+        summed = dict.fromkeys(x for f in factors for x in (f.i, f.j) if x not in free and x != ONE)
+        for k in summed:             # in the order the factors name them: the same form every run
             at = [f for f in factors if k in (f.i, f.j)]
             if len(at) == 1 and at[0].i != at[0].j:     # Σ_k H_ik = (H 1)_i: a dangling end
                 m, a = _oriented(at[0], k)
