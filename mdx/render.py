@@ -84,12 +84,16 @@ def result_text(der) -> str:
     return to_text(body) + " where " + ", ".join(f"{s.name} = {to_text(d)}" for s, d in defs)
 
 
-def result_latex(der) -> str:
+def result_latex(der, printer=None) -> str:
+    """The result as LaTeX; `printer` (a LatexPrinter) for another typesetting of it."""
+    show = printer.doprint if printer is not None else to_latex
+    sep = getattr(printer, "list_sep", r",\ ")
     defs, body = _named(der)
     if not defs:
-        return to_latex(body)
-    return to_latex(body) + r", \quad \text{where } " + r",\ ".join(
-        f"{latex_name(s.name)} = {to_latex(d)}" for s, d in defs)
+        return show(body)
+    where = getattr(printer, "where_sep", r", \quad \text{where } ")
+    return show(body) + where + sep.join(
+        f"{latex_name(s.name)} = {show(d)}" for s, d in defs)
 
 
 def _step_names(der):
@@ -171,21 +175,10 @@ def derivation_text(der, steps: bool = True) -> str:
     return "\n".join(lines)
 
 
-# Characters of rule names and their LaTeX (inside \text{...}); everything else is escaped.
-_RULE_LATEX = {
-    "ᵀ": "$^{T}$", "⁻¹": "$^{-1}$", "−": "-", "∘": "$\\circ$", "Σ": "$\\Sigma$", "⟨": "$\\langle$",
-    "⟩": "$\\rangle$", "‖": "$\\Vert$", "²": "$^2$", "′": "'", "⊗": "$\\otimes$", "σ": "$\\sigma$",
-    "∂": "$\\partial$", "∇": "$\\nabla$", "⇒": "$\\Rightarrow$", "δ": "$\\delta$",
-    "\\": "\\textbackslash{}", "{": "\\{", "}": "\\}", "&": "\\&", "%": "\\%", "#": "\\#",
-    "_": "\\_", "^": "\\^{}", "$": "\\$", "~": "\\~{}",
-}
-_RULE_PATTERN = re.compile("|".join(re.escape(k) for k in sorted(_RULE_LATEX, key=len, reverse=True)))
-
-
 def rule_latex_text(rule: str) -> str:
-    """A rule's name as LaTeX text mode: symbols as inline math, specials escaped, ASCII."""
-    text = _RULE_PATTERN.sub(lambda m: _RULE_LATEX[m.group(0)], rule)
-    return text.encode("ascii", "replace").decode("ascii").replace("?", " ")
+    """A rule's name for LaTeX text mode: words as text, formulas as inline math."""
+    from .rule_latex import rule_latex
+    return rule_latex(rule)
 
 
 def _latex_rule(rule: str) -> str:

@@ -82,7 +82,7 @@ def escape(text: str) -> str:
 # ----------------------------------------------------------------- LaTeX pieces
 def _statement(der, display: bool = False) -> str:
     """∂/∂X (f) as mdx prints it; in display form a long f breaks across rows."""
-    from .printers.latex import BreakingLatexPrinter, latex_name, to_latex
+    from .printers.latex import BreakingLatexPrinter, InlineLatexPrinter, latex_name
     v = latex_name(der.var.name)
     if der.order == 2:
         op = rf"\frac{{\partial^2}}{{\partial {v}\, \partial {v}^{{T}}}}"
@@ -90,7 +90,7 @@ def _statement(der, display: bool = False) -> str:
         op = rf"\frac{{\partial}}{{\partial {v}}}"
     zero = " = 0" if _is_solution(der) else ""         # `mdx solve`: the gradient set to zero
     if not display:
-        return rf"{op}\left({to_latex(der.function)}\right){zero}"
+        return rf"{op}({InlineLatexPrinter().doprint(der.function)}){zero}"
     p = BreakingLatexPrinter(TEXT_WIDTH)
     return "&" + op + p.wrap(p.doprint(der.function)) + zero
 
@@ -116,23 +116,48 @@ def _printed(expr) -> str:
     """A step's right-hand side for align rows, long sums broken onto new rows."""
     from .printers.latex import BreakingLatexPrinter
     if hasattr(expr, "terms_"):                      # index notation: break between terms
-        from .methods.definition import terms_latex
-        pieces = [terms_latex([t]) for t in expr.terms_] or ["0"]
         lines, cur = [], ""
-        for n, p in enumerate(pieces):
-            p = p if n == 0 or p.lstrip().startswith("-") else "+ " + p
-            if cur and len(cur) + len(p) > 2 * TEXT_WIDTH:
-                lines.append(cur)
-                cur = p
-            else:
-                cur = f"{cur} {p}" if cur else p
-        lines.append(cur)
+        for n, t in enumerate(expr.terms_):
+            for k, p in enumerate(_term_pieces(t)):
+                if k:                                 # the rest of a long product: a new row
+                    lines.append(cur)
+                    cur = p
+                    continue
+                p = p if n == 0 or p.lstrip().startswith("-") else "+ " + p
+                if cur and len(cur) + len(p) > 2 * TEXT_WIDTH:
+                    lines.append(cur)
+                    cur = p
+                else:
+                    cur = f"{cur} {p}" if cur else p
+        lines.append(cur or "0")
         return BreakingLatexPrinter.BREAK.join(lines)
     return BreakingLatexPrinter(TEXT_WIDTH).doprint(expr)
 
 
-def _rows(lhs: str, expr, rule: str | None, first: bool, step=None) -> list:
-    """Align rows for one step: its rule as a line of text above it, then the equation."""
+def _term_pieces(t) -> list:
+    """One index-notation term as LaTeX, in pieces of at most a row's width: a product of
+    many entries breaks between its factors."""
+    from dataclasses import replace
+    from .methods.definition import terms_latex, terms_text
+    if len(terms_text([t])) <= TEXT_WIDTH or len(t.factors) < 2:
+        return [terms_latex([t])]
+    chunks, current, used = [], [], 0
+    for f in t.factors:
+        size = len(terms_text([replace(t, coeff=1, sums=(), factors=(f,))])) + 1
+        if current and used + size > TEXT_WIDTH:
+            chunks.append(current)
+            current, used = [], 0
+        current.append(f)
+        used += size
+    chunks.append(current)
+    first = terms_latex([replace(t, factors=tuple(chunks[0]))])
+    rest = [terms_latex([replace(t, coeff=1, sums=(), factors=tuple(c))]) for c in chunks[1:]]
+    return [first] + [r"\cdot " + r for r in rest]
+
+
+def _rows(lhs: str, expr, rule: str | None, first: bool, step=None, names=None) -> tuple:
+    """(align rows, whether names were defined) for one step: its rule as a line of text
+    above it, the equation, then `where` rows for pieces named to make it fit."""
     from .render import _lhs_latex, rule_latex_text
     rows = [r"\shortintertext{\small " + rule_latex_text(rule) + "}"] if rule else []
     if step is not None and (step.lhs_expr is not None or step.lhs == "0"):
@@ -140,29 +165,59 @@ def _rows(lhs: str, expr, rule: str | None, first: bool, step=None) -> list:
         left = step_lhs_latex(step)
     else:
         left = _lhs_latex(lhs) if first else ""
+    new = []
+    if names is not None:
+        new, expr = names.fit_entries(expr) if hasattr(expr, "terms_") else names.fit(expr)
     rows.append(f"{left} &= {_printed(expr)}")
-    return rows
+    rows.extend(_where_rows(new))
+    return rows, bool(new)
+
+
+def _where_rows(defs, heading: bool = True) -> list:
+    """`where h1 = …` as align rows."""
+    from .printers.latex import latex_name
+    if not defs:
+        return []
+    rows = [f"{latex_name(s.name)} &= {_printed(d)}" for s, d in defs]
+    return [r"\shortintertext{\small where}"] + rows if heading else rows
 
 
 def _solution(n: int, it: Item) -> str:
-    from .printers.latex import latex_name
-    from .render import _lhs_latex, result_latex, result_text, rule_latex_text
+    from .render import _lhs_latex, _step_names, rule_latex_text
+    from .printers.latex import latex_name, to_latex
+    from .printers.text import to_text
+    from .sheet_fit import SheetNames
     if it.error is not None:
         return (rf"\subsection*{{Problem {n}}}" + "\n" + "Could not be derived: "
                 + escape(it.error.full_message()) + "\n")
     der = it.derivation
-    rows, prev = [], None
+    # the result's named repeats (h1 = tanh(W1 x), ...) open the solution, as in the text output
+    defs, mapping = _step_names(der) if not _is_solution(der) else ([], {})
+    names = SheetNames(der.symbols, TEXT_WIDTH, mapping)
+    rows = []
+    if defs:
+        rows.append(r"\shortintertext{\small let}")
+        for sym, body in defs:
+            more, body = names.fit(body, own=sym)
+            rows.append(f"{latex_name(sym.name)} &= {_printed(body)}")
+            rows.extend(_where_rows(more))
+    prev = None
     *work, last = der.steps                 # the last step is the result: it gets the box
     for st in work:
-        rows.extend(_rows(st.lhs, st.expr, st.rule, st.lhs != prev, st))
-        prev = st.lhs
-    body = "\\begin{align*}\n" + " \\\\\n".join(r for r in rows) + "\n\\end{align*}"
+        step_rows, named = _rows(st.lhs, st.expr, st.rule, st.lhs != prev, st, names)
+        rows.extend(step_rows)
+        prev = None if named else st.lhs      # after `where` rows, the next step shows its lhs
+    body = "\\begin{align*}\n" + " \\\\\n".join(r for r in rows) + "\n\\end{align*}" if rows else ""
     body = body.replace("\\\\\n\\shortintertext", "\n\\shortintertext")
     lhs = latex_name(der.wrt) if _is_solution(der) else _lhs_latex(der.result_lhs)
-    if len(result_text(der)) <= TEXT_WIDTH:
-        box = rf"\[ \boxed{{{lhs} = {result_latex(der)}}} \]"
-    else:                                             # too long for a box: break it instead
-        box = "\\begin{align*}\n" + f"{lhs} &= {_printed(der.result)}" + "\n\\end{align*}"
+    more, result = names.fit(der.result)
+    if len(to_text(result)) <= TEXT_WIDTH:
+        box = rf"\[ \boxed{{{lhs} = {to_latex(result)}}} \]"
+    else:                                             # nothing to name: break it instead
+        box = "\\begin{align*}\n" + f"{lhs} &= {_printed(result)}" + "\n\\end{align*}"
+    if more:                                          # the box stays one line; names below it
+        box += "\nwhere\n\\begin{align*}\n" + " \\\\\n".join(_where_rows(more, heading=False)) \
+            + "\n\\end{align*}"
     box = r"{\small " + rule_latex_text(last.rule) + "}\n" + box
     if _is_solution(der):
         box += "\n" + r"{\small condition: $" + der.condition_latex + "$}"
@@ -175,6 +230,7 @@ def build(items: list, title: str, layout: str, method: str, solutions: bool = T
     """The complete LaTeX document."""
     out = [r"\documentclass[11pt]{article}", r"\usepackage[a4paper,margin=2.2cm]{geometry}",
            r"\usepackage{amsmath,amssymb,mathtools}", r"\allowdisplaybreaks", r"\setlength{\parindent}{0pt}",
+           r"\setlength{\emergencystretch}{3em}",     # long inline formulas wrap, never overrun
            rf"\title{{{escape(title)}}}", r"\date{}", r"\begin{document}", r"\maketitle",
            rf"Layout: {escape(layout)}. Method: {escape(method)}. Derived by mdx.", "",
            r"\section*{Problems}"]
@@ -206,12 +262,13 @@ def build(items: list, title: str, layout: str, method: str, solutions: bool = T
         out.append(r"\section*{Solutions}")
         out.extend(_solution(k, it) for k, it in problems)
     if answers:
+        from .printers.latex import InlineLatexPrinter
         from .render import _lhs_latex, result_latex
         out.append(r"\section*{Answers}")
         out.append(r"\begin{enumerate}")
         for k, it in problems:
             out.append(r"\item could not be derived" if it.error else
-                       rf"\item ${_lhs_latex(it.derivation.result_lhs)} = {result_latex(it.derivation)}$")
+                       rf"\item ${_lhs_latex(it.derivation.result_lhs)} = {result_latex(it.derivation, InlineLatexPrinter())}$")
         out.append(r"\end{enumerate}")
     out.append(r"\end{document}")
     return "\n".join(out) + "\n"

@@ -170,6 +170,24 @@ class BreakingLatexPrinter(LatexPrinter):
         return super().delim(left, body, right)
 
 
+class InlineLatexPrinter(LatexPrinter):
+    """For $…$ in running text: plain delimiters, which (unlike a \\left…\\right group)
+    let TeX break the line after a + or − inside them."""
+
+    list_sep = r",\ \allowbreak "          # and between the definitions of a where list
+    where_sep = r", \allowbreak\quad \text{where } "
+
+    def delim(self, left, body, right):
+        return f"{left}{body}{right}"
+
+    def _print_Mul(self, e):
+        sign, top, bottom = self._fraction(e)       # a slash: TeX cannot break inside \frac
+        if not bottom:
+            return sign + top
+        below = bottom[0] if len(bottom) == 1 else "(" + " ".join(bottom) + ")"
+        return f"{sign}{top} / {below}"
+
+
 _PRINTER = LatexPrinter()
 _PRINTER.memo = "_latex"
 
