@@ -13,7 +13,7 @@ from .errors import (InternalError, LimitError, MdxError, ParseError, ShapeError
                      UnsupportedError)
 
 if TYPE_CHECKING:                       # the types only; importing them costs start-up time
-    from .solve import Solution
+    from .stationary import Solution
     from .steps import Derivation
 
 __version__ = "0.1.0"
@@ -28,15 +28,15 @@ def derive(problem: str, layout: str = "denominator", method: str = "differentia
 
 
 def solve(problem: str) -> "Solution":
-    """The stationary point of `d f / dw = 0` in closed form; see mdx.solve.solve."""
-    from .solve import solve as _solve
+    """The stationary point of `d f / dw = 0` in closed form; see mdx.stationary.solve."""
+    from .stationary import solve as _solve
     return _solve(problem)
 
 
 # errors of the optional checks, loaded when first asked for (their modules are light,
 # but `import mdx` should load only what every use needs)
 _LAZY_ERRORS = {"VerificationError": "verify", "CheckError": "torch_check",
-                "NotAffineError": "solve"}
+                "NotAffineError": "stationary"}
 
 
 def __getattr__(name: str):

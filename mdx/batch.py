@@ -47,7 +47,7 @@ def derive_lines(items: Iterable[tuple], layout: str, method: str,
     checked, and a failed check is that problem's error.  `solve_lines`: "never", "marked"
     (a line `d f / dw = 0` is solved for the stationary point, mdx.solve) or "always"."""
     from .api import METHODS, derive
-    from .solve import is_solve_line, solve
+    from .stationary import is_solve_line, solve
     for number, text in items:
         if isinstance(text, MdxError):
             yield Outcome(number, "", error=text)

@@ -424,13 +424,13 @@ def expanded(e: E.Expr) -> E.Expr:
 
 
 def symmetrised(H: E.Expr) -> E.Expr:
-    """A Hessian in a visibly symmetric form: H when it is, or once multiplied out
-    ((I − D B) D = D − D B D), else (H + Hᵀ)/2."""
-    if E.is_symmetric(H):
-        return H
+    """A Hessian in a visibly symmetric form: H when it is (multiplied out if that is
+    shorter), or once multiplied out ((I − D B) D = D − D B D), else (H + Hᵀ)/2."""
     plain = expanded(H)
+    tidy = present(plain)
+    if E.is_symmetric(H) and not (E.is_symmetric(tidy) and len(repr(tidy)) < len(repr(H))):
+        return H                      # multiplied out only when terms then cancel
     if E.is_symmetric(plain):
-        tidy = present(plain)
         return tidy if E.is_symmetric(tidy) else plain
     return present(E.scale(Fraction(1, 2), E.add(H, E.transpose(H))))
 

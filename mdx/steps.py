@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
 
 from . import expr as E
 from .limits import bounded
+
+if TYPE_CHECKING:
+    from .verify import Verification
 
 
 @dataclass
@@ -71,7 +75,7 @@ class Derivation:
         from .render import result_numpy
         return result_numpy(self)
 
-    def numpy(self):
+    def numpy(self) -> Callable[..., Any]:
         """The derivative as a Python function of the symbols (NumPy arrays), compiled from
         numpy_function(): `der.numpy()(X=..., A=...)`."""
         from .render import function_name
@@ -84,7 +88,13 @@ class Derivation:
         from .render import numpy_function
         return numpy_function(self, name)
 
-    def verify(self, kind: str = "numeric"):
+    def to_sympy(self, sizes: dict | None = None) -> Any:
+        """The result in SymPy: a matrix expression over MatrixSymbols (`(A + A.T)*X`), or,
+        given every dimension's size ({"n": 2, "m": 3}), an explicit Matrix of entries."""
+        from .sympy_expr import to_sympy
+        return to_sympy(self, sizes)
+
+    def verify(self, kind: str = "numeric") -> "Verification":
         """Check the result and the steps: "numeric" (finite differences at random points)
         or "exact" (SymPy, on small matrices of symbols).  Raises VerificationError when
         anything disagrees; otherwise returns the Verification, also printed under the result."""

@@ -31,6 +31,38 @@ def sum_of_hadamard(e: E.Expr):
     return None
 
 
+def centred_sum(e: E.Expr):
+    """sum(a − mean(a) 1) = 0: a centred vector or matrix sums to zero."""
+    if not (isinstance(e, E.Apply) and e.name == "sum" and isinstance(e.arg, E.Add)
+            and len(e.arg.terms) == 2):
+        return None
+    for a, t in (e.arg.terms, e.arg.terms[::-1]):
+        c, mono = E.split_coeff(t)
+        if c == -1 and isinstance(mono, E.Mul) and mono.coeff == 1 and len(mono.scalars) == 1 \
+                and len(mono.chain) == 1 and isinstance(mono.chain[0], E.Ones) \
+                and mono.scalars[0] == E.apply("mean", a):
+            return E.ZERO_SCALAR
+    return None
+
+
+def _summed_term(t: E.Expr) -> E.Expr:
+    s = E.apply("sum", t)
+    inner = s
+    if isinstance(s, E.Mul):                    # c sum(M): the constructor pulled c out
+        inner = next((f for f in s.scalars if isinstance(f, E.Apply) and f.name == "sum"), s)
+    return E.ZERO_SCALAR if centred_sum(inner) is not None else s
+
+
+def sum_of_terms(e: E.Expr):
+    """sum(a + b) = sum(a) + sum(b), where a term then drops out (a centred one)."""
+    if not (isinstance(e, E.Apply) and e.name == "sum" and isinstance(e.arg, E.Add)):
+        return None
+    parts = [_summed_term(t) for t in e.arg.terms]
+    if not any(p == E.ZERO_SCALAR for p in parts):
+        return None
+    return E.add(*parts)
+
+
 def ones_sandwich(e: E.Expr):
     """1ᵀ M 1 = sum(M)."""
     if not (isinstance(e, E.Mul) and e.is_scalar and len(e.chain) == 3):
@@ -43,6 +75,39 @@ def ones_sandwich(e: E.Expr):
 
 def _is_ones(f: E.Expr) -> bool:
     return isinstance(f, E.Ones) or isinstance(f, E.T) and isinstance(f.arg, E.Ones)
+
+
+def _ones_shape(f: E.Expr):
+    """The shape of a matrix of ones (1_n, 1_nᵀ, 1_n 1_mᵀ), or None."""
+    if _is_ones(f):
+        return f.shape
+    if isinstance(f, E.Mul) and f.coeff == 1 and not f.scalars and len(f.chain) == 2 \
+            and all(_is_ones(g) for g in f.chain):
+        return f.shape
+    return None
+
+
+def ones_dot(e: E.Expr):
+    """Products of ones: 1ᵀ 1 = n, so (1 1ᵀ)(1 1ᵀ) = n 1 1ᵀ."""
+    if not isinstance(e, E.Mul) or len(e.chain) < 2:
+        return None
+    chain = list(e.chain)
+    for i in range(len(chain) - 1):
+        a, b = _ones_shape(chain[i]), _ones_shape(chain[i + 1])
+        if a is not None and b is not None and (a[0], b[1]) != (ONE, ONE):
+            merged = E.mul(E.entry_count((a[1], ONE)), E.ones((a[0], b[1])))
+            return E.mul(E.Num(e.coeff), *e.scalars, *chain[:i], merged, *chain[i + 2:])
+    return None
+
+
+def ones_power(e: E.Expr):
+    """(1 1ᵀ)^k = n^(k-1) 1 1ᵀ for the n×n matrix of ones."""
+    if not (isinstance(e, E.Pow) and not e.base.is_scalar and e.k > 1 and e.k.denominator == 1):
+        return None
+    shape = _ones_shape(e.base)
+    if shape is None or shape[0] != shape[1]:
+        return None
+    return E.mul(E.power(E.entry_count((shape[0], ONE)), int(e.k) - 1), E.ones(shape))
 
 
 def kron_mixed_product(e: E.Expr):
@@ -189,5 +254,5 @@ def mirror_terms_in_order(e: E.Expr):
     return out if out != e else None
 
 
-RULES = (sum_of_hadamard, ones_sandwich, kron_mixed_product, through_kron, factor_kron)
+RULES = (sum_of_hadamard, centred_sum, sum_of_terms, ones_sandwich, ones_dot, ones_power, kron_mixed_product, through_kron, factor_kron)
 PRESENT_RULES = (negative_powers, mirror_terms_in_order)

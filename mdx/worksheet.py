@@ -96,7 +96,7 @@ def _statement(der, display: bool = False) -> str:
 
 
 def _is_solution(der) -> bool:
-    from .solve import Solution
+    from .stationary import Solution
     return isinstance(der, Solution)
 
 
@@ -161,7 +161,7 @@ def _rows(lhs: str, expr, rule: str | None, first: bool, step=None, names=None) 
     from .render import _lhs_latex, rule_latex_text
     rows = [r"\shortintertext{\small " + rule_latex_text(rule) + "}"] if rule else []
     if step is not None and (step.lhs_expr is not None or step.lhs == "0"):
-        from .solve import step_lhs_latex
+        from .stationary import step_lhs_latex
         left = step_lhs_latex(step)
     else:
         left = _lhs_latex(lhs) if first else ""

@@ -74,3 +74,20 @@ def test_errors_are_exported():
         assert issubclass(cls, mdx.MdxError), name
     with pytest.raises(mdx.ParseError):
         mdx.derive("d tr(X / dX")
+
+
+def test_the_public_api_has_type_hints():
+    import inspect
+    from mdx.stationary import Solution
+    from mdx.steps import Derivation
+    public = [mdx.derive, mdx.solve]
+    public += [getattr(Derivation, n) for n in dir(Derivation) if not n.startswith("_")
+               and callable(getattr(Derivation, n))]
+    public += [getattr(Solution, n) for n in dir(Solution) if not n.startswith("_")
+               and callable(getattr(Solution, n))]
+    for fn in public:
+        sig = inspect.signature(fn)
+        assert sig.return_annotation is not inspect.Signature.empty, fn.__qualname__
+        for name, p in sig.parameters.items():
+            if name != "self":
+                assert p.annotation is not inspect.Parameter.empty, f"{fn.__qualname__}({name})"

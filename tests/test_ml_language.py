@@ -21,7 +21,7 @@ def result(problem: str, **kw) -> str:
     ("d 1^T X 1 / dX", "1_n 1_m^T"),
     ("d sum(1 - x) / dx", "-1_n"),                 # a number that broadcasts
     ("d (2 + 1) x^T x / dx", "6 x"),
-    ("d ||x - mean(x) 1||^2 / dx", "2 (x - mean(x) 1 - sum(x - mean(x) 1) 1 / n)"),
+    ("d ||x - mean(x) 1||^2 / dx", "2 (x - mean(x) 1)"),
     ("d x / n / dx where x: vector n", "I_n / n"),  # a declared size is a number
     ("d 1_n^T x / dx where x: vector n", "1_n"),
     ("d ones(n, m) ∘ X / dX where X: matrix n x m", "I_{mn}"),

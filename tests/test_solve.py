@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from fdcheck import draw, evaluate, expected
 from mdx.cli import app
 from mdx.errors import MdxError
-from mdx.solve import NotAffineError, solve
+from mdx.stationary import NotAffineError, solve
 
 runner = CliRunner()
 
@@ -106,3 +106,12 @@ def test_a_non_scalar_function_is_refused():
 def test_derive_points_to_solve_for_an_equation():
     out = runner.invoke(app, ["derive", "d ||y - X w||^2 / dw = 0"])
     assert out.exit_code == 1 and "mdx solve" in out.output
+
+
+def test_mdx_solve_stays_the_function_after_the_module_loads():
+    """A submodule named solve would replace mdx.solve once anything imported it."""
+    import importlib
+    import mdx
+    importlib.import_module("mdx.stationary")
+    mdx.derive("d ||y - X w||^2 / dw")
+    assert callable(mdx.solve) and mdx.solve("d ||y - X w||^2 / dw = 0").result is not None

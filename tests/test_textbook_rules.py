@@ -80,6 +80,11 @@ RULE_CASES = [
     ("sum(a ∘ b) = aᵀ b", T.sum_of_hadamard, E.Apply("sum", E.Had((a, b)))),
     ("sum(P ∘ Qᵀ) = tr(P Q)", T.sum_of_hadamard, E.Apply("sum", E.Had((P, E.transpose(Q))))),
     ("1ᵀ M 1 = sum(M)", T.ones_sandwich, E.Mul(F1, (), (E.transpose(ones_m), M, ones_m))),
+    ("(1 1ᵀ)(1 1ᵀ) = n 1 1ᵀ", T.ones_dot,
+     E.Mul(F1, (), (E.ones((n, n)), E.ones((n, m)), M))),
+    ("(1 1ᵀ)^2 = n 1 1ᵀ", T.ones_power, E.Pow(E.ones((n, n)), Fraction(2))),
+    ("sum(a − mean(a) 1) + … : the centred term drops out", T.sum_of_terms,
+     E.Apply("sum", E.Add((E.mul(sym("c"), a), E.add(b, E.neg(E.mul(E.apply("mean", b), ones_n))))))),
     ("(A ⊗ B)(C ⊗ D) = AC ⊗ BD", T.kron_mixed_product, E.Mul(F1, (), (E.kron(C, A), E.kron(D, B)))),
     ("(I ⊗ S) E = diag(vec S)(I ⊗ 1)", T.through_kron,
      E.Mul(F1, (), (E.kron(E.identity(m), X), E.DiagSelector(m)))),
@@ -126,6 +131,12 @@ def test_symmetrised_multiplies_out_to_a_visibly_symmetric_form():
     assert E.is_symmetric(out) and "/ 2" not in str(out)
     inputs = inputs_for(H)
     np.testing.assert_allclose(value(out, inputs), value(H, inputs), rtol=1e-12)
+
+
+def test_a_centred_vector_sums_to_zero():
+    centred = E.add(a, E.neg(E.mul(E.apply("mean", a), ones_n)))
+    assert T.centred_sum(E.Apply("sum", centred)) == E.ZERO_SCALAR
+    np.testing.assert_allclose(value(E.Apply("sum", centred), inputs_for(centred)), 0, atol=1e-12)
 
 
 def test_constructors_apply_the_linear_identities():
