@@ -311,8 +311,8 @@ def broadcast_hadamard(e: E.Expr):
     return None
 
 
-RULES = (vec_identities, cancel_quotient, diag_to_hadamard, factor_sum, factor_partial, factor_hadamard, ones_inner, trace_of_outer,
-         expand_if_shorter) + textbook.RULES
+RULES = (vec_identities, cancel_quotient, diag_to_hadamard, factor_sum, factor_partial,
+         factor_hadamard, ones_inner, trace_of_outer, expand_if_shorter) + textbook.RULES
 
 
 def _bottom_up(e: E.Expr, rules, depth: int = 0) -> E.Expr:

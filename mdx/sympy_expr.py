@@ -20,8 +20,8 @@ def to_sympy(der, sizes: dict | None = None):
     try:
         import sympy
     except ImportError:
-        raise UnsupportedError("to_sympy needs SymPy", 1, 'pip install "mdx[exact]" (or sympy)') \
-            from None
+        raise UnsupportedError("to_sympy needs SymPy", 1,
+                               'pip install sympy (or pip install "mdx[verify]")') from None
     if sizes is not None:
         return _explicit(sympy, der, sizes)
     return SympyMatrixExpr(sympy).value(der.result)

@@ -254,5 +254,6 @@ def mirror_terms_in_order(e: E.Expr):
     return out if out != e else None
 
 
-RULES = (sum_of_hadamard, centred_sum, sum_of_terms, ones_sandwich, ones_dot, ones_power, kron_mixed_product, through_kron, factor_kron)
+RULES = (sum_of_hadamard, centred_sum, sum_of_terms, ones_sandwich, ones_dot, ones_power,
+         kron_mixed_product, through_kron, factor_kron)
 PRESENT_RULES = (negative_powers, mirror_terms_in_order)
