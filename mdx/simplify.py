@@ -361,6 +361,13 @@ def flip_negated_sum(e: E.Expr):
         return None
     factors = list(e.scalars) + list(e.chain)
     sums = [i for i, f in enumerate(factors) if isinstance(f, E.Add)]
+    if not sums:                      # -(M (y - s)) ∘ g = (M (s - y)) ∘ g: the sum inside
+        for i, f in enumerate(factors):
+            inner = _negated_inside(f)
+            if inner is not None:
+                factors[i] = inner
+                return E.mul(E.Num(-e.coeff), *factors)
+        return None
     if len(sums) != 1:
         return None
     s = factors[sums[0]]
@@ -369,6 +376,39 @@ def flip_negated_sum(e: E.Expr):
         return None
     factors[sums[0]] = E.Add(tuple(E.neg(t) for t in s.terms))
     return E.mul(E.Num(-e.coeff), *factors)
+
+
+def _is_constant(t: E.Expr) -> bool:
+    """A number, or a number broadcast (1, c 1 1ᵀ)."""
+    mono = E.split_coeff(t)[1]
+    return isinstance(mono, (E.Num, E.Ones)) or (isinstance(mono, E.Mul) and not mono.scalars
+                                                   and all(isinstance(g, E.Ones) for g in mono.chain))
+
+
+def _negated_inside(f: E.Expr):
+    """-f with the negation taken into the one sum of a linear factor that has mostly
+    negative terms, through products, Hadamard products and transposes; or None."""
+    if isinstance(f, E.Add):
+        negs = sum(E.split_coeff(t)[0] < 0 for t in f.terms)
+        if negs * 2 < len(f.terms) or any(_is_constant(t) for t in f.terms):
+            return None                   # 1 - s stays as it is
+        return E.Add(tuple(E.neg(t) for t in f.terms))
+    if isinstance(f, E.T):
+        inner = _negated_inside(f.arg)
+        return None if inner is None else E.transpose(inner)
+    if isinstance(f, E.Mul) and f.coeff > 0:
+        parts = list(f.scalars) + list(f.chain)
+        for i, g in enumerate(parts):
+            inner = _negated_inside(g)
+            if inner is not None:
+                parts[i] = inner
+                return E.mul(E.Num(f.coeff), *parts)
+    if isinstance(f, E.Had):
+        for i, g in enumerate(f.factors):
+            inner = _negated_inside(g)
+            if inner is not None:
+                return E.hadamard(*f.factors[:i], inner, *f.factors[i + 1:])
+    return None
 
 
 def positive_first(e: E.Expr):

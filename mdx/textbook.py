@@ -126,10 +126,17 @@ def kron_mixed_product(e: E.Expr):
 
 def _absorbed(x: E.Expr, y: E.Expr):
     """(A ⊗ b) M = (A M) ⊗ b for a column b, and M (A ⊗ r) = (M A) ⊗ r for a row r:
-    M is M ⊗ 1, so the mixed product applies.  None for other pairs."""
+    M is M ⊗ 1, so the mixed product applies; likewise (a ⊗ B) M = a ⊗ (B M) for a column
+    a and M (rᵀ ⊗ B) = rᵀ ⊗ (M B) (M is 1 ⊗ M).  None for other pairs."""
     if isinstance(x, E.Kron) and not isinstance(y, E.Kron) and x.b.cols == ONE \
             and y.cols != ONE and x.a.cols == y.rows:
         return E.kron(E.mul(x.a, y), x.b)
+    if isinstance(x, E.Kron) and not isinstance(y, E.Kron) and x.a.cols == ONE \
+            and x.b.cols == y.rows:                     # (a ⊗ B) M = a ⊗ (B M)
+        return E.kron(x.a, E.mul(x.b, y))
+    if isinstance(y, E.Kron) and not isinstance(x, E.Kron) and y.a.rows == ONE \
+            and x.cols == y.b.rows:                     # M (rᵀ ⊗ B) = rᵀ ⊗ (M B)
+        return E.kron(y.a, E.mul(x, y.b))
     if isinstance(y, E.Kron) and not isinstance(x, E.Kron) and y.b.rows == ONE \
             and x.rows != ONE and x.cols == y.a.rows:
         return E.kron(E.mul(x, y.a), y.b)
@@ -172,6 +179,26 @@ def through_kron(e: E.Expr):
         if new is not None:
             return E.mul(E.Num(e.coeff), *e.scalars, *chain[:i], new, *chain[i + 2:])
     return None
+
+
+def vec_of_outer(e: E.Expr):
+    """vec(a bᵀ) = b ⊗ a for columns a and b."""
+    if isinstance(e, E.Apply) and e.name == "vec" and isinstance(e.arg, E.Mul) and e.arg.coeff == 1 \
+            and not e.arg.scalars and len(e.arg.chain) == 2:
+        a, bt = e.arg.chain
+        if a.cols == ONE and bt.rows == ONE:
+            return E.kron(E.transpose(bt), a)
+    return None
+
+
+def sum_of_diagonals(e: E.Expr):
+    """diag(a) + diag(b) = diag(a + b)."""
+    if not isinstance(e, E.Add):
+        return None
+    parts = [E.split_coeff(t) for t in e.terms]
+    if not all(isinstance(m, E.Apply) and m.name == "diagm" for _, m in parts):
+        return None
+    return E.apply("diagm", E.add(*(E.scale(c, m.arg) for c, m in parts)))
 
 
 def factor_kron(e: E.Expr):
@@ -255,5 +282,6 @@ def mirror_terms_in_order(e: E.Expr):
 
 
 RULES = (sum_of_hadamard, centred_sum, sum_of_terms, ones_sandwich, ones_dot, ones_power,
-         kron_mixed_product, through_kron, factor_kron)
+         kron_mixed_product, through_kron, factor_kron, sum_of_diagonals,
+         vec_of_outer)
 PRESENT_RULES = (negative_powers, mirror_terms_in_order)

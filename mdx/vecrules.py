@@ -181,6 +181,9 @@ def unvec(v: E.Expr, shape) -> E.Expr | None:
         M = unvec(body, shape) if body is not v else None
     elif E.is_zero(body):
         M = E.zero(shape)
+    elif isinstance(body, E.Kron) and body.a.cols == ONE and body.b.cols == ONE \
+            and (body.b.rows, body.a.rows) == shape:          # b ⊗ a = vec(a bᵀ)
+        M = E.mul(body.b, E.transpose(body.a))
     else:
         M = _as_matrix(body, shape[0], shape[1])
     return None if M is None else E.mul(E.Num(coeff), *scalars, M)
