@@ -41,16 +41,12 @@ def _explicit(sp, der, sizes: dict):
     return SympyValues(env, sizes).value(der.result)
 
 
-def _elementwise(sp) -> dict:
-    from .sympy_values import _elementwise as table
-    return table(sp)
-
-
 class SympyMatrixExpr:
     """`value(e)`: an mdx expression as a SymPy (matrix) expression of symbolic sizes."""
 
     def __init__(self, sp):
         self.sp = sp
+        from .sympy_values import _elementwise
         self.funcs = _elementwise(sp)
         self.memo: dict = {}
 

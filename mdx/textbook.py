@@ -8,6 +8,9 @@ differential method reaches, so that the three methods print the same result:
     1ᵀ M 1 = sum(M)                        (A ⊗ B)(C ⊗ D) = (A C) ⊗ (B D)
     A ⊗ B + A ⊗ C = A ⊗ (B + C)            a ∘ u.^(-k) = a ./ (u ∘ … ∘ u)
     (I_m ⊗ S) E_m = diag(vec S) (I_m ⊗ 1)   D + Dᵀ, A X Bᵀ + Aᵀ X B in one order
+    (a ⊗ B) M = a ⊗ (B M) (a a column)     vec(a bᵀ) = b ⊗ a
+    sum(a − mean(a) 1) = 0                 (1 1ᵀ)(1 1ᵀ) = n 1 1ᵀ
+    diag(a) + diag(b) = diag(a + b)
 """
 
 from __future__ import annotations
