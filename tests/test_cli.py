@@ -107,3 +107,11 @@ def test_structured_option():
                                  "--no-steps"])
     assert result.exit_code == 0 and "2 S^{-1} - I ∘ S^{-1}" in result.stdout
     assert runner.invoke(app, ["derive", "d tr(X) / dX", "--structured", "odd"]).exit_code == 2
+
+
+def test_agreement_reports_a_result_that_cannot_be_evaluated_instead_of_a_traceback():
+    import mdx
+    from mdx.agree import agreement
+    ders = [mdx.derive("d x ∘ exp(x) / dx", method=m) for m in ("differential", "chain")]
+    ders[1].numpy_expression = lambda: "np.ones((2, 3)) @ np.ones((2, 3))"     # a broken result
+    assert "DISAGREE" in agreement(ders)
