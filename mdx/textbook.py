@@ -25,7 +25,9 @@ def sum_of_hadamard(e: E.Expr):
             and len(e.arg.factors) == 2):
         return None
     a, b = e.arg.factors
-    if a.cols == ONE:
+    if a.cols == ONE:           # the plain vector in front: sum((A x) ∘ x) = xᵀ A x
+        if isinstance(a, E.Mul) and not isinstance(b, E.Mul):
+            a, b = b, a
         return E.mul(E.transpose(a), b)
     if isinstance(b, E.T):
         return E.apply("tr", E.mul(a, b.arg))

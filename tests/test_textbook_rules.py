@@ -205,7 +205,9 @@ def test_every_method_is_right_and_prints_the_same_result(problem, shapes, f, la
 
 
 # A selector Kronecker product (1ᵀ ⊗ I, I ⊗ 1) or diag(vec(1 …)) in a printed result.
-SELECTOR = re.compile(r"1(_\w+|_\{\w+\})?(\^T)? ⊗ I|I(_\w+|_\{\w+\})? ⊗ 1(?!_\w+ 1)|diag\(vec\(1")
+# a ones vector or identity, not a name that ends in 1 (h1 ⊗ I_n is a named piece)
+SELECTOR = re.compile(r"(?<!\w)1(_\w+|_\{\w+\})?(\^T)? ⊗ I|(?<!\w)I(_\w+|_\{\w+\})? ⊗ 1(?!_\w+ 1)"
+                      r"|diag\(vec\(1")
 
 
 def _results(case, layout):

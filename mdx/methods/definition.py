@@ -111,6 +111,13 @@ def _group(factors: list) -> list:
     return out
 
 
+def _natural(factors: list, k: str) -> bool:
+    """k joins exactly two factors, ending one and starting the other."""
+    at = [f for f in factors if k in (f.i, f.j)]
+    return len(at) == 2 and {at[0].j, at[1].j} != {k} and {at[0].i, at[1].i} != {k} \
+        and all(f.i != f.j for f in at)
+
+
 def _series_parallel(factors: list, free: set, dims: dict) -> list:
     """Reduce the index graph: factors on the same pair of indices multiply entrywise
     (parallel), and a summed index met by exactly two factors is a matrix product
@@ -119,7 +126,9 @@ def _series_parallel(factors: list, free: set, dims: dict) -> list:
     while True:
         factors = _group(factors)
         summed = dict.fromkeys(x for f in factors for x in (f.i, f.j) if x not in free and x != ONE)
-        for k in summed:             # in the order the factors name them: the same form every run
+        # in the order the factors name them (the same form every run), a product that reads
+        # without a transpose (Σ_k A_ik B_kj = (A B)_ij) first: dW X rather than dWᵀ H
+        for k in sorted(summed, key=lambda k: not _natural(factors, k)):
             at = [f for f in factors if k in (f.i, f.j)]
             if len(at) == 1 and at[0].i != at[0].j:     # Σ_k H_ik = (H 1)_i: a dangling end
                 m, a = _oriented(at[0], k)
