@@ -20,11 +20,11 @@ __version__ = "0.1.0"
 
 
 def derive(problem: str, layout: str = "denominator", method: str = "differential",
-           structured: str | None = None) -> "Derivation":
+           structured: str | None = None, steps: bool = True) -> "Derivation":
     """Derive one problem; see mdx.api.derive.  Raises MdxError (a subclass says which
     kind) with the position of the trouble."""
     from .api import derive as _derive
-    return _derive(problem, layout=layout, method=method, structured=structured)
+    return _derive(problem, layout=layout, method=method, structured=structured, steps=steps)
 
 
 def solve(problem: str) -> "Solution":
@@ -35,7 +35,7 @@ def solve(problem: str) -> "Solution":
 
 # errors of the optional checks, loaded when first asked for (their modules are light,
 # but `import mdx` should load only what every use needs)
-_LAZY_ERRORS = {"VerificationError": "verify", "CheckError": "torch_check",
+_LAZY_ERRORS = {"VerificationError": "verification", "CheckError": "torch_check",
                 "NotAffineError": "stationary"}
 
 

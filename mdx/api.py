@@ -5,12 +5,14 @@ text -> parser -> typed expression -> method (recording steps) -> layout -> Deri
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from . import expr as E
 from .errors import InternalError, MdxError, UnsupportedError
 from .layout import LAYOUTS, arrange
 from .limits import bounded, first_try
 from .simplify import symmetrised
-from .steps import Derivation, Step
+from .steps import Derivation, NoSteps, Step
 
 METHODS = ("differential", "chain", "definition")
 
@@ -20,12 +22,14 @@ STRUCTURED = (None, "sym", "cookbook")
 
 @bounded
 def derive(problem: str, layout: str = "denominator", method: str = "differential",
-           structured: str | None = None) -> Derivation:
+           structured: str | None = None, steps: bool = True) -> Derivation:
     """Derive one problem (SPEC section 1), e.g. ``derive("d tr(X^T A X) / dX")``.
 
     `structured` ("sym" or "cookbook") gives the gradient on the structured space of a
-    variable declared symmetric, spd or diagonal (SPEC 7).  Raises MdxError (with a
-    position) for a problem that cannot be derived.
+    variable declared symmetric, spd or diagonal (SPEC 7).  With `steps=False` no steps
+    are recorded and a method may take a shorter road to the same result (a deep
+    derivative then costs time linear in its size).  Raises MdxError (with a position)
+    for a problem that cannot be derived.
     """
     from .parser import parse
     from .shapes import type_problem
@@ -38,7 +42,7 @@ def derive(problem: str, layout: str = "denominator", method: str = "differentia
     parsed = parse(problem)
     try:
         typed = type_problem(parsed)
-        der = _derive_typed(parsed, typed, layout, method)
+        der = _derive_typed(parsed, typed, layout, method, steps)
         return _structured(der, structured, parsed) if structured else der
     except MdxError:
         raise
@@ -53,10 +57,10 @@ def derive(problem: str, layout: str = "denominator", method: str = "differentia
                             "split it into smaller problems") from None
 
 
-def _derive_typed(parsed, typed, layout, method) -> Derivation:
+def _derive_typed(parsed, typed, layout, method, record: bool = True) -> Derivation:
     from .printers.numpy import dim_table
     f, var = typed.expr, typed.var
-    steps: list = []
+    steps: list = [] if record else NoSteps()
     notes = _structure_notes(typed.symbols[var.name])   # the declared properties
     dims = dim_table(typed.symbols.values())
     if method == "chain":
@@ -90,7 +94,7 @@ def _derive_typed(parsed, typed, layout, method) -> Derivation:
         steps.append(Step(note, lhs, result, numpy=False))
     return Derivation(problem=parsed.text.strip(), wrt=var.name, layout=layout, method=method,
                       order=parsed.order, function=f, var=var, symbols=typed.symbols,
-                      result=result, result_lhs=lhs, steps=steps, notes=notes,
+                      result=result, result_lhs=lhs, steps=steps if record else [], notes=notes,
                       functions=typed.user_functions)
 
 
@@ -163,7 +167,7 @@ def _structured(der: Derivation, form: str, parsed) -> Derivation:
                 "with respect to the independent entries X_ij, i ≤ j; it is not a gradient "
                 "(Srinivasan and Panda, arXiv:1911.06491), shown here to match the Cookbook")
     else:
-        S = E.scale(E.Fraction(1, 2), E.add(G, E.transpose(G)))
+        S = E.scale(Fraction(1, 2), E.add(G, E.transpose(G)))
         rule = ("structured variable (symmetric): the gradient on the space of symmetric matrices "
                 "is sym(G) = (G + Gᵀ)/2, the projection of the unconstrained G; the often-quoted "
                 "G + Gᵀ − G ∘ I is not a gradient (Srinivasan and Panda, arXiv:1911.06491)")

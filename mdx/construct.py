@@ -10,8 +10,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 from .dims import ONE, dim_mul
-from .expr import (SCALAR, Add, Apply, Commutation, DimSize, EDiv, EPow, Expr, Func, Had, Identity,
-                   Kron, Mul, Num, Ones, Pow, Sym, T, Zero, is_symmetric, is_zero)
+from .nodes import (HOOKS, SCALAR, Add, Apply, Commutation, DimSize, EDiv, EPow, Expr, Func, Had,
+                    Identity, Kron, Mul, Num, Ones, Pow, Sym, T, Zero, is_zero)
 
 
 def num(v) -> Num:
@@ -228,7 +228,7 @@ def _scalar_rank(s):
         cat = 3
     else:
         cat = 1
-    return (isinstance(s, Pow) and s.k < 0, cat, repr(base))
+    return (isinstance(s, Pow) and s.k < 0, cat, HOOKS.head(base) if HOOKS.head else "", base.order)
 
 
 def _chain_base(f):
@@ -415,7 +415,7 @@ def hadamard(*factors) -> Expr:
         rest = list(kept)
         rest.remove(r)
         return mul(*scalars, ediv(hadamard(*rest), r.den))
-    kept.sort(key=lambda g: (isinstance(g, Add), repr(g)))
+    kept.sort(key=_operand_order)
     if not kept:
         body = ones(shape)
     elif len(kept) == 1:
@@ -423,6 +423,12 @@ def hadamard(*factors) -> Expr:
     else:
         body = Had(tuple(kept))
     return mul(*scalars, body)
+
+
+def _operand_order(g: Expr) -> tuple:
+    """Sums last; else by the start of the printed text (`x ∘ exp(x)`, as a reader scans),
+    then by structure: both cost O(1) per new node, where the whole text cost its length."""
+    return (isinstance(g, Add), HOOKS.head(g) if HOOKS.head else "", g.order)
 
 
 def _cancel_quotients(factors):
@@ -529,14 +535,77 @@ def apply(name: str, a: Expr) -> Expr:
     return Apply(name, a)
 
 
-def substitute(e: Expr, mapping: dict) -> Expr:
-    """Replace sub-expressions (keys of `mapping`) everywhere, rebuilding canonically."""
+def substitute(e: Expr, mapping: dict, _done: dict | None = None) -> Expr:
+    """Replace sub-expressions (keys of `mapping`) everywhere, rebuilding canonically;
+    a subtree shared by many parents is rebuilt once."""
     if e in mapping:
         return mapping[e]
     kids = e.children()
     if not kids:
         return e
-    new = tuple(substitute(k, mapping) for k in kids)
-    if all(a is b for a, b in zip(new, kids)):
-        return e
-    return e.rebuild(new)
+    done = {} if _done is None else _done
+    seen = done.get(id(e))
+    if seen is not None:
+        return seen[1]
+    new = tuple(substitute(k, mapping, done) for k in kids)
+    out = e if all(a is b for a, b in zip(new, kids)) else e.rebuild(new)
+    done[id(e)] = (e, out)          # holding e keeps its id from being reused
+    return out
+
+
+# ----------------------------------------------------------------- symmetry
+SYMMETRIC_PROPS = {"symmetric", "spd", "diagonal"}
+
+
+def is_symmetric(e: Expr) -> bool:
+    """True when e^T = e can be seen from the structure."""
+    if e.is_scalar or isinstance(e, (Identity, Zero)):
+        return True
+    if e.rows != e.cols:
+        return False
+    if isinstance(e, Sym):
+        return bool(e.props & SYMMETRIC_PROPS)
+    if isinstance(e, Ones):
+        return True
+    if isinstance(e, Apply):
+        return e.name == "diagm"
+    if isinstance(e, (Pow, Func, EPow)):
+        return is_symmetric(e.base if isinstance(e, (Pow, EPow)) else e.arg)
+    if isinstance(e, Had):
+        return all(is_symmetric(f) for f in e.factors)
+    if isinstance(e, Kron):
+        return is_symmetric(e.a) and is_symmetric(e.b)
+    if isinstance(e, Mul):
+        return _palindrome(e.chain)
+    if isinstance(e, Add):
+        return _closed_under_transpose(e.terms)
+    return False
+
+
+def _palindrome(chain) -> bool:
+    n = len(chain)
+    if n == 2 and isinstance(chain[0], Commutation) and chain[0].r == chain[0].s \
+            and isinstance(chain[1], Kron) and chain[1].b == transpose(chain[1].a):
+        return True                                  # K (A ⊗ Aᵀ) is symmetric
+    for i in range(n // 2):
+        if chain[i] != transpose(chain[n - 1 - i]):
+            return False
+    return n % 2 == 0 or is_symmetric(chain[n // 2])
+
+
+def _closed_under_transpose(terms) -> bool:
+    pending = list(terms)
+    while pending:
+        t = pending.pop()
+        if is_symmetric(t):
+            continue
+        tt = transpose(t)
+        if tt in pending:
+            pending.remove(tt)
+        else:
+            return False
+    return True
+
+
+HOOKS.build.update(add=add, mul=mul, transpose=transpose, power=power, epower=epower, func=func,
+                   hadamard=hadamard, ediv=ediv, kron=kron, apply=apply)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .numeric import concrete_shape
 from .printers.numpy import py_name
-from .verify import Verification, VerificationError
+from .verification import Verification, VerificationError
 
 EXACT_SIZES = ((2, 3), (3, 2))     # the second where the first makes a matrix singular
 

@@ -19,14 +19,14 @@ def _shape_text(shape) -> str:
 
 def _expr_text(e) -> str:
     if hasattr(e, "terms_"):
-        from .methods.definition import terms_text
+        from .index_print import terms_text
         return terms_text(e.terms_)
     return to_text(e)
 
 
 def _expr_latex(e) -> str:
     if hasattr(e, "terms_"):
-        from .methods.definition import terms_latex
+        from .index_print import terms_latex
         return terms_latex(e.terms_)
     return to_latex(e)
 
@@ -69,7 +69,7 @@ def _named(der):
     cached = der.__dict__.get("_named")
     if cached is not None and cached[0] is der.result:
         return cached[1]
-    if len(to_text(der.result)) <= LONG:
+    if der.result.size <= LONG and len(to_text(der.result)) <= LONG:   # (size ≤ length)
         parts = ([], der.result)
     else:
         parts = name_repeats(der.result, set(der.symbols), to_text)

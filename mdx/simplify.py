@@ -216,18 +216,28 @@ def _scaled_sum(t: E.Expr):
 MAX_EXPANDED_TERMS = 16
 
 
+def _length(e: E.Expr) -> tuple:
+    """How long e prints, for "whichever reads shorter": the text's length, except for
+    a large expression, measured by its node count (kept on the node): printing the sums
+    of a deep derivative only to measure them cost time quadratic in the depth."""
+    return (0, len(repr(e))) if e.size < LARGE else (1, e.size)
+
+
+LARGE = 400         # nodes; printed, about 1,500 characters
+
+
 def expand_if_shorter(e: E.Expr):
     """Distribute Hadamard products over sums when terms then cancel:
     (1 - y) ∘ s - y ∘ (1 - s) = s - y, and s ∘ (y ./ s - (1 - y) ./ (1 - s)) ∘ (1 - s) = y - s."""
     if not isinstance(e, (E.Add, E.Had)):
         return None
-    best, size, cand = None, len(repr(e)), e
+    best, size, cand = None, _length(e), e
     for _ in range(3):                 # a sum inside a sum: expand a level at a time
         cand = _expand_once(cand)
         if cand is None or (isinstance(cand, E.Add) and len(cand.terms) > MAX_EXPANDED_TERMS):
             break
-        if len(repr(cand)) < size:
-            best, size = cand, len(repr(cand))
+        if _length(cand) < size:
+            best, size = cand, _length(cand)
     return best
 
 
@@ -426,22 +436,27 @@ def transpose_into_sum(e: E.Expr):
     if not (isinstance(e, E.T) and isinstance(e.arg, E.Add)):
         return None
     cand = E.add(*(E.transpose(t) for t in e.arg.terms))
-    return cand if len(repr(cand)) < len(repr(e)) else None
+    return cand if _length(cand) < _length(e) else None
 
 
-def _flip_pass(e: E.Expr, in_sum: bool = False) -> E.Expr:
-    """flip_negated_sum, top-down, except on the terms of a sum (printed `- ...` anyway)."""
+def _flip_pass(e: E.Expr, in_sum: bool = False, memo: dict | None = None) -> E.Expr:
+    """flip_negated_sum, top-down, except on the terms of a sum (printed `- ...` anyway).
+    `memo` visits a subtree shared by many parents once (a deep derivative shares most)."""
+    memo = {} if memo is None else memo
+    seen = memo.get((id(e), in_sum))
+    if seen is not None:
+        return seen[1]
+    start = e
     if not in_sum:
         flipped = flip_negated_sum(e)
         if flipped is not None:
             e = flipped
     kids = e.children()
-    if not kids:
-        return e
-    new = tuple(_flip_pass(k, isinstance(e, E.Add)) for k in kids)
-    if all(a is b for a, b in zip(new, kids)):
-        return e
-    return e.rebuild(new)
+    new = tuple(_flip_pass(k, isinstance(e, E.Add), memo) for k in kids)
+    if any(a is not b for a, b in zip(new, kids)):
+        e = e.rebuild(new)
+    memo[(id(start), in_sum)] = (start, e)     # holding `start` keeps its id unique
+    return e
 
 
 MAX_PRODUCT_TERMS = 32
@@ -468,7 +483,7 @@ def symmetrised(H: E.Expr) -> E.Expr:
     shorter), or once multiplied out ((I − D B) D = D − D B D), else (H + Hᵀ)/2."""
     plain = expanded(H)
     tidy = present(plain)
-    if E.is_symmetric(H) and not (E.is_symmetric(tidy) and len(repr(tidy)) < len(repr(H))):
+    if E.is_symmetric(H) and not (E.is_symmetric(tidy) and _length(tidy) < _length(H)):
         return H                      # multiplied out only when terms then cancel
     if E.is_symmetric(plain):
         return tidy if E.is_symmetric(tidy) else plain

@@ -9,7 +9,7 @@ from . import expr as E
 from .limits import bounded
 
 if TYPE_CHECKING:
-    from .verify import Verification
+    from .verification import Verification
 
 
 @dataclass
@@ -33,6 +33,21 @@ class Step:
         from .render import _expr_latex, _lhs_latex, rule_latex_text
         return (f"$${_lhs_latex(self.lhs)} = {_expr_latex(self.expr)} \\quad "
                 f"\\text{{({rule_latex_text(self.rule)})}}$$")
+
+
+class NoSteps(list):
+    """The steps of a derivation asked for without them (`derive(..., steps=False)`):
+    nothing is recorded, and a method may take its shortcut (all levels of rules at once)."""
+
+    def append(self, step) -> None:
+        pass
+
+    def insert(self, i, step) -> None:
+        pass
+
+
+def recording(steps: list) -> bool:
+    return not isinstance(steps, NoSteps)
 
 
 @dataclass

@@ -261,6 +261,30 @@ def _leaves(e: E.Expr, flipped: bool = False, out=None) -> list:
     return out
 
 
+_PRIME = (1 << 61) - 1
+
+
+def _leaf_hash(e: E.Expr) -> tuple:
+    """(hash, count) of e's leaves in reading order, transposes ignored: a function of the
+    sequence that _leaves reads, kept on the node, so that a sum of deep terms is not read
+    leaf by leaf to find that no two terms mirror each other."""
+    known = e.__dict__.get("_leaf_hash")
+    if known is not None:
+        return known
+    if isinstance(e, E.T):
+        out = _leaf_hash(e.arg)
+    elif not e.children():
+        out = (hash(e) % _PRIME, 1)
+    else:
+        h, n = 0, 0
+        for k in e.children():
+            kh, kn = _leaf_hash(k)
+            h, n = (h * pow(1_000_003, kn, _PRIME) + kh) % _PRIME, n + kn
+        out = (h, n)
+    e.__dict__["_leaf_hash"] = out
+    return out
+
+
 def _mirror_key(t: E.Expr):
     """Fewer transposes first; among equals, the transposes later (A X Bᵀ before Aᵀ X B)."""
     marks = [i for i, (_, flipped) in enumerate(_leaves(t)) if flipped]
@@ -273,10 +297,14 @@ def mirror_terms_in_order(e: E.Expr):
     if not isinstance(e, E.Add):
         return None
     terms = list(e.terms)
-    groups: dict = {}
+    candidates: dict = {}
     for i, t in enumerate(terms):
-        skeleton = tuple(leaf for leaf, _ in _leaves(t))
-        groups.setdefault((skeleton, E.split_coeff(t)[0] > 0), []).append(i)
+        candidates.setdefault((_leaf_hash(t), E.split_coeff(t)[0] > 0), []).append(i)
+    groups: dict = {}
+    for (_, positive), places in candidates.items():
+        for i in places if len(places) > 1 else ():  # only these are worth reading leaf by leaf
+            skeleton = tuple(leaf for leaf, _ in _leaves(terms[i]))
+            groups.setdefault((skeleton, positive), []).append(i)
     for places in groups.values():
         if len(places) > 1:
             ordered = sorted((terms[i] for i in places), key=_mirror_key)

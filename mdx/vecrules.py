@@ -15,14 +15,14 @@ from __future__ import annotations
 from fractions import Fraction
 
 from . import expr as E
-from .dims import ONE
+from .dims import ONE, dim_mul
 
 
 def _as_matrix(v: E.Expr, rows: str, cols: str):
     """M with vec(M) = v and M of size rows × cols, when that is visible; else None."""
     if isinstance(v, E.Apply) and v.name == "vec" and v.arg.shape == (rows, cols):
         return v.arg
-    if isinstance(v, (E.Ones, E.Zero)) and v.shape == (E.dim_mul(rows, cols), ONE):
+    if isinstance(v, (E.Ones, E.Zero)) and v.shape == (dim_mul(rows, cols), ONE):
         return type(v)((rows, cols))
     if v.cols == ONE and cols == ONE and v.rows == rows:
         return v

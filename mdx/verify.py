@@ -9,44 +9,15 @@ VerificationError: a verification never passes silently.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from .errors import MdxError
 from .numeric import derivation_sizes, draw_inputs, stand_ins
 from .printers.numpy import NumpyPrinter, abstract_derivatives, dim_table, py_name
+from .verification import Verification, VerificationError
 
 POINTS = 3
 TOLERANCE = {1: 1e-6, 2: 1e-4}     # relative; differences of differences are noisier
 FLOOR = 1e-3                        # errors of a derivative near 0 are taken against this
 TRIES = 12                          # random points drawn to find POINTS where f is defined
-
-
-class VerificationError(MdxError):
-    """mdx's result or a step disagrees with finite differences (or could not be checked)."""
-
-
-@dataclass
-class Verification:
-    kind: str               # "numeric" or "exact"
-    points: int
-    max_error: float | None
-    steps: int              # steps checked besides the result
-    detail: str = ""
-
-    def line(self) -> str:
-        if self.kind == "exact":
-            return f"verified exactly with SymPy: {self.detail}"
-        what = "the result" + (f" and {self.steps} step{'s' * (self.steps != 1)}" if self.steps else "")
-        return (f"verified numerically at {self.points} random points ({what}): "
-                f"max relative error {self.max_error:.0e}")
-
-    def json(self) -> dict:
-        out = {"kind": self.kind, "points": self.points, "steps": self.steps}
-        if self.max_error is not None:
-            out["max_error"] = self.max_error
-        if self.detail:
-            out["detail"] = self.detail
-        return out
 
 
 def _numpy():

@@ -138,7 +138,7 @@ def _term_pieces(t) -> list:
     """One index-notation term as LaTeX, in pieces of at most a row's width: a product of
     many entries breaks between its factors."""
     from dataclasses import replace
-    from .methods.definition import terms_latex, terms_text
+    from .index_print import terms_latex, terms_text
     if len(terms_text([t])) <= TEXT_WIDTH or len(t.factors) < 2:
         return [terms_latex([t])]
     chunks, current, used = [], [], 0

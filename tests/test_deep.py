@@ -57,3 +57,32 @@ def test_steps_use_the_results_names_and_grow_quadratically(method):
         assert r"\text{let } h_{1} = " in der.latex()
         sizes[L] = len(text)
     assert sizes[24] < 5 * sizes[12], sizes                             # L³ would be 8×
+
+
+def _public_problems():
+    from corpora import CORPUS
+    return [c["problem"] for src, c in CORPUS if src == "public"]
+
+
+@pytest.mark.parametrize("method", ["differential", "chain", "definition"])
+def test_without_steps_the_result_is_the_same(method):
+    """derive(..., steps=False) takes shortcuts (all levels of rules in one pass); the
+    result must be the one the steps reach, in both layouts."""
+    problems = _public_problems() + [network(L) for L in (2, 5, 9)]
+    for layout in ("denominator", "numerator"):
+        for p in problems:
+            try:
+                with_steps = result_text(mdx.derive(p, layout=layout, method=method))
+            except mdx.MdxError as e:
+                with pytest.raises(type(e)):
+                    mdx.derive(p, layout=layout, method=method, steps=False)
+                continue
+            der = mdx.derive(p, layout=layout, method=method, steps=False)
+            assert der.steps == [] and result_text(der) == with_steps, p
+
+
+def test_a_deep_network_without_steps_matches_finite_differences():
+    L = 40
+    shapes = {f"W{k}": (2, 2) for k in range(1, L + 1)}
+    shapes.update(x=(2, 1), y=(2, 1))
+    check(mdx.derive(network(L), steps=False).json(), forward(L), shapes, "W1", "denominator")

@@ -13,6 +13,7 @@ import mdx
 from mdx import expr as E
 from mdx import simplify as S
 from mdx import textbook as T
+from mdx.dims import dim_mul
 from mdx.vecrules import unvec
 from corpora import CORPUS
 from fdcheck import check, evaluate
@@ -151,7 +152,7 @@ def test_constructors_apply_the_linear_identities():
     assert E.apply("diagv", E.transpose(A)) == E.apply("diagv", A)
     c = sym("c")
     assert E.apply("vec", E.mul(c, X)) == E.mul(c, E.apply("vec", X))
-    assert E.apply("vec", E.mul(ones_n, E.transpose(ones_m))) == E.ones((E.dim_mul(n, m), "1"))
+    assert E.apply("vec", E.mul(ones_n, E.transpose(ones_m))) == E.ones((dim_mul(n, m), "1"))
     assert E.kron(E.mul(c, A), C) == E.mul(c, E.kron(A, C))
 
 

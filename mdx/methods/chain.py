@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import expr as E
+from ..dims import dim_mul
 from ..identify import gradient, jacobian, unvec_any
 from ..layout import arrange
 from ..rules.differential import differentiate, dvar
@@ -106,7 +107,7 @@ def chain_derivative(f: E.Expr, var: E.Sym, layout: str, steps: list, symbols: d
         steps.append(Step("introduce an intermediate variable", inter.sym.name, inter.local, numpy=False))
     # Each intermediate's adjoint is a list of (key, term): the key is the path's positions
     # from the output, so the terms are summed in the order the problem writes them.
-    adjoint: dict = {top.name: [((), E.identity(E.dim_mul(f.rows, f.cols)))]}
+    adjoint: dict = {top.name: [((), E.identity(dim_mul(f.rows, f.cols)))]}
     paths: dict = {top.name: [((), [])]}       # (key, path) as the adjoints are keyed
     for inter in reversed(inters):
         if inter.sym.name not in adjoint:
@@ -122,7 +123,7 @@ def chain_derivative(f: E.Expr, var: E.Sym, layout: str, steps: list, symbols: d
             paths.setdefault(child, []).extend((k + (pos,), p + [(inter.sym.name, child)])
                                                for k, p in paths[inter.sym.name])
     J = _summed(adjoint[var.name])[1] if var.name in adjoint else \
-        E.zero((E.dim_mul(f.rows, f.cols), E.dim_mul(var.rows, var.cols)))
+        E.zero((dim_mul(f.rows, f.cols), dim_mul(var.rows, var.cols)))
     full = E.substitute(J, {i.sym: i.full for i in inters})
     step = _composition_step(J, var, layout, [p for _, p in sorted(paths.get(var.name, []),
                                                                    key=lambda kp: kp[0])])

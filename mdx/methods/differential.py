@@ -6,13 +6,15 @@ from __future__ import annotations
 from .. import expr as E
 from ..identify import gradient, jacobian
 from ..printers.numpy import NumpyPrinter
-from ..rules.differential import differentiate, dvar, expand_once, has_unevaluated, inner
+from ..rules.differential import differentiate, dvar, expand_once, has_unevaluated, inner, resolve
 from ..simplify import present, simplify, symmetrised
-from ..steps import Step
+from ..steps import Step, recording
 
 def expand_steps(start: E.Expr, var: E.Sym, lhs: str, steps: list) -> E.Expr:
     """Record `lhs = d(...)` and one step per level of rules; returns the simplified result."""
     expr = start
+    if not recording(steps):                # no steps to show: every level in one pass
+        return simplify(resolve(expr, var))
     steps.append(Step("take the differential of both sides", lhs, expr))
     while has_unevaluated(expr):            # one level per pass; parse() bounds the depth
         expr, names = expand_once(expr, var)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from enum import IntEnum
 from fractions import Fraction
 
-from .. import expr as E
+from .. import nodes as E
+from .. import construct as C
 from ..limits import charge
 
 
@@ -109,9 +110,9 @@ class Printer:
         self.pin_terms(0, shaped)
         out = self.doprint(e.terms[0])
         for i, t in enumerate(e.terms[1:], 1):
-            c, rest = E.split_coeff(t)
+            c, rest = C.split_coeff(t)
             if c < 0:
-                term = E.scale(-c, rest)
+                term = C.scale(-c, rest)
                 self.pin_terms(i, shaped)
                 out += " - " + self.paren(term, Prec.PRODUCT)
             else:
@@ -205,7 +206,7 @@ def split_fraction(m: E.Mul):
     num, den = [], []
     for s in m.scalars:
         if isinstance(s, E.Pow) and s.k < 0:
-            den.append(E.power(s.base, -s.k))
+            den.append(C.power(s.base, -s.k))
         else:
             num.append(s)
     return num, den, m.coeff

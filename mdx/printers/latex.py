@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .. import expr as E
+from .. import nodes as E
+from .. import construct as C
 from .base import Prec, Printer, split_fraction, subscript_size
 
 GREEK = {
@@ -138,11 +139,11 @@ class BreakingLatexPrinter(LatexPrinter):
             return super()._print_Add(e)
         lines, current, used = [], "", 0
         for n, t in enumerate(e.terms):
-            c, rest = E.split_coeff(t)
+            c, rest = C.split_coeff(t)
             if n == 0:
                 piece = self.doprint(t)
             elif c < 0:
-                piece = " - " + self.paren(E.scale(-c, rest), Prec.PRODUCT)
+                piece = " - " + self.paren(C.scale(-c, rest), Prec.PRODUCT)
             else:
                 piece = " + " + self.paren(t, Prec.SUM, strict=True)
             size = len(to_text(t)) + 3
@@ -194,3 +195,6 @@ _PRINTER.memo = "_latex"
 
 def to_latex(e: E.Expr) -> str:
     return _PRINTER.doprint(e)
+
+
+E.HOOKS.latex = to_latex

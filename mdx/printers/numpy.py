@@ -6,7 +6,8 @@ from __future__ import annotations
 import keyword
 import re
 
-from .. import expr as E
+from .. import nodes as E
+from .. import construct as C
 from .base import Printer
 
 GREEK_ASCII = {
@@ -135,9 +136,9 @@ class NumpyPrinter(Printer):
         full = any(not _ones_like(t) for t in e.terms)
         out = []
         for t in e.terms:
-            c, rest = E.split_coeff(t)
+            c, rest = C.split_coeff(t)
             if out and c < 0:
-                t, sign = E.scale(-c, rest), " - "
+                t, sign = C.scale(-c, rest), " - "
             else:
                 sign = " + " if out else ""
             out.append(sign + ("1" if full and isinstance(t, E.Ones) else self.p(t)))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .. import expr as E
+from .. import nodes as E
+from .. import construct as C
 from .base import Prec, Printer, number_text, precedence, subscript_size
 
 FUNC_NAMES = {"sigmoid": "σ"}
@@ -36,7 +37,7 @@ class TextPrinter(Printer):
     def _print_Pow(self, e):
         k = e.k
         if e.is_scalar and k < 0:
-            return "1 / " + self.paren(E.power(e.base, -k), Prec.POSTFIX, strict=True)
+            return "1 / " + self.paren(C.power(e.base, -k), Prec.POSTFIX, strict=True)
         if isinstance(e.base, E.T) and k == -1:
             return self.paren(e.base.arg, Prec.POSTFIX, strict=True) + "^{-T}"
         base = self.paren(e.base, Prec.POSTFIX, strict=True)
@@ -90,6 +91,31 @@ _PRINTER.memo = "_text"
 
 def to_text(e: E.Expr) -> str:
     return _PRINTER.doprint(e)
+
+
+HEAD = 40
+
+
+class HeadPrinter(TextPrinter):
+    """The first HEAD characters of to_text(e), in O(1) per node: a parent's first HEAD
+    characters come from its pieces' first HEAD characters (no printer method reads a
+    piece's text, it only joins them)."""
+
+    memo = "_head"
+
+    def doprint(self, e: E.Expr) -> str:
+        return super().doprint(e)[:HEAD]
+
+
+_HEADS = HeadPrinter()
+
+
+def text_head(e: E.Expr) -> str:
+    return _HEADS.doprint(e)
+
+
+E.HOOKS.text = to_text
+E.HOOKS.head = text_head
 
 
 __all__ = ["to_text", "TextPrinter", "precedence"]
