@@ -42,9 +42,9 @@ def read_problems(stream: Iterable[bytes], headings: bool = False) -> Iterator[t
 
 def derive_lines(items: Iterable[tuple], layout: str, method: str,
                  structured: str | None = None, verify: str | None = None,
-                 solve_lines: str = "never") -> Iterator[Outcome]:
+                 solve_lines: str = "never", steps: bool = True) -> Iterator[Outcome]:
     """An Outcome per problem; with `verify` ("numeric" or "exact") each derivation is also
-    checked, and a failed check is that problem's error.  `solve_lines`: "never", "marked"
+    checked, and a failed check is that problem's error; `steps=False` records none.  `solve_lines`: "never", "marked"
     (a line `d f / dw = 0` is solved for the stationary point, mdx.solve) or "always"."""
     from .api import METHODS, derive
     from .stationary import is_solve_line, solve
@@ -56,9 +56,10 @@ def derive_lines(items: Iterable[tuple], layout: str, method: str,
             if solve_lines == "always" or solve_lines == "marked" and is_solve_line(text):
                 der = solve(text)
             elif method == "all":
-                der = [derive(text, layout=layout, method=m, structured=structured) for m in METHODS]
+                der = [derive(text, layout=layout, method=m, structured=structured, steps=steps)
+                       for m in METHODS]
             else:
-                der = derive(text, layout=layout, method=method, structured=structured)
+                der = derive(text, layout=layout, method=method, structured=structured, steps=steps)
             if verify and solve_lines == "never":
                 for one in der if isinstance(der, list) else [der]:
                     one.verify(verify)

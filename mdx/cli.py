@@ -76,7 +76,7 @@ def derive(
         _usage("--verify takes numeric or exact")
     failed = 0
     emit = _Emitter(fmt, steps)
-    for out in derive_lines(items, layout.value, method.value, structured, verify):
+    for out in derive_lines(items, layout.value, method.value, structured, verify, steps=steps):
         if out.error is not None:
             failed += 1
             _report(out, fmt)

@@ -101,11 +101,16 @@ class Expr:
 
     @cached_property
     def free(self) -> frozenset:
-        """Names of the symbols (and differentials) this expression contains."""
-        out = frozenset()
-        for c in self.children():
-            out |= c.free
-        return out
+        """Names of the symbols (and differentials) this expression contains.  The largest
+        child's set is reused when it holds the others: a deep network names every layer's
+        weights, and a new set per node cost time quadratic in the depth."""
+        sets = [c.free for c in self.children()]
+        if not sets:
+            return frozenset()
+        big = max(sets, key=len)
+        if all(s is big or s <= big for s in sets):
+            return big
+        return big.union(*sets)
 
     def children(self) -> tuple:
         return ()

@@ -32,7 +32,7 @@ SIZED_IDENTITY = re.compile(r"^I_(\{(?P<b>[A-Za-z0-9]+)\}|(?P<s>[A-Za-z0-9]+))$"
 COMMUTATION = re.compile(r"^K_\{(?P<r>[A-Za-z0-9]+),(?P<s>[A-Za-z0-9]+)\}$")
 
 
-def _err(cls, msg, node, hint=""):
+def error_at(cls, msg, node, hint=""):
     return cls(msg, node.start + 1, hint, width=max(1, node.end - node.start))
 
 
@@ -78,7 +78,7 @@ class MLForms:
 
     def _special_matrix(self, name: str):
         """SymbolInfo for I_n or K_{r,s} (sizes that are numbers or known sizes), or None."""
-        from .shapes import SymbolInfo
+        from .shape_table import SymbolInfo
         sized = SIZED_IDENTITY.match(name)
         if sized:
             size = self._size_of_text(sized.group("b") or sized.group("s"))
@@ -121,9 +121,9 @@ class MLForms:
             for d in self.shape_of[id(node)]:
                 found = self.dims.find(d)
                 if isinstance(found, str) and found.startswith("?o"):
-                    raise _err(ShapeError, "nothing in the problem fixes the size of this vector "
-                               "of ones", node, "write its size, `1_n`, with n the size of a "
-                               "declared symbol, or add a term that fixes it")
+                    raise error_at(ShapeError, "nothing in the problem fixes the size of this vector "
+                                   "of ones", node, "write its size, `1_n`, with n the size of a "
+                                   "declared symbol, or add a term that fixes it")
         for a in node.args:
             self._check_ones_sizes(a)
 
@@ -139,23 +139,23 @@ class MLForms:
         sizes = []
         for a in node.args:
             if a.op not in ("name", "number"):
-                raise _err(ShapeError, "the arguments of ones are sizes", a,
-                           "write `ones(n)` or `ones(n, m)` with size names or numbers")
+                raise error_at(ShapeError, "the arguments of ones are sizes", a,
+                               "write `ones(n)` or `ones(n, m)` with size names or numbers")
             sizes.append(self._size_of_text(a.value))
         if len(sizes) not in (1, 2):
-            raise _err(ShapeError, f"ones takes one or two sizes, got {len(sizes)}", node,
-                       "write `ones(n)` (a column) or `ones(n, m)` (a matrix)")
+            raise error_at(ShapeError, f"ones takes one or two sizes, got {len(sizes)}", node,
+                           "write `ones(n)` (a column) or `ones(n, m)` (a matrix)")
         return (sizes[0], sizes[1] if len(sizes) == 2 else ONE)
 
     # ------------------------------------------------------------ elementwise power
     def _infer_epow(self, node):
         a = self._infer(node.args[0])
         if node.value.startswith("sym:"):
-            raise _err(UnsupportedError, f"the exponent of `.^` must be a number, not "
-                       f"{node.value[4:]}", node, "write e.g. `x.^2`, `x.^(-1)` or `x.^(1/2)`")
+            raise error_at(UnsupportedError, f"the exponent of `.^` must be a number, not "
+                           f"{node.value[4:]}", node, "write e.g. `x.^2`, `x.^(-1)` or `x.^(1/2)`")
         k = _exponent(node.value)
         if k is None:
-            raise _err(ShapeError, f"{node.value} is not a number", node, "write e.g. `x.^(1/2)`")
+            raise error_at(ShapeError, f"{node.value} is not a number", node, "write e.g. `x.^(1/2)`")
         return a
 
     # ------------------------------------------------------------ building

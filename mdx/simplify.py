@@ -120,9 +120,11 @@ def factor_partial(e: E.Expr):
     chains = [_parts(t)[2] for t in e.terms]
     best = []
     for end in (0, -1):
-        keys = [c[end] for c in chains if len(c) > 1]
-        for k in keys:
-            group = [i for i, c in enumerate(chains) if len(c) > 1 and c[end] == k]
+        groups: dict = {}               # by first (last) factor, in order of appearance
+        for i, c in enumerate(chains):
+            if len(c) > 1:
+                groups.setdefault(c[end], []).append(i)
+        for group in groups.values():
             if len(best) < len(group) < len(e.terms):
                 best = group
     if len(best) < 2:

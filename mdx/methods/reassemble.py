@@ -56,11 +56,20 @@ def _group(factors: list) -> list:
     return out
 
 
-def _natural(factors: list, k: str) -> bool:
-    """k joins exactly two factors, ending one and starting the other."""
-    at = [f for f in factors if k in (f.i, f.j)]
+def _natural(at: list, k: str) -> bool:
+    """k joins exactly the two factors `at`, ending one and starting the other."""
     return len(at) == 2 and {at[0].j, at[1].j} != {k} and {at[0].i, at[1].i} != {k} \
         and all(f.i != f.j for f in at)
+
+
+def _meets(factors: list) -> dict:
+    """index -> the factors on it, in order: one pass, where asking each index of every
+    factor cost time cubic in a long product's length."""
+    out: dict = {}
+    for f in factors:
+        for x in dict.fromkeys((f.i, f.j)):
+            out.setdefault(x, []).append(f)
+    return out
 
 
 def _series_parallel(factors: list, free: set, dims: dict) -> list:
@@ -71,10 +80,11 @@ def _series_parallel(factors: list, free: set, dims: dict) -> list:
     while True:
         factors = _group(factors)
         summed = dict.fromkeys(x for f in factors for x in (f.i, f.j) if x not in free and x != ONE)
+        meets = _meets(factors)
         # in the order the factors name them (the same form every run), a product that reads
         # without a transpose (Σ_k A_ik B_kj = (A B)_ij) first: dW X rather than dWᵀ H
-        for k in sorted(summed, key=lambda k: not _natural(factors, k)):
-            at = [f for f in factors if k in (f.i, f.j)]
+        for k in sorted(summed, key=lambda k: not _natural(meets[k], k)):
+            at = meets[k]
             if len(at) == 1 and at[0].i != at[0].j:     # Σ_k H_ik = (H 1)_i: a dangling end
                 m, a = _oriented(at[0], k)
                 rest = [f for f in factors if f is not at[0]]

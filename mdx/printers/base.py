@@ -57,6 +57,9 @@ def subscript_size(d: str) -> str:
     return "".join(d.split("*"))
 
 
+_DISPATCH: dict = {}       # (printer class, node class) -> its _print_ method, found once
+
+
 class Printer:
     # A printer whose output for a node depends on nothing but the node (the parent adds
     # any parentheses) names an attribute here, and each node keeps its printed form
@@ -84,14 +87,20 @@ class Printer:
             if done is not None:
                 return done
         charge()                        # printing a huge result is work too
-        for cls in type(e).__mro__:
-            method = getattr(self, "_print_" + cls.__name__, None)
+        method = _DISPATCH.get((type(self), type(e)))
+        if method is None:
+            method = _DISPATCH[type(self), type(e)] = self._method_for(type(e))
+        out = method(self, e)
+        if memo is not None:
+            e.__dict__[memo] = out
+        return out
+
+    def _method_for(self, node_type):
+        for cls in node_type.__mro__:
+            method = getattr(type(self), "_print_" + cls.__name__, None)
             if method is not None:
-                out = method(e)
-                if memo is not None:
-                    e.__dict__[memo] = out
-                return out
-        raise NotImplementedError(f"{type(self).__name__} cannot print {type(e).__name__}")
+                return method
+        raise NotImplementedError(f"{type(self).__name__} cannot print {node_type.__name__}")
 
     def paren(self, e: E.Expr, level: Prec, strict: bool = False) -> str:
         """e printed, in parentheses if it binds looser than `level`."""
