@@ -1,4 +1,5 @@
-"""The `mdx` command: argument handling and output only; the work is in mdx.api."""
+"""The `mdx` command line, defined with typer: help, usage errors and every command; the
+work is in mdx.api, and a plain `mdx derive` is read by mdx.main without loading typer."""
 
 from __future__ import annotations
 
@@ -10,29 +11,16 @@ from typing import Optional
 import typer
 
 from . import __version__
+from .cli_derive import (FORMATS, LAYOUTS, METHODS, OPTIONAL_VALUES, UsageError, each, problem_items,
+                         report, run_derive, torch_check)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Matrix calculus, derived step by step.")
 
 
-class Layout(str, Enum):
-    denominator = "denominator"
-    numerator = "numerator"
-
-
-class Method(str, Enum):
-    differential = "differential"
-    chain = "chain"
-    definition = "definition"
-    all = "all"
-
-
-class Format(str, Enum):
-    text = "text"
-    latex = "latex"
-    json = "json"
-    numpy = "numpy"
-    torch = "torch"
+Layout = Enum("Layout", {v: v for v in LAYOUTS}, type=str)
+Method = Enum("Method", {v: v for v in METHODS}, type=str)
+Format = Enum("Format", {v: v for v in FORMATS}, type=str)
 
 
 def _version(value: bool):
@@ -68,24 +56,12 @@ def derive(
                                '(needs torch: pip install "mdx[torch]").'),
 ):
     """Derive problems and print steps and results."""
-    from .batch import derive_lines
-    items = _problem_items(problem, file)
-    if structured not in (None, "sym", "cookbook"):
-        _usage("--structured takes sym or cookbook")
-    if verify not in (None, "numeric", "exact"):
-        _usage("--verify takes numeric or exact")
-    failed = 0
-    emit = _Emitter(fmt, steps)
-    for out in derive_lines(items, layout.value, method.value, structured, verify, steps=steps):
-        if out.error is not None:
-            failed += 1
-            _report(out, fmt)
-        else:
-            emit(out.derivation)
-            if check and not all(_torch_check(d, out) for d in _each(out.derivation)):
-                failed += 1
-        sys.stdout.flush()
-    raise typer.Exit(1 if failed else 0)
+    try:
+        code = run_derive(problem, file, layout.value, method.value, fmt.value, steps, structured,
+                          verify, check)
+    except UsageError as e:
+        _usage(str(e), e.command)
+    raise typer.Exit(code)
 
 
 class SolveFormat(str, Enum):
@@ -109,7 +85,7 @@ def solve(
                             solve_lines="always"):         # the `= 0` may be left out
         if out.error is not None:
             failed += 1
-            _report(out, Format.json if fmt is SolveFormat.json else Format.text)
+            report(out, "json" if fmt is SolveFormat.json else "text")
             continue
         sol = out.derivation
         if fmt is SolveFormat.json:
@@ -124,17 +100,10 @@ def solve(
 
 
 def _problem_items(problem, file):
-    from .batch import read_problems
-    if (problem is None) == (file is None):
-        _usage("give one problem, `-` for standard input, or -f FILE")
-    if file is not None:
-        try:
-            return read_problems(open(file, "rb"))
-        except OSError as e:
-            _usage(f"cannot read {file}: {e.strerror}")
-    if problem == "-":
-        return read_problems(sys.stdin.buffer)
-    return iter([(1, problem)])
+    try:
+        return problem_items(problem, file)
+    except UsageError as e:
+        _usage(str(e), e.command)
 
 
 @app.command("check")
@@ -150,22 +119,18 @@ def check_command(
     from .torch_check import script as check_script
     out = next(derive_lines(iter([(1, problem)]), layout.value, method.value))
     if out.error is not None:
-        _report(out, Format.text)
+        report(out, "text")
         raise typer.Exit(1)
     if script:
-        for der in _each(out.derivation):
+        for der in each(out.derivation):
             typer.echo(check_script(der))
         raise typer.Exit(0)
     ok = True
-    for der in _each(out.derivation):
+    for der in each(out.derivation):
         typer.echo(f"{der.problem}    [{der.layout} layout, {der.method} method]")
         typer.echo(f"  {_where_text(der)}\n  result: {der.result_lhs} = {_result_text(der)}")
-        ok = _torch_check(der, out) and ok
+        ok = torch_check(der, out) and ok
     raise typer.Exit(0 if ok else 1)
-
-
-def _each(derivation) -> list:
-    return derivation if isinstance(derivation, list) else [derivation]
 
 
 def _result_text(der) -> str:
@@ -176,18 +141,6 @@ def _result_text(der) -> str:
 def _where_text(der) -> str:
     from .render import where_text
     return where_text(der)
-
-
-def _torch_check(der, out) -> bool:
-    """Print the autograd comparison; False (after saying why) when it fails or cannot run."""
-    from .torch_check import CheckError, run
-    try:
-        report = run(der)
-    except CheckError as e:
-        typer.echo(e.render(out.problem).replace("line 1,", f"line {out.line},", 1), err=True)
-        return False
-    typer.echo(report.text() + "\n")
-    return report.passed
 
 
 @app.command()
@@ -241,85 +194,10 @@ def _usage(message: str, command: str = "derive"):
     raise typer.Exit(2)
 
 
-def _report(out, fmt: Format):
-    """The error on standard error; in JSON mode also its record on standard output."""
-    err = out.error
-    typer.echo(err.render(out.problem).replace("line 1,", f"line {out.line},", 1), err=True)
-    if fmt is Format.json:
-        record = {"problem": out.problem, "error": {"message": err.full_message(),
-                                                    "line": out.line, "column": err.column}}
-        import json
-        typer.echo(json.dumps(record, ensure_ascii=False))
-
-
-class _Emitter:
-    """Prints derivations so that machine formats stay machine-readable across problems:
-    NumPy or torch output is one module (imported once, every function named apart, the
-    methods' agreement a comment), JSON carries the agreement in each record."""
-
-    def __init__(self, fmt: Format, steps: bool):
-        self.fmt, self.steps = fmt, steps
-        self.names: set = set()
-        self.imported = False
-
-    def __call__(self, der):
-        if not isinstance(der, list):
-            self.one(der)
-            return
-        from .agree import agreement                     # --method all
-        verdict = agreement(der)
-        for one in der:
-            self.one(one, verdict, suffix=one.method)
-        if self.fmt is Format.latex:
-            typer.echo(f"% {verdict}\n")
-        elif self.fmt in (Format.numpy, Format.torch):
-            typer.echo(f"# {verdict}\n")
-        elif self.fmt is Format.text:
-            typer.echo(verdict + "\n")
-
-    def one(self, der, verdict: str | None = None, suffix: str | None = None):
-        fmt = self.fmt
-        if fmt is Format.json:
-            import json
-            record = der.json()
-            if verdict:
-                record["agreement"] = verdict
-            typer.echo(json.dumps(record, ensure_ascii=False))
-        elif fmt is Format.latex:
-            typer.echo(der.latex(steps=self.steps))
-        elif fmt in (Format.numpy, Format.torch):
-            typer.echo(self.code(der, suffix))
-        else:
-            typer.echo(der.text(steps=self.steps))
-            typer.echo("")
-
-    def code(self, der, suffix):
-        from .render import function_name
-        name = function_name(der) + (f"_{suffix}" if suffix else "")
-        base, n = name, 2
-        while name in self.names:
-            name, n = f"{base}_{n}", n + 1
-        self.names.add(name)
-        text = der.numpy_function(name) if self.fmt is Format.numpy else der.torch_function(name)
-        imports = "import numpy as np\n" if self.fmt is Format.numpy else "import torch\n"
-        if self.imported:                   # two blank lines between functions (PEP 8)
-            text = "\n" + text.replace(imports, "", 1).lstrip("\n")
-        self.imported = True
-        return text
-
-
-# options whose value may be left out: the first value is the default
-_OPTIONAL_VALUES = {"--structured": ("sym", "cookbook"), "--verify": ("numeric", "exact")}
-
-
-def run():
-    """Console entry point: no Python traceback ever reaches the user."""
-    argv = sys.argv
+def typer_main(argv: list) -> None:
+    """The full command line, through typer: help, usage errors, every command."""
     for n, arg in enumerate(argv):             # a bare --structured means --structured sym
-        for option, values in _OPTIONAL_VALUES.items():
+        for option, values in OPTIONAL_VALUES.items():
             if arg == option and (n + 1 == len(argv) or argv[n + 1] not in values):
                 argv[n] = f"{option}={values[0]}"
-    try:
-        app()
-    except KeyboardInterrupt:
-        sys.exit(130)
+    app(args=argv[1:], prog_name="mdx")

@@ -1,7 +1,9 @@
 """Problem text -> syntax tree (mdx.syntax), with positioned syntax errors.
 
 The language itself lives in grammar/mdx.lark; this module only loads it,
-pairs up norm bars, and turns lark's tree into `syntax.Node`s.
+pairs up norm bars, and turns the parse tree into `syntax.Node`s.  A valid problem is
+parsed by mdx.lalr from plain-data tables (no lark import at start-up); lark itself
+parses what mdx.lalr refuses, to explain the error.
 """
 
 from __future__ import annotations
@@ -34,14 +36,13 @@ class _NormBars:
     always_accept = ("NORM_BAR",)
 
     def process(self, stream):
-        from lark import Token
         is_open: dict = {}
         for tok in stream:
             if tok.type == "NORM_BAR":
                 was_open = is_open.get(tok.value, False)
                 is_open[tok.value] = not was_open
-                tok = Token.new_borrow_pos("NORM_CLOSE" if was_open else "NORM_OPEN",
-                                           tok.value, tok)
+                tok = type(tok).new_borrow_pos("NORM_CLOSE" if was_open else "NORM_OPEN",
+                                               tok.value, tok)    # lark's Token or mdx.lalr's
             yield tok
 
 
@@ -52,15 +53,40 @@ def _lark():
                 postlex=_NormBars(), maybe_placeholders=False, cache=_cache_file() or False)
 
 
-def _cache_file() -> str | None:
-    """Where Lark keeps the LALR tables between runs, or None for no cache.
+@lru_cache(maxsize=1)
+def _tables():
+    """mdx.lalr's tables (plain data, no lark import), or None: lark parses instead."""
+    from . import lalr
+    try:
+        return lalr.load(grammar_text(), _cache_path("grammar-tables-py%d.%d.json"), _NormBars())
+    except Exception:       # noqa: BLE001 - a broken table build must only cost time
+        return None
 
-    Building the tables takes about 45 ms, a third of a cold start.  Lark stamps the
-    file with a hash of the grammar, the options, its version and Python's, and rebuilds
-    (and rewrites) it when any of them changed or the file is unreadable.  The file is a
-    pickle, so it lives in the user's own cache directory, never in a shared /tmp.
-    MDX_NO_CACHE=1 turns it off.
-    """
+
+def _fast_tree(text: str):
+    """The tree from mdx.lalr for a valid one-line problem; None otherwise (lark decides
+    and explains the error).  Its spans assume one line."""
+    if "\n" in text or "\r" in text:
+        return None
+    tables = _tables()
+    if tables is None:
+        return None
+    from .lalr import parse as lalr_parse
+    return lalr_parse(tables, text, _NormBars())
+
+
+def _cache_file() -> str | None:
+    """Lark's own cache of its parser, for when lark is needed (an error to explain).
+    Lark stamps it with a hash of the grammar, the options, its version and Python's, and
+    rebuilds it when any of them changed or the file is unreadable.  It is a pickle, so it
+    lives in the user's own cache directory, never in a shared /tmp."""
+    return _cache_path("grammar-py%d.%d.lark-cache")
+
+
+def _cache_path(name: str) -> str | None:
+    """A file in the user's cache directory (mdx.lalr's tables, lark's cache), or None for
+    no cache: building the tables takes about 45 ms, a third of a cold start.
+    MDX_NO_CACHE=1 turns caching off."""
     if os.environ.get("MDX_NO_CACHE"):
         return None
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
@@ -69,28 +95,18 @@ def _cache_file() -> str | None:
         os.makedirs(folder, mode=0o700, exist_ok=True)
     except OSError:
         return None
-    return os.path.join(folder, "grammar-py%d.%d.lark-cache" % sys.version_info[:2])
+    return os.path.join(folder, name % sys.version_info[:2])
 
 
 def parse(text: str) -> Problem:
     """Parse one problem line; raises ParseError with the position of the trouble."""
-    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
     text = text.lstrip("\ufeff")
     stripped = text.strip()
     if not stripped:
         raise ParseError("empty problem", 1, "write a problem such as `d tr(X^T A X) / dX`")
     check_text(stripped)
     offset = len(text) - len(text.lstrip())
-    try:
-        tree = _lark().parse(stripped)
-    except UnexpectedCharacters as e:
-        raise _unexpected_char(stripped, e, offset) from None
-    except UnexpectedToken as e:
-        raise _unexpected_token(stripped, e, offset) from None
-    except UnexpectedEOF as e:  # pragma: no cover - LALR reports $END as UnexpectedToken
-        raise ParseError("the problem ends too early", len(text) + 1) from e
-    except UnexpectedInput as e:  # pragma: no cover
-        raise ParseError(str(e).splitlines()[0], getattr(e, "column", 1)) from None
+    tree = _fast_tree(stripped) or _lark_tree(stripped, offset, len(text))
     _check_nesting(tree, offset)
     problem = _build_problem(tree, stripped)
     if offset:
@@ -99,13 +115,27 @@ def parse(text: str) -> Problem:
     return problem
 
 
+def _lark_tree(stripped: str, offset: int, length: int):
+    """Lark's tree, or its syntax error as a positioned ParseError."""
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+    try:
+        return _lark().parse(stripped)
+    except UnexpectedCharacters as e:
+        raise _unexpected_char(stripped, e, offset) from None
+    except UnexpectedToken as e:
+        raise _unexpected_token(stripped, e, offset) from None
+    except UnexpectedEOF as e:  # pragma: no cover - LALR reports $END as UnexpectedToken
+        raise ParseError("the problem ends too early", length + 1) from e
+    except UnexpectedInput as e:  # pragma: no cover
+        raise ParseError(str(e).splitlines()[0], getattr(e, "column", 1)) from None
+
+
 _NESTING = frozenset({"paren", "call", "bare_call", "norm"})
 
 
 def _check_nesting(tree, offset: int) -> None:
     """Refuse brackets, calls and norms nested beyond MAX_NESTING (an explicit stack:
     the tree may be thousands of levels deep)."""
-    from lark import Tree
     stack = [(tree, 0)]
     while stack:
         node, depth = stack.pop()
@@ -113,7 +143,7 @@ def _check_nesting(tree, offset: int) -> None:
             depth += 1
             if depth > MAX_NESTING:
                 raise nesting_error(node.meta.start_pos + offset)
-        stack.extend((k, depth) for k in node.children if isinstance(k, Tree))
+        stack.extend((k, depth) for k in node.children if not isinstance(k, str))
 
 
 # ----------------------------------------------------------------- errors
@@ -247,16 +277,14 @@ def _decls(where) -> list:
 
 
 def _span(tree):
-    from lark import Token
-    if isinstance(tree, Token):
+    if isinstance(tree, str):                   # a token (lark's or mdx.lalr's)
         return tree.start_pos, tree.end_pos
     return tree.meta.start_pos, tree.meta.end_pos
 
 
 def _node(tree) -> Node:
-    from lark import Token
     start, end = _span(tree)
-    if isinstance(tree, Token):
+    if isinstance(tree, str):
         if tree.type == "NUMBER":
             return Node("number", value=str(tree), start=start, end=end)
         return Node("name", value=str(tree), start=start, end=end)
@@ -279,7 +307,7 @@ def _node(tree) -> Node:
     if op == "norm":
         sub = str(kids[3]).strip("_{}") if len(kids) > 3 else None
         return Node("norm", (_node(kids[1]),), value=sub, start=start, end=end)
-    return Node(op, tuple(_node(k) for k in kids if not isinstance(k, Token) or
+    return Node(op, tuple(_node(k) for k in kids if not isinstance(k, str) or
                           k.type not in ("HADAMARD",)), start=start, end=end)
 
 

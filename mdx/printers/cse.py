@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 from .. import nodes as E
-from .. import construct as C
+from .. import operators as C
 
 LONG = 160          # results printed longer than this get their repeats named
 MIN_NAMED = 8       # never name a piece shorter than this
@@ -44,7 +44,7 @@ def _worth(e: E.Expr, n: int, to_text) -> bool:
     return e.size >= MIN_NAMED or len(to_text(e)) >= MIN_NAMED
 
 
-LARGE = 400         # nodes: measured by their count, not printed (see simplify._length)
+LARGE = 400         # nodes: measured by their count, not printed (see sum_rules.printed_length)
 
 
 def _printed_length(e: E.Expr, to_text) -> tuple:

@@ -1,0 +1,88 @@
+"""mdx.main reads a plain `mdx derive ...` without typer; typer (mdx.cli) owns the command
+line.  Both must read every option alike, and what the fast reader does not know goes to
+typer.  Starting mdx must not import typer, lark, sympy or numpy."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+import mdx.cli
+from mdx.main import derive_arguments
+
+ARGVS = [
+    ["derive", "d x / dx"],
+    ["derive", "d x / dx", "--no-steps"],
+    ["derive", "--no-steps", "d x / dx", "--steps"],
+    ["derive", "d x / dx", "-l", "numerator", "-m", "chain", "--format", "json"],
+    ["derive", "d x / dx", "--layout=numerator", "--method=all", "--format=numpy"],
+    ["derive", "-f", "problems.txt", "--format", "latex"],
+    ["derive", "--file=problems.txt"],
+    ["derive", "-"],
+    ["derive", "d X / dX where X: symmetric", "--structured"],
+    ["derive", "d X / dX where X: symmetric", "--structured", "cookbook"],
+    ["derive", "d X / dX where X: symmetric", "--structured=sym"],
+    ["derive", "d x / dx", "--verify"],
+    ["derive", "d x / dx", "--verify", "exact", "--check"],
+    ["derive", "--", "d x / dx"],
+]
+
+
+def _by_typer(argv, monkeypatch):
+    seen = {}
+
+    def record(*args):
+        names = ("problem", "file", "layout", "method", "fmt", "steps", "structured", "verify", "check")
+        seen.update(zip(names, args))
+        return 0
+    monkeypatch.setattr(mdx.cli, "run_derive", record)
+    args = list(argv)
+    for n, arg in enumerate(args):          # what typer_main does to a bare option
+        for option, values in mdx.cli.OPTIONAL_VALUES.items():
+            if arg == option and (n + 1 == len(args) or args[n + 1] not in values):
+                args[n] = f"{option}={values[0]}"
+    result = CliRunner().invoke(mdx.cli.app, args)
+    assert result.exit_code == 0, result.output
+    return seen
+
+
+@pytest.mark.parametrize("argv", ARGVS, ids=" ".join)
+def test_the_fast_reader_reads_as_typer_does(argv, monkeypatch):
+    fast = derive_arguments(argv)
+    assert fast is not None
+    typer_args = _by_typer(argv, monkeypatch)
+    norm = lambda d: {k: (str(v) if k == "file" and v is not None else v) for k, v in d.items()}  # noqa: E731
+    assert norm(fast) == norm(typer_args)
+
+
+@pytest.mark.parametrize("argv", [["derive", "--help"], ["derive", "d x / dx", "--layout", "bogus"],
+                                  ["derive", "a", "b"], ["derive", "d x / dx", "--method"],
+                                  ["derive", "d x / dx", "-x"], ["solve", "d x / dx = 0"],
+                                  ["--version"], [], ["derive", "d x / dx", "--steps=1"]])
+def test_anything_else_goes_to_typer(argv):
+    assert derive_arguments(argv) is None
+
+
+def test_a_start_loads_neither_typer_nor_lark():
+    code = ("import sys\nsys.argv = ['mdx', 'derive', 'd tr(X^T A X) / dX']\n"
+            "from mdx.main import run\n"
+            "try:\n    run()\nexcept SystemExit as e:\n    assert e.code == 0\n"
+            "heavy = {'typer', 'click', 'lark', 'sympy', 'numpy', 'rich'} & "
+            "{m.split('.')[0] for m in sys.modules}\n"
+            "print(sorted(heavy))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**os.environ}, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_usage_errors_read_as_typer_s(tmp_path):
+    env = {**os.environ}
+    out = subprocess.run([sys.executable, "-m", "mdx", "derive"], capture_output=True, text=True,
+                         env=env, timeout=120)
+    assert out.returncode == 2 and "give one problem" in out.stderr
+    missing = subprocess.run([sys.executable, "-m", "mdx", "derive", "-f", str(tmp_path / "none.txt")],
+                             capture_output=True, text=True, env=env, timeout=120)
+    assert missing.returncode == 2 and "cannot read" in missing.stderr
