@@ -148,8 +148,9 @@ def sum_problem(k: int) -> str:
 
 
 def scaling(sizes_L: list, sizes_k: list, repeats: int) -> dict:
-    """Time (derive + text with steps) and result length against L and k, for every method
-    on the chain and the default method on the sum.  Names grow a digit at 10 and 100
+    """Time (derive and print as text) and result length against L and k, for every method
+    on the chain and the default method on the sum, with steps and without
+    (`derive(..., steps=False)`, as `--no-steps`).  Names grow a digit at 10 and 100
     (W9, W10, W100), so characters grow by a log factor even in the input: length is
     fitted in tokens (a name, a number or a symbol is one), characters are shown too."""
     import mdx
@@ -157,18 +158,21 @@ def scaling(sizes_L: list, sizes_k: list, repeats: int) -> dict:
     series = [(f"depth L, {m}", sizes_L, deep_problem, m) for m in ("differential", "chain", "definition")]
     series.append(("sum of k terms, differential", sizes_k, sum_problem, "differential"))
     for name, sizes, make, method in series:
-        rows = []
-        for n in sizes:
-            problem = make(n)
-            der = mdx.derive(problem, method=method)
-            t = _median_time(lambda: mdx.derive(problem, method=method).text(), repeats, limit=20.0)
-            result = der.json()["result"]["text"]
-            rows.append({"n": n, "time_s": t, "result_chars": len(result), "result_tokens": _tokens(result),
-                         "input_tokens": _tokens(problem)})
-        out[name] = {"rows": rows, "time_exponent": _exponent(rows, "time_s"),
-                     "length_exponent": _exponent(rows, "result_tokens"),
-                     "chars_exponent": _exponent(rows, "result_chars"),
-                     "input_exponent": _exponent(rows, "input_tokens")}
+        for steps in (True, False):
+            rows = []
+            for n in sizes:
+                problem = make(n)
+                der = mdx.derive(problem, method=method, steps=steps)
+                t = _median_time(lambda: mdx.derive(problem, method=method, steps=steps).text(steps=steps),
+                                 repeats, limit=20.0)
+                result = der.json()["result"]["text"]
+                rows.append({"n": n, "time_s": t, "result_chars": len(result),
+                             "result_tokens": _tokens(result), "input_tokens": _tokens(problem)})
+            out[f"{name}, {'with' if steps else 'without'} steps"] = {
+                "rows": rows, "steps": steps, "time_exponent": _exponent(rows, "time_s"),
+                "length_exponent": _exponent(rows, "result_tokens"),
+                "chars_exponent": _exponent(rows, "result_chars"),
+                "input_exponent": _exponent(rows, "input_tokens")}
     return out
 
 
@@ -224,12 +228,35 @@ def _peak_rss(cmd: list, stdin: bytes | None):
 
 
 # ----------------------------------------------------------------- 5. generated code
+def blas_settings() -> dict:
+    """Which BLAS each side runs and with how many threads (threadpoolctl for NumPy's,
+    torch's own report for PyTorch's), and the environment variables that change it."""
+    import torch
+    from threadpoolctl import threadpool_info
+    numpy_blas = [{k: i.get(k) for k in ("internal_api", "version", "architecture", "num_threads",
+                                         "threading_layer")}
+                  for i in threadpool_info() if i["user_api"] == "blas"]
+    config = torch.__config__.show()
+    torch_blas = next((line.strip() for line in config.splitlines() if "BLAS_INFO" in line
+                       or "LAPACK_INFO" in line), "")
+    return {"numpy_blas": numpy_blas, "torch_threads": torch.get_num_threads(),
+            "torch_blas": torch_blas.split("BLAS_INFO=")[-1].split(",")[0] if torch_blas else "",
+            "torch_mkl": torch.backends.mkl.is_available(),
+            "env": {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+                                                   "MKL_NUM_THREADS", "OPENBLAS_CORETYPE",
+                                                   "OPENBLAS_L2_SIZE") if os.environ.get(k)}}
+
+
 def generated(n: int, repeats: int) -> dict:
+    """The --format numpy gradient against PyTorch autograd (forward + backward), both on
+    one thread: NumPy's BLAS limited with threadpoolctl, PyTorch's with set_num_threads.
+    On a machine where they run different BLAS kernels the table says which."""
     import numpy as np
     try:
         import torch
+        from threadpoolctl import threadpool_limits
     except ImportError:
-        return {"error": "PyTorch is not installed (pip install torch==2.13.0)"}
+        return {"error": "needs PyTorch and threadpoolctl (pip install \".[bench]\")"}
     torch.set_num_threads(1)
     import mdx
     rng = np.random.default_rng(0)
@@ -247,31 +274,37 @@ def generated(n: int, repeats: int) -> dict:
             lambda t: torch.sum((t["y"] - t["X"] @ t["w"]) ** 2), "w"),
     }
     rows = []
-    for name, (problem, arrays, loss, wrt) in cases.items():
-        code = mdx.derive(problem).numpy_function()
-        env: dict = {}
-        exec(compile(code, "<mdx>", "exec"), env)
-        fn = next(v for k, v in env.items() if k.startswith("d") and callable(v))
-        args = [arrays[p] for p in fn.__code__.co_varnames[:fn.__code__.co_argcount]]
-        tensors = {k: torch.tensor(v, requires_grad=(k == wrt)) for k, v in arrays.items()}
+    with threadpool_limits(limits=1, user_api="blas"):
+        settings = blas_settings()
+        for name, (problem, arrays, loss, wrt) in cases.items():
+            rows.append(_generated_case(mdx, np, torch, name, problem, arrays, loss, wrt, repeats))
+    return {"n": n, "rows": rows, "blas": settings}
 
-        def by_torch():
-            tensors[wrt].grad = None
-            loss(tensors).backward()
-            return tensors[wrt].grad
-        assert np.allclose(fn(*args), by_torch().numpy(), rtol=1e-6, atol=1e-8)
-        t_np, t_torch = [], []
-        for _ in range(repeats):              # interleaved
-            t = time.perf_counter()
-            fn(*args)
-            t_np.append(time.perf_counter() - t)
-            t = time.perf_counter()
-            by_torch()
-            t_torch.append(time.perf_counter() - t)
-        ratios = [a / b for a, b in zip(t_np, t_torch)]
-        rows.append({"case": name, "numpy_s": statistics.median(t_np), "torch_s": statistics.median(t_torch),
-                     "median_ratio": statistics.median(ratios)})
-    return {"n": n, "rows": rows}
+
+def _generated_case(mdx, np, torch, name, problem, arrays, loss, wrt, repeats) -> dict:
+    code = mdx.derive(problem).numpy_function()
+    env: dict = {}
+    exec(compile(code, "<mdx>", "exec"), env)
+    fn = next(v for k, v in env.items() if k.startswith("d") and callable(v))
+    args = [arrays[p] for p in fn.__code__.co_varnames[:fn.__code__.co_argcount]]
+    tensors = {k: torch.tensor(v, requires_grad=(k == wrt)) for k, v in arrays.items()}
+
+    def by_torch():
+        tensors[wrt].grad = None
+        loss(tensors).backward()
+        return tensors[wrt].grad
+    assert np.allclose(fn(*args), by_torch().numpy(), rtol=1e-6, atol=1e-8)
+    t_np, t_torch = [], []
+    for _ in range(repeats):              # interleaved
+        t = time.perf_counter()
+        fn(*args)
+        t_np.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        by_torch()
+        t_torch.append(time.perf_counter() - t)
+    ratios = [a / b for a, b in zip(t_np, t_torch)]
+    return {"case": name, "numpy_s": statistics.median(t_np), "torch_s": statistics.median(t_torch),
+            "median_ratio": statistics.median(ratios)}
 
 
 # ----------------------------------------------------------------- report
@@ -307,7 +340,7 @@ def main(argv=None) -> None:
         res["warm"] = warm(3 if q else 9)
         print("warm: median ratio", res["warm"]["median_ratio"], flush=True)
     if "scaling" in todo:
-        res["scaling"] = scaling([1, 2, 4, 8] if q else [1, 2, 4, 8, 16, 32, 64],
+        res["scaling"] = scaling([1, 2, 4, 8] if q else [1, 2, 4, 8, 16, 32, 64, 128],
                                  [1, 4, 16] if q else [1, 2, 4, 8, 16, 32, 64, 128, 256], 1 if q else 3)
         print("scaling", {k: (v["time_exponent"], v["length_exponent"]) for k, v in res["scaling"].items()},
               flush=True)

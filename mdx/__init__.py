@@ -36,7 +36,7 @@ def solve(problem: str) -> "Solution":
 # errors of the optional checks, loaded when first asked for (their modules are light,
 # but `import mdx` should load only what every use needs)
 _LAZY_ERRORS = {"VerificationError": "verification", "CheckError": "torch_check",
-                "NotAffineError": "stationary"}
+                "NotAffineError": "affine"}
 
 
 def __getattr__(name: str):

@@ -40,6 +40,36 @@ def test_numpy_module_runs():
         assert np.allclose(namespace[f"df_dx_{m}"](x, A), (A + A.T) @ x)
 
 
+def test_softmax_and_logsumexp_compute_their_argument_once():
+    """The NumPy template holds the argument (W @ x) in a name; nested ones stay right."""
+    der = mdx.derive("d c^T softmax(W x) + logsumexp(W x) / dx")
+    body = der.numpy_function().split('"""')[-1]
+    assert body.count("W @ x") <= 2            # once per softmax / logsumexp, not four times
+    nested = mdx.derive("d c^T softmax(W softmax(V x)) + logsumexp(softmax(V x)) / dV")
+    namespace = {}
+    exec(nested.numpy_function(), namespace)
+    fn = next(v for k, v in namespace.items() if k.startswith("df_"))
+    rng = np.random.default_rng(1)
+    c, W, V, x = rng.standard_normal((3, 1)), rng.standard_normal((3, 4)), rng.standard_normal((4, 2)), \
+        rng.standard_normal((2, 1))
+
+    def softmax(z):
+        e = np.exp(z - z.max(axis=0, keepdims=True))
+        return e / e.sum(axis=0, keepdims=True)
+
+    def f(V):
+        s = softmax(V @ x)
+        return (c.T @ softmax(W @ s)).item() + np.log(np.exp(s).sum())
+    grad = np.zeros_like(V)
+    for i in np.ndindex(V.shape):
+        E = np.zeros_like(V)
+        E[i] = 1e-6
+        grad[i] = (f(V + E) - f(V - E)) / 2e-6
+    args = {"c": c, "W": W, "V": V, "x": x}
+    got = fn(*(args[p] for p in fn.__code__.co_varnames[:fn.__code__.co_argcount]))
+    assert np.allclose(got, grad, atol=1e-6)
+
+
 def test_json_with_method_all_carries_the_agreement():
     out = runner.invoke(app, ["derive", "d x^T A x / dx", "--method", "all", "--format", "json"])
     records = [json.loads(line) for line in out.output.splitlines()]

@@ -47,11 +47,13 @@ _APPLY = {
     "mean": "np.mean({a})",
     "norm1": "np.sum(np.abs({a}))",
     "norm": "np.linalg.norm({a})",
-    # per column (SPEC 8); for a vector the same as over all entries
-    "softmax": "(np.exp(({a}) - np.max({a}, axis=0, keepdims=True)) / np.sum(np.exp(({a}) - "
-               "np.max({a}, axis=0, keepdims=True)), axis=0, keepdims=True))",
-    "logsumexp": "(np.max({a}, axis=0, keepdims=True) + np.log(np.sum(np.exp(({a}) - "
-                 "np.max({a}, axis=0, keepdims=True)), axis=0, keepdims=True)))",
+    # per column (SPEC 8); for a vector the same as over all entries.  The argument is
+    # computed once (held in _t); a softmax inside the argument assigns its own _t and _e
+    # before the outer ones are assigned, and each is read right after it is assigned.
+    "softmax": "((_e := np.exp((_t := {a}) - np.max(_t, axis=0, keepdims=True)))"
+               " / np.sum(_e, axis=0, keepdims=True))",
+    "logsumexp": "((_m := np.max((_t := {a}), axis=0, keepdims=True))"
+                 " + np.log(np.sum(np.exp(_t - _m), axis=0, keepdims=True)))",
     "diagm": "np.diagflat({a})",
     "diagv": "np.diag({a}).reshape(-1, 1)",
     "vec": '({a}).reshape(-1, 1, order="F")',
