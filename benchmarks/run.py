@@ -162,7 +162,7 @@ def scaling(sizes_L: list, sizes_k: list, repeats: int) -> dict:
             rows = []
             for n in sizes:
                 problem = make(n)
-                der = mdx.derive(problem, method=method, steps=steps)
+                der = mdx.derive(problem, method=method, steps=False)     # for the result only
                 t = _median_time(lambda: mdx.derive(problem, method=method, steps=steps).text(steps=steps),
                                  repeats, limit=20.0)
                 result = der.json()["result"]["text"]

@@ -122,7 +122,7 @@ def deep(fn):
     def wrapper(*args, **kwargs):
         if getattr(_state, "deep", False) or getattr(_state, "first_try", False):
             return fn(*args, **kwargs)
-        if threading.current_thread() is threading.main_thread():
+        if threading.current_thread() is threading.main_thread() and not _looks_deep(args, kwargs):
             # Most problems need a few hundred frames: try them where we are (handing a call
             # to the worker costs ~0.1 ms, a fifth of a small derivation).  The main thread's
             # stack is large enough for the default limit; a RecursionError means "too deep
@@ -146,6 +146,20 @@ def deep(fn):
             raise box["error"]
         return box["value"]
     return wrapper
+
+
+DEEP_BRACKETS = 40     # brackets and bars in a problem beyond which the worker is asked first
+
+
+def _looks_deep(args, kwargs) -> bool:
+    """A problem nested this deep recurses past the main thread's limit, and its first try
+    there would fail only after doing most of the work (doubling a deep network's time)."""
+    text = kwargs.get("problem")
+    if text is None and args:
+        text = args[0] if isinstance(args[0], str) else getattr(args[0], "problem", None)
+    if not isinstance(text, str):
+        return False
+    return text.count("(") + text.count("|") + text.count("‖") > DEEP_BRACKETS
 
 
 def first_try() -> bool:

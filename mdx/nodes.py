@@ -46,7 +46,7 @@ class Zero(Expr):
 class Identity(Expr):
     n: str
 
-    @property
+    @cached_property
     def shape(self):
         return (self.n, self.n)
 
@@ -63,7 +63,7 @@ class Commutation(Expr):
     r: str
     s: str
 
-    @property
+    @cached_property
     def shape(self):
         n = dim_mul(self.r, self.s)
         return (n, n)
@@ -74,7 +74,7 @@ class DiagSelector(Expr):
     """E (n² × n) with vec(diag(v)) = E v and diag(M) = Eᵀ vec(M)."""
     n: str
 
-    @property
+    @cached_property
     def shape(self):
         return (dim_mul(self.n, self.n), self.n)
 
@@ -91,7 +91,7 @@ class DimSize(Expr):
 class Add(Expr):
     terms: tuple
 
-    @property
+    @cached_property
     def shape(self):
         return self.terms[0].shape
 
@@ -127,7 +127,7 @@ class Mul(Expr):
 class T(Expr):
     arg: Expr
 
-    @property
+    @cached_property
     def shape(self):
         return (self.arg.cols, self.arg.rows)
 
@@ -144,7 +144,7 @@ class Pow(Expr):
     base: Expr
     k: Fraction
 
-    @property
+    @cached_property
     def shape(self):
         return self.base.shape
 
@@ -161,7 +161,7 @@ class EPow(Expr):
     base: Expr
     k: Fraction
 
-    @property
+    @cached_property
     def shape(self):
         return self.base.shape
 
@@ -181,7 +181,7 @@ class Func(Expr):
     primes: int = 0
     defn: object = None
 
-    @property
+    @cached_property
     def shape(self):
         return self.arg.shape
 
@@ -197,7 +197,7 @@ class Had(Expr):
     """Hadamard (elementwise) product."""
     factors: tuple
 
-    @property
+    @cached_property
     def shape(self):
         return self.factors[0].shape
 
@@ -214,7 +214,7 @@ class EDiv(Expr):
     num: Expr
     den: Expr
 
-    @property
+    @cached_property
     def shape(self):
         return self.num.shape if not self.num.is_scalar else self.den.shape
 
@@ -230,7 +230,7 @@ class Kron(Expr):
     a: Expr
     b: Expr
 
-    @property
+    @cached_property
     def shape(self):
         return (dim_mul(self.a.rows, self.b.rows), dim_mul(self.a.cols, self.b.cols))
 
@@ -249,7 +249,7 @@ class Apply(Expr):
     name: str
     arg: Expr
 
-    @property
+    @cached_property
     def shape(self):
         a = self.arg
         if self.name in ("tr", "det", "logdet", "sum", "mean", "norm", "norm1"):
@@ -277,7 +277,7 @@ class D(Expr):
     arg: Expr
     var: Expr
 
-    @property
+    @cached_property
     def shape(self):
         return self.arg.shape
 

@@ -283,6 +283,14 @@ def diag_to_hadamard(e: E.Expr):
     if not isinstance(e, E.Mul):
         return None
     chain = list(e.chain)
+    first = next((i for i, f in enumerate(chain) if isinstance(f, E.Apply) and f.name == "diagm"), None)
+    if first is not None and chain[-1].cols == "1" and all(f.cols != "1" for f in chain[first:-1]):
+        # M1 diag(u1) M2 diag(u2) … v, backprop's shape: from the right in one pass, where
+        # one diag at a time rebuilt the rest of the chain for each (quadratic in depth)
+        v = chain[-1]
+        for f in reversed(chain[first:-1]):
+            v = E.hadamard(f.arg, v) if isinstance(f, E.Apply) and f.name == "diagm" else E.mul(f, v)
+        return E.mul(E.Num(e.coeff), *e.scalars, *chain[:first], v)
     for i, f in enumerate(chain):
         if not (isinstance(f, E.Apply) and f.name == "diagm"):
             continue

@@ -18,7 +18,7 @@ from ..layout import arrange
 from ..rules.differential import differentiate, dvar
 from ..printers.cse import fresh_prefix
 from ..simplify import present, simplify
-from ..steps import Step
+from ..steps import Step, recording
 
 MAX_SHOWN_PATHS = 6
 
@@ -107,7 +107,9 @@ def chain_derivative(f: E.Expr, var: E.Sym, layout: str, steps: list, symbols: d
         steps.append(Step("introduce an intermediate variable", inter.sym.name, inter.local, numpy=False))
     # Each intermediate's adjoint is a list of (key, term): the key is the path's positions
     # from the output, so the terms are summed in the order the problem writes them.
-    adjoint: dict = {top.name: [((), E.identity(dim_mul(f.rows, f.cols)))]}
+    # A term is kept as its factors, multiplied out once at the end: multiplying the
+    # growing product at every layer re-read all of it (time quadratic in the depth).
+    adjoint: dict = {top.name: [((), (E.identity(dim_mul(f.rows, f.cols)),))]}
     paths: dict = {top.name: [((), [])]}       # (key, path) as the adjoints are keyed
     for inter in reversed(inters):
         if inter.sym.name not in adjoint:
@@ -116,15 +118,18 @@ def chain_derivative(f: E.Expr, var: E.Sym, layout: str, steps: list, symbols: d
         for pos, child in enumerate(_children(inter, set(syms))):
             c = syms[child]
             J = simplify(jacobian(differentiate(inter.local, c), dvar(c)))
-            raw, f_scalar = _raw(inter.local, c)
-            shown = present(arrange(raw, f_scalar, layout))
-            steps.append(Step("local derivative", f"∂{inter.sym.name}/∂{child}", shown, numpy=False))
-            adjoint.setdefault(child, []).append((key + (pos,), E.mul(A, J)))
+            if recording(steps):
+                raw, f_scalar = _raw(inter.local, c)
+                shown = present(arrange(raw, f_scalar, layout))
+                steps.append(Step("local derivative", f"∂{inter.sym.name}/∂{child}", shown, numpy=False))
+            adjoint.setdefault(child, []).append((key + (pos,), A + (J,)))
             paths.setdefault(child, []).extend((k + (pos,), p + [(inter.sym.name, child)])
                                                for k, p in paths[inter.sym.name])
-    J = _summed(adjoint[var.name])[1] if var.name in adjoint else \
+    J = E.mul(*_summed(adjoint[var.name])[1]) if var.name in adjoint else \
         E.zero((dim_mul(f.rows, f.cols), dim_mul(var.rows, var.cols)))
     full = E.substitute(J, {i.sym: i.full for i in inters})
+    if not recording(steps):
+        return simplify(full)
     step = _composition_step(J, var, layout, [p for _, p in sorted(paths.get(var.name, []),
                                                                    key=lambda kp: kp[0])])
     step.numpy_text = _composed_numpy(full, f, var, layout, symbols)
@@ -134,9 +139,11 @@ def chain_derivative(f: E.Expr, var: E.Sym, layout: str, steps: list, symbols: d
 
 
 def _summed(contributions: list) -> tuple:
-    """(first key, sum of the terms in key order)."""
+    """(first key, the factors of the sum of the terms in key order)."""
     ordered = sorted(contributions, key=lambda c: c[0])
-    return ordered[0][0], E.add(*(t for _, t in ordered))
+    if len(ordered) == 1:
+        return ordered[0]
+    return ordered[0][0], (E.add(*(E.mul(*t) for _, t in ordered)),)
 
 
 def _composed_numpy(full, f, var, layout, symbols) -> str:
