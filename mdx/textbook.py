@@ -10,7 +10,7 @@ differential method reaches, so that the three methods print the same result:
     (I_m ⊗ S) E_m = diag(vec S) (I_m ⊗ 1)   D + Dᵀ, A X Bᵀ + Aᵀ X B in one order
     (a ⊗ B) M = a ⊗ (B M) (a a column)     vec(a bᵀ) = b ⊗ a
     sum(a − mean(a) 1) = 0                 (1 1ᵀ)(1 1ᵀ) = n 1 1ᵀ
-    diag(a) + diag(b) = diag(a + b)
+    diag(a) + diag(b) = diag(a + b)        uᵀv − sum(u) sum(v)/n = uᵀ(v − mean(v) 1)
 """
 
 from __future__ import annotations
@@ -314,7 +314,43 @@ def mirror_terms_in_order(e: E.Expr):
     return out if out != e else None
 
 
+def _inner(s: E.Expr):
+    """(u, v) when s is the inner product uᵀ v of two columns, else None."""
+    if isinstance(s, E.Mul) and s.coeff == 1 and not s.scalars and len(s.chain) == 2:
+        a, v = s.chain
+        if isinstance(a, E.T) and a.arg.cols == ONE and v.cols == ONE and a.arg.rows == v.rows:
+            return a.arg, v
+    return None
+
+
+def centred_inner(e: E.Expr):
+    """α (uᵀv) M − α sum(u) sum(v) M / n = α uᵀ(v − mean(v) 1) M, u and v of size n: the
+    two halves of a centred inner product, which the definition method writes apart."""
+    if not isinstance(e, E.Add):
+        return None
+    terms = list(e.terms)
+    for i, t in enumerate(terms):
+        coeff, mono = E.split_coeff(t)
+        scalars = list(mono.scalars) if isinstance(mono, E.Mul) else ([mono] if mono.is_scalar else [])
+        chain = list(mono.chain) if isinstance(mono, E.Mul) else ([] if mono.is_scalar else [mono])
+        for k, s in enumerate(scalars):
+            pair = _inner(s)
+            if pair is None:
+                continue
+            u, v = pair
+            rest = scalars[:k] + scalars[k + 1:]
+            other = E.mul(E.Num(-coeff), *rest, E.apply("sum", u), E.apply("sum", v),
+                          E.power(E.DimSize(u.rows), -1), *chain)
+            j = next((j for j, x in enumerate(terms) if j != i and x == other), None)
+            if j is None:
+                continue
+            centred = E.sub(v, E.mul(E.apply("mean", v), E.ones(v.shape)))
+            new = E.mul(E.Num(coeff), *rest, E.mul(E.transpose(u), centred), *chain)
+            return E.add(*(new if n == i else x for n, x in enumerate(terms) if n != j))
+    return None
+
+
 RULES = (sum_of_hadamard, centred_sum, sum_of_terms, ones_sandwich, ones_dot, ones_power,
          kron_mixed_product, through_kron, factor_kron, sum_of_diagonals,
-         vec_of_outer)
+         vec_of_outer, centred_inner)
 PRESENT_RULES = (negative_powers, mirror_terms_in_order)

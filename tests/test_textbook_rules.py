@@ -109,6 +109,9 @@ RULE_CASES = [
     ("D + Dᵀ", T.mirror_terms_in_order, E.Add((E.transpose(A), A))),
     ("A X Bᵀ + Aᵀ X B", T.mirror_terms_in_order,
      E.Add((E.mul(E.transpose(A), X, M), E.mul(A, X, E.transpose(M))))),
+    ("α (aᵀb) M − α sum(a) sum(b) M / n = α aᵀ(b − mean(b) 1) M", T.centred_inner,
+     E.add(E.mul(E.Num(2), E.mul(E.transpose(a), b), A),
+           E.mul(E.Num(-2), E.apply("sum", a), E.apply("sum", b), E.power(E.DimSize(a.rows), -1), A))),
     ("A (B − B C B) Aᵀ: common factors at both ends", S.factor_sum,
      E.add(E.mul(X, M, E.transpose(X)), E.neg(E.mul(X, M, D, M, E.transpose(X))))),
 ]
