@@ -171,7 +171,14 @@ def worksheet(
     for it in failed:
         typer.echo(it.error.render(it.text).replace("line 1,", f"line {it.line},", 1), err=True)
     default_title = file.stem.replace("-", " ").replace("_", " ").capitalize()
-    source = build(items, title or default_title, layout.value, method.value, solutions, answers)
+    from .limits import deep
+    try:                # typesetting recurses as deep as the problems nest: on the worker
+        source = deep(build)(items, title or default_title, layout.value, method.value,
+                             solutions, answers)
+    except Exception as e:  # noqa: BLE001 - never a traceback, even from a bug
+        typer.echo(f"cannot typeset the worksheet ({type(e).__name__}: {e}); please report "
+                   "the problem file to the mdx developers", err=True)
+        raise typer.Exit(1)
     try:
         if pdf:
             try:

@@ -40,15 +40,33 @@ def run_derive(problem, file, layout: str, method: str, fmt: str, steps: bool,
     failed = 0
     emit = Emitter(fmt, steps)
     for out in derive_lines(items, layout, method, structured, verify, steps=steps):
+        if out.error is None:
+            out = _emitted(emit, out)
         if out.error is not None:
             failed += 1
             report(out, fmt)
-        else:
-            emit(out.derivation)
-            if check and not all(torch_check(d, out) for d in each(out.derivation)):
-                failed += 1
+        elif check and not all(torch_check(d, out) for d in each(out.derivation)):
+            failed += 1
         sys.stdout.flush()
     return 1 if failed else 0
+
+
+def _emitted(emit, out):
+    """Print a derivation; printing it can fail too (a result too large to print within
+    the work limit), and then that problem fails, never with a traceback."""
+    from dataclasses import replace
+
+    from .errors import InternalError, MdxError
+    try:
+        emit(out.derivation)
+        return out
+    except MdxError as e:
+        e.line = out.line
+        return replace(out, error=e)
+    except Exception as e:  # noqa: BLE001 - a bug in a printer: this problem only
+        return replace(out, error=InternalError(
+            f"internal error ({type(e).__name__}: {e})", 1,
+            "please report this problem to the mdx developers", line=out.line))
 
 
 def problem_items(problem, file):

@@ -86,3 +86,24 @@ def test_usage_errors_read_as_typer_s(tmp_path):
     missing = subprocess.run([sys.executable, "-m", "mdx", "derive", "-f", str(tmp_path / "none.txt")],
                              capture_output=True, text=True, env=env, timeout=120)
     assert missing.returncode == 2 and "cannot read" in missing.stderr
+
+
+def test_a_problem_that_cannot_be_printed_fails_alone(monkeypatch, capsys):
+    """Printing can exceed the work limit too (the JSON steps of a very deep network):
+    that problem fails with its message, the next is printed, and no traceback."""
+    from mdx import cli_derive
+    from mdx.errors import LimitError
+    real = cli_derive.Emitter.one
+
+    def one(self, der, *args, **kwargs):
+        if "tanh" in der.problem:
+            raise LimitError("the derivation needs more than 3,000,000 steps of work", 1, "split it")
+        return real(self, der, *args, **kwargs)
+    monkeypatch.setattr(cli_derive.Emitter, "one", one)
+    monkeypatch.setattr("sys.stdin", type("S", (), {"buffer": __import__("io").BytesIO(
+        b"d ||tanh(W x) - y||^2 / dW\nd x^T x / dx\n")})())
+    code = cli_derive.run_derive("-", None, "denominator", "differential", "json", True, None, None, False)
+    out, err = capsys.readouterr()
+    assert code == 1 and "Traceback" not in err and "line 1, column 1: the derivation needs" in err
+    records = [__import__("json").loads(line) for line in out.splitlines()]
+    assert "error" in records[0] and records[1]["result"]["text"] == "2 x"

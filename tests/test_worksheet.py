@@ -130,3 +130,32 @@ def test_example_compiles_cleanly_and_holds_every_problem_and_result(path, metho
             result = re.sub("|".join(sorted(GREEK, key=len, reverse=True)), "",
                             mdx.render.result_text(it.derivation))
             assert _alnum(result) in text, it.text
+
+
+def _recursing_build(depth):
+    def build(items, *args):
+        def down(k):
+            return "" if k == 0 else down(k - 1)
+        down(depth)
+        return "\\documentclass{article}\\begin{document}x\\end{document}\n"
+    return build
+
+
+def test_typesetting_has_the_large_stack_and_never_shows_a_traceback(tmp_path, monkeypatch):
+    """A very deep network's LaTeX recursed past the main thread's limit, and the worksheet
+    command showed a traceback: typesetting runs where derivations do, and any failure of
+    it is a message."""
+    import mdx.worksheet as W
+    sheet = tmp_path / "s.txt"
+    sheet.write_text("d tr(X) / dX\n")
+    monkeypatch.setattr(W, "build", _recursing_build(20_000))      # past the default limit
+    out = CliRunner().invoke(app, ["worksheet", str(sheet), "-o", str(tmp_path / "s.tex")])
+    assert out.exit_code == 0, out.output
+    assert (tmp_path / "s.tex").read_text().startswith("\\documentclass")
+
+    def broken(*args):
+        raise ValueError("a bug")
+    monkeypatch.setattr(W, "build", broken)
+    out = CliRunner().invoke(app, ["worksheet", str(sheet), "-o", str(tmp_path / "t.tex")])
+    assert out.exit_code == 1 and "cannot typeset the worksheet" in out.output
+    assert "Traceback" not in out.output
