@@ -23,6 +23,7 @@ class HOOKS:
     text = None
     latex = None
     head = None         # the first characters of the text, for a readable order of operands
+    first = None        # its first character, or None when the structure does not tell
 
 
 def node(cls):

@@ -86,7 +86,7 @@ def hadamard(*factors) -> Expr:
         rest = list(kept)
         rest.remove(r)
         return mul(*scalars, ediv(hadamard(*rest), r.den))
-    kept.sort(key=_operand_order)
+    kept.sort(key=_OperandOrder)
     if not kept:
         body = ones(shape)
     elif len(kept) == 1:
@@ -96,10 +96,29 @@ def hadamard(*factors) -> Expr:
     return mul(*scalars, body)
 
 
-def _operand_order(g: Expr) -> tuple:
+class _OperandOrder:
     """Sums last; else by the start of the printed text (`x ∘ exp(x)`, as a reader scans),
-    then by structure: both cost O(1) per new node, where the whole text cost its length."""
-    return (isinstance(g, Add), HOOKS.head(g) if HOOKS.head else "", g.order)
+    then by structure: the order of the tuple (is a sum, first 40 characters, structure),
+    which costs O(1) per new node where the whole text cost its length.  The first
+    characters are compared first, known from the structure; the 40 are printed only
+    when those are equal."""
+
+    __slots__ = ("g",)
+
+    def __init__(self, g: Expr):
+        self.g = g
+
+    def __lt__(self, other: "_OperandOrder") -> bool:
+        a, b = self.g, other.g
+        if isinstance(a, Add) != isinstance(b, Add):
+            return isinstance(b, Add)
+        if HOOKS.head is None:
+            return a.order < b.order
+        fa, fb = HOOKS.first(a), HOOKS.first(b)
+        if fa is not None and fb is not None and fa != fb:
+            return fa < fb
+        ha, hb = HOOKS.head(a), HOOKS.head(b)
+        return ha < hb if ha != hb else a.order < b.order
 
 
 def _cancel_quotients(factors):

@@ -252,3 +252,30 @@ def test_the_same_problem_gives_the_same_text_in_every_run():
                            env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
             for seed in (1, 2, 3, 4)}
     assert len(outs) == 1
+
+
+def test_the_first_character_read_off_the_structure_is_the_printed_one():
+    """Operands are ordered by their first printed character before their first 40: the
+    one read off the structure (printers.text.text_first) must be the one printed."""
+    from mdx.printers.text import text_first, to_text
+    checked = 0
+    for _, case in CORPUS:
+        for method in ("differential", "chain"):
+            try:
+                der = mdx.derive(case["problem"], method=method)
+            except mdx.MdxError:
+                continue
+            stack = [der.result] + [st.expr for st in der.steps if isinstance(st.expr, E.Expr)
+                                    and not hasattr(st.expr, "terms_")]
+            seen = set()
+            while stack:
+                e = stack.pop()
+                if id(e) in seen:
+                    continue
+                seen.add(id(e))
+                first = text_first(e)
+                if first is not None:
+                    assert to_text(e)[0] == first, to_text(e)
+                    checked += 1
+                stack.extend(e.children())
+    assert checked > 10_000
