@@ -99,6 +99,8 @@ def _lex(tables: Tables, text: str, state_stack: list):
             raise _NoMatch
         value, kind, start = m.group(0), m.lastgroup, pos
         pos = m.end()
+        if pos == start:                # an empty match would never move on: lark decides
+            raise _NoMatch
         if kind not in tables.ignore:
             yield Token(kind, value, start, pos)
 
