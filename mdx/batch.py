@@ -68,6 +68,4 @@ def derive_lines(items: Iterable[tuple], layout: str, method: str,
             e.line = number
             yield Outcome(number, text.strip(), error=e)
         except Exception as e:  # never a traceback: report the bug on this line only
-            yield Outcome(number, text.strip(), error=InternalError(
-                f"internal error ({type(e).__name__}: {e})", 1,
-                "please report this problem to the mdx developers", line=number))
+            yield Outcome(number, text.strip(), error=InternalError.of(e, number))

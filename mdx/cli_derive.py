@@ -64,9 +64,7 @@ def _emitted(emit, out):
         e.line = out.line
         return replace(out, error=e)
     except Exception as e:  # noqa: BLE001 - a bug in a printer: this problem only
-        return replace(out, error=InternalError(
-            f"internal error ({type(e).__name__}: {e})", 1,
-            "please report this problem to the mdx developers", line=out.line))
+        return replace(out, error=InternalError.of(e, out.line))
 
 
 def problem_items(problem, file):

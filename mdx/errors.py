@@ -59,3 +59,9 @@ class LimitError(MdxError):
 
 class InternalError(MdxError):
     """A bug in mdx, reported on its line instead of as a traceback."""
+
+    @classmethod
+    def of(cls, e: Exception, line: int) -> "InternalError":
+        """The unexpected exception `e`, met on problem line `line`."""
+        return cls(f"internal error ({type(e).__name__}: {e})", 1,
+                   "please report this problem to the mdx developers", line=line)

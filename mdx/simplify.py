@@ -13,9 +13,10 @@ from fractions import Fraction
 
 from . import expr as E
 from . import textbook
+from .printers.text import printed_length
 from .sum_rules import (broadcast_hadamard, cancel_quotient, diag_to_hadamard,
                         expand_if_shorter, factor_hadamard, factor_partial, factor_sum, ones_inner,
-                        printed_length, trace_of_outer)
+                        trace_of_outer)
 from .vecrules import vec_identities
 
 RULES = (vec_identities, cancel_quotient, diag_to_hadamard, factor_sum, factor_partial,

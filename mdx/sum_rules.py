@@ -10,6 +10,7 @@ from fractions import Fraction
 from math import gcd
 
 from . import expr as E
+from .printers.text import printed_length
 
 
 def _parts(e: E.Expr):
@@ -212,14 +213,6 @@ def _scaled_sum(t: E.Expr):
 MAX_EXPANDED_TERMS = 16
 
 
-def printed_length(e: E.Expr) -> tuple:
-    """How long e prints, for "whichever reads shorter": the text's length, except for
-    a large expression, measured by its node count (kept on the node): printing the sums
-    of a deep derivative only to measure them cost time quadratic in the depth."""
-    return (0, len(repr(e))) if e.size < LARGE else (1, e.size)
-
-
-LARGE = 400         # nodes; printed, about 1,500 characters
 
 
 def expand_if_shorter(e: E.Expr):

@@ -11,6 +11,7 @@ from collections import Counter
 
 from .. import nodes as E
 from .. import operators as C
+from .text import printed_length
 
 LONG = 160          # results printed longer than this get their repeats named
 MIN_NAMED = 8       # never name a piece shorter than this
@@ -44,15 +45,6 @@ def _worth(e: E.Expr, n: int, to_text) -> bool:
     return e.size >= MIN_NAMED or len(to_text(e)) >= MIN_NAMED
 
 
-LARGE = 400         # nodes: measured by their count, not printed (see sum_rules.printed_length)
-
-
-def _printed_length(e: E.Expr, to_text) -> tuple:
-    """Innermost (shortest) first; a large piece by its node count, so that naming the
-    pieces of a deep result does not print each of them whole."""
-    return (0, len(to_text(e))) if e.size < LARGE else (1, e.size)
-
-
 def fresh_prefix(preferred: tuple, taken) -> str:
     """A prefix for numbered names (h1, h2, ...) that no taken name starts with: one of
     `preferred`, else another letter, else a Greek one."""
@@ -66,7 +58,7 @@ def name_repeats(e: E.Expr, taken: set, to_text) -> tuple:
     """(definitions [(Sym, Expr)], body) with repeated subexpressions named."""
     counts = _counts(e)
     cands = [x for x, n in counts.items() if _worth(x, n, to_text)]
-    cands.sort(key=lambda x: _printed_length(x, to_text))
+    cands.sort(key=lambda x: printed_length(x, to_text))    # innermost first
     prefix = fresh_prefix(("h", "g", "q", "s"), taken)
     names: dict = {}
     defs: list = []

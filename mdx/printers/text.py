@@ -93,6 +93,17 @@ def to_text(e: E.Expr) -> str:
     return _PRINTER.doprint(e)
 
 
+LARGE = 400         # nodes; printed, about 1,500 characters
+
+
+def printed_length(e: E.Expr, to_text=to_text) -> tuple:
+    """How long e prints, for "whichever reads shorter" and "innermost first": the text's
+    length, except for a large expression, measured by its node count (kept on the node):
+    printing the pieces of a deep derivative only to measure them cost time quadratic in
+    the depth."""
+    return (0, len(to_text(e))) if e.size < LARGE else (1, e.size)
+
+
 HEAD = 40
 
 
