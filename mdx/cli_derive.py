@@ -5,6 +5,7 @@ usage errors and the other commands."""
 
 from __future__ import annotations
 
+import os
 import sys
 
 LAYOUTS = ("denominator", "numerator")
@@ -23,20 +24,35 @@ class UsageError(Exception):
 
 
 def echo(text: str, err: bool = False) -> None:
+    """A line to standard output (or error).  Where the stream cannot encode it (an ASCII
+    locale, PYTHONIOENCODING=ascii), the line goes out as UTF-8 bytes, as click does."""
     stream = sys.stderr if err else sys.stdout
-    stream.write(text + "\n")
+    line = text + "\n"
+    try:
+        stream.write(line)
+    except UnicodeEncodeError:
+        stream.flush()
+        stream.buffer.write(line.encode("utf-8"))
     stream.flush()
 
 
 def run_derive(problem, file, layout: str, method: str, fmt: str, steps: bool,
                structured, verify, check: bool) -> int:
     """Derive every problem given; the exit status (1 if any failed)."""
-    from .batch import derive_lines
     items = problem_items(problem, file)
     if structured not in (None, "sym", "cookbook"):
         raise UsageError("--structured takes sym or cookbook")
     if verify not in (None, "numeric", "exact"):
         raise UsageError("--verify takes numeric or exact")
+    try:
+        return _derive_all(items, layout, method, fmt, steps, structured, verify, check)
+    except BrokenPipeError:         # `mdx derive -f big.txt | head`: the reader is gone
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())     # no flush error
+        return 1
+
+
+def _derive_all(items, layout, method, fmt, steps, structured, verify, check) -> int:
+    from .batch import derive_lines
     failed = 0
     emit = Emitter(fmt, steps)
     for out in derive_lines(items, layout, method, structured, verify, steps=steps):
@@ -63,6 +79,8 @@ def _emitted(emit, out):
     except MdxError as e:
         e.line = out.line
         return replace(out, error=e)
+    except BrokenPipeError:
+        raise                       # not this problem's fault: the reader is gone
     except Exception as e:  # noqa: BLE001 - a bug in a printer: this problem only
         return replace(out, error=InternalError.of(e, out.line))
 

@@ -107,3 +107,25 @@ def test_a_problem_that_cannot_be_printed_fails_alone(monkeypatch, capsys):
     assert code == 1 and "Traceback" not in err and "line 1, column 1: the derivation needs" in err
     records = [__import__("json").loads(line) for line in out.splitlines()]
     assert "error" in records[0] and records[1]["result"]["text"] == "2 x"
+
+
+def test_an_ascii_terminal_still_gets_the_result():
+    """click writes UTF-8 bytes where the stream cannot encode a line; so does mdx.main."""
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    out = subprocess.run([sys.executable, "-m", "mdx", "derive", "d tr(X^T A X) / dX", "--no-steps"],
+                         capture_output=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "∂f/∂X = (A + A^T) X    (n×m)" in out.stdout.decode("utf-8")
+
+
+def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path):
+    """`mdx derive -f big.txt | head -1`: no error per remaining problem, no traceback."""
+    path = tmp_path / "many.txt"
+    path.write_text("d x^T A x / dx\n" * 400)
+    proc = subprocess.Popen([sys.executable, "-m", "mdx", "derive", "-f", str(path)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 1
+    assert err == "", err
