@@ -43,7 +43,7 @@ def derive(problem: str, layout: str = "denominator", method: str = "differentia
     try:
         typed = type_problem(parsed)
         der = _derive_typed(parsed, typed, layout, method, steps)
-        return _structured(der, structured, parsed) if structured else der
+        return _structured(der, structured, parsed, steps) if structured else der
     except MdxError:
         raise
     except ZeroDivisionError:      # e.g. the derivative of log at a literal 0
@@ -143,7 +143,7 @@ def _definition(f, var, order, layout, steps):
     return arrange(raw, f_scalar, layout), f"∂f/∂{var.name}"
 
 
-def _structured(der: Derivation, form: str, parsed) -> Derivation:
+def _structured(der: Derivation, form: str, parsed, record: bool = True) -> Derivation:
     """The gradient on the space of symmetric (or diagonal) matrices."""
     from .simplify import present
     var, f = der.var, der.function
@@ -177,7 +177,8 @@ def _structured(der: Derivation, form: str, parsed) -> Derivation:
     for st in der.steps:                  # those steps hold the unconstrained derivative
         if st.equals == "derivative":
             st.equals, st.numpy = None, False
-    der.steps.append(Step(rule, der.result_lhs, result, equals="derivative"))
+    if record:
+        der.steps.append(Step(rule, der.result_lhs, result, equals="derivative"))
     der.result = result
     der.notes = [rule]
     der.structured = "diagonal" if "diagonal" in props else form

@@ -17,8 +17,9 @@ SCALAR = (ONE, ONE)
 
 
 class HOOKS:
-    """Filled in from outside: mdx.construct sets `build` (constructor name -> function),
-    mdx.printers.text sets `text`, mdx.printers.latex sets `latex`."""
+    """Filled in from outside: mdx.construct and mdx.operators fill `build` (constructor
+    name -> function), mdx.printers.text sets `text`, `head` and `first`, and
+    mdx.printers.latex sets `latex`."""
     build: dict = {}
     text = None
     latex = None

@@ -1,10 +1,10 @@
 """Typed, immutable expression nodes.
 
 Every node knows its shape (a pair of dimensions, see mdx.dims).  Nodes are built
-through the smart constructors of mdx.construct (`add`, `mul`, `transpose`, ...); mdx.expr
-gathers both in one namespace.  This module imports neither the constructors nor the
-printers: `rebuild`, `repr` and the sort order of commutative operands go through HOOKS,
-which mdx.construct and mdx.printers fill in.
+through the smart constructors of mdx.construct and mdx.operators (`add`, `mul`,
+`hadamard`, ...); mdx.expr gathers them in one namespace.  This module imports neither the
+constructors nor the printers: `rebuild`, `repr` and the sort order of commutative operands
+go through node_base.HOOKS, which those modules fill in.
 """
 
 from __future__ import annotations

@@ -329,6 +329,9 @@ def centred_inner(e: E.Expr):
     if not isinstance(e, E.Add):
         return None
     terms = list(e.terms)
+    position: dict = {}
+    for i, t in enumerate(terms):
+        position.setdefault(t, i)
     for i, t in enumerate(terms):
         coeff, mono = E.split_coeff(t)
         scalars = list(mono.scalars) if isinstance(mono, E.Mul) else ([mono] if mono.is_scalar else [])
@@ -341,8 +344,8 @@ def centred_inner(e: E.Expr):
             rest = scalars[:k] + scalars[k + 1:]
             other = E.mul(E.Num(-coeff), *rest, E.apply("sum", u), E.apply("sum", v),
                           E.power(E.DimSize(u.rows), -1), *chain)
-            j = next((j for j, x in enumerate(terms) if j != i and x == other), None)
-            if j is None:
+            j = position.get(other)
+            if j is None or j == i:
                 continue
             centred = E.sub(v, E.mul(E.apply("mean", v), E.ones(v.shape)))
             new = E.mul(E.Num(coeff), *rest, E.mul(E.transpose(u), centred), *chain)
