@@ -102,7 +102,8 @@ def sub(a: Expr, b: Expr) -> Expr:
     return add(a, neg(b))
 
 
-def _parts(e: Expr):
+def parts(e: Expr):
+    """(coeff, scalars, chain) of any expression: how a product would hold it."""
     if isinstance(e, Num):
         return e.value, [], []
     if isinstance(e, Mul):
@@ -120,7 +121,7 @@ def mul(*factors) -> Expr:
     """Product, grouped left to right; a 1x1 operand scales the other (SPEC 7)."""
     coeff, scalars, chain = F1, [], []
     for f in factors:
-        c, s, ch = _parts(f)
+        c, s, ch = parts(f)
         if c != 1:
             coeff *= c
         scalars.extend(s)

@@ -10,21 +10,21 @@ from __future__ import annotations
 
 from .construct import (
     ONE_SCALAR, SYMMETRIC_PROPS, ZERO_SCALAR, add, commutation, entry_count, identity, inverse,
-    is_symmetric, mul, neg, num, ones, power, scale, split_coeff, sub, transpose, zero,
+    is_symmetric, mul, neg, num, ones, parts, power, scale, split_coeff, sub, transpose, zero,
+)
+from .nodes import (
+    SCALAR, Add, Apply, Commutation, D, DiagSelector, DimSize, EDiv, EPow, Expr, Func, Had,
+    Identity, Kron, Mul, Num, Ones, Pow, Shape, Sym, T, Zero, is_const, is_vector_shape, is_zero,
 )
 from .operators import ELEMENTWISE, apply, ediv, epower, func, hadamard, kron, substitute
-from .nodes import (
-    SCALAR, Add, Apply, Commutation, D, DiagSelector, DimSize, EDiv, EPow, Expr, Func, Had, Identity,
-    Kron, Mul, Num, Ones, Pow, Shape, Sym, T, Zero, is_const, is_vector_shape, is_zero,
-)
 # imported for what importing them does: they fill nodes.HOOKS (repr, LaTeX, operand order)
 from .printers import latex as _latex, text as _text
 
 __all__ = [
     "ELEMENTWISE", "ONE_SCALAR", "SYMMETRIC_PROPS", "ZERO_SCALAR", "add", "apply",
     "commutation", "ediv", "entry_count", "epower", "func", "hadamard", "identity", "inverse",
-    "is_symmetric", "kron", "mul", "neg", "num", "ones", "power", "scale", "split_coeff", "sub",
-    "substitute", "transpose", "zero", "SCALAR", "Add", "Apply", "Commutation", "D",
+    "is_symmetric", "kron", "mul", "neg", "num", "ones", "parts", "power", "scale", "split_coeff",
+    "sub", "substitute", "transpose", "zero", "SCALAR", "Add", "Apply", "Commutation", "D",
     "DiagSelector", "DimSize", "EDiv", "EPow", "Expr", "Func", "Had", "Identity", "Kron", "Mul",
     "Num", "Ones", "Pow", "Shape", "Sym", "T", "Zero", "is_const", "is_vector_shape", "is_zero",
 ]

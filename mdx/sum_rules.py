@@ -13,17 +13,6 @@ from . import expr as E
 from .printers.text import printed_length
 
 
-def _parts(e: E.Expr):
-    """(coeff, scalars, chain) of any expression."""
-    if isinstance(e, E.Mul):
-        return e.coeff, list(e.scalars), list(e.chain)
-    if isinstance(e, E.Num):
-        return e.value, [], []
-    if e.is_scalar:
-        return Fraction(1), [e], []
-    return Fraction(1), [], [e]
-
-
 def _without(items, common) -> list:
     """items less one occurrence of each common factor."""
     rest = list(items)
@@ -62,7 +51,7 @@ def factor_sum(e: E.Expr):
     """Pull common factors out of a sum: A X + A^T X = (A + A^T) X, 2 a + 2 b = 2 (a + b)."""
     if not isinstance(e, E.Add):
         return None
-    parts = [_parts(t) for t in e.terms]
+    parts = [E.parts(t) for t in e.terms]
     common = _common_scalars(parts)
     chains = [p[2] for p in parts]
     pre = _common_run(chains, False) if all(chains) else 0
@@ -112,7 +101,7 @@ def factor_partial(e: E.Expr):
     X^T a - X^T b + c = X^T (a - b) + c."""
     if not isinstance(e, E.Add) or len(e.terms) < 3:
         return None
-    chains = [_parts(t)[2] for t in e.terms]
+    chains = [E.parts(t)[2] for t in e.terms]
     best = []
     for end in (0, -1):
         groups: dict = {}               # by first (last) factor, in order of appearance
@@ -153,7 +142,7 @@ def trace_of_outer(e: E.Expr):
 
 def _had_parts(t: E.Expr):
     """(coeff, scalars, Hadamard factors) of a term that is one vector or matrix."""
-    coeff, scalars, chain = _parts(t)
+    coeff, scalars, chain = E.parts(t)
     if len(chain) != 1:
         return None
     body = chain[0]
@@ -180,7 +169,7 @@ def factor_hadamard(e: E.Expr):
 
 def _distribute(t: E.Expr):
     """Terms of t with one Hadamard product distributed over a sum factor, or None."""
-    coeff, scalars, chain = _parts(t)
+    coeff, scalars, chain = E.parts(t)
     if len(chain) != 1 or not isinstance(chain[0], E.Had):
         return None
     had = chain[0]
@@ -233,7 +222,7 @@ def expand_if_shorter(e: E.Expr):
 def _cancelled(t: E.Expr, q: E.EDiv, right: bool):
     """t q with q = v ./ u, when t ends in uᵀ (uᵀ (v ./ u) = sum(v)) or diag(u)
     (diag(u) (v ./ u) = v); with right False, q t and q a row.  None otherwise."""
-    coeff, scalars, chain = _parts(t)
+    coeff, scalars, chain = E.parts(t)
     if not chain:
         return None
     end = chain[-1] if right else chain[0]

@@ -333,9 +333,7 @@ def centred_inner(e: E.Expr):
     for i, t in enumerate(terms):
         position.setdefault(t, i)
     for i, t in enumerate(terms):
-        coeff, mono = E.split_coeff(t)
-        scalars = list(mono.scalars) if isinstance(mono, E.Mul) else ([mono] if mono.is_scalar else [])
-        chain = list(mono.chain) if isinstance(mono, E.Mul) else ([] if mono.is_scalar else [mono])
+        coeff, scalars, chain = E.parts(t)
         for k, s in enumerate(scalars):
             pair = _inner(s)
             if pair is None:
