@@ -103,8 +103,14 @@ class SympyMatrixExpr:
     def _Add(self, e):
         return reduce(lambda a, b: a + b, (self.value(t) for t in e.terms))
 
+    def _as_scalar(self, v):
+        """A 1×1 matrix expression (uᵀ v) as the scalar it is: beside a vector in a product,
+        SymPy would otherwise multiply it as a matrix (and fold (uᵀ h) h into uᵀ h²)."""
+        return self.sp.Trace(v) if getattr(v, "is_Matrix", False) else v
+
     def _Mul(self, e):
-        scalar = reduce(lambda a, b: a * b, (self.value(s) for s in e.scalars), self._Num(E.Num(e.coeff)))
+        scalar = reduce(lambda a, b: a * b, (self._as_scalar(self.value(s)) for s in e.scalars),
+                        self._Num(E.Num(e.coeff)))
         if not e.chain:
             return scalar
         chain = [self.value(f) for f in e.chain]

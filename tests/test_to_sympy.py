@@ -33,8 +33,14 @@ def _numeric(value, der, case, inputs):
             values[sym] = inputs[sym.name]
     out = concrete.subs(values)
     out = out.doit() if not isinstance(out, sympy.MatrixBase) else out
+    # SymPy's doit leaves HadamardPower(explicit matrix, k) as it is: raise it entry by entry
+    out = out.replace(lambda e: isinstance(e, sympy.HadamardPower),
+                      lambda e: sympy.Matrix(e.base.doit()).applyfunc(lambda t: t ** e.exp))
+    out = out.doit() if not isinstance(out, sympy.MatrixBase) else out
     if isinstance(out, sympy.MatrixExpr):
         out = out.as_explicit()
+    if isinstance(out, sympy.MatrixBase):          # entries may still hold Trace(M N)
+        out = out.applyfunc(lambda t: t.doit())
     return np.array(sympy.N(out).tolist() if hasattr(out, "tolist") else float(sympy.N(out)),
                     dtype=float)
 
