@@ -61,7 +61,7 @@ def _derive_typed(parsed, typed, layout, method, record: bool = True) -> Derivat
     from .printers.numpy import dim_table
     f, var = typed.expr, typed.var
     steps: list = [] if record else NoSteps()
-    notes = _structure_notes(typed.symbols[var.name])   # the declared properties
+    notes = typed.notes + _structure_notes(typed.symbols[var.name])   # readings, properties
     dims = dim_table(typed.symbols.values())
     if method == "chain":
         result, lhs = _chain(f, var, parsed.order, layout, steps, typed.symbols)
@@ -83,7 +83,7 @@ def _derive_typed(parsed, typed, layout, method, record: bool = True) -> Derivat
             "chain": "substitute the intermediate variables and simplify",
             "definition": f"reassemble the matrix form, {layout} layout"}[method]
     steps.append(Step(rule, lhs, result, equals="derivative"))
-    for note in notes:
+    for note in _structure_notes(typed.symbols[var.name]):
         steps.append(Step("structured variable: " + note, lhs, result, numpy=False))
     notes += [f"{n} is a size of the declarations, used here as a number (not a vector named {n})"
               for n in typed.sizes]

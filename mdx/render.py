@@ -6,7 +6,8 @@ import re
 
 from . import expr as E
 from .printers.cse import LONG, name_repeats
-from .printers.latex import GREEK, GREEK_CHARS, latex_name, to_latex
+from .names import ALIASES, CAPITAL_NAMES, CHAR_NAMES, GREEK_NAMES, latex_name
+from .printers.latex import to_latex
 from .printers.numpy import NumpyPrinter, abstract_derivatives, dim_table, py_name
 from .printers.text import to_text
 
@@ -58,9 +59,11 @@ def _lhs_latex(lhs: str) -> str:
     out = re.sub(r"\bd(?=[A-Za-z∇\\])", r"\\mathrm{d}", out)
     out = re.sub(r"_([A-Za-z0-9]{2,})", r"_{\1}", out)        # X_pq -> X_{pq}
     out = out.replace("vec(", r"\operatorname{vec}(")
-    out = re.sub("|".join(GREEK_CHARS), lambda m: "\\" + GREEK_CHARS[m.group(0)] + " ", out)
-    return re.sub(r"(?<![A-Za-z\\])(" + "|".join(sorted(GREEK, key=len, reverse=True)) + r")(?![A-Za-z])",
-                  lambda m: "\\" + m.group(1) + " ", out)
+    return _GREEK_IN_LHS.sub(lambda m: latex_name(m.group(0)) + " ", out)
+
+
+_GREEK_IN_LHS = re.compile("(" + "|".join(CHAR_NAMES) + "|(?<![A-Za-z\\\\])(" + "|".join(
+    sorted(GREEK_NAMES + CAPITAL_NAMES + tuple(ALIASES), key=len, reverse=True)) + r")(?![A-Za-z]))[0-9]*")
 
 
 def _named(der):
@@ -168,11 +171,15 @@ def derivation_text(der, steps: bool = True) -> str:
                  f"({_shape_text(der.result.shape)})")
     if der.verification is not None:
         lines.append(f"  {der.verification.line()}")
-    shown = {st.rule for st in der.steps} if steps else set()
-    lines.extend(f"  note: {n}" for n in der.notes
-                 if n not in shown and "structured variable: " + n not in shown
-                 and n.split(": ")[0] not in shown)     # a step already shows g'(t) = ...
+    lines.extend(f"  note: {n}" for n in notes_to_show(der, steps))
     return "\n".join(lines)
+
+
+def notes_to_show(der, steps: bool) -> list:
+    """The notes a step does not already say (`g'(t) = ...`, a structured variable)."""
+    shown = {st.rule for st in der.steps} if steps else set()
+    return [n for n in getattr(der, "notes", ()) if n not in shown
+            and "structured variable: " + n not in shown and n.split(": ")[0] not in shown]
 
 
 def rule_latex_text(rule: str) -> str:
@@ -200,6 +207,7 @@ def derivation_latex(der, steps: bool = True) -> str:
             rows.append(rf"{lhs} &= {_expr_latex(_named_step(st.expr, mapping, memo))} && {_latex_rule(st.rule)}")
     else:
         rows.append(rf"{_lhs_latex(der.result_lhs)} &= {result_latex(der)}")
+    rows.extend(r"&\text{note: " + rule_latex_text(n) + "}" for n in notes_to_show(der, steps))
     out = "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
     if der.verification is not None:
         out += "\n% " + der.verification.line()

@@ -74,7 +74,17 @@ def _text(token: str) -> str:
 
 
 def rule_latex(rule: str) -> str:
-    """The rule for LaTeX text mode (a line of the sheet, or inside \\text{})."""
+    """The rule for LaTeX text mode (a line of the sheet, or inside \\text{}); a span in
+    backticks (`where b: vector`, what to type) is typewriter text."""
+    parts = rule.split("`")
+    if len(parts) > 1 and len(parts) % 2:
+        return " ".join(p for p in (_words_and_math(t) if i % 2 == 0 else
+                                    r"\texttt{" + _text(t) + "}" for i, t in enumerate(parts))
+                        if p).replace(" ,", ",").replace(" ;", ";").replace(" .", ".")
+    return _words_and_math(rule)
+
+
+def _words_and_math(rule: str) -> str:
     pieces: list = []
     run: list = []
     for token in rule.split():

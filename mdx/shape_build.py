@@ -15,7 +15,8 @@ class TypedBuild:
     """Typed expressions from the syntax tree, for mdx.shapes._Typer."""
 
     def _name_dims(self) -> dict:
-        pool = [c for c in "nmpqrkstuvwlabcdefghijxyz" if c not in self.named_dims]
+        # invented sizes never take a symbol's name (a vector m: its size is not m)
+        pool = [c for c in "nmpqrkstuvwlabcdefghijxyz" if c not in self.named_dims and c not in self.syms]
         names: dict = {}
 
         def name_of(d):
@@ -75,7 +76,7 @@ class TypedBuild:
         if op == "matmul":
             if self.decision.get(id(node)) == "call":
                 name = node.args[0].value
-                return E.func(name, b(node.args[1]), defn=self.user_functions.get(name))
+                return E.func(name, b(node.args[1]), node.value or 0, defn=self.user_functions.get(name))
             return E.mul(b(node.args[0]), b(node.args[1]))
         if op == "div":
             return E.mul(b(node.args[0]), E.power(b(node.args[1]), -1))
@@ -96,7 +97,7 @@ class TypedBuild:
                 return E.transpose(E.inverse(a))
             return E.power(a, Fraction(v))
         if op in ("call", "bare_call"):
-            return self._build_call(node, [b(x) for x in node.args])
+            return self._build_call(node, [b(x) for x in node.args if x.op != "kwarg"])
         raise AssertionError(f"unknown syntax node {op}")  # pragma: no cover
 
     def _build_call(self, node, args):
@@ -104,8 +105,9 @@ class TypedBuild:
         a = args[0]
         if f == "kron":
             return E.kron(args[0], args[1])
-        if f in ("tr", "det", "logdet", "sum", "mean", "norm", "norm1", "softmax", "logsumexp",
-                 "vec"):
+        if f in ("softmax", "logsumexp", "sum", "mean"):
+            return self._build_axis(node, f, a) or E.apply(f, a)
+        if f in ("tr", "det", "logdet", "norm", "norm1", "vec"):
             return E.apply(f, a)
         if f == "inv":
             return E.inverse(a)
@@ -122,13 +124,27 @@ class TypedBuild:
         different shapes (a scalar broadcast to a matrix) are added pair by pair, as written."""
         right = []
         while node.op in ("add", "sub"):
-            right.append((node.op, node.args[1]))
+            right.append((node.op, node.args[1], self.decision.get(id(node))))
             node = node.args[0]
         first = b(node)
-        terms = [(op, b(n)) for op, n in reversed(right)]
-        if all(t.shape == first.shape for _, t in terms):
-            return E.add(first, *(t if op == "add" else E.neg(t) for op, t in terms))
+        terms = [(op, b(n), how) for op, n, how in reversed(right)]
+        if all(t.shape == first.shape for _, t, _ in terms):
+            return E.add(first, *(t if op == "add" else E.neg(t) for op, t, _ in terms))
         out = first
-        for op, t in terms:
+        for op, t, how in terms:
+            if how is not None:
+                out, t = _broadcast(out, t, how)
             out = E.add(out, t) if op == "add" else E.sub(out, t)
         return out
+
+
+def _broadcast(left: E.Expr, right: E.Expr, how) -> tuple:
+    """NumPy's broadcast made explicit (SPEC 9): a column c beside a matrix is c 1ᵀ, a row
+    r is 1 r."""
+    kind, side, _ = how
+    vec, mat = (right, left) if side == 1 else (left, right)
+    if kind == "columns":
+        vec = E.mul(vec, E.ones((ONE, mat.cols)))
+    else:
+        vec = E.mul(E.ones((mat.rows, ONE)), vec)
+    return (mat, vec) if side == 1 else (vec, mat)

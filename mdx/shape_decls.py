@@ -7,7 +7,8 @@ import difflib
 
 from .dims import ONE
 from .errors import ShapeError
-from .shape_table import (FUNCTIONS, GREEK_NAMES, MATRIX_NAME, PROPS, SIZE_WORD, SQUARE_PROPS, VECTOR_NAME,
+from .names import CAPITAL_NAMES, GREEK_NAMES, default_kind
+from .shape_table import (FUNCTIONS, PROPS, SIZE_WORD, SQUARE_PROPS,
                           SymbolInfo, error_at)
 from .syntax import Node, Problem
 
@@ -133,6 +134,8 @@ class Declarations:
             self.syms[name] = special
             return special
         kind = self._default_kind(name, start, end)
+        if kind == "vector" and name in self.read_as_scalar:
+            kind = "scalar"                 # an open name read as a scalar (mdx.shapes)
         if kind == "scalar":
             shape = (ONE, ONE)
         elif kind == "vector":
@@ -146,22 +149,17 @@ class Declarations:
         return info
 
     def _default_kind(self, name, start, end) -> str:
-        if name == "I":
-            return "identity"
-        if name in GREEK_NAMES or (len(name) == 1 and "α" <= name.lower() <= "ω"):
-            return "scalar"
-        if MATRIX_NAME.match(name):
-            return "matrix"
-        if VECTOR_NAME.match(name):
-            return "vector"
-        raise self._unknown_name(name, start, end)
+        kind = default_kind(name)
+        if kind is None:
+            raise self._unknown_name(name, start, end)
+        return kind
 
     def _unknown_name(self, name, start, end):
         from .hints import name_hint
         if name_hint(name):
             hint = name_hint(name)
         else:
-            close = difflib.get_close_matches(name, FUNCTIONS + GREEK_NAMES, n=1, cutoff=0.75)
+            close = difflib.get_close_matches(name, self._alike(name, end), n=1, cutoff=0.75)
             if close:
                 hint = f"did you mean `{close[0]}`?"
             elif name.isalpha() and len(name) <= 3 and not name.islower():
@@ -174,9 +172,19 @@ class Declarations:
                 hint = f"declare it, e.g. `where {name}: scalar`"
         return error_at(ShapeError, f"unknown name {name!r}", start, hint, end)
 
+    def _alike(self, name: str, end: int) -> tuple:
+        """The names a typo of `name` may stand for, of its own kind only: functions where it
+        is called (`sigmod(z)`), Greek letters with its capital or not (`Lamda` is `Lambda`,
+        a matrix, never `lambda`, a scalar)."""
+        if self.p.text[end:end + 1] == "(":
+            return FUNCTIONS
+        return CAPITAL_NAMES if name[:1].isupper() else GREEK_NAMES
+
     def _appearance(self, node: Node, out: list) -> list:
         if node.op == "call" and node.value == "ones":
             return out
+        if node.op == "kwarg":                  # dim=1: a keyword, not a symbol
+            return self._appearance(node.args[1], out)
         if node.op == "name" and node.value not in out:
             out.append(node.value)
         for a in node.args:
@@ -186,6 +194,8 @@ class Declarations:
     def _collect(self, node: Node):
         if node.op == "call" and node.value == "ones":
             return                              # its arguments are sizes
+        if node.op == "kwarg":
+            return
         if node.op == "name":
             self._symbol(node.value, node.start, node.end)
         for a in node.args:

@@ -24,7 +24,8 @@ class Inference:
         if not d.startswith("?"):
             return d
         if d not in self.display:
-            free = [c for c in "nmpqrkst" if c not in self.named_dims and c not in self.display.values()]
+            free = [c for c in "nmpqrkst" if c not in self.named_dims and c not in self.syms
+                    and c not in self.display.values()]
             self.display[d] = free[0] if free else d
         return self.display[d]
 
@@ -66,11 +67,16 @@ class Inference:
     def _same_size(self, node, what: str, hint: str):
         """Operands of equal size, or a scalar that broadcasts (SPEC 7)."""
         a, b = (self._infer(x) for x in node.args)
+        if node.op in ("add", "sub"):
+            self._read_sum(node, a, b)
         if self._is_scalar(a):
             return b
         if self._is_scalar(b):
             return a
         if not (self.dims.unify(a[0], b[0]) and self.dims.unify(a[1], b[1])):
+            broadcast = self._broadcast(node, a, b)
+            if broadcast is not None:
+                return broadcast
             l, r = node.args
             raise error_at(ShapeError, f"{what} {self._text(l)} ({self._shape_text(a)}) and "
                            f"{self._text(r)} ({self._shape_text(b)}): the sizes differ", node, hint)
@@ -88,10 +94,9 @@ class Inference:
             self.decision[id(node)] = "call"
             return self._infer(right)
         a, b = self._decide_one_in_product(node)
-        if self._is_scalar(a):
-            return b
-        if self._is_scalar(b):
-            return a
+        if self._is_scalar(a) or self._is_scalar(b):
+            self._read_product(node)
+            return b if self._is_scalar(a) else a
         if not self.dims.unify(a[1], b[0]):
             hint = "check the order of the factors or transpose one of them"
             if self._is_vector(a) and self._is_vector(b):
@@ -101,6 +106,7 @@ class Inference:
             raise error_at(ShapeError, f"cannot multiply {self._text(left)} ({self._shape_text(a)}) "
                            f"by {self._text(right)} ({self._shape_text(b)}): columns of the left "
                            "must equal rows of the right", node, hint)
+        self._read_product(node)
         return (a[0], b[1])
 
     def _infer_div(self, node):
@@ -123,6 +129,7 @@ class Inference:
 
     def _infer_norm(self, node):
         a = self._infer(node.args[0])
+        self._read_reduction(node, a)
         if node.value == "1":
             return (ONE, ONE)
         if node.value == "2" and not self._is_vector(a) and not self._is_scalar(a) \
@@ -182,19 +189,22 @@ class Inference:
             return (self.dims.prod(a[0], b[0]), self.dims.prod(a[1], b[1]))
         if fname == "ones":
             return self._infer_ones_call(node)
-        if len(node.args) != 1:
-            raise error_at(ShapeError, f"{fname} takes one argument, got {len(node.args)}", node,
+        args, axis = self._axis_arguments(node)
+        if len(args) != 1:
+            raise error_at(ShapeError, f"{fname} takes one argument, got {len(args)}", node,
                            f"write `{fname}(X)`")
-        a = self._infer(node.args[0])
-        arg = node.args[0]
+        a = self._infer(args[0])
+        arg = args[0]
         if fname in ("tr", "det", "logdet", "inv"):
             if not self._is_scalar(a):
                 self._square(a, arg, f"{fname} needs a square matrix")
             return a if fname == "inv" else (ONE, ONE)
-        if fname in ("sum", "norm", "mean", "norm1"):
+        if fname in ("sum", "mean", "softmax", "logsumexp", "norm", "norm1", "diag", "vec"):
+            self._read_reduction(node, a)
+        if fname in ("softmax", "logsumexp", "sum", "mean"):     # per column or axis (SPEC 8, 10)
+            return self._axis_shape(node, a, axis)
+        if fname in ("norm", "norm1"):
             return (ONE, ONE)
-        if fname in ("softmax", "logsumexp"):           # per column of a matrix (SPEC 8)
-            return a if fname == "softmax" else (ONE, a[1])
         if fname == "diag":
             if self._is_scalar(a):
                 raise error_at(ShapeError, "diag takes a vector or a square matrix, not a scalar", node)

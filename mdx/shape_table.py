@@ -11,9 +11,6 @@ from .dims import ONE
 from .syntax import Node
 
 
-GREEK_NAMES = ("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota",
-               "kappa", "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "sigma", "tau",
-               "upsilon", "phi", "chi", "psi", "omega")
 FUNCTIONS = ("tr", "det", "logdet", "sum", "mean", "norm", "norm1", "ones", "exp", "log", "sin",
              "cos", "tanh", "sigmoid",
              "σ", "sqrt", "relu", "softplus", "abs", "sign", "step", "softmax", "logsumexp", "inv",
@@ -23,8 +20,6 @@ NOT_SYMBOLS = ("function", "identity", "size", "commutation")
 PROPS = ("symmetric", "spd", "diagonal", "orthogonal", "invertible", "square")
 SQUARE_PROPS = set(PROPS)
 
-MATRIX_NAME = re.compile(r"^[A-Z][0-9]*(_(\{[A-Za-z0-9+,-]*\}|[A-Za-z0-9]+))?$")
-VECTOR_NAME = re.compile(r"^[a-z][0-9]*(_(\{[A-Za-z0-9+,-]*\}|[A-Za-z0-9]+))?$")
 SIZE_WORD = re.compile(r"^([0-9]+|[A-Za-z][A-Za-z0-9_]*)$")
 
 
@@ -115,6 +110,7 @@ class Typed:
     functions: set
     sizes: list = field(default_factory=list)   # declared sizes used as numbers (x / n)
     user_functions: dict = field(default_factory=dict)  # name -> UserFunction
+    notes: list = field(default_factory=list)   # how practitioners' spellings were read (SPEC 9)
 
 
 def error_at(cls, msg, node_or_start, hint="", end=None):

@@ -16,18 +16,76 @@ from .shape_decls import Declarations
 from .shape_infer import Inference
 from .shape_table import CONSTRAINTS, LEFT_ASSOC, NOT_SYMBOLS, Dims, Typed, error_at
 from .shapes_ml import MLForms
+from .shapes_reading import Readings
 from .syntax import Node, Problem
 
 
 def type_problem(problem: Problem) -> Typed:
-    return _Typer(problem).run()
+    """The typed problem, with SPEC 9's reading of undeclared lower-case names: one that
+    stands beside a computed scalar (`b` in `w^T x + b`) is read as a scalar, unless the
+    problem uses it as a vector (its size tied to another symbol's, or inside a norm or a
+    sum); either way a note says so."""
+    typed, typer, scalars = _read(problem, frozenset())
+    if not scalars:
+        return typed
+    vectors = set(typer.vector_evidence) | {
+        s for s in scalars if _fixed_as_vector(problem, scalars - {s}, s)}
+    if not vectors:
+        return typed
+    try:
+        typed, typer, _ = _read(problem, frozenset(vectors))
+    except ShapeError:
+        return typed                    # only the scalar reading types: keep it
+    for s in sorted(vectors & set(typer.evidence)):
+        typed.notes.insert(0, f"{s} is read as a vector, though {typer.evidence[s]}; "
+                              f"write `where {s}: scalar` to read it as a scalar")
+    return typed
 
 
-class _Typer(Declarations, Inference, TypedBuild, MLForms):
+def _read(problem: Problem, vectors: frozenset):
+    """(typed, typer, names read as scalars): each scalar reading may show the next
+    (y in y log(σ(w^T x + b)) once b is a scalar); names in `vectors` stay vectors."""
+    scalars: frozenset = frozenset()
+    while True:
+        typer = _Typer(problem, scalars)
+        try:
+            typed = typer.run()
+        except ShapeError:
+            new = set(typer.evidence) - scalars - vectors
+            if not new:
+                raise
+            scalars |= new
+            continue
+        new = set(typer.evidence) - scalars - vectors
+        if not new:
+            return typed, typer, scalars
+        scalars |= new
+
+
+def _fixed_as_vector(problem: Problem, scalars: frozenset, name: str) -> bool:
+    """Whether the problem, read with `name` a vector, ties its size to another symbol's,
+    a declared size or a vector of ones (`A b`, `1^T b`): then it is a vector, not open."""
+    typer = _Typer(problem, scalars)
+    try:
+        typer.run()
+    except ShapeError:
+        return False
+    d = typer.dims
+    mine = d.find(typer.syms[name].shape[0])
+    if not (isinstance(mine, str) and mine.startswith("?")):
+        return True
+    others = {d.find(x) for n, info in typer.syms.items() if n != name and info.shape
+              for x in info.shape}
+    ones = {d.find(x) for nid, how in typer.decision.items() if how == "ones"
+            for x in typer.shape_of.get(nid, ())}
+    return mine in others or mine in ones
+
+
+class _Typer(Declarations, Inference, TypedBuild, MLForms, Readings):
     """Types one problem: declarations (mdx.shape_decls), inference (mdx.shape_infer),
     the typed build (mdx.shape_build) and the ML forms (mdx.shapes_ml)."""
 
-    def __init__(self, problem: Problem):
+    def __init__(self, problem: Problem, scalars: frozenset = frozenset()):
         self.p = problem
         self.dims = Dims()
         self.syms: dict = {}
@@ -36,6 +94,7 @@ class _Typer(Declarations, Inference, TypedBuild, MLForms):
         self.named_dims: set = set()
         self.display: dict = {}          # names for unresolved sizes in messages
         self.user_functions: dict = {}   # name -> UserFunction (`where g(t) = ...`)
+        self._init_readings(scalars)
 
     # -------------------------------------------------------------- symbols
     def run(self) -> Typed:
@@ -67,7 +126,7 @@ class _Typer(Declarations, Inference, TypedBuild, MLForms):
         funcs = {n for n, i in self.syms.items() if i.kind == "function" and n not in self.user_functions}
         sizes = [n for n, i in self.syms.items() if i.kind == "size"]
         return Typed(expr=expr, var=var, symbols=syms, functions=funcs, sizes=sizes,
-                     user_functions=self.user_functions)
+                     user_functions=self.user_functions, notes=self._reading_notes())
 
     def _regroup_calls(self, node: Node) -> Node:
         """A declared function followed by parentheses is a call, an atom (SPEC 7).
@@ -88,10 +147,14 @@ class _Typer(Declarations, Inference, TypedBuild, MLForms):
         spine = [left]          # from the left operand down to its rightmost leaf
         while spine[-1].op in LEFT_ASSOC or spine[-1].op in ("neg", "bare_call"):
             spine.append(spine[-1].args[-1])
-        if not self._is_function(spine[-1]):
+        fname, primes = spine[-1], 0
+        while fname.op == "postfix" and self.p.text[fname.end - 1:fname.end] == "'":
+            fname, primes = fname.args[0], primes + 1       # g'(u): a derivative, as printed
+        if not self._is_function(fname):
+            if fname.op == "name" and not primes:
+                self._name_against_paren(fname, inner)
             return node
-        fname = spine[-1]
-        call = Node("matmul", (fname, inner), start=fname.start, end=inner.end)
+        call = Node("matmul", (fname, inner), value=primes, start=fname.start, end=inner.end)
         for p in reversed(posts):           # innermost postfix first: f(y)^T^2
             call = Node("postfix", (call,), value=p.value, start=fname.start, end=p.end)
         if len(spine) == 1:

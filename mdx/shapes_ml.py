@@ -36,14 +36,14 @@ def error_at(cls, msg, node, hint=""):
     return cls(msg, node.start + 1, hint, width=max(1, node.end - node.start))
 
 
-def _unparen(node: Node) -> Node:
+def unparen(node: Node) -> Node:
     while node.op == "paren":
         node = node.args[0]
     return node
 
 
 def is_one_literal(node: Node) -> bool:
-    node = _unparen(node)
+    node = unparen(node)
     return node.op == "number" and Fraction(node.value) == 1
 
 
@@ -92,7 +92,7 @@ class MLForms:
 
     # ------------------------------------------------------------ ones
     def _mark_ones(self, node: Node):
-        self.decision[id(_unparen(node))] = "ones"
+        self.decision[id(unparen(node))] = "ones"
 
     def _decide_one_in_product(self, node: Node):
         """Infer a product's operands, deciding whether a bare `1` in it is a ones vector."""

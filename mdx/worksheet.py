@@ -183,7 +183,7 @@ def _where_rows(defs, heading: bool = True) -> list:
 
 
 def _solution(n: int, it: Item) -> str:
-    from .render import _lhs_latex, _step_names, rule_latex_text
+    from .render import _lhs_latex, _step_names, notes_to_show, rule_latex_text
     from .printers.latex import latex_name, to_latex
     from .printers.text import to_text
     from .sheet_fit import SheetNames
@@ -222,7 +222,10 @@ def _solution(n: int, it: Item) -> str:
     if _is_solution(der):
         box += "\n" + r"{\small condition: $" + der.condition_latex + "$}"
     statement = "\\begin{align*}\n" + _statement(der, display=True) + "\n\\end{align*}"
-    return rf"\subsection*{{Problem {n}}}" + "\n" + statement + "\n" + body + "\n" + box + "\n"
+    notes = "".join(r"{\small Note: " + rule_latex_text(note) + "}\n\n"
+                    for note in notes_to_show(der, True))
+    return (rf"\subsection*{{Problem {n}}}" + "\n" + statement + "\n" + notes + body + "\n"
+            + box + "\n")
 
 
 def build(items: list, title: str, layout: str, method: str, solutions: bool = True,

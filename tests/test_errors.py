@@ -19,7 +19,7 @@ MALFORMED = [
     ("d", 2, "expression is missing"),
     ("d x^T A x", 10, "missing `/ dVAR`"),
     ("d AX / dX", 3, "unknown name 'AX'"),
-    ("d x + X / dx", 3, "cannot add x (n×1) and X (n×m)"),
+    ("d x + y^T / dx", 3, "cannot add x (n×1) and y^T (1×m)"),
     ("d x / A / dx", 7, "divides by a scalar"),
     ("d ||x / dx", 7, "never closed"),
     ("d x.^p / dx", 3, "must be a number"),

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 import mdx
 from mdx.cli import app
-from mdx.printers.latex import GREEK
+from mdx.names import GREEK_NAMES as GREEK
 from mdx.worksheet import build, compile_pdf, derive_items, escape, plain, read_sheet
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.txt"))

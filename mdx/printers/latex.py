@@ -6,18 +6,9 @@ import re
 
 from .. import nodes as E
 from .. import construct as C
+from ..names import latex_name
 from .base import Prec, Printer, split_fraction, subscript_size
 
-GREEK = {
-    "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
-    "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega",
-}
-GREEK_CHARS = {
-    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta", "η": "eta",
-    "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu", "ξ": "xi",
-    "π": "pi", "ρ": "rho", "σ": "sigma", "τ": "tau", "υ": "upsilon", "φ": "phi", "χ": "chi",
-    "ψ": "psi", "ω": "omega",
-}
 OPS = {"tr": r"\operatorname{tr}", "det": r"\det", "sum": r"\operatorname{sum}",
        "mean": r"\operatorname{mean}",
        "softmax": r"\operatorname{softmax}", "logsumexp": r"\operatorname{logsumexp}",
@@ -26,20 +17,6 @@ FUNCS = {"exp": r"\exp", "log": r"\log", "sin": r"\sin", "cos": r"\cos", "tanh":
          "sigmoid": r"\sigma", "sqrt": r"\operatorname{sqrt}", "relu": r"\operatorname{relu}",
          "softplus": r"\operatorname{softplus}", "abs": r"\operatorname{abs}",
          "sign": r"\operatorname{sign}", "step": r"\operatorname{step}"}
-
-
-def latex_name(name: str) -> str:
-    """W1 -> W_{1}, W_2 -> W_{2}, W_{L-1} -> W_{L-1}, theta -> \\theta, θ -> \\theta."""
-    if name in GREEK_CHARS:
-        return "\\" + GREEK_CHARS[name]
-    if name in GREEK:
-        return "\\" + name
-    m = re.match(r"^([A-Za-z])([0-9]*)(?:_\{?([A-Za-z0-9+,-]*)\}?)?$", name)
-    if not m:                      # never emit a name's characters unescaped
-        return r"\mathrm{" + re.sub(r"[^A-Za-z0-9]", "", name) + "}"
-    base, digits, sub = m.groups()
-    subs = ",".join(x for x in (digits, sub) if x)
-    return base + (f"_{{{subs}}}" if subs else "")
 
 
 class LatexPrinter(Printer):

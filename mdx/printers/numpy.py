@@ -3,33 +3,12 @@
 
 from __future__ import annotations
 
-import keyword
 import re
 
 from .. import nodes as E
 from .. import construct as C
+from ..names import py_name
 from .base import Printer
-
-GREEK_ASCII = {
-    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
-    "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu",
-    "ξ": "xi", "ο": "omicron", "π": "pi", "ρ": "rho", "σ": "sigma", "τ": "tau", "υ": "upsilon",
-    "φ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega",
-}
-
-
-def py_name(name: str) -> str:
-    """A Python identifier for a symbol: Greek spelled out, keywords get a trailing `_`."""
-    out = "".join(GREEK_ASCII.get(ch, ch) for ch in name)
-    out = re.sub(r"[^0-9A-Za-z_]", "_", out).strip("_") or "v"
-    if keyword.iskeyword(out) or out in _RESERVED:
-        out += "_"
-    return out
-
-
-# Names the generated code itself uses: a symbol called `np` must not hide NumPy.
-_RESERVED = frozenset({"np", "numpy"})
-
 
 _FUNCS = {
     "exp": "np.exp({})", "log": "np.log({})", "sin": "np.sin({})", "cos": "np.cos({})",
