@@ -1,0 +1,828 @@
+"""Our own corpus of problems typed the way practitioners type them (SPEC section 9), in the
+format of shared/eval/cases_typing_public.py, to measure mdx against the held-out corpus of
+the same kind.  `f` is what the person MEANT, written in NumPy independently of mdx (never the
+derivative); `reference` is the denominator-layout closed form, checked against finite
+differences of `f` by `harness.py --self-test`.
+
+Tags: the first tag is the category, one per row of SPEC 9's table (number, name, capital,
+eps, call, kind, mu, softmax, broadcast), plus `size` (sizes never named like a symbol; a
+declared size used as a number) and `control` (problems of SPEC 2-8 that keep their meaning).
+note_names: where SPEC 9 leaves the reading open or says the form is noted, a result of the
+other reading is acceptable only with a note naming one of them (tag note-ok).  Where SPEC 9
+fixes the reading (scientific notation, names with digits, capital Greek, eps, a broadcast
+bias) the case must be right.  REFUSE: problems with no single meaning; only a positioned
+error is acceptable.
+
+Run: python shared/eval/typing_check.py tests/typing_corpus.py mdx --layout both --method all
+     python shared/eval/harness.py --cases tests/typing_corpus.py --self-test
+     python -m pytest -q tests/test_typing_corpus.py          (no shared/ needed)
+"""
+
+import numpy as np
+
+
+def _sig(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def _smc(Z):
+    """softmax of each column."""
+    e = np.exp(Z - Z.max(axis=0, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)
+
+
+def _smr(Z):
+    """softmax of each row (samples as rows)."""
+    e = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _lsec(Z):
+    """logsumexp of each column: a row."""
+    m = Z.max(axis=0, keepdims=True)
+    return m + np.log(np.exp(Z - m).sum(axis=0, keepdims=True))
+
+
+def _lser(Z):
+    """logsumexp of each row: a column."""
+    m = Z.max(axis=1, keepdims=True)
+    return m + np.log(np.exp(Z - m).sum(axis=1, keepdims=True))
+
+
+def _relu(z):
+    return np.maximum(z, 0)
+
+
+def _wx(w, x):
+    return (w.T @ x).item()
+
+
+def _ln(x, eps):
+    c = x - x.mean()
+    return c / np.sqrt(np.mean(c ** 2) + eps)
+
+
+# reference strings (NumPy expressions in the symbols only)
+def SIG(z):
+    return f"(1 / (1 + np.exp(-({z}))))"
+
+
+def SMC(Z):
+    return f"(np.exp({Z}) / np.exp({Z}).sum(axis=0, keepdims=True))"
+
+
+def SMR(Z):
+    return f"(np.exp({Z}) / np.exp({Z}).sum(axis=1, keepdims=True))"
+
+
+def LNJ(x, eps, n):
+    """Jacobian of the layer norm (x - mean) / sqrt(mean((x - mean)^2) + eps); symmetric."""
+    c = f"({x} - np.mean({x}))"
+    s = f"np.sqrt(np.mean({c} ** 2) + {eps})"
+    return f"((np.eye({n}) - np.ones(({n}, {n})) / {n}) / {s} - {c} @ {c}.T / ({n} * {s} ** 3))"
+
+
+def ATTN_DS(Q, K, V, G, scale=""):
+    """d tr(G^T softmax_rows(S) V) / dS with S = Q K^T (scale: e.g. ' / 8')."""
+    P = SMR(f"{Q} @ {K}.T{scale}")
+    return f"({P} * ({G} @ {V}.T - np.sum(({G} @ {V}.T) * {P}, axis=1, keepdims=True)))"
+
+
+def away(*names, tol=0.05):
+    """valid: the named expressions (functions of the inputs) stay away from 0 (relu, abs, sign)."""
+    def ok(**k):
+        return all(np.min(np.abs(np.asarray(fn(**k)))) > tol for fn in names)
+    return ok
+
+
+def case(id, source, problem, wrt, shapes, f, reference, reference_text, tags, order=1,
+         valid=None, props=None, notes=()):
+    d = dict(id=id, source=source, problem=problem, wrt=wrt, shapes=shapes, props=props or {},
+             f=f, order=order, reference=reference, reference_text=reference_text, tags=tags,
+             note_names=list(notes))
+    if notes and "note-ok" not in tags:
+        d["tags"] = list(tags) + ["note-ok"]
+    if valid is not None:
+        d["valid"] = valid
+    return d
+
+
+P, SPD, INV = "positive", "spd", "invertible"
+BATCH = {"W": (3, 4), "X": (4, 5), "b": (3, 1), "Y": (3, 5)}
+
+# ---------------------------------------------------------------- scientific notation
+NUMBER = [
+    case("n-ridge-1e-4", "ridge with a weight in scientific notation",
+         "d ||X w - y||^2 + 1e-4 ||w||^2 / dw", "w", {"X": (6, 3), "w": (3, 1), "y": (6, 1)},
+         lambda X, w, y: np.sum((X @ w - y) ** 2) + 1e-4 * np.sum(w ** 2),
+         "2 * X.T @ (X @ w - y) + 2e-4 * w", "2 X^T (X w - y) + 2e-4 w", ["number"]),
+    case("n-E-caps", "capital E exponent", "d 2.5E-3 tr(X^T X) / dX", "X", {"X": (3, 4)},
+         lambda X: 2.5e-3 * np.sum(X ** 2), "5e-3 * X", "0.005 X", ["number"]),
+    case("n-plus-exp", "explicit plus sign in the exponent", "d 1e+2 sigmoid(w^T x) / dw", "w",
+         {"w": (4, 1), "x": (4, 1)}, lambda w, x: 100 * _sig(_wx(w, x)),
+         f"100 * {SIG('(w.T @ x).item()')} * (1 - {SIG('(w.T @ x).item()')}) * x",
+         "100 σ(w^T x) (1 - σ(w^T x)) x", ["number"]),
+    case("n-div-1e2", "dividing by a number in scientific notation", "d ||W||_F^2 / 1e2 / dW", "W",
+         {"W": (3, 2)}, lambda W: np.sum(W ** 2) / 100, "W / 50", "W / 50", ["number"]),
+    case("n-div-small", "dividing by a small number", "d x^T A x / 2.5e-1 / dx", "x",
+         {"A": (4, 4), "x": (4, 1)}, lambda A, x: (x.T @ A @ x).item() / 0.25,
+         "4 * (A + A.T) @ x", "4 (A + A^T) x", ["number"]),
+    case("n-log-1e-8", "a log guarded by 1e-8", "d sum(log(x + 1e-8)) / dx", "x", {"x": (5, 1)},
+         lambda x: np.sum(np.log(x + 1e-8)), "1 / (x + 1e-8)", "1 ./ (x + 1e-8)", ["number"],
+         props={"x": P}),
+    case("n-rbf", "an RBF kernel with width in scientific notation", "d exp(-1e-2 ||x - z||^2) / dx",
+         "x", {"x": (3, 1), "z": (3, 1)}, lambda x, z: np.exp(-1e-2 * np.sum((x - z) ** 2)),
+         "-2e-2 * np.exp(-1e-2 * np.sum((x - z) ** 2)) * (x - z)",
+         "-0.02 exp(-0.01 ||x - z||^2) (x - z)", ["number"]),
+    case("n-sqrt-1e-6", "a smoothed norm", "d sqrt(||w||^2 + 1e-6) / dw", "w", {"w": (4, 1)},
+         lambda w: np.sqrt(np.sum(w ** 2) + 1e-6), "w / np.sqrt(np.sum(w ** 2) + 1e-6)",
+         "w / sqrt(||w||^2 + 1e-6)", ["number"]),
+    case("n-2e1-e1", "the number 2e1 beside a vector named e1", "d 2e1 x^T e1 / dx", "x",
+         {"x": (4, 1), "e1": (4, 1)}, lambda x, e1: 20 * (x.T @ e1).item(), "20 * e1", "20 e1",
+         ["number", "name"]),
+    case("n-pow", "an elementwise power in scientific notation", "d sum(x.^5e-1) / dx", "x",
+         {"x": (4, 1)}, lambda x: np.sum(x ** 0.5), "0.5 * x ** -0.5", "0.5 x.^(-0.5)", ["number"],
+         props={"x": P}),
+    case("n-pseudo-huber", "pseudo-Huber loss with delta^2 = 1e-2",
+         "d 1e-2 sum(sqrt(1 + (X w - y).^2 / 1e-2) - 1) / dw", "w",
+         {"X": (5, 3), "w": (3, 1), "y": (5, 1)},
+         lambda X, w, y: 1e-2 * np.sum(np.sqrt(1 + (X @ w - y) ** 2 / 1e-2) - 1),
+         "X.T @ ((X @ w - y) / np.sqrt(1 + (X @ w - y) ** 2 / 1e-2))",
+         "X^T ((X w - y) ./ sqrt(1 + (X w - y).^2 / 0.01))", ["number"]),
+    case("n-label-smoothing", "label smoothing 0.1 over 5 classes",
+         "d -(1 - 1e-1) y^T log(softmax(z)) - 1e-1 sum(log(softmax(z))) / 5 / dz", "z",
+         {"y": (5, 1), "z": (5, 1)},
+         lambda y, z: (-(0.9) * y.T @ np.log(_smc(z)) - 0.1 * np.sum(np.log(_smc(z))) / 5).item(),
+         f"{SMC('z')} * (0.9 * np.sum(y) + 0.1) - (0.9 * y + 0.02)",
+         "softmax(z) (0.9 1^T y + 0.1) - 0.9 y - 0.02 1", ["number"]),
+    case("n-gd-step", "loss after a gradient step with learning rate 1e-3",
+         "d ||w - 1e-3 X^T (X w - y)||^2 / dw", "w", {"X": (5, 3), "w": (3, 1), "y": (5, 1)},
+         lambda X, w, y: np.sum((w - 1e-3 * X.T @ (X @ w - y)) ** 2),
+         "2 * (np.eye(3) - 1e-3 * X.T @ X) @ (w - 1e-3 * X.T @ (X @ w - y))",
+         "2 (I - 0.001 X^T X) (w - 0.001 X^T (X w - y))", ["number"]),
+]
+
+# ---------------------------------------------------------------- names with digits / subscripts
+NAME = [
+    case("nm-elastic-λ", "elastic net with λ1, λ2",
+         "d ||X w - y||^2 + λ1 ||w||_1 + λ2 ||w||^2 / dw", "w",
+         {"X": (6, 4), "w": (4, 1), "y": (6, 1), "λ1": (), "λ2": ()},
+         lambda X, w, y, λ1, λ2: np.sum((X @ w - y) ** 2) + λ1 * np.sum(np.abs(w)) + λ2 * np.sum(w ** 2),
+         "2 * X.T @ (X @ w - y) + λ1 * np.sign(w) + 2 * λ2 * w",
+         "2 X^T (X w - y) + λ1 sign(w) + 2 λ2 w", ["name"], valid=away(lambda w, **_: w)),
+    case("nm-lambda_1", "elastic net with lambda_1, lambda_2 (sklearn style)",
+         "d ||y - X w||^2 / 2 + lambda_1 ||w||_1 + lambda_2 ||w||^2 / 2 / dw", "w",
+         {"X": (6, 4), "w": (4, 1), "y": (6, 1), "lambda_1": (), "lambda_2": ()},
+         lambda X, w, y, lambda_1, lambda_2: np.sum((y - X @ w) ** 2) / 2
+         + lambda_1 * np.sum(np.abs(w)) + lambda_2 * np.sum(w ** 2) / 2,
+         "X.T @ (X @ w - y) + lambda_1 * np.sign(w) + lambda_2 * w",
+         "X^T (X w - y) + λ_1 sign(w) + λ_2 w", ["name"], valid=away(lambda w, **_: w)),
+    case("nm-lambda1", "spelled-out Greek with a digit", "d lambda1 sum(abs(w)) + lambda2 w^T w / dw",
+         "w", {"w": (5, 1), "lambda1": (), "lambda2": ()},
+         lambda w, lambda1, lambda2: lambda1 * np.sum(np.abs(w)) + lambda2 * np.sum(w ** 2),
+         "lambda1 * np.sign(w) + 2 * lambda2 * w", "λ1 sign(w) + 2 λ2 w", ["name"],
+         valid=away(lambda w, **_: w)),
+    case("nm-λ_1", "Greek character with a subscript", "d λ_1 ||x||^2 + λ_2 1^T x / dx", "x",
+         {"x": (4, 1), "λ_1": (), "λ_2": ()},
+         lambda x, λ_1, λ_2: λ_1 * np.sum(x ** 2) + λ_2 * np.sum(x),
+         "2 * λ_1 * x + λ_2 * np.ones((4, 1))", "2 λ_1 x + λ_2 1", ["name"]),
+    case("nm-alpha", "alpha1, alpha2 weights on a matrix", "d alpha1 ||W||_F^2 + alpha2 tr(W^T A) / dW",
+         "W", {"W": (3, 5), "A": (3, 5), "alpha1": (), "alpha2": ()},
+         lambda W, A, alpha1, alpha2: alpha1 * np.sum(W ** 2) + alpha2 * np.sum(W * A),
+         "2 * alpha1 * W + alpha2 * A", "2 α1 W + α2 A", ["name"]),
+    case("nm-beta", "beta_1, beta_2 (Adam-like names) as weights",
+         "d beta_1 sum(exp(x)) - beta_2 x^T y / dx", "x",
+         {"x": (4, 1), "y": (4, 1), "beta_1": (), "beta_2": ()},
+         lambda x, y, beta_1, beta_2: beta_1 * np.sum(np.exp(x)) - beta_2 * (x.T @ y).item(),
+         "beta_1 * np.exp(x) - beta_2 * y", "β_1 exp(x) - β_2 y", ["name"]),
+    case("nm-mlp-W1", "two-layer MLP with W1, b1, W2, b2",
+         "d ||W2 relu(W1 x + b1) + b2 - y||^2 / dW1", "W1",
+         {"W1": (4, 3), "x": (3, 1), "b1": (4, 1), "W2": (2, 4), "b2": (2, 1), "y": (2, 1)},
+         lambda W1, x, b1, W2, b2, y: np.sum((W2 @ _relu(W1 @ x + b1) + b2 - y) ** 2),
+         "((W2.T @ (2 * (W2 @ np.maximum(W1 @ x + b1, 0) + b2 - y))) * (W1 @ x + b1 > 0)) @ x.T",
+         "(step(W1 x + b1) ∘ 2 W2^T (W2 relu(W1 x + b1) + b2 - y)) x^T", ["name"],
+         valid=away(lambda W1, x, b1, **_: W1 @ x + b1)),
+    case("nm-W_2", "layer weights with subscripts", "d ||W_2 tanh(W_1 x) - y||^2 / dW_2", "W_2",
+         {"W_1": (4, 3), "W_2": (2, 4), "x": (3, 1), "y": (2, 1)},
+         lambda W_1, W_2, x, y: np.sum((W_2 @ np.tanh(W_1 @ x) - y) ** 2),
+         "2 * (W_2 @ np.tanh(W_1 @ x) - y) @ np.tanh(W_1 @ x).T",
+         "2 (W_2 tanh(W_1 x) - y) tanh(W_1 x)^T", ["name"]),
+    case("nm-x_i", "vectors with index subscripts", "d ||x_i - x_j||^2 / dx_i", "x_i",
+         {"x_i": (3, 1), "x_j": (3, 1)}, lambda x_i, x_j: np.sum((x_i - x_j) ** 2),
+         "2 * (x_i - x_j)", "2 (x_i - x_j)", ["name"]),
+    case("nm-b1", "bias with a digit as the variable", "d sum(sigmoid(W1 x + b1)) / db1", "b1",
+         {"W1": (4, 3), "x": (3, 1), "b1": (4, 1)},
+         lambda W1, x, b1: np.sum(_sig(W1 @ x + b1)),
+         f"{SIG('W1 @ x + b1')} * (1 - {SIG('W1 @ x + b1')})", "σ(W1 x + b1) ∘ (1 - σ(W1 x + b1))",
+         ["name"]),
+    case("nm-θ0", "a scalar θ0 scaling a vector", "d ||θ0 x - y||^2 / dθ0", "θ0",
+         {"θ0": (), "x": (5, 1), "y": (5, 1)}, lambda θ0, x, y: np.sum((θ0 * x - y) ** 2),
+         "2 * (x.T @ (θ0 * x - y)).item()", "2 x^T (θ0 x - y)", ["name"]),
+    case("nm-eta_t", "a step size eta_t as the variable (line search)", "d ||w - eta_t g||^2 / deta_t",
+         "eta_t", {"w": (4, 1), "g": (4, 1), "eta_t": ()},
+         lambda w, g, eta_t: np.sum((w - eta_t * g) ** 2),
+         "-2 * (g.T @ (w - eta_t * g)).item()", "-2 g^T (w - η_t g)", ["name"]),
+    case("nm-λ2-wrt", "derivative with respect to a subscripted weight",
+         "d ||X w - y||^2 + λ2 ||w||^2 / dλ2", "λ2", {"X": (5, 3), "w": (3, 1), "y": (5, 1), "λ2": ()},
+         lambda X, w, y, λ2: np.sum((X @ w - y) ** 2) + λ2 * np.sum(w ** 2),
+         "np.sum(w ** 2)", "||w||^2", ["name"]),
+    case("nm-mu_1", "a subscripted Greek scalar times an explicit ones vector",
+         "d ||x - mu_1 1||^2 / dmu_1", "mu_1", {"x": (5, 1), "mu_1": ()},
+         lambda x, mu_1: np.sum((x - mu_1) ** 2), "-2 * np.sum(x - mu_1)", "-2 1^T (x - μ_1 1)",
+         ["name"]),
+    case("nm-W_1-b_1", "softplus layer, bias with a subscript", "d 1^T softplus(W_1 x + b_1) / db_1",
+         "b_1", {"W_1": (3, 5), "x": (5, 1), "b_1": (3, 1)},
+         lambda W_1, x, b_1: np.sum(np.logaddexp(0, W_1 @ x + b_1)), SIG("W_1 @ x + b_1"),
+         "σ(W_1 x + b_1)", ["name"]),
+]
+
+# ---------------------------------------------------------------- capital Greek: matrices
+CAPITAL = [
+    case("cg-logdet-Sigma", "log det of a covariance Sigma", "d log det(Sigma) / dSigma", "Sigma",
+         {"Sigma": (3, 3)}, lambda Sigma: np.linalg.slogdet(Sigma)[1], "np.linalg.inv(Sigma).T",
+         "Σ^{-T}", ["capital"], props={"Sigma": SPD}),
+    case("cg-gauss-Sigma", "Gaussian MLE of Sigma (Murphy)", "d log det(Sigma) + tr(Sigma^{-1} S) / dSigma",
+         "Sigma", {"Sigma": (3, 3), "S": (3, 3)},
+         lambda Sigma, S: np.linalg.slogdet(Sigma)[1] + np.trace(np.linalg.solve(Sigma, S)),
+         "np.linalg.inv(Sigma).T - (np.linalg.inv(Sigma) @ S @ np.linalg.inv(Sigma)).T",
+         "Σ^{-T} - Σ^{-T} S^T Σ^{-T}", ["capital"], props={"Sigma": SPD, "S": SPD}),
+    case("cg-Σ-quad", "Mahalanobis distance, Σ as a character", "d (x - y)^T Σ^{-1} (x - y) / dx", "x",
+         {"x": (4, 1), "y": (4, 1), "Σ": (4, 4)},
+         lambda x, y, Σ: ((x - y).T @ np.linalg.solve(Σ, x - y)).item(),
+         "(np.linalg.inv(Σ) + np.linalg.inv(Σ).T) @ (x - y)", "(Σ^{-1} + Σ^{-T}) (x - y)", ["capital"],
+         props={"Σ": SPD}),
+    case("cg-gp", "GP marginal likelihood terms, inv() spelled", "d y^T inv(Sigma) y + logdet(Sigma) / dSigma",
+         "Sigma", {"y": (3, 1), "Sigma": (3, 3)},
+         lambda y, Sigma: (y.T @ np.linalg.solve(Sigma, y)).item() + np.linalg.slogdet(Sigma)[1],
+         "-(np.linalg.inv(Sigma) @ y @ y.T @ np.linalg.inv(Sigma)).T + np.linalg.inv(Sigma).T",
+         "-Σ^{-T} y y^T Σ^{-T} + Σ^{-T}", ["capital"], props={"Sigma": SPD}),
+    case("cg-Theta-var", "regression coefficients Theta as the variable", "d ||Y - Theta X||_F^2 / dTheta",
+         "Theta", {"Y": (2, 5), "Theta": (2, 3), "X": (3, 5)},
+         lambda Y, Theta, X: np.sum((Y - Theta @ X) ** 2), "-2 * (Y - Theta @ X) @ X.T",
+         "-2 (Y - Θ X) X^T", ["capital"]),
+    case("cg-Θ-tr", "Θ as a character", "d tr(Θ^T A Θ B) / dΘ", "Θ",
+         {"Θ": (3, 2), "A": (3, 3), "B": (2, 2)}, lambda Θ, A, B: np.trace(Θ.T @ A @ Θ @ B),
+         "A @ Θ @ B + A.T @ Θ @ B.T", "A Θ B + A^T Θ B^T", ["capital"]),
+    case("cg-Lambda-inv", "inverse of a spelled capital Lambda", "d tr(Lambda^{-1} A) / dLambda", "Lambda",
+         {"Lambda": (3, 3), "A": (3, 3)}, lambda Lambda, A: np.trace(np.linalg.solve(Lambda, A)),
+         "-(np.linalg.inv(Lambda) @ A @ np.linalg.inv(Lambda)).T", "-Λ^{-T} A^T Λ^{-T}", ["capital"],
+         props={"Lambda": INV}),
+    case("cg-Λ-const", "Λ as a constant matrix in a quadratic form", "d x^T Λ x / dx", "x",
+         {"x": (4, 1), "Λ": (4, 4)}, lambda x, Λ: (x.T @ Λ @ x).item(), "(Λ + Λ.T) @ x",
+         "(Λ + Λ^T) x", ["capital"]),
+    case("cg-Phi-design", "Bayesian linear regression with a design matrix Phi (Bishop)",
+         "d ||Phi w - y||^2 + alpha ||w||^2 / dw", "w",
+         {"Phi": (6, 3), "w": (3, 1), "y": (6, 1), "alpha": ()},
+         lambda Phi, w, y, alpha: np.sum((Phi @ w - y) ** 2) + alpha * np.sum(w ** 2),
+         "2 * Phi.T @ (Phi @ w - y) + 2 * alpha * w", "2 Φ^T (Φ w - y) + 2 α w", ["capital"]),
+    case("cg-Φ-orth", "orthogonality penalty on Φ", "d ||Φ^T Φ - I||_F^2 / dΦ", "Φ", {"Φ": (4, 3)},
+         lambda Φ: np.sum((Φ.T @ Φ - np.eye(3)) ** 2), "4 * Φ @ (Φ.T @ Φ - np.eye(3))",
+         "4 Φ (Φ^T Φ - I)", ["capital"]),
+    case("cg-Omega-outer", "a quadratic form in a precision matrix Omega", "d x^T Omega x / dOmega", "Omega",
+         {"x": (3, 1), "Omega": (3, 3)}, lambda x, Omega: (x.T @ Omega @ x).item(), "x @ x.T", "x x^T",
+         ["capital"]),
+    case("cg-Ω-glasso", "graphical lasso objective without the penalty", "d log det(Ω) - tr(S Ω) / dΩ", "Ω",
+         {"Ω": (3, 3), "S": (3, 3)}, lambda Ω, S: np.linalg.slogdet(Ω)[1] - np.trace(S @ Ω),
+         "np.linalg.inv(Ω).T - S.T", "Ω^{-T} - S^T", ["capital"], props={"Ω": SPD, "S": SPD}),
+    case("cg-Psi", "Frobenius norm of Psi via a trace", "d tr(Psi^T Psi) / dPsi", "Psi", {"Psi": (3, 2)},
+         lambda Psi: np.sum(Psi ** 2), "2 * Psi", "2 Ψ", ["capital"]),
+    case("cg-Γ-tikhonov", "Tikhonov regularisation with Γ", "d ||A x - b||^2 + ||Γ x||^2 / dx", "x",
+         {"A": (5, 3), "x": (3, 1), "b": (5, 1), "Γ": (4, 3)},
+         lambda A, x, b, Γ: np.sum((A @ x - b) ** 2) + np.sum((Γ @ x) ** 2),
+         "2 * A.T @ (A @ x - b) + 2 * Γ.T @ Γ @ x", "2 A^T (A x - b) + 2 Γ^T Γ x", ["capital"]),
+    case("cg-Gamma-tr", "spelled Gamma as the variable", "d tr(Gamma A Gamma^T) / dGamma", "Gamma",
+         {"Gamma": (2, 3), "A": (3, 3)}, lambda Gamma, A: np.trace(Gamma @ A @ Gamma.T),
+         "Gamma @ (A + A.T)", "Γ (A + A^T)", ["capital"]),
+    case("cg-Π-OT", "entropic optimal transport in the coupling Π", "d tr(Π^T C) + eps sum(Π .* log(Π)) / dΠ",
+         "Π", {"Π": (3, 4), "C": (3, 4), "eps": ()},
+         lambda Π, C, eps: np.sum(Π * C) + eps * np.sum(Π * np.log(Π)), "C + eps * (np.log(Π) + 1)",
+         "C + ε (log(Π) + 1)", ["capital", "eps"], props={"Π": P}),
+    case("cg-Theta-theta", "capital Theta (matrix) beside lower-case theta (scalar)",
+         "d ||Theta x - y||^2 + theta ||x||^2 / dx", "x",
+         {"Theta": (5, 3), "x": (3, 1), "y": (5, 1), "theta": ()},
+         lambda Theta, x, y, theta: np.sum((Theta @ x - y) ** 2) + theta * np.sum(x ** 2),
+         "2 * Theta.T @ (Theta @ x - y) + 2 * theta * x", "2 Θ^T (Θ x - y) + 2 θ x", ["capital"]),
+    case("cg-Sigma-sigma", "capital Sigma (matrix) beside lower-case sigma (scalar)",
+         "d log det(Sigma) + sigma tr(Sigma) / dSigma", "Sigma", {"Sigma": (3, 3), "sigma": ()},
+         lambda Sigma, sigma: np.linalg.slogdet(Sigma)[1] + sigma * np.trace(Sigma),
+         "np.linalg.inv(Sigma).T + sigma * np.eye(3)", "Σ^{-T} + σ I", ["capital"],
+         props={"Sigma": SPD}),
+    case("cg-Lambda-lambda_1", "capital Lambda beside lambda_1",
+         "d tr(Lambda^T A) + lambda_1 ||Lambda||_F^2 / dLambda", "Lambda",
+         {"Lambda": (3, 4), "A": (3, 4), "lambda_1": ()},
+         lambda Lambda, A, lambda_1: np.sum(Lambda * A) + lambda_1 * np.sum(Lambda ** 2),
+         "A + 2 * lambda_1 * Lambda", "A + 2 λ_1 Λ", ["capital", "name"]),
+    case("cg-Σ-spaced", "Σ before a parenthesis with a space: a product",
+         "d ||Σ (x - y)||^2 / dy", "y", {"Σ": (4, 3), "x": (3, 1), "y": (3, 1)},
+         lambda Σ, x, y: np.sum((Σ @ (x - y)) ** 2), "-2 * Σ.T @ Σ @ (x - y)", "-2 Σ^T Σ (x - y)",
+         ["capital", "call"]),
+]
+
+# ---------------------------------------------------------------- eps
+EPS = [
+    case("eps-sqrt", "smoothed norm with eps", "d sqrt(x^T x + eps) / dx", "x", {"x": (4, 1), "eps": ()},
+         lambda x, eps: np.sqrt(np.sum(x ** 2) + eps), "x / np.sqrt(np.sum(x ** 2) + eps)",
+         "x / sqrt(x^T x + ε)", ["eps"]),
+    case("eps-layernorm", "layer norm as PyTorch's docs write it, mean broadcast",
+         "d (x - mean(x)) / sqrt(mean((x - mean(x)).^2) + eps) / dx", "x", {"x": (5, 1), "eps": ()},
+         lambda x, eps: _ln(x, eps), LNJ("x", "eps", 5),
+         "(I - 1 1^T / n) / s - (x - mean(x)) (x - mean(x))^T / (n s^3)", ["eps"]),
+    case("eps-ln-gain", "layer norm with a gain vector, ε as a character",
+         "d g^T ((x - mean(x) 1) / sqrt(mean((x - mean(x) 1).^2) + ε)) / dx", "x",
+         {"g": (5, 1), "x": (5, 1), "ε": ()}, lambda g, x, ε: (g.T @ _ln(x, ε)).item(),
+         LNJ("x", "ε", 5) + " @ g", "((I - 1 1^T / n) / s - c c^T / (n s^3)) g", ["eps"]),
+    case("eps-normalize", "F.normalize with eps", "d x / (||x|| + eps) / dx", "x", {"x": (4, 1), "eps": ()},
+         lambda x, eps: x / (np.linalg.norm(x) + eps),
+         "np.eye(4) / (np.linalg.norm(x) + eps) - x @ x.T / (np.linalg.norm(x) * (np.linalg.norm(x) + eps) ** 2)",
+         "I / (||x|| + ε) - x x^T / (||x|| (||x|| + ε)^2)", ["eps"]),
+    case("eps-log", "log guarded by eps", "d -y^T log(sigmoid(z) + eps) / dz", "z",
+         {"y": (4, 1), "z": (4, 1), "eps": ()},
+         lambda y, z, eps: -(y.T @ np.log(_sig(z) + eps)).item(),
+         f"-y * {SIG('z')} * (1 - {SIG('z')}) / ({SIG('z')} + eps)", "-y ∘ σ(z) ∘ (1 - σ(z)) ./ (σ(z) + ε)",
+         ["eps"]),
+    case("eps-rmsnorm", "RMSNorm", "d x / sqrt(mean(x.^2) + eps) / dx", "x", {"x": (5, 1), "eps": ()},
+         lambda x, eps: x / np.sqrt(np.mean(x ** 2) + eps),
+         "np.eye(5) / np.sqrt(np.mean(x ** 2) + eps) - x @ x.T / (5 * np.sqrt(np.mean(x ** 2) + eps) ** 3)",
+         "I / s - x x^T / (n s^3)", ["eps"]),
+    case("eps-cosine", "cosine similarity with eps", "d x^T y / (||x|| ||y|| + eps) / dx", "x",
+         {"x": (4, 1), "y": (4, 1), "eps": ()},
+         lambda x, y, eps: (x.T @ y).item() / (np.linalg.norm(x) * np.linalg.norm(y) + eps),
+         "y / (np.linalg.norm(x) * np.linalg.norm(y) + eps) - (x.T @ y).item() * np.linalg.norm(y) * x"
+         " / (np.linalg.norm(x) * (np.linalg.norm(x) * np.linalg.norm(y) + eps) ** 2)",
+         "y / D - x^T y ||y|| x / (||x|| D^2)", ["eps"]),
+    case("eps-epsilon", "epsilon spelled out", "d log(x^T A x + epsilon) / dx", "x",
+         {"x": (4, 1), "A": (4, 4), "epsilon": ()},
+         lambda x, A, epsilon: np.log((x.T @ A @ x).item() + epsilon),
+         "(A + A.T) @ x / ((x.T @ A @ x).item() + epsilon)", "(A + A^T) x / (x^T A x + ε)", ["eps"],
+         props={"A": SPD}),
+    case("eps-norm-matrix", "normalising a whole matrix (batch statistics over all entries)",
+         "d sum(G .* (X - mean(X)) / sqrt(mean((X - mean(X)).^2) + eps)) / dX", "X",
+         {"G": (3, 4), "X": (3, 4), "eps": ()},
+         lambda G, X, eps: np.sum(G * (X - X.mean()) / np.sqrt(np.mean((X - X.mean()) ** 2) + eps)),
+         "(G - np.mean(G)) / np.sqrt(np.mean((X - np.mean(X)) ** 2) + eps) - np.sum(G * (X - np.mean(X)))"
+         " * (X - np.mean(X)) / (12 * np.sqrt(np.mean((X - np.mean(X)) ** 2) + eps) ** 3)",
+         "(G - mean(G)) / s - <G, C> C / (N s^3)", ["eps"]),
+]
+
+# ---------------------------------------------------------------- names against "(": calls that must be right
+CALL = [
+    case("call-σ-log", "log-sigmoid with σ", "d log(σ(w^T x)) / dw", "w", {"w": (4, 1), "x": (4, 1)},
+         lambda w, x: np.log(_sig(_wx(w, x))), f"(1 - {SIG('(w.T @ x).item()')}) * x", "(1 - σ(w^T x)) x",
+         ["call"]),
+    case("call-softplus", "softplus of a batch", "d sum(softplus(X w)) / dw", "w", {"X": (5, 3), "w": (3, 1)},
+         lambda X, w: np.sum(np.logaddexp(0, X @ w)), f"X.T @ {SIG('X @ w')}", "X^T σ(X w)", ["call"]),
+    case("call-tanh", "a tanh layer", "d v^T tanh(W x) / dW", "W", {"v": (3, 1), "W": (3, 4), "x": (4, 1)},
+         lambda v, W, x: (v.T @ np.tanh(W @ x)).item(), "(v * (1 - np.tanh(W @ x) ** 2)) @ x.T",
+         "(v ∘ (1 - tanh(W x).^2)) x^T", ["call"]),
+    case("call-g-body", "a declared function with a body", "d sum(g(W x)) / dx where g(t) = t^3", "x",
+         {"W": (3, 4), "x": (4, 1)}, lambda W, x: np.sum((W @ x) ** 3), "W.T @ (3 * (W @ x) ** 2)",
+         "W^T g'(W x)", ["call"]),
+    case("call-sigma-body", "sigma declared as a function (the sigmoid written out)",
+         "d sum(sigma(W x)) / dx where sigma(t) = 1 / (1 + exp(-t))", "x", {"W": (3, 4), "x": (4, 1)},
+         lambda W, x: np.sum(_sig(W @ x)), f"W.T @ ({SIG('W @ x')} * (1 - {SIG('W @ x')}))",
+         "W^T sigma'(W x)", ["call"]),
+    case("call-phi-body", "a declared feature map phi", "d phi(x)^T phi(x) / dx where phi(t) = tanh(t)", "x",
+         {"x": (4, 1)}, lambda x: np.sum(np.tanh(x) ** 2), "2 * np.tanh(x) * (1 - np.tanh(x) ** 2)",
+         "2 phi(x) ∘ phi'(x)", ["call"]),
+    case("call-f-body", "a declared f of a quadratic form", "d f(x^T A x) / dx where f(t) = log(1 + t^2)", "x",
+         {"x": (4, 1), "A": (4, 4)}, lambda x, A: np.log(1 + (x.T @ A @ x).item() ** 2),
+         "2 * (x.T @ A @ x).item() / (1 + (x.T @ A @ x).item() ** 2) * (A + A.T) @ x",
+         "f'(x^T A x) (A + A^T) x", ["call"]),
+    case("call-psi-body", "a declared psi", "d psi(x)^T x / dx where psi(t) = t^2", "x", {"x": (5, 1)},
+         lambda x: np.sum(x ** 3), "3 * x ** 2", "psi(x) + psi'(x) ∘ x", ["call"]),
+    case("call-h-body", "a declared h of a linear map", "d 1^T h(A x) / dx where h(t) = sqrt(1 + t^2)", "x",
+         {"A": (3, 4), "x": (4, 1)}, lambda A, x: np.sum(np.sqrt(1 + (A @ x) ** 2)),
+         "A.T @ ((A @ x) / np.sqrt(1 + (A @ x) ** 2))", "A^T h'(A x)", ["call"]),
+    case("call-gelu-body", "GELU (tanh approximation) declared with scientific-notation constants",
+         "d sum(gelu(W x)) / dW where gelu(t) = 0.5 t (1 + tanh(7.978845608e-1 (t + 4.4715e-2 t^3)))", "W",
+         {"W": (3, 4), "x": (4, 1)},
+         lambda W, x: np.sum(0.5 * (W @ x) * (1 + np.tanh(0.7978845608 * ((W @ x) + 0.044715 * (W @ x) ** 3)))),
+         "(0.5 * (1 + np.tanh(0.7978845608 * (W @ x + 0.044715 * (W @ x) ** 3))) + 0.5 * (W @ x)"
+         " * (1 - np.tanh(0.7978845608 * (W @ x + 0.044715 * (W @ x) ** 3)) ** 2) * 0.7978845608"
+         " * (1 + 3 * 0.044715 * (W @ x) ** 2)) @ x.T",
+         "gelu'(W x) x^T", ["call", "number"]),
+    case("call-swish-body", "a declared swish", "d 1^T swish(W x + b) / db where swish(t) = t sigmoid(t)", "b",
+         {"W": (3, 4), "x": (4, 1), "b": (3, 1)},
+         lambda W, x, b: np.sum((W @ x + b) * _sig(W @ x + b)),
+         f"{SIG('W @ x + b')} + (W @ x + b) * {SIG('W @ x + b')} * (1 - {SIG('W @ x + b')})",
+         "swish'(W x + b)", ["call"]),
+    case("call-A-product", "a single upper-case letter against a parenthesis: a product",
+         "d ||A(x - y)||^2 / dx", "x", {"A": (3, 4), "x": (4, 1), "y": (4, 1)},
+         lambda A, x, y: np.sum((A @ (x - y)) ** 2), "2 * A.T @ A @ (x - y)", "2 A^T A (x - y)", ["call"]),
+    case("call-W-product", "W(x + b): a product", "d ||W(x + b) - y||^2 / db", "b",
+         {"W": (3, 4), "x": (4, 1), "b": (4, 1), "y": (3, 1)},
+         lambda W, x, b, y: np.sum((W @ (x + b) - y) ** 2), "2 * W.T @ (W @ (x + b) - y)",
+         "2 W^T (W (x + b) - y)", ["call"]),
+    case("call-lambda-space", "lambda (w^T w): the product SPEC 9 names", "d lambda (w^T w) / dw", "w",
+         {"λ": (), "w": (4, 1)}, lambda λ, w: λ * np.sum(w ** 2), "2 * λ * w", "2 λ w", ["call"]),
+    case("call-lambda-star", "lambda * (w^T w)", "d ||X w - y||^2 + lambda * (w^T w) / dw", "w",
+         {"X": (5, 4), "w": (4, 1), "y": (5, 1), "λ": ()},
+         lambda X, w, y, λ: np.sum((X @ w - y) ** 2) + λ * np.sum(w ** 2),
+         "2 * X.T @ (X @ w - y) + 2 * λ * w", "2 X^T (X w - y) + 2 λ w", ["call"]),
+    case("call-sigma-space", "sigma (scalar, SPEC 7) times a parenthesis with a space",
+         "d sigma (w^T x)^2 / dw", "w", {"sigma": (), "w": (4, 1), "x": (4, 1)},
+         lambda sigma, w, x: sigma * _wx(w, x) ** 2, "2 * sigma * (w.T @ x).item() * x",
+         "2 σ (w^T x) x", ["call"]),
+    case("call-logcosh", "log-cosh loss (cosh is a function of the language, SPEC 10)",
+         "d sum(log(cosh(X w - y))) / dw", "w", {"X": (5, 3), "w": (3, 1), "y": (5, 1)},
+         lambda X, w, y: np.sum(np.log(np.cosh(X @ w - y))), "X.T @ np.tanh(X @ w - y)",
+         "X^T tanh(X w - y)", ["call", "spec10"]),
+    case("call-log1p", "logistic loss written with log1p (SPEC 10)", "d sum(log1p(exp(-X w))) / dw", "w",
+         {"X": (5, 3), "w": (3, 1)}, lambda X, w: np.sum(np.log1p(np.exp(-(X @ w)))),
+         f"-X.T @ {SIG('-(X @ w)')}", "-X^T σ(-X w)", ["call", "spec10"]),
+    case("call-abs", "least absolute deviations", "d sum(abs(X w - y)) / dw", "w",
+         {"X": (5, 3), "w": (3, 1), "y": (5, 1)}, lambda X, w, y: np.sum(np.abs(X @ w - y)),
+         "X.T @ np.sign(X @ w - y)", "X^T sign(X w - y)", ["call"],
+         valid=away(lambda X, w, y: X @ w - y)),
+    case("call-hinge-batch", "batch hinge loss with vector labels", "d sum(relu(1 - y .* (X w))) / dw", "w",
+         {"X": (5, 3), "w": (3, 1), "y": (5, 1)}, lambda X, w, y: np.sum(_relu(1 - y * (X @ w))),
+         "-X.T @ (y * (1 - y * (X @ w) > 0))", "-X^T (y ∘ step(1 - y ∘ (X w)))", ["call"],
+         valid=away(lambda X, w, y: 1 - y * (X @ w))),
+]
+
+# ---------------------------------------------------------------- undeclared lower-case names in a scalar role
+KIND = [
+    case("k-b-sq", "squared linear unit with an undeclared bias b", "d (w^T x + b)^2 / dw", "w",
+         {"w": (4, 1), "x": (4, 1), "b": ()}, lambda w, x, b: (_wx(w, x) + b) ** 2,
+         "2 * ((w.T @ x).item() + b) * x", "2 (w^T x + b) x", ["kind"], notes=["b"]),
+    case("k-bias-wrt", "the gradient in the bias of a squared error", "d (w^T x + b - y)^2 / db", "b",
+         {"w": (4, 1), "x": (4, 1), "b": (), "y": ()}, lambda w, x, b, y: (_wx(w, x) + b - y) ** 2,
+         "2 * ((w.T @ x).item() + b - y)", "2 (w^T x + b - y)", ["kind"], notes=["b", "y"]),
+    case("k-y-sq", "squared error of a linear model, y a target (CS229)", "d (y - w^T x)^2 / dw", "w",
+         {"y": (), "w": (5, 1), "x": (5, 1)}, lambda y, w, x: (y - _wx(w, x)) ** 2,
+         "-2 * (y - (w.T @ x).item()) * x", "-2 (y - w^T x) x", ["kind"], notes=["y"]),
+    case("k-t-sq", "half squared error with a target t (Bishop)", "d (t - w^T x)^2 / 2 / dw", "w",
+         {"t": (), "w": (4, 1), "x": (4, 1)}, lambda t, w, x: (t - _wx(w, x)) ** 2 / 2,
+         "-(t - (w.T @ x).item()) * x", "-(t - w^T x) x", ["kind"], notes=["t"]),
+    case("k-c-norm", "a constant c times a squared norm", "d c ||x||^2 / dx", "x", {"c": (), "x": (4, 1)},
+         lambda c, x: c * np.sum(x ** 2), "2 * c * x", "2 c x", ["kind"], notes=["c"]),
+    case("k-bce-w", "one-sample binary cross-entropy (SPEC 9's example), gradient in w",
+         "d -(y log(σ(w^T x + b)) + (1 - y) log(1 - σ(w^T x + b))) / dw", "w",
+         {"y": (), "w": (4, 1), "x": (4, 1), "b": ()},
+         lambda y, w, x, b: -(y * np.log(_sig(_wx(w, x) + b)) + (1 - y) * np.log(1 - _sig(_wx(w, x) + b))),
+         f"({SIG('(w.T @ x).item() + b')} - y) * x", "(σ(w^T x + b) - y) x", ["kind"], notes=["y", "b"]),
+    case("k-bce-b", "one-sample binary cross-entropy, gradient in b",
+         "d -(y log(σ(w^T x + b)) + (1 - y) log(1 - σ(w^T x + b))) / db", "b",
+         {"y": (), "w": (4, 1), "x": (4, 1), "b": ()},
+         lambda y, w, x, b: -(y * np.log(_sig(_wx(w, x) + b)) + (1 - y) * np.log(1 - _sig(_wx(w, x) + b))),
+         f"{SIG('(w.T @ x).item() + b')} - y", "σ(w^T x + b) - y", ["kind"], notes=["y", "b"]),
+    case("k-bce-sigmoid", "logistic regression log-loss written with sigmoid (CS229)",
+         "d -y log(sigmoid(w^T x)) - (1 - y) log(1 - sigmoid(w^T x)) / dw", "w",
+         {"y": (), "w": (5, 1), "x": (5, 1)},
+         lambda y, w, x: -y * np.log(_sig(_wx(w, x))) - (1 - y) * np.log(1 - _sig(_wx(w, x))),
+         f"({SIG('(w.T @ x).item()')} - y) * x", "(σ(w^T x) - y) x", ["kind"], notes=["y"]),
+    case("k-hinge", "hinge loss of one sample", "d relu(1 - y w^T x) / dw", "w",
+         {"y": (), "w": (4, 1), "x": (4, 1)}, lambda y, w, x: _relu(1 - y * _wx(w, x)),
+         "-y * x * np.heaviside(1 - y * (w.T @ x).item(), 0.5)", "-y step(1 - y w^T x) x", ["kind"],
+         valid=away(lambda y, w, x: 1 - y * _wx(w, x)), notes=["y"]),
+    case("k-svm", "soft-margin SVM of one sample with a bias",
+         "d relu(1 - y (w^T x + b)) + λ ||w||^2 / dw", "w",
+         {"y": (), "w": (4, 1), "x": (4, 1), "b": (), "λ": ()},
+         lambda y, w, x, b, λ: _relu(1 - y * (_wx(w, x) + b)) + λ * np.sum(w ** 2),
+         "-y * x * np.heaviside(1 - y * ((w.T @ x).item() + b), 0.5) + 2 * λ * w",
+         "-y step(1 - y (w^T x + b)) x + 2 λ w", ["kind"],
+         valid=away(lambda y, w, x, b, **_: 1 - y * (_wx(w, x) + b)), notes=["y", "b"]),
+    case("k-logistic", "logistic loss with a label y", "d log(1 + exp(-y w^T x)) / dw", "w",
+         {"y": (), "w": (4, 1), "x": (4, 1)}, lambda y, w, x: np.log(1 + np.exp(-y * _wx(w, x))),
+         f"-y * {SIG('-y * (w.T @ x).item()')} * x", "-y σ(-y w^T x) x", ["kind"], notes=["y"]),
+    case("k-perceptron", "perceptron criterion", "d relu(-y w^T x) / dw", "w",
+         {"y": (), "w": (4, 1), "x": (4, 1)}, lambda y, w, x: _relu(-y * _wx(w, x)),
+         "-y * x * np.heaviside(-y * (w.T @ x).item(), 0.5)", "-y step(-y w^T x) x", ["kind"],
+         valid=away(lambda y, w, x: y * _wx(w, x)), notes=["y"]),
+    case("k-triplet", "triplet loss with a margin m (FaceNet); n is the negative",
+         "d relu(||a - p||^2 - ||a - n||^2 + m) / da", "a",
+         {"a": (4, 1), "p": (4, 1), "n": (4, 1), "m": ()},
+         lambda a, p, n, m: _relu(np.sum((a - p) ** 2) - np.sum((a - n) ** 2) + m),
+         "2 * (n - p) * np.heaviside(np.sum((a - p) ** 2) - np.sum((a - n) ** 2) + m, 0.5)",
+         "2 step(||a - p||^2 - ||a - n||^2 + m) (n - p)", ["kind", "size"],
+         valid=away(lambda a, p, n, m: np.sum((a - p) ** 2) - np.sum((a - n) ** 2) + m), notes=["m"]),
+    case("k-contrastive", "contrastive loss (Hadsell et al.) with label y and margin m",
+         "d y ||x1 - x2||^2 + (1 - y) relu(m - ||x1 - x2||)^2 / dx1", "x1",
+         {"y": (), "m": (), "x1": (2, 1), "x2": (2, 1)},
+         lambda y, m, x1, x2: y * np.sum((x1 - x2) ** 2) + (1 - y) * _relu(m - np.linalg.norm(x1 - x2)) ** 2,
+         "2 * y * (x1 - x2) - 2 * (1 - y) * (m - np.linalg.norm(x1 - x2)) * (x1 - x2) / np.linalg.norm(x1 - x2)",
+         "2 y (x1 - x2) - 2 (1 - y) relu(m - ||x1 - x2||) (x1 - x2) / ||x1 - x2||", ["kind"],
+         valid=lambda y, m, x1, x2: m - np.linalg.norm(x1 - x2) > 0.05, notes=["y", "m"]),
+    case("k-gauss-1d", "Gaussian NLL of one target in the variance sigma2",
+         "d (y - w^T x)^2 / (2 sigma2) + log(sigma2) / 2 / dsigma2", "sigma2",
+         {"y": (), "w": (4, 1), "x": (4, 1), "sigma2": ()},
+         lambda y, w, x, sigma2: (y - _wx(w, x)) ** 2 / (2 * sigma2) + np.log(sigma2) / 2,
+         "-(y - (w.T @ x).item()) ** 2 / (2 * sigma2 ** 2) + 1 / (2 * sigma2)",
+         "-(y - w^T x)^2 / (2 σ2^2) + 1 / (2 σ2)", ["kind", "name"], notes=["y"]),
+    case("k-pseudo-huber", "pseudo-Huber loss of one residual", "d sqrt(1 + (y - w^T x)^2) - 1 / dw", "w",
+         {"y": (), "w": (4, 1), "x": (4, 1)}, lambda y, w, x: np.sqrt(1 + (y - _wx(w, x)) ** 2) - 1,
+         "-(y - (w.T @ x).item()) / np.sqrt(1 + (y - (w.T @ x).item()) ** 2) * x",
+         "-(y - w^T x) / sqrt(1 + (y - w^T x)^2) x", ["kind"], notes=["y"]),
+    case("k-y_i", "per-sample ridge term with subscripted names", "d (y_i - w^T x_i)^2 + λ ||w||^2 / dw", "w",
+         {"y_i": (), "w": (4, 1), "x_i": (4, 1), "λ": ()},
+         lambda y_i, w, x_i, λ: (y_i - _wx(w, x_i)) ** 2 + λ * np.sum(w ** 2),
+         "-2 * (y_i - (w.T @ x_i).item()) * x_i + 2 * λ * w", "-2 (y_i - w^T x_i) x_i + 2 λ w",
+         ["kind", "name"], notes=["y_i"]),
+    case("k-d_k", "attention scores scaled by sqrt(d_k)", "d logsumexp(K q / sqrt(d_k)) / dq", "q",
+         {"K": (5, 3), "q": (3, 1), "d_k": ()},
+         lambda K, q, d_k: _lsec(K @ q / np.sqrt(d_k)).item(),
+         f"K.T @ {SMC('K @ q / np.sqrt(d_k)')} / np.sqrt(d_k)", "K^T softmax(K q / sqrt(d_k)) / sqrt(d_k)",
+         ["kind"], notes=["d_k"]),
+    case("k-focal", "binary focal loss (gamma = 2) of a positive sample",
+         "d -y (1 - σ(w^T x))^2 log(σ(w^T x)) / dw", "w", {"y": (), "w": (4, 1), "x": (4, 1)},
+         lambda y, w, x: -y * (1 - _sig(_wx(w, x))) ** 2 * np.log(_sig(_wx(w, x))),
+         "y * (2 * {s} * (1 - {s}) ** 2 * np.log({s}) - (1 - {s}) ** 3) * x".format(s=SIG("(w.T @ x).item()")),
+         "y (2 σ (1 - σ)^2 log(σ) - (1 - σ)^3) x", ["kind"], notes=["y"]),
+    case("k-w_0", "an intercept w_0 written beside w^T x", "d sigmoid(w^T x + w_0) / dw", "w",
+         {"w": (4, 1), "x": (4, 1), "w_0": ()}, lambda w, x, w_0: _sig(_wx(w, x) + w_0),
+         f"{SIG('(w.T @ x).item() + w_0')} * (1 - {SIG('(w.T @ x).item() + w_0')}) * x",
+         "σ(w^T x + w_0) (1 - σ(w^T x + w_0)) x", ["kind", "name"], notes=["w_0"]),
+]
+
+# ---------------------------------------------------------------- mu subtracted from a vector
+MU = [
+    case("mu-sq", "distance to mu", "d ||x - mu||^2 / dx", "x", {"x": (4, 1), "mu": ()},
+         lambda x, mu: np.sum((x - mu) ** 2), "2 * (x - mu)", "2 (x - μ 1)", ["mu"], notes=["mu"]),
+    case("mu-wrt", "the mean estimate mu", "d ||x - mu||^2 / dmu", "mu", {"x": (5, 1), "mu": ()},
+         lambda x, mu: np.sum((x - mu) ** 2), "-2 * np.sum(x - mu)", "-2 1^T (x - μ 1)", ["mu"],
+         notes=["mu"]),
+    case("mu-gauss", "Mahalanobis form with mu and Sigma undeclared",
+         "d (x - mu)^T Sigma^{-1} (x - mu) / dx", "x", {"x": (3, 1), "mu": (), "Sigma": (3, 3)},
+         lambda x, mu, Sigma: ((x - mu).T @ np.linalg.solve(Sigma, x - mu)).item(),
+         "(np.linalg.inv(Sigma) + np.linalg.inv(Sigma).T) @ (x - mu)", "(Σ^{-1} + Σ^{-T}) (x - μ 1)",
+         ["mu", "capital"], props={"Sigma": SPD}, notes=["mu"]),
+    case("mu-μ-char", "μ as a character, the variable", "d sum((x - μ).^2) / (2 sigma^2) / dμ", "μ",
+         {"x": (5, 1), "μ": (), "sigma": ()}, lambda x, μ, sigma: np.sum((x - μ) ** 2) / (2 * sigma ** 2),
+         "-np.sum(x - μ) / sigma ** 2", "-1^T (x - μ 1) / σ^2", ["mu"], notes=["mu", "μ"]),
+    case("mu-standardize", "standardised residuals, derivative in sigma", "d ||(x - mu) / sigma||^2 / dsigma",
+         "sigma", {"x": (4, 1), "mu": (), "sigma": ()},
+         lambda x, mu, sigma: np.sum(((x - mu) / sigma) ** 2), "-2 * np.sum((x - mu) ** 2) / sigma ** 3",
+         "-2 ||x - μ 1||^2 / σ^3", ["mu"], notes=["mu"]),
+    case("mu-matrix", "mu subtracted from a matrix", "d ||X - mu||_F^2 / dX", "X", {"X": (3, 4), "mu": ()},
+         lambda X, mu: np.sum((X - mu) ** 2), "2 * (X - mu)", "2 (X - μ 1 1^T)", ["mu"], notes=["mu"]),
+    case("mu-rbf", "Gaussian bump around mu", "d exp(-||x - mu||^2 / 2) / dx", "x", {"x": (3, 1), "mu": ()},
+         lambda x, mu: np.exp(-np.sum((x - mu) ** 2) / 2), "-np.exp(-np.sum((x - mu) ** 2) / 2) * (x - mu)",
+         "-exp(-||x - μ 1||^2 / 2) (x - μ 1)", ["mu"], notes=["mu"]),
+    case("mu-declared", "Gaussian NLL in the mean, mu declared a vector",
+         "d (x - mu)^T Sigma^{-1} (x - mu) / 2 + log det(Sigma) / 2 / dmu where mu: vector", "mu",
+         {"x": (3, 1), "mu": (3, 1), "Sigma": (3, 3)},
+         lambda x, mu, Sigma: ((x - mu).T @ np.linalg.solve(Sigma, x - mu)).item() / 2
+         + np.linalg.slogdet(Sigma)[1] / 2,
+         "-(np.linalg.inv(Sigma) + np.linalg.inv(Sigma).T) @ (x - mu) / 2", "-(Σ^{-1} + Σ^{-T}) (x - μ) / 2",
+         ["mu", "capital", "control"], props={"Sigma": SPD}),
+    case("mu-vae-kl", "VAE KL term in the mean, mu declared a vector",
+         "d sum(mu.^2 + exp(s) - s - 1) / 2 / dmu where mu: vector", "mu", {"mu": (4, 1), "s": (4, 1)},
+         lambda mu, s: np.sum(mu ** 2 + np.exp(s) - s - 1) / 2, "mu", "μ", ["mu", "control"]),
+]
+
+# ---------------------------------------------------------------- softmax / logsumexp of a matrix, no dim
+SOFTMAX = [
+    case("sm-rows-ce", "softmax regression with samples as rows (NumPy code)",
+         "d -sum(Y .* log(softmax(X W))) / dW", "W", {"X": (6, 4), "W": (4, 3), "Y": (6, 3)},
+         lambda X, W, Y: -np.sum(Y * np.log(_smr(X @ W))),
+         f"X.T @ ({SMR('X @ W')} * Y.sum(axis=1, keepdims=True) - Y)", "X^T (softmax_rows(X W) - Y)",
+         ["softmax"], notes=["softmax"]),
+    case("sm-cols-ce", "softmax regression with samples as columns", "d -sum(Y .* log(softmax(W X))) / dX",
+         "X", {"W": (3, 4), "X": (4, 5), "Y": (3, 5)}, lambda W, X, Y: -np.sum(Y * np.log(_smc(W @ X))),
+         f"W.T @ ({SMC('W @ X')} * Y.sum(axis=0, keepdims=True) - Y)", "W^T (softmax(W X) - Y)",
+         ["softmax"]),
+    case("sm-theta-rows", "CS229 softmax regression, Theta, samples as rows",
+         "d -tr(Y^T log(softmax(X Theta))) / dTheta", "Theta", {"X": (6, 4), "Theta": (4, 3), "Y": (6, 3)},
+         lambda X, Theta, Y: -np.sum(Y * np.log(_smr(X @ Theta))),
+         f"X.T @ ({SMR('X @ Theta')} * Y.sum(axis=1, keepdims=True) - Y)", "X^T (softmax_rows(X Θ) - Y)",
+         ["softmax", "capital"], notes=["softmax"]),
+    case("sm-theta-cols", "softmax regression, Theta, samples as columns",
+         "d -sum(Y .* log(softmax(Theta^T X))) / dTheta", "Theta", {"Theta": (4, 3), "X": (4, 5), "Y": (3, 5)},
+         lambda Theta, X, Y: -np.sum(Y * np.log(_smc(Theta.T @ X))),
+         f"X @ ({SMC('Theta.T @ X')} * Y.sum(axis=0, keepdims=True) - Y).T", "X (softmax(Θ^T X) - Y)^T",
+         ["softmax", "capital"]),
+    case("sm-lse-rows", "log-partition of a batch with samples as rows", "d sum(logsumexp(X W)) / dW", "W",
+         {"X": (6, 4), "W": (4, 3)}, lambda X, W: np.sum(_lser(X @ W)), f"X.T @ {SMR('X @ W')}",
+         "X^T softmax_rows(X W)", ["softmax"], notes=["logsumexp"]),
+    case("sm-lse-cols", "log-partition of a batch with samples as columns", "d sum(logsumexp(W X)) / dX", "X",
+         {"W": (3, 4), "X": (4, 5)}, lambda W, X: np.sum(_lsec(W @ X)), f"W.T @ {SMC('W @ X')}",
+         "W^T softmax(W X)", ["softmax"]),
+    case("sm-attn-rows", "attention with tokens as rows (Vaswani et al.)", "d tr(G^T softmax(Q K^T) V) / dQ", "Q",
+         {"G": (4, 2), "Q": (4, 3), "K": (5, 3), "V": (5, 2)},
+         lambda G, Q, K, V: np.sum(G * (_smr(Q @ K.T) @ V)), ATTN_DS("Q", "K", "V", "G") + " @ K",
+         "(P ∘ (G V^T - (P ∘ G V^T) 1 1^T)) K", ["softmax"], notes=["softmax"]),
+    case("sm-attn-spec8", "attention written as SPEC 8 says (row-wise as softmax(S^T)^T)",
+         "d tr(G^T softmax(K Q^T)^T V) / dQ", "Q", {"G": (4, 2), "Q": (4, 3), "K": (5, 3), "V": (5, 2)},
+         lambda G, Q, K, V: np.sum(G * (_smc(K @ Q.T).T @ V)), ATTN_DS("Q", "K", "V", "G") + " @ K",
+         "(P ∘ (G V^T - (P ∘ G V^T) 1 1^T)) K", ["softmax", "control"]),
+    case("sm-attn-scaled-dK", "scaled attention, gradient in the keys", "d tr(G^T softmax(Q K^T / 8) V) / dK",
+         "K", {"G": (4, 2), "Q": (4, 3), "K": (5, 3), "V": (5, 2)},
+         lambda G, Q, K, V: np.sum(G * (_smr(Q @ K.T / 8) @ V)),
+         ATTN_DS("Q", "K", "V", "G", " / 8") + ".T @ Q / 8", "dS^T Q / 8", ["softmax"], notes=["softmax"]),
+    case("sm-rowbias", "rows of logits plus a bias row b^T (NumPy broadcast)",
+         "d -sum(Y .* log(softmax(X W + b^T))) / db", "b", {"X": (6, 4), "W": (4, 3), "b": (3, 1), "Y": (6, 3)},
+         lambda X, W, b, Y: -np.sum(Y * np.log(_smr(X @ W + b.T))),
+         f"({SMR('X @ W + b.T')} * Y.sum(axis=1, keepdims=True) - Y).sum(axis=0, keepdims=True).T",
+         "(softmax_rows(X W + 1 b^T) - Y)^T 1", ["softmax", "broadcast"], notes=["softmax"]),
+    case("sm-dim1", "the row-wise softmax spelled with dim=1 (SPEC 10)",
+         "d -sum(Y .* log(softmax(X W, dim=1))) / dW", "W", {"X": (6, 4), "W": (4, 3), "Y": (6, 3)},
+         lambda X, W, Y: -np.sum(Y * np.log(_smr(X @ W))),
+         f"X.T @ ({SMR('X @ W')} * Y.sum(axis=1, keepdims=True) - Y)", "X^T (softmax(X W, dim=1) - Y)",
+         ["softmax", "spec10"]),
+    case("sm-lse-dim1", "row-wise logsumexp spelled with dim=1 (SPEC 10)",
+         "d sum(logsumexp(X W, dim=1)) / dW", "W", {"X": (6, 4), "W": (4, 3)},
+         lambda X, W: np.sum(_lser(X @ W)), f"X.T @ {SMR('X @ W')}", "X^T softmax(X W, dim=1)",
+         ["softmax", "spec10"]),
+]
+
+# ---------------------------------------------------------------- NumPy broadcast of a column (or row) over a matrix
+BROADCAST = [
+    case("bc-WXb-dW", "linear layer on a batch, NumPy bias", "d ||W X + b - Y||_F^2 / dW", "W", dict(BATCH),
+         lambda W, X, b, Y: np.sum((W @ X + b - Y) ** 2), "2 * (W @ X + b - Y) @ X.T",
+         "2 (W X + b 1^T - Y) X^T", ["broadcast"]),
+    case("bc-WXb-db", "linear layer on a batch, gradient in the bias", "d ||W X + b - Y||_F^2 / db", "b",
+         dict(BATCH), lambda W, X, b, Y: np.sum((W @ X + b - Y) ** 2),
+         "2 * (W @ X + b - Y) @ np.ones((5, 1))", "2 (W X + b 1^T - Y) 1", ["broadcast"]),
+    case("bc-b-first", "the bias written first", "d ||b + W X - Y||_F^2 / dX", "X", dict(BATCH),
+         lambda W, X, b, Y: np.sum((b + W @ X - Y) ** 2), "2 * W.T @ (b + W @ X - Y)",
+         "2 W^T (b 1^T + W X - Y)", ["broadcast"]),
+    case("bc-relu", "ReLU layer on a batch", "d sum(relu(W X + b)) / db", "b", dict(BATCH),
+         lambda W, X, b: np.sum(_relu(W @ X + b)), "(W @ X + b > 0) @ np.ones((5, 1))",
+         "step(W X + b 1^T) 1", ["broadcast"], valid=away(lambda W, X, b: W @ X + b)),
+    case("bc-tanh-dX", "tanh layer on a batch, gradient in the inputs", "d sum(G .* tanh(W X + b)) / dX", "X",
+         {"G": (3, 5), "W": (3, 4), "X": (4, 5), "b": (3, 1)},
+         lambda G, W, X, b: np.sum(G * np.tanh(W @ X + b)), "W.T @ (G * (1 - np.tanh(W @ X + b) ** 2))",
+         "W^T (G ∘ (1 - tanh(W X + b 1^T).^2))", ["broadcast"]),
+    case("bc-Zm-dm", "centre m of a batch Z", "d ||Z - m||_F^2 / dm", "m", {"Z": (3, 5), "m": (3, 1)},
+         lambda Z, m: np.sum((Z - m) ** 2), "-2 * (Z - m) @ np.ones((5, 1))", "-2 (Z - m 1^T) 1",
+         ["broadcast", "size"]),
+    case("bc-Xm-dX", "centring a data matrix by m", "d ||X - m||_F^2 / dX", "X", {"X": (4, 6), "m": (4, 1)},
+         lambda X, m: np.sum((X - m) ** 2), "2 * (X - m)", "2 (X - m 1^T)", ["broadcast", "size"]),
+    case("bc-Zr-dr", "a declared row vector added to a matrix", "d ||Z + r||_F^2 / dr where r: row vector", "r",
+         {"Z": (4, 3), "r": (1, 3)}, lambda Z, r: np.sum((Z + r) ** 2),
+         "2 * np.sum(Z + r, axis=0, keepdims=True)", "2 1^T (Z + 1 r)", ["broadcast"]),
+    case("bc-Zr-dZ", "a declared row vector added to a matrix, gradient in the matrix",
+         "d sum(exp(Z + r)) / dZ where r: row vector", "Z", {"Z": (4, 3), "r": (1, 3)},
+         lambda Z, r: np.sum(np.exp(Z + r)), "np.exp(Z + r)", "exp(Z + 1 r)", ["broadcast"]),
+    case("bc-Xr-dr", "a row vector subtracted from a matrix (samples as rows)",
+         "d ||X - r||_F^2 / dr where r: row vector", "r", {"X": (5, 3), "r": (1, 3)},
+         lambda X, r: np.sum((X - r) ** 2), "-2 * np.sum(X - r, axis=0, keepdims=True)", "-2 1^T (X - 1 r)",
+         ["broadcast"]),
+    case("bc-ce-db", "softmax cross-entropy of a batch, NumPy bias", "d -sum(Y .* log(softmax(W X + b))) / db",
+         "b", dict(BATCH), lambda W, X, b, Y: -np.sum(Y * np.log(_smc(W @ X + b))),
+         f"({SMC('W @ X + b')} * Y.sum(axis=0, keepdims=True) - Y) @ np.ones((5, 1))",
+         "(softmax(W X + b 1^T) - Y) 1", ["broadcast", "softmax"]),
+    case("bc-mlp", "two-layer MLP on a batch, NumPy biases", "d ||W2 relu(W1 X + b1) + b2 - Y||_F^2 / db1", "b1",
+         {"W1": (4, 3), "X": (3, 5), "b1": (4, 1), "W2": (2, 4), "b2": (2, 1), "Y": (2, 5)},
+         lambda W1, X, b1, W2, b2, Y: np.sum((W2 @ _relu(W1 @ X + b1) + b2 - Y) ** 2),
+         "((W2.T @ (2 * (W2 @ np.maximum(W1 @ X + b1, 0) + b2 - Y))) * (W1 @ X + b1 > 0)) @ np.ones((5, 1))",
+         "(step(H) ∘ 2 W2^T (W2 relu(H) + b2 1^T - Y)) 1", ["broadcast", "name"],
+         valid=away(lambda W1, X, b1, **_: W1 @ X + b1)),
+    case("bc-quad-dm", "a quadratic form of a centred batch", "d tr((X - m)^T A (X - m)) / dm", "m",
+         {"X": (3, 5), "A": (3, 3), "m": (3, 1)}, lambda X, A, m: np.trace((X - m).T @ A @ (X - m)),
+         "-(A + A.T) @ (X - m) @ np.ones((5, 1))", "-(A + A^T) (X - m 1^T) 1", ["broadcast", "size"]),
+]
+
+# ---------------------------------------------------------------- sizes: named like no symbol; declared sizes as numbers
+SIZE = [
+    case("sz-n", "MSE divided by 2n, n a declared size (SPEC 9)",
+         "d ||X w - y||^2 / (2 n) / dw where X: matrix n x d", "w", {"X": (5, 3), "w": (3, 1), "y": (5, 1)},
+         lambda X, w, y: np.sum((X @ w - y) ** 2) / (2 * X.shape[0]), "X.T @ (X @ w - y) / 5",
+         "X^T (X w - y) / n", ["size"]),
+    case("sz-N", "batch cross-entropy averaged over N, a declared size",
+         "d -sum(Y .* log(softmax(W X))) / N / dW where X: matrix d x N", "W",
+         {"W": (3, 4), "X": (4, 5), "Y": (3, 5)}, lambda W, X, Y: -np.sum(Y * np.log(_smc(W @ X))) / X.shape[1],
+         f"({SMC('W @ X')} * Y.sum(axis=0, keepdims=True) - Y) @ X.T / 5", "(softmax(W X) - Y) X^T / N",
+         ["size", "softmax"]),
+    case("sz-var-n", "population variance with n declared", "d ||x||^2 / n - (sum(x) / n)^2 / dx where x: vector n",
+         "x", {"x": (5, 1)}, lambda x: np.sum(x ** 2) / 5 - (np.sum(x) / 5) ** 2,
+         "2 * x / 5 - 2 * np.sum(x) / 25 * np.ones((5, 1))", "2 x / n - 2 (1^T x) 1 / n^2", ["size"]),
+    case("sz-a-n", "vectors named a and n (anchor, negative)", "d ||a - n||^2 + n^T B a / da", "a",
+         {"a": (4, 1), "n": (4, 1), "B": (4, 4)},
+         lambda a, n, B: np.sum((a - n) ** 2) + (n.T @ B @ a).item(), "2 * (a - n) + B.T @ n",
+         "2 (a - n) + B^T n", ["size"]),
+    case("sz-m-quad", "a vector named m", "d (x - m)^T A (x - m) / dm", "m", {"x": (4, 1), "m": (4, 1), "A": (4, 4)},
+         lambda x, m, A: ((x - m).T @ A @ (x - m)).item(), "-(A + A.T) @ (x - m)", "-(A + A^T) (x - m)",
+         ["size"]),
+    case("sz-pq", "cross-entropy between vectors p and q", "d -p^T log(q) / dq", "q", {"p": (4, 1), "q": (4, 1)},
+         lambda p, q: -(p.T @ np.log(q)).item(), "-p / q", "-p ./ q", ["size"], props={"q": P}),
+    case("sz-k", "a target vector named k", "d ||W x - k||^2 / dW", "W", {"W": (3, 4), "x": (4, 1), "k": (3, 1)},
+         lambda W, x, k: np.sum((W @ x - k) ** 2), "2 * (W @ x - k) @ x.T", "2 (W x - k) x^T", ["size"]),
+]
+
+# ---------------------------------------------------------------- controls: SPEC 2-8 forms keep their meaning
+CONTROL = [
+    case("c-theta-a", "SPEC 9: θ a, a stays a vector", "d θ a / dθ", "θ", {"θ": (), "a": (3, 1)},
+         lambda θ, a: θ * a, "a.T", "a^T", ["control"]),
+    case("c-exp-theta-a", "SPEC 9: exp(θ a)", "d exp(θ a) / dθ", "θ", {"θ": (), "a": (3, 1)},
+         lambda θ, a: np.exp(θ * a), "(np.exp(θ * a) * a).T", "(exp(θ a) ∘ a)^T", ["control"]),
+    case("c-2mu-x", "SPEC 9: 2 μ x", "d 2 μ x / dx", "x", {"μ": (), "x": (4, 1)}, lambda μ, x: 2 * μ * x,
+         "2 * μ * np.eye(4)", "2 μ I", ["control"]),
+    case("c-log-a-theta-b", "SPEC 9: log(a + θ b)", "d log(a + θ b) / dθ", "θ",
+         {"a": (3, 1), "θ": (), "b": (3, 1)}, lambda a, θ, b: np.log(a + θ * b), "(b / (a + θ * b)).T",
+         "(b ./ (a + θ b))^T", ["control"], props={"a": P, "b": P}),
+    case("c-layernorm", "SPEC 8/9: layer normalisation", "d (x - mean(x) 1) / sqrt(mean((x - mean(x) 1).^2) + ε) / dx",
+         "x", {"x": (5, 1), "ε": ()}, lambda x, ε: _ln(x, ε), LNJ("x", "ε", 5),
+         "(I - 1 1^T / n) / s - c c^T / (n s^3)", ["control", "eps"]),
+    case("c-ls", "least squares", "d ||y - X w||^2 / dw", "w", {"y": (6, 1), "X": (6, 3), "w": (3, 1)},
+         lambda y, X, w: np.sum((y - X @ w) ** 2), "-2 * X.T @ (y - X @ w)", "-2 X^T (y - X w)", ["control"]),
+    case("c-aXb", "bilinear form", "d a^T X b / dX", "X", {"a": (3, 1), "X": (3, 4), "b": (4, 1)},
+         lambda a, X, b: (a.T @ X @ b).item(), "a @ b.T", "a b^T", ["control"]),
+    case("c-xab", "a scalar times a vector b: b stays a vector", "d (x^T a) b / dx", "x",
+         {"x": (4, 1), "a": (4, 1), "b": (3, 1)}, lambda x, a, b: (x.T @ a).item() * b, "a @ b.T", "a b^T",
+         ["control"]),
+    case("c-ce", "softmax cross-entropy of one sample", "d -y^T log softmax(W x) / dW", "W",
+         {"y": (3, 1), "W": (3, 4), "x": (4, 1)}, lambda y, W, x: -(y.T @ np.log(_smc(W @ x))).item(),
+         f"({SMC('W @ x')} * np.sum(y) - y) @ x.T", "(softmax(W x) - y) x^T", ["control"]),
+    case("c-logistic-batch", "logistic regression on a batch, y a vector",
+         "d -(y^T log(σ(X w)) + (1 - y)^T log(1 - σ(X w))) / dw", "w", {"y": (5, 1), "X": (5, 3), "w": (3, 1)},
+         lambda y, X, w: -(y.T @ np.log(_sig(X @ w)) + (1 - y).T @ np.log(1 - _sig(X @ w))).item(),
+         f"X.T @ ({SIG('X @ w')} - y)", "X^T (σ(X w) - y)", ["control"]),
+    case("c-ridge-λ", "ridge", "d ||X w - y||^2 + λ ||w||^2 / dw", "w",
+         {"X": (6, 3), "w": (3, 1), "y": (6, 1), "λ": ()},
+         lambda X, w, y, λ: np.sum((X @ w - y) ** 2) + λ * np.sum(w ** 2),
+         "2 * X.T @ (X @ w - y) + 2 * λ * w", "2 X^T (X w - y) + 2 λ w", ["control"]),
+    case("c-trAXB", "trace of a product", "d tr(A X B) / dX", "X", {"A": (2, 3), "X": (3, 4), "B": (4, 2)},
+         lambda A, X, B: np.trace(A @ X @ B), "A.T @ B.T", "A^T B^T", ["control"]),
+    case("c-logdet", "log-determinant", "d log det X / dX", "X", {"X": (3, 3)},
+         lambda X: np.linalg.slogdet(X)[1], "np.linalg.inv(X).T", "X^{-T}", ["control"], props={"X": INV}),
+    case("c-xAx", "quadratic form", "d x^T A x / dx", "x", {"x": (4, 1), "A": (4, 4)},
+         lambda x, A: (x.T @ A @ x).item(), "(A + A.T) @ x", "(A + A^T) x", ["control"]),
+    case("c-mf", "matrix factorisation with a spaced λ (...)",
+         "d ||R - U V^T||_F^2 + λ (||U||_F^2 + ||V||_F^2) / dU", "U",
+         {"R": (5, 4), "U": (5, 2), "V": (4, 2), "λ": ()},
+         lambda R, U, V, λ: np.sum((R - U @ V.T) ** 2) + λ * (np.sum(U ** 2) + np.sum(V ** 2)),
+         "-2 * (R - U @ V.T) @ V + 2 * λ * U", "-2 (R - U V^T) V + 2 λ U", ["control", "call"]),
+    case("c-rayleigh", "Rayleigh quotient", "d x^T A x / (x^T x) / dx", "x", {"x": (4, 1), "A": (4, 4)},
+         lambda x, A: (x.T @ A @ x).item() / np.sum(x ** 2),
+         "((A + A.T) @ x * np.sum(x ** 2) - 2 * (x.T @ A @ x).item() * x) / np.sum(x ** 2) ** 2",
+         "((A + A^T) x - 2 (x^T A x / x^T x) x) / (x^T x)", ["control"]),
+    case("c-pca", "PCA reconstruction error", "d ||X - W W^T X||_F^2 / dW", "W", {"X": (4, 6), "W": (4, 2)},
+         lambda X, W: np.sum((X - W @ W.T @ X) ** 2),
+         "-2 * ((X - W @ W.T @ X) @ X.T @ W + X @ (X - W @ W.T @ X).T @ W)", "-2 (R X^T W + X R^T W)",
+         ["control"]),
+    case("c-tikhonov-L", "Tikhonov with a Latin L", "d ||A x - b||^2 + ||L x||^2 / dx", "x",
+         {"A": (5, 3), "x": (3, 1), "b": (5, 1), "L": (2, 3)},
+         lambda A, x, b, L: np.sum((A @ x - b) ** 2) + np.sum((L @ x) ** 2),
+         "2 * A.T @ (A @ x - b) + 2 * L.T @ L @ x", "2 A^T (A x - b) + 2 L^T L x", ["control"]),
+    case("c-wls", "weighted least squares", "d (y - X w)^T W (y - X w) / dw", "w",
+         {"y": (5, 1), "X": (5, 3), "w": (3, 1), "W": (5, 5)},
+         lambda y, X, w, W: ((y - X @ w).T @ W @ (y - X @ w)).item(), "-X.T @ (W + W.T) @ (y - X @ w)",
+         "-X^T (W + W^T) (y - X w)", ["control"]),
+    case("c-lasso", "lasso", "d ||X w - y||^2 / 2 + λ ||w||_1 / dw", "w",
+         {"X": (6, 4), "w": (4, 1), "y": (6, 1), "λ": ()},
+         lambda X, w, y, λ: np.sum((X @ w - y) ** 2) / 2 + λ * np.sum(np.abs(w)),
+         "X.T @ (X @ w - y) + λ * np.sign(w)", "X^T (X w - y) + λ sign(w)", ["control"],
+         valid=away(lambda w, **_: w)),
+    case("c-1-y", "1 - y with y a vector (SPEC 7 broadcast)", "d sum((1 - y) .* log(1 - σ(z))) / dz", "z",
+         {"y": (4, 1), "z": (4, 1)}, lambda y, z: np.sum((1 - y) * np.log(1 - _sig(z))),
+         f"-(1 - y) * {SIG('z')}", "-(1 - y) ∘ σ(z)", ["control"]),
+    case("c-norm1", "1-norm plus squared norm", "d ||x||_1 + x^T x / dx", "x", {"x": (4, 1)},
+         lambda x: np.sum(np.abs(x)) + np.sum(x ** 2), "np.sign(x) + 2 * x", "sign(x) + 2 x", ["control"],
+         valid=away(lambda x: x)),
+    case("c-x-delta", "SPEC 7: x / delta", "d x / delta / dx", "x", {"x": (4, 1), "delta": ()},
+         lambda x, delta: x / delta, "np.eye(4) / delta", "I / δ", ["control"]),
+    case("c-unit", "SPEC 7: unit vector", "d (x - a) / ||x - a|| / dx", "x", {"x": (3, 1), "a": (3, 1)},
+         lambda x, a: (x - a) / np.linalg.norm(x - a),
+         "(np.eye(3) - (x - a) @ (x - a).T / np.sum((x - a) ** 2)) / np.linalg.norm(x - a)",
+         "(I - u u^T) / ||x - a||", ["control"]),
+    case("c-sig-vec", "sigmoid layer Jacobian in the bias", "d σ(W x + b) / db", "b",
+         {"W": (3, 4), "x": (4, 1), "b": (3, 1)}, lambda W, x, b: _sig(W @ x + b),
+         f"np.diag(({SIG('W @ x + b')} * (1 - {SIG('W @ x + b')})).ravel())", "diag(σ(W x + b) ∘ (1 - σ(W x + b)))",
+         ["control"]),
+    case("c-outer", "x x^T a", "d x x^T a / dx", "x", {"x": (4, 1), "a": (4, 1)},
+         lambda x, a: x @ x.T @ a, "(x.T @ a).item() * np.eye(4) + a @ x.T", "(x^T a) I + a x^T", ["control"]),
+    case("c-lse", "logsumexp of a linear map", "d logsumexp(W x) / dx", "x", {"W": (3, 4), "x": (4, 1)},
+         lambda W, x: _lsec(W @ x).item(), f"W.T @ {SMC('W @ x')}", "W^T softmax(W x)", ["control"]),
+    case("c-vae-kl-s", "VAE KL term in the log-variance s, m a vector", "d sum(exp(s) + m.^2 - 1 - s) / 2 / ds", "s",
+         {"s": (4, 1), "m": (4, 1)}, lambda s, m: np.sum(np.exp(s) + m ** 2 - 1 - s) / 2, "(np.exp(s) - 1) / 2",
+         "(exp(s) - 1) / 2", ["control"]),
+    case("c-reparam", "VAE reparameterisation with a noise vector e", "d ||m + exp(s / 2) .* e - x||^2 / ds", "s",
+         {"m": (4, 1), "s": (4, 1), "e": (4, 1), "x": (4, 1)},
+         lambda m, s, e, x: np.sum((m + np.exp(s / 2) * e - x) ** 2),
+         "(m + np.exp(s / 2) * e - x) * np.exp(s / 2) * e", "(m + exp(s / 2) ∘ e - x) ∘ exp(s / 2) ∘ e",
+         ["control"]),
+    case("c-exp-T", "SPEC 7: exp(x)^T y", "d exp(x)^T y / dx", "x", {"x": (4, 1), "y": (4, 1)},
+         lambda x, y: (np.exp(x).T @ y).item(), "np.exp(x) * y", "exp(x) ∘ y", ["control"]),
+]
+
+CASES = NUMBER + NAME + CAPITAL + EPS + CALL + KIND + MU + SOFTMAX + BROADCAST + SIZE + CONTROL
+
+# Problems with no single meaning (SPEC 9: a name against "(" that is neither a function of the
+# language nor declared; SPEC 2-3 errors practitioners type).  Only a positioned error is right.
+REFUSE = [
+    ("r-sigma-sum", "d sum(sigma(W x)) / dx"),
+    ("r-sigma-log", "d -log(sigma(w^T x)) / dw"),
+    ("r-phi-phi", "d phi(x)^T phi(x) / dx"),
+    ("r-f-quad", "d f(x^T A x) / dx"),
+    ("r-lambda-call", "d lambda(w^T w) / dw"),
+    ("r-λ-call", "d ||X w - y||^2 + λ(w^T w) / dw"),
+    ("r-psi-Wx", "d psi(W x)^T y / dW"),
+    ("r-h-call", "d ||h(A x) - y||^2 / dx"),
+    ("r-g-Wx", "d 1^T g(W x) / dW"),
+    ("r-relu2", "d sum(relu2(x)) / dx"),
+    ("r-tanh2", "d tanh2(x)^T x / dx"),
+    ("r-alpha-call", "d alpha(x - y)^T (x - y) / dx"),
+    ("r-eta-call", "d eta(w^T x)^2 / dw"),
+    ("r-theta-call", "d theta(x)^T y / dx"),
+    ("r-y-call", "d relu(1 - y(w^T x + b)) / dw"),
+    ("r-c-call", "d c(x^T x) / dx"),
+    ("r-k-two-args", "d k(x, z) / dx"),
+    ("r-act", "d sum(act(W x)) / dW"),
+    ("r-f-wTx", "d (y - f(w^T x))^2 / dw"),
+    ("r-s-call", "d 1^T s(W x + b) / db"),
+    ("r-phi-other-declared", "d phi(W x)^T phi(W x) / dW where f: scalar function"),
+    ("r-g-declared-vector", "d g(x)^T x / dx where g: vector"),
+    ("r-Ax", "d ||Ax - b||^2 / dx"),
+    ("r-vector-square", "d sum(x^2) / dx"),
+]
