@@ -1,6 +1,7 @@
-"""The gradient as an affine function of the variable, for mdx.stationary: expanded into
-terms, each holding the variable once (a linear term) or not at all (a constant); a
-gradient that is not affine is refused with a positioned message that says why."""
+"""The gradient as a sum of terms in the unknown, for mdx.stationary: expanded so that each
+term holds the unknown once (a linear term) or not at all (a constant), and, for a term
+that is not linear, the true reason why (the unknown inside σ, sign or an inverse; the
+unknown more than once), with the refusal that says it."""
 
 from __future__ import annotations
 
@@ -8,11 +9,40 @@ from . import expr as E
 from .errors import MdxError, UnsupportedError
 
 MAX_TERMS = 200
-_LINEAR_CALLS = frozenset({"tr", "sum", "mean", "vec", "diag", "kron"})
+# structural functions that are linear in their argument: they distribute over a sum
+LINEAR_APPLY = frozenset({"tr", "sum", "mean", "vec", "diagm", "diagv"})
+_LINEAR_CALLS = frozenset({"tr", "sum", "mean", "vec", "diag", "kron"})     # the parser's names
+# elementwise functions that are piecewise constant: a gradient holding one is a step, not a line
+NUMERICALLY = "solve it numerically (gradient descent, Newton's method)"
+_PIECEWISE_CONSTANT = {     # name: (what it is, the function not differentiable at 0, the hint)
+    "sign": ("the subgradient of abs and of the 1-norm", "the 1-norm (abs)",
+             "solve it numerically: proximal gradient (soft-thresholding) or coordinate descent "
+             "handle the 1-norm"),
+    "step": ("the derivative of relu", "relu", NUMERICALLY)}
 
 
 class NotAffineError(UnsupportedError):
     """The gradient is not affine in the variable: no closed form from collecting terms."""
+
+
+def is_var(e: E.Expr, var: E.Sym) -> bool:
+    """e is the variable itself (by name: a declared property may be on one copy only)."""
+    return isinstance(e, E.Sym) and e.name == var.name and not e.diff
+
+
+def count_uses(e: E.Expr, var: E.Sym) -> int:
+    if is_var(e, var):
+        return 1
+    return sum(count_uses(k, var) for k in e.children())
+
+
+def transposed(label: str) -> str:
+    """How the unknown's transpose prints in a step or a message: Uᵀ, or S⁻ᵀ for S⁻¹."""
+    return label[:-2] + "⁻ᵀ" if label.endswith("⁻¹") else label + "ᵀ"
+
+
+def terms(e: E.Expr) -> list:
+    return list(e.terms) if isinstance(e, E.Add) else [e]
 
 
 def expand_terms(e: E.Expr, var: E.Sym) -> list:
@@ -26,92 +56,98 @@ def expand_terms(e: E.Expr, var: E.Sym) -> list:
         for f in list(e.scalars) + list(e.chain):
             parts = expand_terms(f, var)
             out = [E.mul(a, b) for a in out for b in parts]
-            if len(out) > MAX_TERMS:
-                raise UnsupportedError("the gradient expands into too many terms to collect", 1)
+            _bounded(out)
     elif isinstance(e, E.T):
         out = [E.transpose(t) for t in expand_terms(e.arg, var)]
     elif isinstance(e, E.Had):
         out = [E.ONE_SCALAR]
         for f in e.factors:
             out = [E.hadamard(a, b) for a in out for b in expand_terms(f, var)]
+            _bounded(out)
+    elif isinstance(e, E.Apply) and e.name in LINEAR_APPLY:      # sum(a + b) = sum(a) + sum(b)
+        out = [E.apply(e.name, t) for t in expand_terms(e.arg, var)]
+    elif isinstance(e, E.EDiv) and var.name not in e.den.free:
+        out = [E.ediv(t, e.den) for t in expand_terms(e.num, var)]
     else:
         out = [e]
     return out
 
 
-def count_uses(e: E.Expr, var: E.Sym) -> int:
-    if e == var:
-        return 1
-    return sum(count_uses(k, var) for k in e.children())
+def _bounded(out: list) -> None:
+    if len(out) > MAX_TERMS:
+        raise UnsupportedError("the gradient expands into too many terms to collect", 1)
 
 
-def linear_part(t: E.Expr, var: E.Sym, text: str, der):
-    """(L, None) for a term L w (or L U), (None, R) for U R, from a term with w once."""
-    if t == var:
-        return E.identity(var.rows), None
-    if isinstance(t, E.Had) and var.cols == "1":          # a ∘ w = diag(a) w
-        others = [f for f in t.factors if f != var]
-        if len(others) == len(t.factors) - 1 and all(var.name not in f.free for f in others):
-            return E.apply("diagm", E.hadamard(*others) if len(others) > 1 else others[0]), None
-    if isinstance(t, E.Mul) and var.is_scalar and var in t.scalars:     # c θ
-        rest = list(t.scalars)
-        rest.remove(var)
-        return E.mul(E.Num(t.coeff), *rest, *t.chain), None
-    if isinstance(t, E.Mul):
-        chain = list(t.chain)
-        inner = [i for i, f in enumerate(chain) if var.name in f.free]
-        if var.cols == "1" and len(inner) == 1 and chain[inner[0]] != var and \
-                inner[0] == len(chain) - 1:     # A (a ∘ w): the factor's own L, from the left
-            L, _ = linear_part(chain[-1], var, text, der)
-            return E.mul(E.Num(t.coeff), *t.scalars, *chain[:-1], L), None
-        if var in chain:
-            i = chain.index(var)
-            scalars = E.mul(E.Num(t.coeff), *t.scalars)
-            left, right = chain[:i], chain[i + 1:]
-            if var.cols == "1":
-                if right:                   # w r with r 1×1 only: a scalar
-                    return _not_linear_form(text, der, var)
-                return E.mul(scalars, *left) if left else E.mul(scalars, E.identity(var.rows)), None
-            if left and right:                  # A U B: solvable when it is the only term
-                return E.mul(scalars, *left), E.mul(*right)
-            if right:
-                return None, E.mul(scalars, *right)
-            return E.mul(scalars, *left) if left else E.mul(scalars, E.identity(var.rows)), None
-        for s in t.scalars:                 # (aᵀ w) b = b aᵀ w
-            if var.name in s.free and var.cols == "1":
-                row = _row_times(s, var)
-                if row is not None:
-                    rest = E.mul(E.Num(t.coeff), *(x for x in t.scalars if x is not s), *t.chain)
-                    return E.mul(rest, row), None
-    return _not_linear_form(text, der, var)
+def expanded_terms(G: E.Expr, var: E.Sym) -> list:
+    """The terms of G expanded, with like terms collected (so that what cancels, cancels)."""
+    return terms(E.add(*expand_terms(G, var)))
 
 
-def _row_times(s: E.Expr, var: E.Sym):
-    """r for a scalar s = r w (or wᵀ rᵀ), else None."""
-    if isinstance(s, E.Mul) and s.chain and s.chain[-1] == var and \
-            all(var.name not in x.free for x in s.chain[:-1] + s.scalars):
-        return E.mul(E.Num(s.coeff), *s.scalars, *s.chain[:-1])
-    if isinstance(s, E.Mul) and s.chain and s.chain[0] == E.transpose(var):
-        return E.transpose(E.mul(E.Num(s.coeff), *s.scalars, *s.chain[1:]))
+# ------------------------------------------------------------------ why a term is not linear
+def nonlinear_holder(e: E.Expr, var: E.Sym):
+    """The outermost part of e that holds var inside a nonlinear operation, else None."""
+    if var.name not in e.free:
+        return None
+    if isinstance(e, E.Func) or isinstance(e, E.Apply) and e.name not in LINEAR_APPLY or \
+            isinstance(e, (E.Pow, E.EPow)) and e.k != 1 or \
+            isinstance(e, E.EDiv) and var.name in e.den.free:
+        return e
+    for k in e.children():
+        found = nonlinear_holder(k, var)
+        if found is not None:
+            return found
     return None
 
 
-def _not_linear_form(text, der, var):
-    form = f"A {var.name}" if var.cols == "1" else f"A {var.name} or {var.name} B"
-    raise not_affine(text, der, f"a term holds {var.name} other than as {form}")
+def holder_name(h: E.Expr) -> str:
+    """How a refusal names the nonlinear operation h: `σ`, `log`, `an inverse`."""
+    from .printers.text import FUNC_NAMES
+    if isinstance(h, E.Func):
+        return FUNC_NAMES.get(h.name, h.name) + "'" * h.primes
+    if isinstance(h, E.Apply):
+        return {"norm": "a norm", "norm1": "a 1-norm"}.get(h.name, h.name)
+    if isinstance(h, E.Pow) and h.k == -1:
+        return "a reciprocal" if h.is_scalar else "an inverse"
+    if isinstance(h, E.Pow):
+        return "a power"
+    if isinstance(h, E.EPow):
+        return "an elementwise power"
+    return "a denominator"
 
 
-def not_affine(text: str, der, why: str) -> MdxError:
+def term_refusal(t: E.Expr, var: E.Sym, label: str, written=None) -> tuple:
+    """(why, hint) for a term t that holds the unknown (printed `label`, and written back
+    with the substitution `written`) but is not linear."""
+    from .printers.text import LARGE, to_text
+    shown = to_text(E.substitute(t, written) if written else t)
+    shown = f"its term {shown}" if t.size < LARGE // 8 else "a term"
+    h = nonlinear_holder(t, var)
+    if isinstance(h, E.Func) and h.name in _PIECEWISE_CONSTANT:
+        what, kink, hint = _PIECEWISE_CONSTANT[h.name]
+        where = to_text(h.arg) if h.arg.size < 20 else "its argument"
+        return (f"{shown} holds {label} inside {h.name}, {what}: it is piecewise constant, not "
+                f"affine, and {kink} is not differentiable where an entry of {where} is 0, "
+                "where a minimum may lie with no zero gradient", hint)
+    if h is not None:
+        return (f"{shown} holds {label} inside {holder_name(h)}, which is not linear, so setting "
+                f"the gradient to zero gives a nonlinear equation in {label}", NUMERICALLY)
+    n = count_uses(t, var)
+    return (f"{shown} holds {label} more than once ({n} times), so setting the gradient to zero "
+            f"gives a polynomial equation in {label}, not a linear one", NUMERICALLY)
+
+
+def not_affine(text: str, der, why: str, hint: str = NUMERICALLY,
+               label: str | None = None) -> MdxError:
     """The refusal, pointing at the first nonlinear call around the variable in the text."""
     from .parser import parse
+    label = label or der.var.name
     node = _nonlinear_node(parse(text).expr, der.var.name)
     column = node.start + 1 if node is not None else 1
     width = (node.end - node.start) if node is not None else 1
     what = "a 1-norm" if node is not None and node.op == "norm" else node.value if node else ""
     inside = f" ({der.var.name} is inside {what})" if node is not None else ""
-    return NotAffineError(f"the gradient is not affine in {der.var.name}{inside}: {why}; "
-                          "setting it to zero has no closed form here", column,
-                          "solve it numerically (gradient descent, Newton's method)", width=width)
+    return NotAffineError(f"the gradient is not affine in {label}{inside}: {why}; mdx does not "
+                          "solve it in closed form", column, hint, width=width)
 
 
 def _nonlinear_node(node, name):

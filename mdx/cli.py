@@ -78,7 +78,7 @@ def solve(
     fmt: SolveFormat = typer.Option(SolveFormat.text, "--format", help="text, latex or json."),
     steps: bool = typer.Option(True, "--steps/--no-steps", help="Show the steps."),
 ):
-    """Set a gradient to zero and solve for the variable, when the gradient is affine in it."""
+    """Set a gradient to zero and solve for the variable, when the gradient is affine in it or in its inverse."""
     from .batch import derive_lines
     failed = 0
     for out in derive_lines(_problem_items(problem, file), "denominator", "differential",
