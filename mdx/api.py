@@ -95,7 +95,8 @@ def _derive_typed(parsed, typed, layout, method, record: bool = True) -> Derivat
     return Derivation(problem=parsed.text.strip(), wrt=var.name, layout=layout, method=method,
                       order=parsed.order, function=f, var=var, symbols=typed.symbols,
                       result=result, result_lhs=lhs, steps=steps if record else [], notes=notes,
-                      functions=typed.user_functions)
+                      functions=typed.user_functions,
+                      abstract_functions=tuple(sorted(typed.functions)))
 
 
 def _user_function_steps(typed, result, steps, notes) -> None:

@@ -42,6 +42,7 @@ def _symbol_text(sym) -> str:
 def where_text(der) -> str:
     """`where x: vector n; A: matrix n×n`: the symbols as a where clause mdx reads back."""
     parts = [f"{s.name}: {_symbol_text(s)}" for s in der.symbols.values()]
+    parts += [f"{f}: scalar function" for f in getattr(der, "abstract_functions", ())]
     parts += [d.definition_text(0) for d in der.functions.values()]
     return "where " + "; ".join(parts)
 

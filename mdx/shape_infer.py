@@ -112,6 +112,7 @@ class Inference:
     def _infer_div(self, node):
         a, b = (self._infer(x) for x in node.args)
         if not self._is_scalar(b):
+            self._read_divisor(node.args[1])
             raise error_at(ShapeError, f"cannot divide by {self._text(node.args[1])} "
                            f"({self._shape_text(b)}): `/` divides by a scalar", node.args[1],
                            "use `./` for elementwise division or `inv(...)` for a matrix inverse")

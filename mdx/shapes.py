@@ -29,40 +29,44 @@ def type_problem(problem: Problem) -> Typed:
     if not scalars:
         return typed
     vectors = set(typer.vector_evidence) | {
-        s for s in scalars if _fixed_as_vector(problem, scalars - {s}, s)}
+        s for s in scalars if _fixed_as_vector(problem, _without(scalars, s), s)}
     if not vectors:
         return typed
     try:
         typed, typer, _ = _read(problem, frozenset(vectors))
     except ShapeError:
         return typed                    # only the scalar reading types: keep it
-    for s in sorted(vectors & set(typer.evidence)):
-        typed.notes.insert(0, f"{s} is read as a vector, though {typer.evidence[s]}; "
+    for s in sorted(vectors & set(scalars)):
+        typed.notes.insert(0, f"{s} is read as a vector, though {scalars[s]}; "
                               f"write `where {s}: scalar` to read it as a scalar")
     return typed
 
 
+def _without(scalars: dict, name: str) -> dict:
+    return {k: v for k, v in scalars.items() if k != name}
+
+
 def _read(problem: Problem, vectors: frozenset):
-    """(typed, typer, names read as scalars): each scalar reading may show the next
+    """(typed, typer, {name read as a scalar: why}): each scalar reading may show the next
     (y in y log(σ(w^T x + b)) once b is a scalar); names in `vectors` stay vectors."""
-    scalars: frozenset = frozenset()
+    scalars: dict = {}
     while True:
         typer = _Typer(problem, scalars)
         try:
             typed = typer.run()
         except ShapeError:
-            new = set(typer.evidence) - scalars - vectors
+            new = {k: v for k, v in typer.evidence.items() if k not in scalars and k not in vectors}
             if not new:
                 raise
-            scalars |= new
+            scalars = {**scalars, **new}
             continue
-        new = set(typer.evidence) - scalars - vectors
+        new = {k: v for k, v in typer.evidence.items() if k not in scalars and k not in vectors}
         if not new:
             return typed, typer, scalars
-        scalars |= new
+        scalars = {**scalars, **new}
 
 
-def _fixed_as_vector(problem: Problem, scalars: frozenset, name: str) -> bool:
+def _fixed_as_vector(problem: Problem, scalars: dict, name: str) -> bool:
     """Whether the problem, read with `name` a vector, ties its size to another symbol's,
     a declared size or a vector of ones (`A b`, `1^T b`): then it is a vector, not open."""
     typer = _Typer(problem, scalars)
@@ -85,7 +89,7 @@ class _Typer(Declarations, Inference, TypedBuild, MLForms, Readings):
     """Types one problem: declarations (mdx.shape_decls), inference (mdx.shape_infer),
     the typed build (mdx.shape_build) and the ML forms (mdx.shapes_ml)."""
 
-    def __init__(self, problem: Problem, scalars: frozenset = frozenset()):
+    def __init__(self, problem: Problem, scalars: dict | None = None):
         self.p = problem
         self.dims = Dims()
         self.syms: dict = {}
@@ -94,7 +98,7 @@ class _Typer(Declarations, Inference, TypedBuild, MLForms, Readings):
         self.named_dims: set = set()
         self.display: dict = {}          # names for unresolved sizes in messages
         self.user_functions: dict = {}   # name -> UserFunction (`where g(t) = ...`)
-        self._init_readings(scalars)
+        self._init_readings(scalars or {})
 
     # -------------------------------------------------------------- symbols
     def run(self) -> Typed:
@@ -153,6 +157,10 @@ class _Typer(Declarations, Inference, TypedBuild, MLForms, Readings):
         if not self._is_function(fname):
             if fname.op == "name" and not primes:
                 self._name_against_paren(fname, inner)
+            elif fname.op == "name" and spine[-1].end == inner.start:
+                raise error_at(ShapeError, f"{fname.value}{chr(39) * primes}(…) is a derivative, but "
+                               f"{fname.value} is not a declared function", fname.start,
+                               f"declare it: `where {fname.value}: scalar function`", inner.end)
             return node
         call = Node("matmul", (fname, inner), value=primes, start=fname.start, end=inner.end)
         for p in reversed(posts):           # innermost postfix first: f(y)^T^2

@@ -17,6 +17,7 @@ from __future__ import annotations
 from .dims import ONE
 from .errors import ShapeError
 from .names import default_kind
+from .operators import ELEMENTWISE
 from .shape_table import error_at
 from .shapes_ml import unparen
 from .syntax import Node
@@ -47,8 +48,8 @@ def _mentions(node: Node, name: str) -> bool:
 class Readings:
     """SPEC 9's readings; the typer's state it uses: syms, dims, decision, shape_of."""
 
-    def _init_readings(self, scalars: frozenset):
-        self.read_as_scalar = scalars       # undeclared names mdx.shapes reads as scalars
+    def _init_readings(self, scalars: dict):
+        self.read_as_scalar = scalars       # undeclared names mdx.shapes reads as scalars: why
         self.evidence: dict = {}            # name -> why a scalar reading is likely
         self.vector_evidence: set = set()   # names read as scalars inside a norm or a sum
         self.greek_broadcasts: list = []    # (name node, other node, op)
@@ -58,13 +59,14 @@ class Readings:
     # ------------------------------------------------------------ a name against "("
     def _name_against_paren(self, name: Node, paren: Node) -> None:
         """Refuse `phi(x)` where phi is no function: it is a call, never silently a
-        product.  A declared symbol (`where c: scalar`) or a matrix (`A(x - y)`) is a
-        product, as is a name with a space before the bracket (`lambda (w^T w)`)."""
+        product, even when the name is declared a scalar or a vector.  A matrix (`A(x - y)`)
+        is a product, as is a name with a space before the bracket (`lambda (w^T w)`)."""
         if name.end != paren.start:
             return
         word = name.value
         info = self.syms.get(word)
-        if info is not None and info.declared or default_kind(word) in ("matrix", "identity", None):
+        kind = info.kind if info is not None and info.declared else default_kind(word)
+        if kind in ("matrix", "identity", None):
             return                  # (a name of no kind: the unknown-name error explains)
         arg = self._text(paren)[1:-1].strip()
         product = f"`{word} ({arg})` or `{word} * ({arg})` for a product"
@@ -81,8 +83,10 @@ class Readings:
     # ------------------------------------------------------------ open kinds
     def _open_name(self, node: Node):
         """The name of an undeclared lower-case symbol that `node` is (through brackets):
-        SPEC 2 makes it a vector, and the problem may mean a scalar."""
+        SPEC 2 makes it a vector, and the problem may mean a scalar (`-y log(p)` too)."""
         node = unparen(node)
+        while node.op == "neg":
+            node = unparen(node.args[0])
         if node.op != "name" or default_kind(node.value) != "vector":
             return None
         info = self.syms.get(node.value)
@@ -147,6 +151,21 @@ class Readings:
         problem means that name as a vector (`‖z - u h^T v‖^2`)."""
         if self.read_as_scalar and self._is_scalar(a):
             self.vector_evidence |= {n for n in self.read_as_scalar if _mentions(node, n)}
+
+    def _read_divisor(self, node: Node) -> None:
+        """Evidence from `/`, which divides by a scalar: the open names of a divisor that is
+        not one (`/ sqrt(d_k)`, `/ c`), through brackets and elementwise functions."""
+        text = self._text(node)
+        stack = [node]
+        while stack:
+            n = unparen(stack.pop())
+            name = self._open_name(n)
+            if name is not None:
+                self.evidence.setdefault(name, f"`/` divides by the scalar {text}")
+            elif n.op in ("neg", "epow", "add", "sub", "matmul", "div", "hadamard", "ediv") or \
+                    n.op == "postfix" and n.value not in ("T", "-T") or \
+                    n.op in ("call", "bare_call") and (n.value in ELEMENTWISE or n.value == "σ"):
+                stack.extend(n.args)
 
     # ------------------------------------------------------------ broadcasts
     def _broadcast(self, node: Node, a, b):
@@ -230,7 +249,7 @@ class Readings:
         notes = []
         for name in sorted(self.read_as_scalar):
             if name in self.syms:
-                why = self.evidence.get(name, "a scalar fits where it stands")
+                why = self.read_as_scalar[name]
                 notes.append(f"{name} is read as a scalar, since {why}; "
                              f"write `where {name}: vector` to read it as a vector")
         for leaf, other, node in self.greek_broadcasts:

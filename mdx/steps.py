@@ -66,6 +66,7 @@ class Derivation:
     notes: list = field(default_factory=list)
     structured: str | None = None      # "sym", "cookbook" or "diagonal" under --structured
     functions: dict = field(default_factory=dict)   # user-defined functions: name -> UserFunction
+    abstract_functions: tuple = ()      # declared `f: scalar function`, with no body
     verification: object = None        # a mdx.verify.Verification once verify() has run
 
     # renderers live in mdx.render; these delegate so notebooks get them for free
