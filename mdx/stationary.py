@@ -74,6 +74,7 @@ class Solution:
         else:
             rows.append(rf"{latex_name(self.wrt)} &= {to_latex(self.result)}")
         rows.append(rf"&\text{{condition: }} {self.condition_latex}")
+        rows.extend(r"&\text{note: " + rule_latex_text(n) + "}" for n in self.notes)
         return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
 
     def check(self, points: int = 3, seed: int = 0) -> float:
@@ -110,7 +111,7 @@ class Solution:
                 "gradient": {"text": to_text(self.gradient), "numpy": printer.doprint(self.gradient)},
                 "condition": self.condition, "condition_latex": self.condition_latex,
                 "steps": [{"rule": st.rule, "text": f"{st.lhs} = {to_text(st.expr)}"}
-                          for st in self.steps]}
+                          for st in self.steps], **({"notes": self.notes} if self.notes else {})}
 
 
 def step_lhs_latex(st) -> str:
