@@ -34,6 +34,7 @@ class TorchPrinter(NumpyPrinter):
     APPLY = _APPLY
     LIB = "torch"
     DTYPE = ", dtype=torch.float64"
+    FLOAT = "torch.as_tensor({}, dtype=torch.float64)"
 
     @staticmethod
     def column_major_range(r, s) -> str:
