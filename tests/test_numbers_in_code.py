@@ -155,3 +155,10 @@ def test_a_number_inside_a_function_is_the_librarys_float():
     plain = mdx.derive("d sum(sqrt(x)) / sqrt(2) / dx").numpy_expression()
     assert "np.sqrt(x)" in plain                # an array argument stays as it is
 
+
+def test_step_is_checked_by_autograd():
+    """torch.heaviside has no derivative in autograd; step is spelled with sign instead."""
+    pytest.importorskip("torch")
+    from mdx.torch_check import run
+    for problem in ("d sum(step(x) .* x) / dx", "d step(b) x / db where b: scalar"):
+        assert run(mdx.derive(problem)).passed, problem
