@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .numeric import dim_sizes, draw_inputs
+from .numeric import comparable, derivation_sizes, draw_inputs, evaluation_names
 
 
 def agreement(derivations: list) -> str:
@@ -15,20 +15,35 @@ def agreement(derivations: list) -> str:
         import numpy as np
     except ImportError:                                   # numpy is an optional extra
         return "the methods give different forms (install numpy to compare them numerically)"
-    rng = np.random.default_rng(0)
-    symbols = derivations[0].symbols
-    values = draw_inputs(symbols, dim_sizes(symbols.values()), np, rng, positive=True)
-    env = {"__builtins__": {}, "np": np, **values}
     try:
-        with np.errstate(all="ignore"):
-            results = [np.asarray(eval(d.numpy_expression(), dict(env)), dtype=float)
-                       for d in derivations]
-    except NameError:             # an abstract f: its derivatives are the caller's to give
-        return "the methods give different forms (an abstract function: not compared numerically)"
-    except (ValueError, TypeError, ArithmeticError):    # sizes that do not fit: a bug, not a verdict
+        results = _values(derivations, np)
+    except (NameError, ValueError, TypeError, ArithmeticError):  # a bug, not a verdict:
+        # every name has a value (sizes, stand-ins) and every size fits
         return "the methods DISAGREE: a result could not be evaluated; please report this problem"
-    first = results[0]
-    if all(r.shape == first.shape and np.allclose(r, first, rtol=1e-8, atol=1e-10, equal_nan=True)
-           for r in results[1:]):
+    if all(_equal(np, r, results[0]) for r in results[1:]):
         return "all methods agree: different forms, numerically equal at random inputs"
     return "the methods DISAGREE numerically: please report this problem"
+
+
+def _values(derivations: list, np) -> list:
+    """Each derivation's result.numpy at one random point, with the sizes no symbol has and
+    stand-ins for abstract functions given as --verify gives them."""
+    sizes: dict = {}
+    for d in derivations:
+        for k, v in derivation_sizes(d).items():
+            sizes.setdefault(k, v)
+    inputs = draw_inputs(derivations[0].symbols, sizes, np, np.random.default_rng(0),
+                         positive=True)
+    out = []
+    with np.errstate(all="ignore"):
+        for d in derivations:
+            env = {"__builtins__": {}, **evaluation_names(d, np, sizes), **inputs}
+            out.append(np.asarray(eval(d.numpy_expression(), env), dtype=float))
+    return out
+
+
+def _equal(np, a, b) -> bool:
+    """The same value: a scalar as a float beside a 1×1 array agrees, an n×1 beside a
+    1×n does not."""
+    a, b = comparable(np, a, b)
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-8, atol=1e-10, equal_nan=True))

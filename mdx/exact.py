@@ -168,11 +168,7 @@ def _verify_at(sp, der, sizes) -> Verification:
                                 "use --verify (numeric) instead") from None
     want = want.subs(subs) if subs else want
     mine = mine.subs(subs) if subs else mine
-    if isinstance(want, sp.MatrixBase) != isinstance(mine, sp.MatrixBase) or \
-            (isinstance(want, sp.MatrixBase) and want.shape != mine.shape):
-        if not (isinstance(mine, sp.MatrixBase) and mine.shape == (1, 1)):
-            raise VerificationError("verification failed: mdx's result has the wrong shape", 1)
-        mine = mine[0, 0]
+    mine, want = _comparable(sp, mine, want)
     diff = (mine - want)
     entries = list(diff) if isinstance(diff, sp.MatrixBase) else [diff]
     for k, d in enumerate(entries):
@@ -189,6 +185,25 @@ def _verify_at(sp, der, sizes) -> Verification:
     return Verification("exact", 0, None, 0,
                         f"on matrices of symbols{shown}, mdx's result minus SymPy's entrywise "
                         "derivative simplifies to 0")
+
+
+def _one_entry(sp, v):
+    """A scalar's value (SPEC 6: a scalar may be a 1×1 matrix), or None."""
+    if not isinstance(v, sp.MatrixBase):
+        return v
+    return v[0, 0] if v.shape == (1, 1) else None
+
+
+def _comparable(sp, mine, want) -> tuple:
+    """mdx's result and SymPy's derivative, both scalars where each has one entry (a 1×1
+    matrix variable gives SymPy a 1×1 derivative of mdx's scalar); a different shape
+    otherwise is a wrong result."""
+    a, b = _one_entry(sp, mine), _one_entry(sp, want)
+    if a is not None and b is not None:
+        return a, b
+    if a is not None or b is not None or mine.shape != want.shape:
+        raise VerificationError("verification failed: mdx's result has the wrong shape", 1)
+    return mine, want
 
 
 def _numerically_zero(sp, d) -> bool:

@@ -8,8 +8,9 @@ imported by the caller and passed in, so importing this module costs nothing.
 from __future__ import annotations
 
 import math
+import re
 
-from .printers.numpy import py_name
+from .printers.numpy import abstract_derivatives, py_name
 
 SIZES = (3, 2, 4, 5)        # distinct small sizes: a transposed result has the wrong shape
 
@@ -101,3 +102,26 @@ def stand_in(primes: int, np):
 def stand_ins(names, np) -> dict:
     """`f`, `f_prime`, `f_prime_prime`, ... -> callables (see stand_in)."""
     return {n: stand_in(n.count("_prime"), np) for n in names}
+
+
+_DERIVATIVE_CALL = re.compile(r"\b([A-Za-z]\w*_prime(?:_prime)*)\(")
+
+
+def evaluation_names(der, np, sizes: dict, codes=()) -> dict:
+    """What mdx's NumPy code for `der` uses besides the symbols: np, the sizes (one no
+    symbol has, the I of tr(I ⊗ X), is a name of its own) and stand-ins for the abstract
+    functions and derivatives that the function, the result and `codes` call."""
+    names = abstract_derivatives(der.function) + abstract_derivatives(der.result)
+    for code in codes:
+        names += _DERIVATIVE_CALL.findall(code)
+    return {"np": np, **stand_ins(set(names), np), **{py_name(k): v for k, v in sizes.items()}}
+
+
+def comparable(np, a, b) -> tuple:
+    """a and b as float arrays, to compare entry by entry.  A scalar may be a float, a 0-d
+    or a 1×1 array (SPEC 6), so two values of one entry each are both made 0-d; any other
+    difference of shape stays, for the caller to report (an n×1 beside a 1×n is real)."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.size == 1 and b.size == 1:
+        return a.reshape(()), b.reshape(())
+    return a, b

@@ -220,9 +220,9 @@ def result_numpy(der, p=None) -> str:
     p = p or _numpy_printer(der)
     defs, body = _named(der)
     if not defs:
-        return p.doprint(body)
-    lets = ", ".join(f"({s.name} := {p.doprint(d)})" for s, d in defs)
-    return f"[{lets}, {p.doprint(body)}][-1]"
+        return p.value(body)
+    lets = ", ".join(f"({s.name} := {p.value(d)})" for s, d in defs)
+    return f"[{lets}, {p.value(body)}][-1]"
 
 
 def step_numpy(der, st) -> str:
@@ -286,8 +286,8 @@ def _function(der, printer, imports: str, arrays: str, name: str | None = None) 
     if not defs:        # however short the result, code computes a repeated piece once
         taken = set(der.symbols) | {d for sym in der.symbols.values() for d in sym.shape} | {"np"}
         defs, body = name_repeats(der.result, taken, to_text)
-    lets = "".join(f"    {py_name(sym.name)} = {printer.doprint(d)}\n" for sym, d in defs)
-    ret = printer.doprint(body)
+    lets = "".join(f"    {py_name(sym.name)} = {printer.value(d)}\n" for sym, d in defs)
+    ret = printer.value(body)
     args = function_parameters(der, printer)
     problem = der.problem.replace("\\", "\\\\").replace('"', '\\"')     # stays inside the docstring
     doc = f'    """{der.result_lhs} ({der.layout} layout) for\n' \

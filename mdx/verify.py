@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from .numeric import derivation_sizes, draw_inputs, stand_ins
-from .printers.numpy import NumpyPrinter, abstract_derivatives, dim_table, py_name
+from .numeric import comparable, derivation_sizes, draw_inputs, evaluation_names
+from .printers.numpy import NumpyPrinter, dim_table, py_name
 from .verification import Verification, VerificationError
 
 POINTS = 3
@@ -40,11 +40,7 @@ class _Evaluator:
         self.f_code = printer.doprint(der.function)
         self.result_code = result_numpy(der)
         self.step_codes = [(st, step_numpy(der, st)) for st in der.steps if st.numpy]
-        names = abstract_derivatives(der.function) + abstract_derivatives(der.result)
-        for _, code in self.step_codes:
-            names += re.findall(r"\b([A-Za-z]\w*_prime(?:_prime)*)\(", code)
-        self.base = {"np": np, **stand_ins(set(names), np),
-                     **{py_name(k): v for k, v in self.sizes.items()}}
+        self.base = evaluation_names(der, np, self.sizes, [code for _, code in self.step_codes])
         self.dname = "d" + py_name(der.var.name)
 
     def eval(self, code: str, inputs: dict, extra=None):
@@ -154,10 +150,7 @@ def directional(ev, inputs, direction, h=1e-5):
 
 
 def relative_error(np, got, want) -> float:
-    got = np.asarray(got, dtype=float)
-    want = np.asarray(want, dtype=float)
-    if got.size == 1 and want.size == 1:
-        got, want = got.reshape(()), want.reshape(())
+    got, want = comparable(np, got, want)
     if got.shape != want.shape:
         return float("inf")
     if want.size == 0:

@@ -102,6 +102,52 @@ def test_method_all_compares_numerically_when_forms_differ():
     assert agreement(ders).startswith("all methods agree")
 
 
+LOGISTIC_B = ("d -sum(y .* log(sigmoid(X w + b)) + (1 - y) .* log(1 - sigmoid(X w + b))) / db "
+              "where b: scalar")
+
+
+def test_method_all_compares_a_scalar_by_value_not_by_rank():
+    """The definition method's ∂f/∂b is a 1×1 array (yᵀσ), the others' a float: one value."""
+    result = runner.invoke(app, ["derive", LOGISTIC_B, "--method", "all", "--no-steps"])
+    assert result.exit_code == 0, result.output
+    assert "all methods agree: different forms, numerically equal" in result.stdout
+    assert "DISAGREE" not in result.stdout
+
+
+def test_method_all_still_reports_a_real_difference_of_shape():
+    import mdx
+    from mdx.agree import agreement
+    ders = [mdx.derive("d x^T (A + B) x / dx", method=m) for m in ("differential", "definition")]
+    assert agreement(ders).startswith("all methods agree: different forms")
+    row = "(" + ders[1].numpy_expression() + ").T"        # 1×n beside n×1: the same numbers
+    ders[1].numpy_expression = lambda: row
+    assert "DISAGREE" in agreement(ders)
+    ders = [mdx.derive(LOGISTIC_B, method=m) for m in ("differential", "chain")]
+    column = ders[0].numpy_expression()
+    ders[0].numpy_expression = lambda: f"np.full((3, 1), {column})"     # a vector, not a scalar
+    assert "DISAGREE" in agreement(ders)
+
+
+def test_method_all_evaluates_sizes_no_symbol_has():
+    """`I` in tr(I ⊗ X) has a size of its own: drawn, as --verify draws it (it was taken
+    for an abstract function and left uncompared)."""
+    result = runner.invoke(app, ["derive", "d tr(kron(I, X)) / dX", "--method", "all", "--no-steps"])
+    assert "all methods agree" in result.stdout, result.stdout
+
+
+def test_method_all_compares_results_with_an_abstract_function(monkeypatch):
+    """f' is given the stand-in --verify uses, so different forms are compared, not
+    waved through as "an abstract function"."""
+    import mdx
+    from mdx.agree import agreement
+    ders = [mdx.derive("d sum(f(W x)) / dx where f: scalar function", method=m)
+            for m in ("differential", "chain")]
+    monkeypatch.setattr("mdx.render.result_text", lambda d: d.method)     # forms "differ"
+    assert agreement(ders).startswith("all methods agree: different forms")
+    ders[1].numpy_expression = lambda: "W.T @ f_prime(2 * W @ x)"
+    assert "DISAGREE numerically" in agreement(ders)
+
+
 def test_structured_option():
     result = runner.invoke(app, ["derive", "d log det S / dS where S: spd", "--structured", "cookbook",
                                  "--no-steps"])

@@ -117,3 +117,34 @@ def test_exact_verification_on_the_command_line():
     out = runner.invoke(app, ["derive", "d log det X / dX", "--verify=exact", "--no-steps"])
     assert out.exit_code == 0, out.output
     assert "verified exactly with SymPy" in out.output
+
+
+def test_a_scalar_is_compared_by_value_whatever_its_rank():
+    """SPEC 6: a scalar may be a float, a 0-d or a 1×1 array; an n×1 beside a 1×n is a
+    real difference."""
+    import numpy as np
+    from mdx.verify import relative_error
+    assert relative_error(np, np.array([[2.0]]), 2.0) == 0.0
+    assert relative_error(np, 2.0, np.array(2.0)) == 0.0
+    assert relative_error(np, np.ones((3, 1)), np.ones((1, 3))) == float("inf")
+
+
+def test_exact_verification_of_a_1x1_matrix_variable():
+    """SymPy's derivative over a 1×1 matrix is a 1×1 matrix; mdx's (xᵀx) is a scalar."""
+    pytest.importorskip("sympy")
+    for layout in LAYOUTS:
+        for problem in ("d x^T A x / dA where A: matrix 1 x 1", "d x A / dA where A: matrix 1 x 1"):
+            assert mdx.derive(problem, layout=layout).verify("exact").kind == "exact"
+
+
+def test_exact_verification_still_refuses_a_result_of_the_wrong_shape():
+    pytest.importorskip("sympy")
+    from mdx import expr as E
+    der = mdx.derive("d x^T a / dx")
+    der.result = E.transpose(der.result)                    # 1×n where n×1 is right
+    with pytest.raises(VerificationError, match="wrong shape"):
+        der.verify("exact")
+    der = mdx.derive("d x^T A x / dA where A: matrix 1 x 1")
+    der.result = E.mul(der.result, E.Ones(("1", "n")))      # a row where a scalar is right
+    with pytest.raises(VerificationError, match="wrong shape"):
+        der.verify("exact")

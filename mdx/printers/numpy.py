@@ -52,6 +52,7 @@ class NumpyPrinter(Printer):
     APPLY = _APPLY
     LIB = "np"
     DTYPE = ""          # NumPy's default is float64 already
+    FLOAT = "np.float64({})"    # a Python number made the library's float (see value)
 
     def __init__(self, dims: dict, var: E.Sym | None = None):
         self.dims = dims
@@ -78,6 +79,14 @@ class NumpyPrinter(Printer):
                 (isinstance(e, E.Num) and e.value >= 0 and e.value.denominator == 1):
             return s
         return f"({s})"
+
+    def value(self, e) -> str:
+        """e as a value the library is handed or gives back: a function's argument, a named
+        piece (`h1 = ...`), a result.  Numbers and sizes (`sqrt(d)` with d a size, `log(2)`)
+        print as Python ints, which torch's functions refuse and NumPy's keep integral
+        (`np.maximum(3, 0) ** 40` overflows int64): such a value is the library's float."""
+        s = self.doprint(e)
+        return self.FLOAT.format(s) if plain_number(e) else s
 
     def _print_Sym(self, e):
         return ("d" + py_name(e.name[1:])) if e.diff else py_name(e.name)
@@ -176,7 +185,7 @@ class NumpyPrinter(Printer):
         return f"{self.p(e.base)} ** ({self._print_Num(E.Num(e.k))})"
 
     def _print_Func(self, e):
-        arg = self.doprint(e.arg)
+        arg = self.value(e.arg)
         if e.defn is not None:      # a body of its own: one expression, the argument once
             return f"(lambda {py_name(e.defn.param)}: {self.doprint(e.defn.derivative(e.primes))})({arg})"
         if e.name in self.FUNCS and not e.primes:
@@ -193,11 +202,23 @@ class NumpyPrinter(Printer):
         return f"{self.LIB}.kron({self.doprint(e.a)}, {self.doprint(e.b)})"
 
     def _print_Apply(self, e):
-        return self.APPLY[e.name].format(a=self.doprint(e.arg))
+        return self.APPLY[e.name].format(a=self.value(e.arg))
 
     def _print_D(self, e):
         from ..rules.differential import differentiate
         return self.wrap(self.doprint(differentiate(e.arg, e.var)))
+
+
+# Nodes that print as Python arithmetic of their children: of numbers, a Python number.
+_ARITHMETIC = (E.Add, E.Mul, E.Pow, E.EPow, E.EDiv, E.Had)
+
+
+def plain_number(e: E.Expr) -> bool:
+    """Whether e prints as a Python int or float: numbers and sizes (`(X.shape[0])`) under
+    arithmetic only.  A function's value is the library's (a float64, a tensor) already."""
+    if isinstance(e, (E.Num, E.DimSize)):
+        return True
+    return isinstance(e, _ARITHMETIC) and all(plain_number(k) for k in e.children())
 
 
 def _ones_like(t: E.Expr) -> bool:

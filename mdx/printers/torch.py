@@ -10,7 +10,9 @@ _FUNCS = {
     "tanh": "torch.tanh({})", "sqrt": "torch.sqrt({})", "abs": "torch.abs({})",
     "sign": "torch.sign({})", "sigmoid": "torch.sigmoid({})", "relu": "torch.relu({})",
     "softplus": "torch.nn.functional.softplus({})",
-    "step": "torch.heaviside({0}, torch.full_like({0}, 0.5))",
+    # heaviside(t, 0.5), spelled with sign: autograd has no derivative for torch.heaviside
+    # (a problem with step in it could not be checked), and sign's is 0, as step's is
+    "step": "((torch.sign({}) + 1) / 2)",
 }
 
 _APPLY = {
@@ -34,6 +36,7 @@ class TorchPrinter(NumpyPrinter):
     APPLY = _APPLY
     LIB = "torch"
     DTYPE = ", dtype=torch.float64"
+    FLOAT = "torch.as_tensor({}, dtype=torch.float64)"
 
     @staticmethod
     def column_major_range(r, s) -> str:
