@@ -56,9 +56,13 @@ def _lark():
 @lru_cache(maxsize=1)
 def _tables():
     """mdx.lalr's tables (plain data, no lark import), or None: lark parses instead."""
+    import zlib
     from . import lalr
+    grammar = grammar_text()
+    # named by the grammar too: two versions of mdx (two checkouts) never rewrite each other's
+    name = "grammar-tables-py%d.%d-" + f"{zlib.crc32(grammar.encode('utf-8')):08x}.json"
     try:
-        return lalr.load(grammar_text(), _cache_path("grammar-tables-py%d.%d.json"), _NormBars())
+        return lalr.load(grammar, _cache_path(name), _NormBars())
     except Exception:       # noqa: BLE001 - a broken table build must only cost time
         return None
 
@@ -331,7 +335,7 @@ def _norm_postop(tok: str) -> str:
         return "-1" if t == "⁻¹" else "-T"
     if t in ("²", "³"):
         return "2" if t == "²" else "3"
-    t = t.lstrip("^").strip("{}")
+    t = t.lstrip("^").strip("{}").strip("()")          # ^{-1}, ^(-1), ^(1/2)
     return t.replace("⊤", "T")
 
 
