@@ -56,6 +56,9 @@ def _read(problem: Problem, vectors: frozenset):
             typed = typer.run()
         except ShapeError:
             new = {k: v for k, v in typer.evidence.items() if k not in scalars and k not in vectors}
+            if not new:         # the vector reading does not type: the weak evidence decides
+                new = {k: why for k, (why, _, _) in typer.weak_evidence.items()
+                       if k not in scalars and k not in vectors}
             if not new:
                 raise
             scalars = {**scalars, **new}

@@ -52,6 +52,7 @@ class Readings:
         self.read_as_scalar = scalars       # undeclared names mdx.shapes reads as scalars: why
         self.evidence: dict = {}            # name -> why a scalar reading is likely
         self.vector_evidence: set = set()   # names read as scalars inside a norm or a sum
+        self.weak_evidence: dict = {}       # name -> (why, the product, the scalar in it)
         self.greek_broadcasts: list = []    # (name node, other node, op)
         self.softmaxes: list = []           # (call node, argument shape)
         self.notes: list = []
@@ -120,8 +121,10 @@ class Readings:
                 self.greek_broadcasts.append((leaf, other, node))
 
     def _read_product(self, node: Node) -> None:
-        """Evidence from a product: an open name followed by factors whose product is a
-        computed scalar (`c ‖x‖^2`, `y log(p)`, `y w^T x`)."""
+        """Evidence from a product: an open name followed by a computed scalar (`c ‖x‖^2`,
+        `y log(p)`, `c (x^T x)`).  Followed by factors that make a scalar only together
+        (`y w^T x`, `a b^T x`), the name is a vector by SPEC 7's grouping, `(y w^T) x`: that is
+        weak evidence, taken only when the vector reading does not type."""
         factors = []
         n = node
         while n.op == "matmul" and self.decision.get(id(n)) != "call":
@@ -143,7 +146,12 @@ class Readings:
                     if (len(run) > 1 or not _simple(run[0])) and \
                             not any(_mentions(r, name) for r in run):
                         text = self.p.text[run[0].start:run[-1].end]
-                        self.evidence[name] = f"it multiplies the scalar {text}"
+                        why = f"it multiplies the scalar {text}"
+                        if len(run) == 1:
+                            self.evidence[name] = why
+                        else:
+                            self.weak_evidence.setdefault(name, (why, self.p.text[f.start:run[-1].end],
+                                                                 text))
                     break
 
     def _read_reduction(self, node: Node, a) -> None:
@@ -252,6 +260,10 @@ class Readings:
                 why = self.read_as_scalar[name]
                 notes.append(f"{name} is read as a scalar, since {why}; "
                              f"write `where {name}: vector` to read it as a vector")
+        for name, (_, product, scalar) in sorted(self.weak_evidence.items()):
+            if name in self.syms and self.syms[name].kind == "vector":
+                notes.append(f"{name} is read as a vector, so {product} is the vector {name} "
+                             f"({scalar}); write `where {name}: scalar` to read {name} as a scalar")
         for leaf, other, node in self.greek_broadcasts:
             shape = self.shape_of.get(id(other))
             if shape is not None and not self._is_scalar(shape):
