@@ -55,7 +55,6 @@ class Readings:
         self.weak_evidence: dict = {}       # name -> (why, the product, the scalar in it)
         self.greek_broadcasts: list = []    # (name node, other node, op)
         self.softmaxes: list = []           # (call node, argument shape)
-        self.notes: list = []
 
     # ------------------------------------------------------------ a name against "("
     def _name_against_paren(self, name: Node, paren: Node) -> None:
