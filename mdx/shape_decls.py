@@ -12,6 +12,15 @@ from .shape_table import (FUNCTIONS, PROPS, SIZE_WORD, SQUARE_PROPS,
                           SymbolInfo, error_at)
 from .syntax import Node, Problem
 
+def _greek_head(name: str):
+    """The spelled Greek letter a longer name starts with (`mux` -> mu, `SigmaInv` ->
+    Sigma), or None."""
+    for g in sorted(GREEK_NAMES + CAPITAL_NAMES, key=len, reverse=True):
+        if name.startswith(g) and len(name) > len(g) and name[len(g)].isalpha():
+            return g
+    return None
+
+
 class Declarations:
     """The symbol table of mdx.shapes._Typer: what each name is."""
 
@@ -136,6 +145,8 @@ class Declarations:
         kind = self._default_kind(name, start, end)
         if kind == "vector" and name in self.read_as_scalar:
             kind = "scalar"                 # an open name read as a scalar (mdx.shapes)
+        elif kind == "scalar" and name in self.read_as_vector:
+            kind = "vector"                 # a Greek letter used as a vector (mdx.shapes)
         if kind == "scalar":
             shape = (ONE, ONE)
         elif kind == "vector":
@@ -156,10 +167,20 @@ class Declarations:
 
     def _unknown_name(self, name, start, end):
         from .hints import name_hint
+        head = _greek_head(name)
         if name_hint(name):
             hint = name_hint(name)
+        elif head is not None:          # mux, SigmaInv: a Greek name and more, not a typo
+            rest = name[len(head):]
+            kind = "matrix" if name[0].isupper() else "scalar"
+            options = [f"`{head}^{{-1}}` for the inverse"] if rest.lower() == "inv" else []
+            options.append(f"`{head}_{rest}` for one name with a subscript")
+            if default_kind(rest) is not None:
+                options.append(f"`{head} {rest}` for a product")
+            hint = f"write {', '.join(options)}; or declare it: `where {name}: {kind}`"
         else:
             close = difflib.get_close_matches(name, self._alike(name, end), n=1, cutoff=0.75)
+            close = [c for c in close if abs(len(c) - len(name)) <= 2 and not name.startswith(c)]
             if close:
                 hint = f"did you mean `{close[0]}`?"
             elif name.isalpha() and len(name) <= 3 and not name.islower():

@@ -94,12 +94,14 @@ class Inference:
             self.decision[id(node)] = "call"
             return self._infer(right)
         a, b = self._decide_one_in_product(node)
+        self._read_greek(node, transposed=False)
         if self._is_scalar(a) or self._is_scalar(b):
             self._read_product(node)
             return b if self._is_scalar(a) else a
         if not self.dims.unify(a[1], b[0]):
             hint = "check the order of the factors or transpose one of them"
             if self._is_vector(a) and self._is_vector(b):
+                self._read_vector_product(node)
                 hint = (f"for the elementwise product write `{self._text(left)} .* "
                         f"{self._text(right)}`; for the inner product `{self._text(left)}^T "
                         f"{self._text(right)}`")
@@ -146,6 +148,7 @@ class Inference:
         a = self._infer(node.args[0])
         op = node.value
         if op == "T":
+            self._read_greek(node, transposed=True)
             return (a[1], a[0])
         if re.fullmatch(r"-?[0-9]+(\.[0-9]+|/[0-9]+)", op):     # s^{1/2}, s^{0.5}
             if not self._is_scalar(a):
@@ -166,6 +169,7 @@ class Inference:
             if op in ("-1", "-T"):
                 raise error_at(ShapeError, f"a vector has no inverse: {what} is {self._shape_text(a)}",
                                node, "invert a square matrix")
+            self._read_power(node)
             raise error_at(ShapeError, f"{what}^{op} is not defined for a vector ({self._shape_text(a)})",
                            node, f"write `{what} ∘ {what}` for the elementwise square or `‖{what}‖^2`")
         self._square(a, node.args[0], f"^{op} needs a square matrix" if op not in ("-1", "-T")

@@ -21,20 +21,22 @@ from .syntax import Node, Problem
 
 
 def type_problem(problem: Problem) -> Typed:
-    """The typed problem, with SPEC 9's reading of undeclared lower-case names: one that
+    """The typed problem, with SPEC 9's reading of undeclared names: a lower-case name that
     stands beside a computed scalar (`b` in `w^T x + b`) is read as a scalar, unless the
     problem uses it as a vector (its size tied to another symbol's, or inside a norm or a
-    sum); either way a note says so."""
+    sum); a Greek letter used as a vector (`θ^T x`) is read as one; notes say so."""
     typed, typer, scalars = _read(problem, frozenset())
     if not scalars:
         return typed
     vectors = set(typer.vector_evidence) | {
-        s for s in scalars if _fixed_as_vector(problem, _without(scalars, s), s)}
+        s for s in scalars if _fixed_as_vector(problem, _without(scalars, s), s, typer.read_as_vector)}
     if not vectors:
         return typed
     try:
         typed, typer, _ = _read(problem, frozenset(vectors))
     except ShapeError:
+        if typer.vector_evidence:       # used as a vector (in a sum, a norm) and as a scalar
+            raise
         return typed                    # only the scalar reading types: keep it
     for s in sorted(vectors & set(scalars)):
         typed.notes.insert(0, f"{s} is read as a vector, though {scalars[s]}; "
@@ -47,32 +49,38 @@ def _without(scalars: dict, name: str) -> dict:
 
 
 def _read(problem: Problem, vectors: frozenset):
-    """(typed, typer, {name read as a scalar: why}): each scalar reading may show the next
-    (y in y log(σ(w^T x + b)) once b is a scalar); names in `vectors` stay vectors."""
+    """(typed, typer, {name read as a scalar: why}): each reading may show the next (y in
+    y log(σ(w^T x + b)) once b is a scalar); names in `vectors` stay vectors.  Greek letters
+    used as vectors are read as vectors."""
     scalars: dict = {}
+    greek: dict = {}
+    typed_before = None         # the last reading that typed: kept if a further one does not
     while True:
-        typer = _Typer(problem, scalars)
+        typer = _Typer(problem, scalars, greek)
         try:
             typed = typer.run()
-        except ShapeError:
-            new = {k: v for k, v in typer.evidence.items() if k not in scalars and k not in vectors}
-            if not new:         # the vector reading does not type: the weak evidence decides
-                new = {k: why for k, (why, _, _) in typer.weak_evidence.items()
-                       if k not in scalars and k not in vectors}
-            if not new:
-                raise
-            scalars = {**scalars, **new}
-            continue
+            failed = None
+            typed_before = (typed, typer, scalars)
+        except ShapeError as e:
+            failed = e
         new = {k: v for k, v in typer.evidence.items() if k not in scalars and k not in vectors}
-        if not new:
-            return typed, typer, scalars
-        scalars = {**scalars, **new}
+        if failed is not None and not new and not typer.greek_evidence.keys() - greek.keys():
+            new = {k: why for k, (why, _, _) in typer.weak_evidence.items()   # the vector
+                   if k not in scalars and k not in vectors}               # reading fails
+        new_greek = {k: v for k, v in typer.greek_evidence.items() if k not in greek}
+        if not new and not new_greek:
+            if failed is None:
+                return typed, typer, scalars
+            if typed_before is not None:
+                return typed_before
+            raise failed
+        scalars, greek = {**scalars, **new}, {**greek, **new_greek}
 
 
-def _fixed_as_vector(problem: Problem, scalars: dict, name: str) -> bool:
+def _fixed_as_vector(problem: Problem, scalars: dict, name: str, greek: dict) -> bool:
     """Whether the problem, read with `name` a vector, ties its size to another symbol's,
     a declared size or a vector of ones (`A b`, `1^T b`): then it is a vector, not open."""
-    typer = _Typer(problem, scalars)
+    typer = _Typer(problem, scalars, greek)
     try:
         typer.run()
     except ShapeError:
@@ -92,7 +100,7 @@ class _Typer(Declarations, Inference, TypedBuild, MLForms, Readings):
     """Types one problem: declarations (mdx.shape_decls), inference (mdx.shape_infer),
     the typed build (mdx.shape_build) and the ML forms (mdx.shapes_ml)."""
 
-    def __init__(self, problem: Problem, scalars: dict | None = None):
+    def __init__(self, problem: Problem, scalars: dict | None = None, vectors: dict | None = None):
         self.p = problem
         self.dims = Dims()
         self.syms: dict = {}
@@ -101,7 +109,7 @@ class _Typer(Declarations, Inference, TypedBuild, MLForms, Readings):
         self.named_dims: set = set()
         self.display: dict = {}          # names for unresolved sizes in messages
         self.user_functions: dict = {}   # name -> UserFunction (`where g(t) = ...`)
-        self._init_readings(scalars or {})
+        self._init_readings(scalars or {}, vectors or {})
 
     # -------------------------------------------------------------- symbols
     def run(self) -> Typed:

@@ -27,18 +27,8 @@ AXIS_WORDS = ("dim", "axis")
 SIGMOID_LIKE = ("sigma", "sigm", "sig", "sigmoid_", "logistic", "expit")
 
 
-def _simple(node: Node) -> bool:
-    """A number, a symbol, or a product or power of them: not a computed scalar."""
-    node = unparen(node)
-    if node.op in ("number", "name"):
-        return True
-    if node.op == "neg":
-        return _simple(node.args[0])
-    if node.op in ("matmul", "div"):
-        return all(_simple(a) for a in node.args)
-    if node.op == "postfix" and node.value not in ("T", "-T"):
-        return _simple(node.args[0])
-    return False
+def _elementwise(node: Node) -> bool:
+    return node.op in ("call", "bare_call") and (node.value in ELEMENTWISE or node.value == "σ")
 
 
 def _mentions(node: Node, name: str) -> bool:
@@ -48,8 +38,11 @@ def _mentions(node: Node, name: str) -> bool:
 class Readings:
     """SPEC 9's readings; the typer's state it uses: syms, dims, decision, shape_of."""
 
-    def _init_readings(self, scalars: dict):
+    def _init_readings(self, scalars: dict, vectors: dict):
         self.read_as_scalar = scalars       # undeclared names mdx.shapes reads as scalars: why
+        self.read_as_vector = vectors       # undeclared Greek letters read as vectors: why
+        self.greek_evidence: dict = {}      # Greek name -> why it looks like a vector
+        self.matrix_calls: list = []        # (name, bracket) of a matrix against `(`: Φ(z)
         self.evidence: dict = {}            # name -> why a scalar reading is likely
         self.vector_evidence: set = set()   # names read as scalars inside a norm or a sum
         self.weak_evidence: dict = {}       # name -> (why, the product, the scalar in it)
@@ -66,6 +59,8 @@ class Readings:
         word = name.value
         info = self.syms.get(word)
         kind = info.kind if info is not None and info.declared else default_kind(word)
+        if kind == "matrix":
+            self.matrix_calls.append((name, paren))     # noted if the bracket is a scalar
         if kind in ("matrix", "identity", None):
             return                  # (a name of no kind: the unknown-name error explains)
         arg = self._text(paren)[1:-1].strip()
@@ -92,8 +87,64 @@ class Readings:
         info = self.syms.get(node.value)
         return node.value if info is not None and not info.declared else None
 
+    def _scalar_factor(self, node: Node) -> bool:
+        """A number, a scalar symbol or size, or a product, power or elementwise function of
+        them (`2`, `θ`, `0.5 β`, `sqrt(n)`)."""
+        node = unparen(node)
+        if node.op == "number":
+            return True
+        if node.op == "name":
+            info = self.syms.get(node.value)
+            return info is not None and info.kind in ("scalar", "size")
+        if node.op in ("neg", "matmul", "div", "add", "sub") or _elementwise(node):
+            return all(self._scalar_factor(a) for a in node.args)
+        if node.op == "postfix" and node.value not in ("T", "-T"):
+            return self._scalar_factor(node.args[0])
+        return False
+
+    def _open_operand(self, node: Node):
+        """The open names an operand is made of, through numbers, scalars, sums and
+        elementwise functions (`b`, `2 b`, `log(z)`, `sigmoid(z) - y`); None when it holds
+        anything else (a declared vector, a matrix, a computed product)."""
+        node = unparen(node)
+        name = self._open_name(node)
+        if name is not None:
+            return {name}
+        if node.op in ("neg", "matmul", "div", "add", "sub", "hadamard", "ediv", "epow") or \
+                _elementwise(node) or node.op == "postfix" and node.value not in ("T", "-T"):
+            out: set = set()
+            for a in node.args:
+                if not self._scalar_factor(a):
+                    got = self._open_operand(a)
+                    if got is None:
+                        return None
+                    out |= got
+            return out or None
+        return None
+
+    def _open_terms(self, node: Node):
+        """The open names of a sum's terms, a scalar term skipped (`w^T x - log(y)`,
+        `theta_0 + theta_1 x - y`); None when a term is some other vector."""
+        node = unparen(node)
+        if node.op in ("add", "sub", "neg"):
+            out: set = set()
+            for a in node.args:
+                got = self._open_terms(a)
+                if got is None:
+                    return None
+                out |= got
+            return out
+        shape = self.shape_of.get(id(node))
+        if shape is not None and self._is_scalar(shape):
+            return set()
+        return self._open_operand(node)
+
+    def _scalar_evidence(self, names, why: str) -> None:
+        for name in sorted(names or ()):
+            self.evidence.setdefault(name, why)
+
     def _computed_scalar(self, node: Node, shape) -> bool:
-        return self._is_scalar(shape) and not _simple(node)
+        return self._is_scalar(shape) and not self._scalar_factor(node)
 
     def _beside_computed_scalar(self, name: str, other: Node, shape) -> bool:
         """`b + w^T x`: a computed scalar beside the name, which it does not mention
@@ -109,11 +160,11 @@ class Readings:
         left, right = node.args
         verb = "added to" if node.op == "add" else "subtracted from"
         for mine, other, other_shape in ((left, right, b), (right, left, a)):
-            name = self._open_name(mine)
-            if name is not None and self._beside_computed_scalar(name, other, other_shape):
-                o = self._text(other)
-                self.evidence.setdefault(name, f"the scalar {o} is {verb} it" if mine is left
-                                         else f"it is {verb} the scalar {o}")
+            for name in sorted(self._open_operand(mine) or ()):
+                if self._beside_computed_scalar(name, other, other_shape):
+                    o, it = self._text(other), self._text(mine)
+                    self.evidence.setdefault(name, f"the scalar {o} is {verb} {it}" if mine is left
+                                             else f"{it} is {verb} the scalar {o}")
             leaf = unparen(mine)
             if leaf.op == "name" and default_kind(leaf.value) == "scalar" and \
                     not self.syms[leaf.value].declared:
@@ -132,9 +183,10 @@ class Readings:
         factors.append(n)
         factors.reverse()
         for i, f in enumerate(factors[:-1]):
-            name = self._open_name(f)
-            if name is None or name in self.evidence:
+            names = self._open_operand(f)
+            if not names or len(names) > 1 or names <= set(self.evidence):
                 continue
+            (name,) = names
             first = self.shape_of.get(id(factors[i + 1]))
             if first is None or not self.dims.is_one(first[0]):
                 continue
@@ -142,7 +194,7 @@ class Readings:
                 last = self.shape_of.get(id(factors[j]))
                 if last is not None and self.dims.is_one(last[1]):
                     run = factors[i + 1:j + 1]
-                    if (len(run) > 1 or not _simple(run[0])) and \
+                    if (len(run) > 1 or not self._scalar_factor(run[0])) and \
                             not any(_mentions(r, name) for r in run):
                         text = self.p.text[run[0].start:run[-1].end]
                         why = f"it multiplies the scalar {text}"
@@ -162,17 +214,62 @@ class Readings:
     def _read_divisor(self, node: Node) -> None:
         """Evidence from `/`, which divides by a scalar: the open names of a divisor that is
         not one (`/ sqrt(d_k)`, `/ c`), through brackets and elementwise functions."""
-        text = self._text(node)
-        stack = [node]
-        while stack:
-            n = unparen(stack.pop())
-            name = self._open_name(n)
-            if name is not None:
-                self.evidence.setdefault(name, f"`/` divides by the scalar {text}")
-            elif n.op in ("neg", "epow", "add", "sub", "matmul", "div", "hadamard", "ediv") or \
-                    n.op == "postfix" and n.value not in ("T", "-T") or \
-                    n.op in ("call", "bare_call") and (n.value in ELEMENTWISE or n.value == "σ"):
-                stack.extend(n.args)
+        self._scalar_evidence(self._open_terms(node), f"`/` divides by the scalar {self._text(node)}")
+
+    def _read_power(self, node: Node) -> None:
+        """Evidence from a power of a vector, which has none (`(y - w^T x)^2`, `l^2`,
+        `(sigmoid(z) - y)^2`): the open names of its base."""
+        base = node.args[0]
+        if self._open_name(base) is not None and self._context(node) not in ("add", "sub", "matmul", "div"):
+            return              # `d x^2 / dx`, `sum(x^2)`: SPEC 3's error, x ∘ x or ‖x‖^2
+        self._scalar_evidence(self._open_terms(base), f"{self._text(node)} is a power of a scalar")
+
+    def _context(self, node: Node):
+        """The operator `node` is an operand of, through brackets and minus signs (None at
+        the top)."""
+        parents = self.__dict__.get("_parents")
+        if parents is None:
+            parents = self.__dict__["_parents"] = {}
+            stack = [self.p.expr]
+            while stack:
+                n = stack.pop()
+                for a in n.args:
+                    parents[id(a)] = n
+                    stack.append(a)
+        up = parents.get(id(node))
+        while up is not None and up.op in ("paren", "neg"):
+            up = parents.get(id(up))
+        return None if up is None else up.op
+
+    def _read_vector_product(self, node: Node) -> None:
+        """Evidence from a product of two vectors, which has no meaning (`t g` in
+        `x - t g`): the open name on its left, else on its right, is a scalar.  Only in a
+        sum: alone, `x y` is the error that suggests `x .* y` or `x^T y`."""
+        if self._context(node) not in ("add", "sub"):
+            return
+        for side in node.args:
+            names = self._open_operand(side)
+            if names:
+                self._scalar_evidence(names, f"{self._text(node)} scales a vector")
+                return
+
+    def _read_greek(self, node: Node, transposed: bool) -> None:
+        """A Greek letter used as a vector (`θ^T x`, `X β`): Greek letters are scalars by
+        SPEC 2, but a scalar is never transposed or multiplied from the left by a matrix."""
+        leaf = unparen(node.args[0] if transposed else node.args[1])
+        if leaf.op != "name" or default_kind(leaf.value) != "scalar" or leaf.value in self.read_as_scalar:
+            return
+        info = self.syms.get(leaf.value)
+        if info is None or info.declared:
+            return
+        if transposed:
+            why = f"it is transposed in {self._text(node)}"
+        else:
+            a = self.shape_of.get(id(node.args[0]))
+            if a is None or self._is_scalar(a) or self.dims.is_one(a[1]):
+                return
+            why = f"{self._text(node.args[0])} multiplies it from the left"
+        self.greek_evidence.setdefault(leaf.value, why)
 
     # ------------------------------------------------------------ broadcasts
     def _broadcast(self, node: Node, a, b):
@@ -259,6 +356,14 @@ class Readings:
                 why = self.read_as_scalar[name]
                 notes.append(f"{name} is read as a scalar, since {why}; "
                              f"write `where {name}: vector` to read it as a vector")
+        for name in sorted(self.greek_evidence.keys() - self.read_as_vector.keys()):
+            notes.append(f"{name} is read as a scalar (a Greek letter), though "
+                         f"{self.greek_evidence[name]}; write `where {name}: vector` for a vector")
+        for name in sorted(self.read_as_vector):
+            if name in self.syms:
+                notes.append(f"{name} is read as a vector, since {self.read_as_vector[name]} (a "
+                             f"Greek letter is otherwise a scalar); write `where {name}: scalar` "
+                             "to read it as a scalar")
         for name, (_, product, scalar) in sorted(self.weak_evidence.items()):
             if name in self.syms and self.syms[name].kind == "vector":
                 notes.append(f"{name} is read as a vector, so {product} is the vector {name} "
@@ -273,8 +378,14 @@ class Readings:
         for how in self.decision.values():
             if isinstance(how, tuple) and how[0] in ("columns", "rows"):
                 notes.append(self._broadcast_note(*how))
-        for node, a in self.softmaxes:
-            if not self.dims.is_one(a[1]) and not self.dims.is_one(a[0]):
+        for name, paren in self.matrix_calls:
+            shape = self.shape_of.get(id(paren))
+            if shape is not None and self._is_scalar(shape):
+                notes.append(f"{name.value}{self._text(paren)} is read as the matrix {name.value} "
+                             f"times a scalar; declare `where {name.value}: scalar function` for "
+                             "a function")
+        for node, a in self.softmaxes:      # a matrix, or a row (1×n: each entry alone)
+            if not self.dims.is_one(a[1]):
                 arg = self._text(node.args[0])
                 notes.append(f"{node.value}({arg}) of a matrix works on each column; "
                              f"write `{node.value}({arg}, dim=1)` to work on each row")

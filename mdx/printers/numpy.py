@@ -156,7 +156,9 @@ class NumpyPrinter(Printer):
         to einsum: at n = 1000 it takes 0.6 ms where @ takes 1.5 and a broadcast * 1.1."""
         out = printed[0]
         for left, right, text in zip(chain, chain[1:], printed[1:]):
-            if left.cols == "1" and right.rows == "1":
+            if right.is_scalar or left.is_scalar:       # a 1×1 factor (a step's `1`) scales
+                out = f"({out}) * ({text})"
+            elif left.cols == "1" and right.rows == "1":
                 out = f'{self.LIB}.einsum("{OUTER}", {out}, {text})'
             else:
                 out = f"{out} @ {text}"
