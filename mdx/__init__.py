@@ -7,12 +7,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .errors import (InternalError, LimitError, MdxError, ParseError, ShapeError,
                      UnsupportedError)
 
-if TYPE_CHECKING:                       # the types only; importing them costs start-up time
+# The types only.  Not `from typing import TYPE_CHECKING`: `import mdx` runs before the
+# command line can take SIGINT (mdx.main), so it imports nothing it need not.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
     from .stationary import Solution
     from .steps import Derivation
 

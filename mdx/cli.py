@@ -3,7 +3,6 @@ work is in mdx.api, and a plain `mdx derive` is read by mdx.main without loading
 
 from __future__ import annotations
 
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -13,6 +12,8 @@ import typer
 from . import __version__
 from .cli_derive import (FORMATS, LAYOUTS, METHODS, OPTIONAL_VALUES, UsageError, each, problem_items,
                          report, run_derive, torch_check)
+from .errors import visible
+from .streams import echo, flush, json_line
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Matrix calculus, derived step by step.")
@@ -81,7 +82,7 @@ def solve(
     """Set a gradient to zero and solve for the variable, when the gradient is affine in it or in its inverse."""
     from .batch import derive_lines
     failed = 0
-    for out in derive_lines(_problem_items(problem, file), "denominator", "differential",
+    for out in derive_lines(_problem_items(problem, file, "solve"), "denominator", "differential",
                             solve_lines="always"):         # the `= 0` may be left out
         if out.error is not None:
             failed += 1
@@ -89,19 +90,18 @@ def solve(
             continue
         sol = out.derivation
         if fmt is SolveFormat.json:
-            import json
-            typer.echo(json.dumps(sol.json(), ensure_ascii=False))
+            echo(json_line(sol.json()))
         elif fmt is SolveFormat.latex:
-            typer.echo(sol.latex(steps=steps))
+            echo(sol.latex(steps=steps))
         else:
-            typer.echo(sol.text(steps=steps) + "\n")
-        sys.stdout.flush()
+            echo(sol.text(steps=steps) + "\n")
+        flush()
     raise typer.Exit(1 if failed else 0)
 
 
-def _problem_items(problem, file):
+def _problem_items(problem, file, command: str):
     try:
-        return problem_items(problem, file)
+        return problem_items(problem, file, command)
     except UsageError as e:
         _usage(str(e), e.command)
 
@@ -123,12 +123,12 @@ def check_command(
         raise typer.Exit(1)
     if script:
         for der in each(out.derivation):
-            typer.echo(check_script(der))
+            echo(check_script(der))
         raise typer.Exit(0)
     ok = True
     for der in each(out.derivation):
-        typer.echo(f"{der.problem}    [{der.layout} layout, {der.method} method]")
-        typer.echo(f"  {_where_text(der)}\n  result: {der.result_lhs} = {_result_text(der)}")
+        echo(f"{visible(der.problem)}    [{der.layout} layout, {der.method} method]")
+        echo(f"  {_where_text(der)}\n  result: {der.result_lhs} = {_result_text(der)}")
         ok = torch_check(der, out) and ok
     raise typer.Exit(0 if ok else 1)
 
@@ -155,7 +155,7 @@ def worksheet(
     method: Method = typer.Option(Method.differential, "--method", "-m"),
 ):
     """Turn a file of problems into a LaTeX worksheet: problems, then worked solutions."""
-    from .worksheet import LatexFailure, build, compile_pdf, derive_items, read_sheet, write_atomic
+    from .worksheet import LatexFailure, build, compile_pdf, derive_items, read_sheet, write_atomic, write_new
     if pdf and output.suffix.lower() != ".pdf":
         _usage(f"--pdf writes a PDF: give -o {output.with_suffix('.pdf')} (or drop --pdf for LaTeX)", "worksheet")
     if not pdf and output.suffix.lower() == ".pdf":
@@ -163,41 +163,42 @@ def worksheet(
     if method is Method.all:
         _usage("a worksheet uses one method: differential, chain or definition", "worksheet")
     try:
-        raw = file.read_bytes()
+        stream = open(file, "rb")       # noqa: SIM115 - read to its end by read_sheet
     except OSError as e:
-        _usage(f"cannot read {file}: {e.strerror}")
-    items = derive_items(read_sheet(raw), layout.value, method.value)
+        _usage(f"cannot read {file}: {e.strerror}", "worksheet")
+    with stream:
+        items = derive_items(read_sheet(stream, str(file)), layout.value, method.value)
     failed = [it for it in items if it.kind == "problem" and it.error is not None]
     for it in failed:
-        typer.echo(it.error.render(it.text).replace("line 1,", f"line {it.line},", 1), err=True)
+        echo(it.error.render(it.text).replace("line 1,", f"line {it.line},", 1), err=True)
     default_title = file.stem.replace("-", " ").replace("_", " ").capitalize()
     from .limits import deep
     try:                # typesetting recurses as deep as the problems nest: on the worker
         source = deep(build)(items, title or default_title, layout.value, method.value,
                              solutions, answers)
     except Exception as e:  # noqa: BLE001 - never a traceback, even from a bug
-        typer.echo(f"cannot typeset the worksheet ({type(e).__name__}: {e}); please report "
-                   "the problem file to the mdx developers", err=True)
+        echo(visible(f"cannot typeset the worksheet ({type(e).__name__}: {e}); please report "
+                     "the problem file to the mdx developers"), err=True)
         raise typer.Exit(1)
     try:
         if pdf:
             try:
                 compile_pdf(source, output)
             except LatexFailure as e:
-                kept = output.with_suffix(".tex")
-                write_atomic(kept, source.encode("utf-8"))
-                typer.echo(f"LaTeX failed; the source is kept in {kept}:\n{e}", err=True)
+                kept = write_new(output.with_suffix(".tex"), source.encode("utf-8"))
+                echo(visible(f"LaTeX failed; the source is kept in {kept}:") + "\n" +
+                     "\n".join(visible(line) for line in str(e).splitlines()), err=True)
                 raise typer.Exit(1)
         else:
             write_atomic(output, source.encode("utf-8"))
     except OSError as e:
-        typer.echo(f"cannot write {output}: {e.strerror}", err=True)
+        echo(visible(f"cannot write {e.filename or output}: {e.strerror}"), err=True)
         raise typer.Exit(1)
     raise typer.Exit(1 if failed else 0)
 
 
-def _usage(message: str, command: str = "derive"):
-    typer.echo(f"usage error: {message}\nTry 'mdx {command} --help'.", err=True)
+def _usage(message: str, command: str):
+    echo(f"usage error: {visible(message)}\nTry 'mdx {command} --help'.", err=True)
     raise typer.Exit(2)
 
 

@@ -5,8 +5,9 @@ usage errors and the other commands."""
 
 from __future__ import annotations
 
-import os
 import sys
+
+from .streams import OutputError, echo, flush, json_line
 
 LAYOUTS = ("denominator", "numerator")
 METHODS = ("differential", "chain", "definition", "all")
@@ -23,19 +24,6 @@ class UsageError(Exception):
         self.command = command
 
 
-def echo(text: str, err: bool = False) -> None:
-    """A line to standard output (or error).  Where the stream cannot encode it (an ASCII
-    locale, PYTHONIOENCODING=ascii), the line goes out as UTF-8 bytes, as click does."""
-    stream = sys.stderr if err else sys.stdout
-    line = text + "\n"
-    try:
-        stream.write(line)
-    except UnicodeEncodeError:
-        stream.flush()
-        stream.buffer.write(line.encode("utf-8"))
-    stream.flush()
-
-
 def run_derive(problem, file, layout: str, method: str, fmt: str, steps: bool,
                structured, verify, check: bool) -> int:
     """Derive every problem given; the exit status (1 if any failed)."""
@@ -44,11 +32,7 @@ def run_derive(problem, file, layout: str, method: str, fmt: str, steps: bool,
         raise UsageError("--structured takes sym or cookbook")
     if verify not in (None, "numeric", "exact"):
         raise UsageError("--verify takes numeric or exact")
-    try:
-        return _derive_all(items, layout, method, fmt, steps, structured, verify, check)
-    except BrokenPipeError:         # `mdx derive -f big.txt | head`: the reader is gone
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())     # no flush error
-        return 1
+    return _derive_all(items, layout, method, fmt, steps, structured, verify, check)
 
 
 def _derive_all(items, layout, method, fmt, steps, structured, verify, check) -> int:
@@ -63,7 +47,7 @@ def _derive_all(items, layout, method, fmt, steps, structured, verify, check) ->
             report(out, fmt)
         elif check and not all(torch_check(d, out) for d in each(out.derivation)):
             failed += 1
-        sys.stdout.flush()
+        flush()
     return 1 if failed else 0
 
 
@@ -79,22 +63,25 @@ def _emitted(emit, out):
     except MdxError as e:
         e.line = out.line
         return replace(out, error=e)
-    except BrokenPipeError:
-        raise                       # not this problem's fault: the reader is gone
+    except OutputError:
+        raise                       # not this problem's fault: mdx.main says it and stops
     except Exception as e:  # noqa: BLE001 - a bug in a printer: this problem only
         return replace(out, error=InternalError.of(e, out.line))
 
 
-def problem_items(problem, file):
+def problem_items(problem, file, command: str = "derive"):
     from .batch import read_problems
+    from .errors import visible
     if (problem is None) == (file is None):
-        raise UsageError("give one problem, `-` for standard input, or -f FILE")
+        raise UsageError("give one problem, `-` for standard input, or -f FILE", command)
     if file is not None:
         try:
-            return read_problems(open(file, "rb"))
+            return read_problems(open(file, "rb"), name=str(file))
         except OSError as e:
-            raise UsageError(f"cannot read {file}: {e.strerror}") from None
+            raise UsageError(f"cannot read {visible(str(file))}: {e.strerror}", command) from None
     if problem == "-":
+        if sys.stdin is None:
+            raise UsageError("cannot read standard input: it is closed", command)
         return read_problems(sys.stdin.buffer)
     return iter([(1, problem)])
 
@@ -120,10 +107,9 @@ def report(out, fmt: str) -> None:
     err = out.error
     echo(err.render(out.problem).replace("line 1,", f"line {out.line},", 1), err=True)
     if fmt == "json":
-        import json
         record = {"problem": out.problem, "error": {"message": err.full_message(),
                                                     "line": out.line, "column": err.column}}
-        echo(json.dumps(record, ensure_ascii=False))
+        echo(json_line(record))
 
 
 class Emitter:
@@ -154,11 +140,10 @@ class Emitter:
     def one(self, der, verdict: str | None = None, suffix: str | None = None):
         fmt = self.fmt
         if fmt == "json":
-            import json
             record = der.json()
             if verdict:
                 record["agreement"] = verdict
-            echo(json.dumps(record, ensure_ascii=False))
+            echo(json_line(record))
         elif fmt == "latex":
             echo(der.latex(steps=self.steps))
         elif fmt in ("numpy", "torch"):

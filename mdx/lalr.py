@@ -2,7 +2,9 @@
 
 Lark (mdx.grammar_tables) builds the tables from grammar/mdx.lark, the one source of the
 language, once; they are kept as JSON in the user's cache directory, stamped with a
-checksum of the grammar.  This runtime lexes with the same per-state terminal patterns
+checksum of the grammar, and with a checksum of the tables themselves, so that a damaged
+file is rebuilt rather than trusted (and mdx.parser falls back to lark, and rebuilds,
+should tables that pass fail while parsing).  This runtime lexes with the same per-state terminal patterns
 (lark's contextual lexer), runs the same shift/reduce table, and builds the same tree
 (aliases, `?rule` inlining, filtered tokens, positions), for valid input only: on any
 syntax error it returns None and mdx.parser asks lark, whose exceptions it turns into
@@ -16,7 +18,7 @@ import os
 import re
 import zlib
 
-FORMAT = 1          # of the tables file; a file of another format is rebuilt
+FORMAT = 2          # of the tables file; a file of another format is rebuilt
 
 
 class Token(str):
@@ -165,37 +167,114 @@ def _span(meta: Meta, raw: list) -> None:
 
 
 # ----------------------------------------------------------------- the tables file
-def load(grammar: str, path: str | None, postlex) -> Tables | None:
-    """The tables for `grammar`: read from `path`, else built with lark and written there;
-    None when they cannot be had (then mdx.parser uses lark itself)."""
+def cache_path(name: str) -> str | None:
+    """A file in the user's cache directory for mdx.lalr's tables, or None for no cache:
+    building the tables takes about 45 ms, a third of a cold start.  The directory must
+    be the user's own, mode 0700 (mdx makes it so), and no symbolic link: else no cache.
+    MDX_NO_CACHE=1 turns caching off."""
+    if os.environ.get("MDX_NO_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    if not os.path.isabs(base):         # the XDG rule: a relative path is ignored
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "mdx")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        if not _private_folder(folder):
+            return None
+    except OSError:
+        return None
+    import sys
+    return os.path.join(folder, name % sys.version_info[:2])
+
+
+def _private_folder(folder: str) -> bool:
+    """True if `folder` is a directory of the user's own that no one else can write to
+    (made mode 0700 if it was not)."""
+    import stat
+    info = os.lstat(folder)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != getattr(os, "geteuid", lambda: info.st_uid)():
+        return False
+    if info.st_mode & 0o077:
+        os.chmod(folder, 0o700)
+    return True
+
+
+def load(grammar: str, path: str | None, postlex, rebuild: bool = False) -> Tables | None:
+    """The tables for `grammar`: read from `path` (unless `rebuild`), else built with lark
+    and written there; None when they cannot be had (then mdx.parser uses lark itself).
+
+    The file is a header line, {"stamp": ..., "crc": ...}, then the tables as JSON; it is
+    used only if the stamp is the grammar's and the CRC-32 of the tables matches."""
     stamp = f"{FORMAT}:{zlib.crc32(grammar.encode('utf-8'))}:{len(grammar)}"
-    if path is not None:
+    if path is not None and not rebuild:
         try:
-            with open(path, encoding="utf-8") as fh:
-                data = json.load(fh)
-            if data.get("stamp") == stamp:
-                return Tables(data)
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            tables = _read(path, stamp)
+            if tables is not None:
+                return tables
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
             pass                        # missing, stale or damaged: build it again
     from .grammar_tables import build
     data = build(grammar, postlex)
     if data is None:
         return None
-    data["stamp"] = stamp
     if path is not None:
-        _write(path, data)
+        _write(path, data, stamp)
     return Tables(data)
 
 
-def _write(path: str, data: dict) -> None:
+_MOST_BYTES = 1 << 24       # the tables are about 50 kB; a larger file is not read
+
+
+def _read(path: str, stamp: str) -> Tables | None:
+    """The tables of the file at `path` if it is whole and of this grammar, else None.
+    Only a regular file of the user's own is read (never through a symbolic link)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with open(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not _own_regular_file(info):
+            return None
+        blob = fh.read(_MOST_BYTES)
+    head, _, body = blob.partition(b"\n")
+    header = json.loads(head)
+    if header.get("stamp") != stamp or header.get("crc") != zlib.crc32(body):
+        return None
+    data = json.loads(body)
+    tables = Tables(data)
+    _check(tables)
+    return tables
+
+
+def _own_regular_file(info) -> bool:
+    import stat
+    owner = getattr(os, "geteuid", lambda: info.st_uid)()
+    return stat.S_ISREG(info.st_mode) and info.st_uid == owner and not info.st_mode & 0o022
+
+
+def _check(tables: Tables) -> None:
+    """Cheap consistency checks (a ValueError for tables that cannot be right); any
+    other fault shows while parsing, and mdx.parser then rebuilds."""
+    n = len(tables.states)
+    if not (0 <= tables.start < n and 0 <= tables.end < n and len(tables.lexer_of) == n
+            and all(0 <= i < len(tables.lexers) for i in tables.lexer_of)
+            and all(len(r) == 5 for r in tables.rules)):
+        raise ValueError("inconsistent parse tables")
+
+
+def _write(path: str, data: dict, stamp: str) -> None:
     """Whole or not at all: another mdx starting at the same moment reads either file."""
+    body = json.dumps(data, separators=(",", ":")).encode("utf-8")
+    head = json.dumps({"stamp": stamp, "crc": zlib.crc32(body)}).encode("utf-8")
     tmp = f"{path}.{os.getpid()}.tmp"
     try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, separators=(",", ":"))
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with open(fd, "wb") as fh:
+            fh.write(head + b"\n" + body)
         os.replace(tmp, path)
-    except OSError:
+    except BaseException as e:       # a full disk only costs time; SIGINT leaves no litter
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if not isinstance(e, OSError):
+            raise

@@ -25,6 +25,12 @@ MAX_CHARS = 10_000          # a textbook problem is under 200 characters
 MAX_NESTING = 200           # brackets, calls and norms inside one another
 MAX_MATRIX_POWER = 256      # d(X^k) is a sum of k terms
 MAX_WORK = 3_000_000        # nodes built or printed by one call (about 10 s here)
+MAX_DIGITS = 100            # digits in one number (Python refuses int() of over 4,300)
+MAX_EXPONENT = 300          # |e| of a number written 1e-4; floats end near 1e308
+# An input line longer than a problem can be is not read into memory: it is that line's
+# error, and mdx reads on to its end, a chunk at a time, to find the next line; a line
+# that goes on for more than MAX_LINE_BYTES (`mdx derive -f /dev/zero`) ends the input.
+MAX_LINE_BYTES = 1 << 30
 
 _STACK_BYTES = 512 * 1024 * 1024    # reserved address space; only what is used is touched
 _RECURSION = 60_000
@@ -41,6 +47,23 @@ def check_text(text: str) -> None:
         raise LimitError(f"the problem is {len(text):,} characters long; mdx takes at most "
                          f"{MAX_CHARS:,}", MAX_CHARS + 1,
                          "split it into smaller problems")
+
+
+def check_numbers(text: str) -> None:
+    """Refuse a number too long to be a number anyone means (a digit run of over
+    MAX_DIGITS, an exponent beyond MAX_EXPONENT) before any work: turning it into a
+    Fraction would fail (Python's limit on int() of a long string) or take minutes
+    (1e999999999)."""
+    import re
+    for m in re.finditer(r"[0-9]{%d,}" % (MAX_DIGITS + 1), text):
+        raise LimitError(f"this number has {m.end() - m.start():,} digits; mdx takes numbers of "
+                         f"at most {MAX_DIGITS}", m.start() + 1,
+                         "write it with an exponent, e.g. `1.5e120`", width=m.end() - m.start())
+    for m in re.finditer(r"(?<![A-Za-z0-9_.])[0-9.]+[eE][+-]?([0-9]+)", text):
+        if int(m.group(1)) > MAX_EXPONENT:
+            raise LimitError(f"the exponent of this number is beyond ±{MAX_EXPONENT}", m.start() + 1,
+                             f"write exponents from -{MAX_EXPONENT} to {MAX_EXPONENT}",
+                             width=m.end() - m.start())
 
 
 def nesting_error(depth_at: int) -> LimitError:

@@ -8,14 +8,13 @@ parses what mdx.lalr refuses, to explain the error.
 
 from __future__ import annotations
 
-import os
 import re
-import sys
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import ParseError
-from .limits import MAX_NESTING, check_text, nesting_error
+from .decl_check import check_declarations, check_sizes
+from .errors import MdxError, ParseError
+from .limits import MAX_NESTING, check_numbers, check_text, nesting_error
 from .syntax import Decl, Node, Problem
 
 _HERE = Path(__file__).resolve().parent
@@ -48,23 +47,33 @@ class _NormBars:
 
 @lru_cache(maxsize=1)
 def _lark():
+    """Lark's parser, built afresh (about 80 ms) when a syntax error needs explaining.
+    Never from lark's cache file: that is a pickle, which lark loads before checking
+    anything, so a file planted in the cache directory would run its code."""
     from lark import Lark
     return Lark(grammar_text(), parser="lalr", propagate_positions=True,
-                postlex=_NormBars(), maybe_placeholders=False, cache=_cache_file() or False)
+                postlex=_NormBars(), maybe_placeholders=False)
 
 
-@lru_cache(maxsize=1)
-def _tables():
-    """mdx.lalr's tables (plain data, no lark import), or None: lark parses instead."""
+_TABLES: dict = {}
+
+
+def _tables(rebuild: bool = False):
+    """mdx.lalr's tables (plain data, no lark import), or None: lark parses instead.
+    `rebuild` builds them anew (the file's tables failed) and rewrites the file."""
+    if "tables" in _TABLES and not rebuild:
+        return _TABLES["tables"]
     import zlib
     from . import lalr
     grammar = grammar_text()
     # named by the grammar too: two versions of mdx (two checkouts) never rewrite each other's
-    name = "grammar-tables-py%d.%d-" + f"{zlib.crc32(grammar.encode('utf-8')):08x}.json"
+    name = f"grammar-tables-v{lalr.FORMAT}-py%d.%d-{zlib.crc32(grammar.encode('utf-8')):08x}.json"
     try:
-        return lalr.load(grammar, _cache_path(name), _NormBars())
+        tables = lalr.load(grammar, lalr.cache_path(name), _NormBars(), rebuild=rebuild)
     except Exception:       # noqa: BLE001 - a broken table build must only cost time
-        return None
+        tables = None
+    _TABLES["tables"] = tables
+    return tables
 
 
 def _fast_tree(text: str):
@@ -76,30 +85,13 @@ def _fast_tree(text: str):
     if tables is None:
         return None
     from .lalr import parse as lalr_parse
-    return lalr_parse(tables, text, _NormBars())
-
-
-def _cache_file() -> str | None:
-    """Lark's own cache of its parser, for when lark is needed (an error to explain).
-    Lark stamps it with a hash of the grammar, the options, its version and Python's, and
-    rebuilds it when any of them changed or the file is unreadable.  It is a pickle, so it
-    lives in the user's own cache directory, never in a shared /tmp."""
-    return _cache_path("grammar-py%d.%d.lark-cache")
-
-
-def _cache_path(name: str) -> str | None:
-    """A file in the user's cache directory (mdx.lalr's tables, lark's cache), or None for
-    no cache: building the tables takes about 45 ms, a third of a cold start.
-    MDX_NO_CACHE=1 turns caching off."""
-    if os.environ.get("MDX_NO_CACHE"):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = os.path.join(base, "mdx")
     try:
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-    except OSError:
+        return lalr_parse(tables, text, _NormBars())
+    except (RecursionError, MemoryError):
+        raise
+    except Exception:       # noqa: BLE001 - damaged tables: lark parses, the file is rebuilt
+        _tables(rebuild=True)
         return None
-    return os.path.join(folder, name % sys.version_info[:2])
 
 
 def parse(text: str) -> Problem:
@@ -109,14 +101,36 @@ def parse(text: str) -> Problem:
     if not stripped:
         raise ParseError("empty problem", 1, "write a problem such as `d tr(X^T A X) / dX`")
     check_text(stripped)
+    check_numbers(text)
     offset = len(text) - len(text.lstrip())
-    tree = _fast_tree(stripped) or _lark_tree(stripped, offset, len(text))
-    _check_nesting(tree, offset)
-    problem = _build_problem(tree, stripped)
+    problem = _fast_problem(stripped, offset)
+    if problem is None:
+        tree = _lark_tree(stripped, offset, len(text))
+        _check_nesting(tree, offset)
+        problem = _build_problem(tree, stripped)
     if offset:
         _shift(problem, offset)
+    check_declarations(problem.decls)
+    check_sizes(problem.expr)
     problem.text = text
     return problem
+
+
+def _fast_problem(stripped: str, offset: int) -> Problem | None:
+    """The problem from mdx.lalr's tree, or None (lark decides).  A tree that cannot be
+    built (damaged tables that still parsed) sends the problem to lark, and the tables
+    are rebuilt."""
+    tree = _fast_tree(stripped)
+    if tree is None:
+        return None
+    try:
+        _check_nesting(tree, offset)
+        return _build_problem(tree, stripped)
+    except (MdxError, RecursionError, MemoryError):
+        raise
+    except Exception:   # noqa: BLE001
+        _tables(rebuild=True)
+        return None
 
 
 def _lark_tree(stripped: str, offset: int, length: int):
@@ -163,7 +177,7 @@ _EXPECT_NAMES = {
 
 
 def _unexpected_char(text: str, e, offset: int) -> ParseError:
-    col = e.column
+    col = e.pos_in_stream + 1           # a column in the whole text, were it of many lines
     ch = text[e.pos_in_stream] if e.pos_in_stream < len(text) else ""
     if ch == "#":
         return ParseError("`#` starts a comment only at the beginning of a line", col + offset,
@@ -206,13 +220,13 @@ def _unexpected_token(text: str, e, offset: int) -> ParseError:
                               "close the norm: `‖x‖` or `||x||`")
         return ParseError("the problem ends too early: an expression is missing", col + offset,
                           "write what to differentiate after `d`, e.g. `d tr(X) / dX`")
-    col = tok.column + offset
+    col = tok.start_pos + 1 + offset
     if "DLEAD" in (e.expected or ()) or "DPREFIX" in (e.expected or ()):
         return ParseError("a problem starts with `d`, `d/dVAR` or `d^2`", col,
                           "write e.g. `d tr(X^T A X) / dX` or `d/dx x^T A x`")
     if tok.type == "RPAR":
-        return ParseError("unbalanced parentheses: this `)` has no matching `(`", col,
-                          "remove it or add the missing `(`")
+        return _empty_parentheses(text, tok.start_pos, col) or ParseError(
+            "unbalanced parentheses: this `)` has no matching `(`", col, "remove it or add the missing `(`")
     if tok.type == "WRT_TAIL":
         if "RPAR" in (e.expected or ()):
             return ParseError("unbalanced parentheses: a `(` is never closed", col,
@@ -230,6 +244,22 @@ def _unexpected_token(text: str, e, offset: int) -> ParseError:
     hint = token_hint(text, tok.start_pos, str(tok.value)) or \
         (("expected " + ", ".join(expected[:6])) if expected else "")
     return ParseError(f"unexpected {tok.value!r}", col, hint, width=len(tok.value))
+
+
+_DEFINED = re.compile(r"(?:\bwhere|;)\s*([A-Za-zα-ωΑ-Ω]\w*)\s*\(\s*$")
+
+
+def _empty_parentheses(text: str, at: int, col: int) -> ParseError | None:
+    """`g() = ...` in a where clause, or `f()`: the `)` is matched, the parentheses are empty."""
+    if not text[:at].rstrip().endswith("("):
+        return None
+    m = _DEFINED.search(text[:at])
+    if m and text[at + 1:].lstrip().startswith("="):
+        g = m.group(1)
+        return ParseError(f"a function definition needs a parameter: `{g}(t) = ...`", col,
+                          f"write e.g. `{g}(t) = t^2`; it is applied elementwise")
+    return ParseError("empty parentheses: an expression is missing", col,
+                      "write what goes inside, e.g. `tr(X)`")
 
 
 # ----------------------------------------------------------------- tree building
@@ -253,7 +283,7 @@ def _build_problem(tree, text: str) -> Problem:
         var, var_start = m.group("var"), tail.start_pos + m.start("var")
         order = 2 if _D_HEAD.match(str(head)) else 1
         if order == 2 and not re.search(r"(\^2|²)$", str(tail)):
-            raise ParseError("a second derivative `d^2 f` needs `/ dVAR^2`", tail.column,
+            raise ParseError("a second derivative `d^2 f` needs `/ dVAR^2`", tail.start_pos + 1,
                              f"write `/ d{var}^2`")
         if order == 1 and re.search(r"(\^2|²)$", str(tail)):
             raise ParseError("`/ dVAR^2` needs `d^2` at the start", 1, f"write `d^2 ... / d{var}^2`")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from . import expr as E
+from .errors import visible
 from .printers.cse import LONG, name_repeats
 from .names import ALIASES, CAPITAL_NAMES, CHAR_NAMES, GREEK_NAMES, latex_name
 from .printers.latex import to_latex
@@ -158,7 +159,7 @@ def _same_node(e, kids):
 
 
 def derivation_text(der, steps: bool = True) -> str:
-    lines = [f"{der.problem}    [{der.layout} layout, {der.method} method]"]
+    lines = [f"{visible(der.problem)}    [{der.layout} layout, {der.method} method]"]
     lines.append(f"  {where_text(der)}")
     if steps:
         defs, mapping = _step_names(der)
@@ -289,7 +290,8 @@ def _function(der, printer, imports: str, arrays: str, name: str | None = None) 
     lets = "".join(f"    {py_name(sym.name)} = {printer.value(d)}\n" for sym, d in defs)
     ret = printer.value(body)
     args = function_parameters(der, printer)
-    problem = der.problem.replace("\\", "\\\\").replace('"', '\\"')     # stays inside the docstring
+    # stays inside the docstring, on its line, with no control character in the source
+    problem = visible(der.problem.replace("\\", "\\\\").replace('"', '\\"'))
     doc = f'    """{der.result_lhs} ({der.layout} layout) for\n' \
           f'    {problem}\n\n    {arrays}"""'
     checked = f"# {der.verification.line()}\n" if der.verification is not None else ""

@@ -52,7 +52,8 @@ class Solution:
     def text(self, steps: bool = True) -> str:
         from .printers.text import to_text
         from .render import where_text
-        lines = [f"{self.problem}    [stationary point: the gradient set to zero]",
+        from .errors import visible
+        lines = [f"{visible(self.problem)}    [stationary point: the gradient set to zero]",
                  f"  {where_text(self)}"]
         if steps:
             for i, st in enumerate(self.steps, 1):

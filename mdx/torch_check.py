@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import MdxError
+from .errors import MdxError, visible
 from .numeric import derivation_sizes
 from .printers.numpy import abstract_derivatives, dim_table, py_name
 
@@ -192,7 +192,7 @@ def script(der) -> str:
     call_args = function_parameters(der, printer)
     call = f"{function_name(der)}(" + ", ".join(
         f"inputs[{a!r}]" if a in {py_name(s.name) for s in symbols} else a for a in call_args) + ")"
-    head = (f"# mdx check: {der.problem}\n# {der.layout} layout, {der.method} method; "
+    head = (f"# mdx check: {visible(der.problem)}\n# {der.layout} layout, {der.method} method; "
             f"mdx's formula beside torch.func autograd\nimport torch\n")
     parts = [head, _PRELUDE]
     parts += [f"{k} = {v}\n" for k, v in free.items()]

@@ -29,13 +29,18 @@ class Item:
     error: MdxError | None = None
 
 
-def read_sheet(raw: bytes) -> list:
-    """Headings (`## ...`) and problems; comments and blank lines skipped (SPEC 7)."""
+def read_sheet(raw, name: str = "the problems' file") -> list:
+    """Headings (`## ...`) and problems; comments and blank lines skipped (SPEC 7).  `raw`
+    is the file's bytes or a binary stream (read a line at a time, an over-long line
+    never whole: mdx.batch.read_problems)."""
+    import io
+
     from .batch import read_problems
     items = []
-    for number, text in read_problems(raw.split(b"\n"), headings=True):
+    stream = io.BytesIO(raw) if isinstance(raw, (bytes, bytearray)) else raw
+    for number, text in read_problems(stream, headings=True, name=name):
         if isinstance(text, MdxError):
-            items.append(Item(number, "problem", "", error=text))
+            items.append(Item(number, "problem", getattr(text, "source", ""), error=text))
         elif text.strip().startswith("##"):
             items.append(Item(number, "heading", text.strip().lstrip("#").strip()))
         else:
@@ -253,7 +258,8 @@ def build(items: list, title: str, layout: str, method: str, solutions: bool = T
             out.append(rf"\begin{{enumerate}}\setcounter{{enumi}}{{{n - 1}}}")
             in_list = True
         if it.error is not None:
-            out.append(rf"\item \texttt{{{escape(it.text or '(unreadable line)')}}} "
+            shown = it.text if len(it.text) <= 80 else it.text[:77] + "..."
+            out.append(rf"\item \texttt{{{escape(shown or '(unreadable line)')}}} "
                        rf"(line {it.line}: could not be derived)")
         else:
             der = it.derivation
@@ -293,6 +299,27 @@ def write_atomic(path: Path, data: bytes) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def write_new(path: Path, data: bytes) -> Path:
+    """Write to `path`, or, where a file of that name exists, to the first free
+    `<stem>-1<suffix>`, `<stem>-2<suffix>`, ...: never over a file of the user's (a failed
+    --pdf build keeps its LaTeX beside the PDF it was to make).  Returns where it wrote."""
+    path = Path(path)
+    for n in range(1000):
+        target = path if n == 0 else path.with_name(f"{path.stem}-{n}{path.suffix}")
+        try:
+            fh = open(target, "xb")         # noqa: SIM115 - created only if absent
+        except FileExistsError:
+            continue
+        try:
+            with fh:
+                fh.write(data)
+        except BaseException:
+            os.unlink(target)
+            raise
+        return target
+    raise FileExistsError(17, "too many files of that name", str(path))
 
 
 class LatexFailure(Exception):
