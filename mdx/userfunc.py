@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from . import expr as E
-from .errors import UnsupportedError
+from .errors import ShapeError, UnsupportedError
 
 
 def require_sympy(column: int) -> None:
@@ -86,6 +86,52 @@ class UserFunction:
     def definition_text(self, k: int) -> str:
         from .printers.text import to_text
         return f"{self.name}{chr(39) * k}({self.param}) = {to_text(self.derivative(k))}"
+
+
+# For a scalar t, what each function that is not elementwise comes to (for the hint).
+_SCALAR_VALUE = {"sum": "{t}", "mean": "{t}", "tr": "{t}", "det": "{t}", "vec": "{t}",
+                 "logsumexp": "{t}", "kron": "{t} {t}", "norm": "abs({t})", "norm1": "abs({t})",
+                 "softmax": "1", "logdet": "log({t})", "inv": "1 / {t}", "ones": "1"}
+
+
+def check_definitions(parsed, typed) -> None:
+    """Refuse, with its position, a body that is not elementwise arithmetic of its scalar
+    parameter: the function is applied to each entry of an array, and a reduction
+    (logsumexp, a norm, sum, ...) in its code would reduce over the whole array."""
+    from .shape_table import error_at
+    from .user_body import non_elementwise
+    for decl in parsed.decls:
+        if decl.body is None:
+            continue
+        name, t = decl.names[0][0], decl.param[0]
+        for node in _syntax_nodes(decl.body):
+            fname = "norm1" if node.op == "norm" and node.value == "1" else \
+                "norm" if node.op == "norm" else node.value
+            if node.op == "norm" or (node.op in ("call", "bare_call") and fname != "σ"
+                                     and fname not in E.ELEMENTWISE):
+                value = _SCALAR_VALUE.get(fname)
+                hint = (f"for a scalar {t}, {fname}({t}) is {value.format(t=t)}; write that"
+                        if value else f"write {name} in {t}, numbers and " + ", ".join(E.ELEMENTWISE))
+                raise error_at(ShapeError, f"{fname} is not elementwise: the body of {name} is "
+                               "applied to each entry of its argument, so it may use only "
+                               "elementwise functions", node, hint)
+        body = typed.user_functions[name].body
+        shape = body.shape
+        bad = None if shape == E.SCALAR else f"a value of shape {shape[0]}×{shape[1]}"
+        bad = bad or non_elementwise(body, t)
+        if bad is not None:
+            raise error_at(ShapeError, f"the body of {name} uses {bad}: it is applied to each "
+                           "entry of its argument, so it must be a scalar expression in "
+                           f"{t}", decl.body, f"write {name} in {t}, numbers and the "
+                           "elementwise functions")
+
+
+def _syntax_nodes(node):
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(reversed([a for a in n.args if hasattr(a, "op")]))
 
 
 _FROM_SYMPY = {"exp": "exp", "log": "log", "sin": "sin", "cos": "cos", "tanh": "tanh",
