@@ -43,10 +43,7 @@ class UserFunction:
                 t = sympy.Symbol(self.param, real=True)
                 got = SympyValues({self.param: t}, {}).value(self.body)
             else:
-                prev = self.sympy_body(k - 1)
-                got = sympy.diff(prev, sympy.Symbol(self.param, real=True))
-                # d sign(t) = 2 δ(t): 0 almost everywhere, as mdx's own rule for sign says
-                got = got.replace(sympy.DiracDelta, lambda *args: sympy.S.Zero)
+                got = real_diff(self.sympy_body(k - 1), sympy.Symbol(self.param, real=True))
             self._cache[("sympy", k)] = got
         return got
 
@@ -90,6 +87,30 @@ class UserFunction:
     def definition_text(self, k: int) -> str:
         from .printers.text import to_text
         return f"{self.name}{chr(39) * k}({self.param}) = {to_text(self.derivative(k))}"
+
+
+_REAL: dict = {}
+
+
+def real_diff(e, t):
+    """d e / dt where t and every value of the body are real: |u|' = sign(u) u', and sign
+    and step have derivative 0 (almost everywhere, as mdx's own rules say).  SymPy's own
+    rules need to prove u real, and cannot for u = 1 + t^2 / (2 + sin t)^2 (the
+    denominator might be 0): they leave Derivative(sign(u), t) or write re, im and arg."""
+    import sympy
+    if not _REAL:
+        class RealAbs(sympy.Function):
+            def fdiff(self, argindex=1):
+                return sympy.sign(self.args[0])
+
+        class RealSign(sympy.Function):
+            def fdiff(self, argindex=1):
+                return sympy.S.Zero
+        _REAL.update(abs=RealAbs, sign=RealSign)
+    A, S = _REAL["abs"], _REAL["sign"]
+    d = sympy.diff(e.replace(sympy.Abs, A).replace(sympy.sign, S), t)
+    d = d.replace(A, sympy.Abs).replace(S, sympy.sign)
+    return d.replace(sympy.DiracDelta, lambda *args: sympy.S.Zero)      # step' = δ
 
 
 # For a scalar t, what each function that is not elementwise comes to (for the hint).
