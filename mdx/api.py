@@ -42,6 +42,9 @@ def derive(problem: str, layout: str = "denominator", method: str = "differentia
     parsed = parse(problem)
     try:
         typed = type_problem(parsed)
+        if typed.user_functions:
+            from .userfunc import check_definitions
+            check_definitions(parsed, typed)
         der = _derive_typed(parsed, typed, layout, method, steps)
         return _structured(der, structured, parsed, steps) if structured else der
     except MdxError:

@@ -134,8 +134,8 @@ class SympyMatrixExpr:
     def _Func(self, e):
         arg = self.value(e.arg)
         fn = self._scalar_function(e)
-        if e.is_scalar:
-            return fn(arg)
+        if e.is_scalar:                 # of a 1×1 product (g(aᵀ x)): of the scalar it is
+            return fn(self._as_scalar(arg))
         return arg.applyfunc(fn)
 
     def _scalar_function(self, e):

@@ -8,6 +8,7 @@ import re
 from .. import nodes as E
 from .. import construct as C
 from ..names import py_name
+from ..user_body import body_code
 from .base import Printer
 
 _FUNCS = {
@@ -58,6 +59,7 @@ class NumpyPrinter(Printer):
         self.dims = dims
         self.var = var
         self.free: list = []        # sizes no symbol has (`I` in `tr(I ⊗ X)`): parameters
+        self.bound: dict = {}       # a user function's parameter -> its name in the body's code
 
     def size(self, d: str) -> str:
         parts = [self.dims.get(f, f) for f in d.split("*")]
@@ -88,7 +90,17 @@ class NumpyPrinter(Printer):
         s = self.doprint(e)
         return self.FLOAT.format(s) if plain_number(e) else s
 
+    def print_bound(self, e, param: str, name: str) -> str:
+        """e printed with the scalar Sym `param` written as `name` (see mdx.user_body)."""
+        saved, self.bound = self.bound, {param: name}
+        try:
+            return self.doprint(e)
+        finally:
+            self.bound = saved
+
     def _print_Sym(self, e):
+        if not e.diff and e.name in self.bound:
+            return self.bound[e.name]
         return ("d" + py_name(e.name[1:])) if e.diff else py_name(e.name)
 
     def _print_Num(self, e):
@@ -188,8 +200,8 @@ class NumpyPrinter(Printer):
 
     def _print_Func(self, e):
         arg = self.value(e.arg)
-        if e.defn is not None:      # a body of its own: one expression, the argument once
-            return f"(lambda {py_name(e.defn.param)}: {self.doprint(e.defn.derivative(e.primes))})({arg})"
+        if e.defn is not None:      # a body of its own, of the argument's shape (mdx.user_body)
+            return body_code(self, e.defn, e.primes, arg)
         if e.name in self.FUNCS and not e.primes:
             return self.FUNCS[e.name].format(arg)
         return f"{self.func_name(e)}({arg})"
