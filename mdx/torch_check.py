@@ -193,7 +193,7 @@ def script(der) -> str:
     printer.doprint(der.result)             # so that printer.free names the free sizes
     given = {names.sym(s.name) for s in symbols}
     call = f"{function_name(der)}(" + ", ".join(
-        f"inputs[{a!r}]" if a in given else a for a in function_parameters(der, printer)) + ")"
+        f"_inputs[{a!r}]" if a in given else a for a in function_parameters(der, printer)) + ")"
     head = (f"# mdx check: {der.problem}\n# {der.layout} layout, {der.method} method; "
             f"mdx's formula beside torch.func autograd\nimport torch\n")
     parts = [head, _PRELUDE]
@@ -203,7 +203,7 @@ def script(der) -> str:
     parts.append(f"\n\ndef _draw(positive, gen):\n    return {{{draws}}}\n")
     parts.append(f"\n\n_WRT = {names.sym(der.var.name)!r}\n_LAYOUT = {der.layout!r}\n"
                  f"_STRUCTURED = {der.structured!r}\n\n\n{derivative}\n")
-    parts.append(f"\n\ndef _mdx(inputs):\n    return {call}\n")
+    parts.append(f"\n\ndef _mdx(_inputs):\n    return {call}\n")
     parts.append(_MAIN.format(autograd=_SECOND if der.order == 2 else _FIRST, tol=TOLERANCE))
     return "".join(parts)
 

@@ -223,6 +223,15 @@ def test_a_size_beside_a_symbol_of_its_name():
     assert "def df_dX(n, X, n_):" in der.numpy_function()
 
 
+def test_sizes_named_like_the_check_scripts_own_names():
+    """The `mdx check` script's helpers and locals: sizes named so are its globals too."""
+    own = ["value", "arrange", "project", "hessian", "objective", "draw", "main", "mdx",
+           "inputs", "gen", "x", "at", "J", "auto", "mine", "scale", "WRT", "LAYOUT", "t"]
+    problem = "d " + " + ".join(f"tr(kron(I_{k}, X))" for k in own) + " / dX"
+    check_problem(problem, lambda X: len(own) * SIZE * np.trace(X), {"X": (2, 2)}, "X",
+                  "denominator", sizes={k: SIZE for k in own}, exact=False)
+
+
 def test_functions_named_like_derivatives():
     """f' of f beside a function called f_prime and its derivative: each its own name."""
     problem = "d f(x^T x) + f_prime(sum(x)) / dx where f: scalar function; f_prime: scalar function"
