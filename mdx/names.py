@@ -3,7 +3,9 @@
 One place for the Greek alphabet and for the shape of a name: a base (a Latin letter, a
 Greek letter as a character or spelled out, `eps`) followed by digits and a subscript
 (`W1`, `W_2`, `λ1`, `lambda_1`, `Sigma_{k}`).  The typer asks `default_kind`, the LaTeX
-printer `latex_name`, the code printers `py_name`.
+printer `latex_name` (which prints the names of one problem apart, distinct_latex), the
+code printers a PyNames: every name of one problem and its Python identifier, two names
+never one (mdx.pynames builds it).
 """
 
 from __future__ import annotations
@@ -123,8 +125,9 @@ def _typed_latex(name: str, literal: bool = False) -> str:
 def distinct_latex(names) -> dict:
     """name -> LaTeX for the names of one problem, no two alike.  A name prints as usual
     (latex_name) unless another prints so too; of such a group, the one typed as it prints
-    (W_1 for W_{1}, λ for \\lambda), else the first, keeps the usual form and the others
-    print as typed (W1, \\mathrm{lambda}), or with their `_` and braces shown."""
+    (W_1 for W_{1}, λ for \\lambda), else one typed with a Greek character (λ1), else the
+    first, keeps the usual form, and the others print as typed (W1, \\mathrm{lambda}1), or
+    with their `_` and braces shown (x\\_if beside x_{if})."""
     names = list(dict.fromkeys(names))
     groups: dict = {}
     for n in names:

@@ -30,10 +30,17 @@ SPECIAL = sorted(set(keyword.kwlist) | set(LIBRARIES) | set(BUILTINS))
 NOT_SYMBOLS = {"sum", "abs", "max", "min"}
 SIZE = 3            # the value given to every size the code takes as a parameter
 
-try:
-    import torch
-except ImportError:         # the torch modules are then only compiled, not run
-    torch = None
+
+
+def _torch():
+    """torch, or None (the torch modules are then only compiled, not run).  Imported when
+    first needed: a test process that holds torch makes every child it forks look as
+    large (tests/test_hostile.py measures its children's memory)."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    return torch
 
 
 def _env(der, inputs: dict, sizes: dict) -> dict:
@@ -50,7 +57,7 @@ def _call(fn, env: dict, extra: dict):
     return fn(**{p: {**extra, **env}[p] for p in params})
 
 
-def _torch_value(v):
+def _torch_value(torch, v):
     return torch.as_tensor(v, dtype=torch.float64) if isinstance(v, (float, np.ndarray)) else v
 
 
@@ -87,8 +94,9 @@ def check_problem(problem, f, shapes, wrt, layout, sizes=None, extra=None, props
     for fn in (_function(der.numpy_function()), der.numpy()):
         assert fdcheck.close(_call(fn, env, code_extra), want), (problem, layout)
     torch_fn = _function(der.torch_function())
+    torch = _torch()
     if torch is not None and not extra:
-        got = _call(torch_fn, {k: _torch_value(v) for k, v in env.items()}, {})
+        got = _call(torch_fn, {k: _torch_value(torch, v) for k, v in env.items()}, {})
         assert fdcheck.close(got.numpy() if hasattr(got, "numpy") else got, want), problem
     # --verify, --verify exact, mdx check
     der.verify()
