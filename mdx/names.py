@@ -214,6 +214,7 @@ class PyNames:
         self._taken: set = set()
         self.dims: dict = dict(dims or {})  # a size -> `X.shape[0]` of the first symbol having it
         self.function = None        # the generated function's name (df_dX), when claimed
+        self.own: frozenset = frozenset()   # the problem's names and identifiers (mdx.pynames)
 
     def claim(self, key: tuple, preferred: str) -> str:
         got = self._ids.get(key)

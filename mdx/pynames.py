@@ -52,6 +52,7 @@ def derivation_names(der) -> PyNames:
     names = problem_names(der.symbols, exprs, der.functions, der.abstract_functions, der.var)
     names.function = names.claim(("function",), "d" + ("2" if der.order == 2 else "") + "f_d"
                                  + names.sym(der.var.name))
+    names.own = frozenset(names.taken())        # before any piece (h1, ...) is named
     der.__dict__["_py_names"] = (der.result, names)
     return names
 

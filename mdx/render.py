@@ -62,7 +62,7 @@ def latex_names(der):
 def _taken(der) -> set:
     """Names a piece of code (h1 = ...) should not start like: the problem's, and their
     identifiers (PyNames sets the pieces apart in any case)."""
-    return set(der.symbols) | derivation_names(der).taken()
+    return set(der.symbols) | derivation_names(der).own
 
 
 def _lhs_latex(lhs: str) -> str:

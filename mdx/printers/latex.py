@@ -176,6 +176,8 @@ def to_latex(e: E.Expr) -> str:
     key = latex_context()
     printer = _PRINTERS.get(key)
     if printer is None:
+        if len(_PRINTERS) > 64:         # a long batch of problems with names apart
+            _PRINTERS.clear()
         printer = _PRINTERS[key] = LatexPrinter()
         printer.memo = "_latex" + key
     return printer.doprint(e)
