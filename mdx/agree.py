@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .numeric import comparable, derivation_sizes, draw_inputs, evaluation_names
+from .pynames import derivation_names
 
 
 def agreement(derivations: list) -> str:
@@ -32,11 +33,11 @@ def _values(derivations: list, np) -> list:
     for d in derivations:
         for k, v in derivation_sizes(d).items():
             sizes.setdefault(k, v)
-    inputs = draw_inputs(derivations[0].symbols, sizes, np, np.random.default_rng(0),
-                         positive=True)
     out = []
     with np.errstate(all="ignore"):
-        for d in derivations:
+        for d in derivations:       # the same values, named as each derivation's code names them
+            inputs = draw_inputs(derivations[0].symbols, sizes, np, np.random.default_rng(0),
+                                 derivation_names(d), positive=True)
             env = {"__builtins__": {}, **evaluation_names(d, np, sizes), **inputs}
             out.append(np.asarray(eval(d.numpy_expression(), env), dtype=float))
     return out

@@ -61,11 +61,9 @@ def derive(problem: str, layout: str = "denominator", method: str = "differentia
 
 
 def _derive_typed(parsed, typed, layout, method, record: bool = True) -> Derivation:
-    from .printers.numpy import dim_table
     f, var = typed.expr, typed.var
     steps: list = [] if record else NoSteps()
     notes = typed.notes + _structure_notes(typed.symbols[var.name])   # readings, properties
-    dims = dim_table(typed.symbols.values())
     if method == "chain":
         result, lhs = _chain(f, var, parsed.order, layout, steps, typed.symbols)
     elif method == "definition":
@@ -74,9 +72,9 @@ def _derive_typed(parsed, typed, layout, method, record: bool = True) -> Derivat
         except UnsupportedError as e:       # rare index forms with no matrix reading
             steps.append(Step(f"the index form does not reassemble ({e.message.split(';')[0]}); "
                               "the matrix differential finishes the derivation", "f", f, numpy=False))
-            result, lhs = _differential(f, var, parsed.order, layout, steps, dims)
+            result, lhs = _differential(f, var, parsed.order, layout, steps)
     else:
-        result, lhs = _differential(f, var, parsed.order, layout, steps, dims)
+        result, lhs = _differential(f, var, parsed.order, layout, steps)
     from .simplify import present
     declared = typed.symbols[var.name]
     if declared != var:     # the derivative is evaluated on the structured set: Xᵀ = X there
@@ -115,7 +113,7 @@ def _user_function_steps(typed, result, steps, notes) -> None:
         notes.append(f"{rule}: {defn.definition_text(k)}")
 
 
-def _differential(f, var, order, layout, steps, dims):
+def _differential(f, var, order, layout, steps):
     from .methods import differential as M
     if order == 2:
         return M.second_derivative(f, var, steps), f"∂²f/∂{var.name}∂{var.name}ᵀ"
@@ -123,7 +121,7 @@ def _differential(f, var, order, layout, steps, dims):
     if f.is_scalar:
         G = M.identify_scalar(df, var, steps)
         return arrange(G, True, layout), f"∂f/∂{var.name}"
-    raw = M.identify_jacobian(df, var, f, steps, dims)
+    raw = M.identify_jacobian(df, var, f, steps)
     return arrange(raw, False, layout), f"∂f/∂{var.name}"
 
 

@@ -9,7 +9,7 @@ and say so; so can results SymPy cannot simplify to 0 (never a silent pass).
 from __future__ import annotations
 
 from .numeric import concrete_shape
-from .printers.numpy import py_name
+from .pynames import derivation_names
 from .verification import Verification, VerificationError
 
 EXACT_SIZES = ((2, 3), (3, 2))     # the second where the first makes a matrix singular
@@ -35,22 +35,42 @@ def exact_sizes(symbols, order=EXACT_SIZES[0]) -> dict:
     return sizes
 
 
-def _entries(sp, sym, shape):
-    """A matrix of independent real symbols named after sym (X_0_1, ...)."""
-    name = py_name(sym.name)
+def symbol_values(sp, der, sizes: dict) -> dict:
+    """{symbol: a real SymPy symbol, or a matrix of them}, named after the symbol's Python
+    name (mdx.pynames): X_0_1, ..., or X[0,1], ... where those would meet another name (a
+    scalar Lambda__0_0 beside the entries of Lambda_): every entry a symbol of its own."""
+    names = derivation_names(der)
+    for bracket in (False, True):
+        env = {s.name: _entries(sp, s, concrete_shape(s.shape, sizes), names.sym(s.name), bracket)
+               for s in der.symbols.values()}
+        spelled = [str(x) for v in env.values() for x in (v if isinstance(v, sp.MatrixBase) else [v])]
+        spelled += [_angle(names.sym(s.name), bracket) for s in der.symbols.values()
+                    if "orthogonal" in s.props]
+        if len(set(spelled)) == len(spelled):
+            break
+    return env
+
+
+def _entries(sp, sym, shape, name, bracket=False):
+    """A matrix of independent real symbols named after `name` (X_0_1 or X[0,1], ...)."""
     if shape == (1, 1) and sym.kind == "scalar":
         return sp.Symbol(name, real=True)
-    return sp.Matrix(*shape, lambda i, j: sp.Symbol(f"{name}_{i}_{j}", real=True))
+    form = "{}[{},{}]" if bracket else "{}_{}_{}"
+    return sp.Matrix(*shape, lambda i, j: sp.Symbol(form.format(name, i, j), real=True))
 
 
-def _structure(sp, sym, M) -> dict:
+def _angle(name: str, bracket: bool) -> str:
+    return f"{name}[angle]" if bracket else f"{name}_angle"
+
+
+def _structure(sp, sym, M, name) -> dict:
     """Substitutions that put a matrix of independent symbols on its declared set."""
     props, n = sym.props, M.shape[0]
     if "orthogonal" in props:
         if n != 2:
             raise VerificationError(f"{sym.name} is orthogonal of size {n}: only 2×2 rotations "
                                     "are checked exactly", 1)
-        a = sp.Symbol(f"{py_name(sym.name)}_angle", real=True)
+        a = sp.Symbol(_angle(name, "[" in str(M[0, 0])), real=True)
         R = sp.Matrix([[sp.cos(a), -sp.sin(a)], [sp.sin(a), sp.cos(a)]])
         return {M[i, j]: R[i, j] for i in range(2) for j in range(2)}
     if "diagonal" in props:
@@ -150,12 +170,11 @@ def verify_exact(der) -> Verification:
 
 def _verify_at(sp, der, sizes) -> Verification:
     from .sympy_values import SympyValues
-    env, subs = {}, {}
+    env, subs = symbol_values(sp, der, sizes), {}
+    names = derivation_names(der)
     for sym in der.symbols.values():
-        shape = concrete_shape(sym.shape, sizes)
-        env[sym.name] = _entries(sp, sym, shape)
         if sym.kind == "matrix":
-            subs.update(_structure(sp, sym, env[sym.name]))
+            subs.update(_structure(sp, sym, env[sym.name], names.sym(sym.name)))
     try:
         f = SympyValues(env, sizes).value(der.function)
         want = _derivative(sp, f, env[der.var.name], der)

@@ -3,13 +3,17 @@
 One place for the Greek alphabet and for the shape of a name: a base (a Latin letter, a
 Greek letter as a character or spelled out, `eps`) followed by digits and a subscript
 (`W1`, `W_2`, `λ1`, `lambda_1`, `Sigma_{k}`).  The typer asks `default_kind`, the LaTeX
-printer `latex_name`, the code printers `py_name`.
+printer `latex_name` (which prints the names of one problem apart, distinct_latex), the
+code printers a PyNames: every name of one problem and its Python identifier, two names
+never one (mdx.pynames builds it).
 """
 
 from __future__ import annotations
 
 import keyword
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 # (spelled out, lower-case character, upper-case character, LaTeX of the capital: a
 # capital that is a Latin letter's twin is that letter, upright)
@@ -82,7 +86,15 @@ def is_greek_scalar(name: str) -> bool:
 
 def latex_name(name: str) -> str:
     """W1 -> W_{1}, W_2 -> W_{2}, W_{L-1} -> W_{L-1}, theta -> \\theta, λ1 -> \\lambda_{1},
-    Sigma -> \\Sigma, eps -> \\epsilon."""
+    Sigma -> \\Sigma, eps -> \\epsilon; inside `distinct_latex_names`, the problem's own
+    spelling of a name that would print like another of its names (see distinct_latex)."""
+    table = _LATEX_TABLE.get()
+    if table is not None and name in table:
+        return table[name]
+    return _standard_latex(name)
+
+
+def _standard_latex(name: str) -> str:
     parts = split(name)
     if parts is None:               # never emit a name's characters unescaped
         return r"\mathrm{" + re.sub(r"[^A-Za-z0-9]", "", name) + "}"
@@ -93,15 +105,153 @@ def latex_name(name: str) -> str:
     return head + (f"_{{{subs}}}" if subs else "")
 
 
-# Names the generated code itself uses: a symbol called `np` must not hide NumPy.
-_RESERVED = frozenset({"np", "numpy"})
+def _typed_latex(name: str, literal: bool = False) -> str:
+    """The name as it was typed: a Greek letter spelled out upright (\\mathrm{lambda}),
+    digits on the line (W1), a subscript lowered; `literal` also shows the `_` and any
+    braces of the subscript (x\\_if, x\\_\\{if\\})."""
+    parts = split(name)
+    if parts is None:
+        return r"\mathrm{" + re.sub(r"[^A-Za-z0-9_]", "", name).replace("_", r"\_") + "}"
+    base, digits, sub = parts
+    g = greek(base)
+    head = base if g is None else _LATEX[g] if len(base) == 1 else r"\mathrm{" + base + "}"
+    if not sub:
+        return head + digits
+    if literal:
+        return head + digits + r"\_" + (r"\{" + sub + r"\}" if "_{" in name else sub)
+    return head + digits + f"_{{{sub}}}"
+
+
+def distinct_latex(names) -> dict:
+    """name -> LaTeX for the names of one problem, no two alike.  A name prints as usual
+    (latex_name) unless another prints so too; of such a group, the one typed as it prints
+    (W_1 for W_{1}, λ for \\lambda), else one typed with a Greek character (λ1), else the
+    first, keeps the usual form, and the others print as typed (W1, \\mathrm{lambda}1), or
+    with their `_` and braces shown (x\\_if beside x_{if})."""
+    names = list(dict.fromkeys(names))
+    groups: dict = {}
+    for n in names:
+        groups.setdefault(_standard_latex(n), []).append(n)
+    out: dict = {}
+    for form, members in groups.items():      # typed as it prints; else the Greek character
+        keep = min(members, key=lambda n: (_typed_latex(n) != form, len(split(n)[0]) > 1
+                                           if split(n) else True, members.index(n)))
+        out[keep] = form
+    used = set(groups)
+    for form, members in groups.items():
+        for n in (m for m in members if m not in out):
+            cands = [_typed_latex(n), _typed_latex(n, True)]
+            out[n] = next((c for c in cands if c not in used), None) or next(
+                f"{cands[1]}^{{({k})}}" for k in range(2, len(names) + 2)
+                if f"{cands[1]}^{{({k})}}" not in used)
+            used.add(out[n])
+    return out
+
+
+_LATEX_TABLE: ContextVar = ContextVar("mdx_latex_names", default=None)
+
+
+@contextmanager
+def distinct_latex_names(names):
+    """While it lasts, latex_name prints the names of one problem apart (distinct_latex)."""
+    table = {n: f for n, f in distinct_latex(names).items() if f != _standard_latex(n)}
+    token = _LATEX_TABLE.set(table or None)
+    try:
+        yield
+    finally:
+        _LATEX_TABLE.reset(token)
+
+
+def latex_table() -> dict:
+    """The names that print otherwise than latex_name alone would, now: name -> LaTeX."""
+    return _LATEX_TABLE.get() or {}
+
+
+def latex_context() -> str:
+    """A key for what latex_name prints now: "" in the usual case (for printers that keep
+    each node's LaTeX on the node, one kept form per way of printing the names)."""
+    table = _LATEX_TABLE.get()
+    return "" if table is None else repr(sorted(table.items()))
+
+
+# Names the generated code uses besides the problem's: the libraries, and the builtins
+# that mdx's scripts call (the `mdx check` script; NumPy and torch expressions call none).
+# A symbol, size or function with one of these names, or a keyword, gets a trailing `_`.
+LIBRARIES = ("np", "numpy", "torch", "math")
+BUILTINS = ("abs", "dict", "float", "int", "len", "list", "max", "min", "print", "range",
+            "reversed", "sorted", "sum", "tuple", "zip", "SystemExit")
+RESERVED = frozenset(keyword.kwlist) | frozenset(LIBRARIES) | frozenset(BUILTINS)
+
+
+def ascii_name(name: str) -> str:
+    """A name spelled in ASCII identifier characters: Greek spelled out (Σ -> Sigma,
+    λ1 -> lambda1), other characters `_`, no leading or trailing `_`."""
+    out = "".join(CHAR_NAMES.get(ch, ch) for ch in name)
+    return re.sub(r"[^0-9A-Za-z_]", "_", out).strip("_") or "v"
 
 
 def py_name(name: str) -> str:
-    """A Python identifier for a symbol: Greek spelled out (Σ -> Sigma, λ1 -> lambda1),
-    keywords get a trailing `_`."""
-    out = "".join(CHAR_NAMES.get(ch, ch) for ch in name)
-    out = re.sub(r"[^0-9A-Za-z_]", "_", out).strip("_") or "v"
-    if keyword.iskeyword(out) or out in _RESERVED:
-        out += "_"
-    return out
+    """A name's usual Python identifier (SPEC 7): ascii_name, and a trailing `_` for a
+    keyword or a reserved name (lambda_, np_).  In code, PyNames decides: it keeps this
+    spelling where no other name of the problem has it."""
+    out = ascii_name(name)
+    return out + "_" if out in RESERVED else out
+
+
+class PyNames:
+    """The Python identifiers of one problem's names: its symbols, the differential of
+    its variable, its sizes, its functions and their derivatives (f_prime), and the names
+    mdx makes (the pieces h1, h2, ... of a long result, the function df_dX).
+
+    Each kind of name is a namespace of its own (a size n beside a vector n).  Names are
+    claimed in order of precedence, each taking its usual spelling (py_name) unless a
+    name claimed before holds it or it is reserved; then trailing underscores set it
+    apart (λ beside lambda: lambda_ and lambda__).  So two distinct names never share an
+    identifier, and none is a keyword, a library or a builtin the code uses."""
+
+    def __init__(self, dims: dict | None = None):
+        self._ids: dict = {}
+        self._taken: set = set()
+        self.dims: dict = dict(dims or {})  # a size -> `X.shape[0]` of the first symbol having it
+        self.function = None        # the generated function's name (df_dX), when claimed
+        self.own: frozenset = frozenset()   # the problem's names and identifiers (mdx.pynames)
+
+    def claim(self, key: tuple, preferred: str) -> str:
+        got = self._ids.get(key)
+        if got is None:
+            got = preferred
+            while got in self._taken or got in RESERVED:
+                got += "_"
+            self._ids[key] = got
+            self._taken.add(got)
+        return got
+
+    def sym(self, name: str) -> str:
+        """A symbol, a piece mdx named, or a function's parameter."""
+        return self.claim(("sym", name), py_name(name))
+
+    def diff(self, name: str) -> str:
+        """The differential d<name> (SPEC 6: dX, dtheta)."""
+        own = self.sym(name)
+        return self.claim(("d", name), "d" + (ascii_name(name) if own == py_name(name) else own))
+
+    def size(self, name: str) -> str:
+        return self.claim(("size", name), py_name(name))
+
+    def func(self, name: str, primes: int = 0) -> str:
+        """An abstract function or its derivative: f, f_prime, f_prime_prime."""
+        return self.claim(("func", name, primes),
+                          ascii_name(name) + "_prime" * primes if primes else py_name(name))
+
+    def callables(self) -> dict:
+        """identifier -> primes, for every function claimed."""
+        return {v: k[2] for k, v in self._ids.items() if k[0] == "func"}
+
+    def renamed(self) -> list:
+        """(kind, name, identifier) of the symbols and sizes set apart: their identifier is
+        not their usual one."""
+        return [(k[0], k[1], v) for k, v in self._ids.items()
+                if k[0] in ("sym", "size") and v != py_name(k[1])]
+
+    def taken(self) -> set:
+        return set(self._taken) | {k[1] for k in self._ids if len(k) > 1}

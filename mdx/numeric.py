@@ -8,9 +8,6 @@ imported by the caller and passed in, so importing this module costs nothing.
 from __future__ import annotations
 
 import math
-import re
-
-from .printers.numpy import abstract_derivatives, py_name
 
 SIZES = (3, 2, 4, 5)        # distinct small sizes: a transposed result has the wrong shape
 
@@ -27,22 +24,13 @@ def dim_sizes(symbols) -> dict:
 
 
 def derivation_sizes(der) -> dict:
-    """dim_sizes of the symbols, then sizes no symbol has (the `I` of `tr(I ⊗ X)`), found
-    in the shapes of the function, the result and the steps."""
-    from . import expr as E
+    """dim_sizes of the symbols, then sizes no symbol has (the `I` of `tr(I ⊗ X)`, the n
+    of `sum(ones(n))`), found in the function, the result and the steps."""
+    from .pynames import problem_sizes
     sizes = dim_sizes(der.symbols.values())
-    stack = [der.function, der.result] + [st.expr for st in der.steps]
-    seen: set = set()
-    while stack:
-        node = stack.pop()
-        if not isinstance(node, E.Expr) or id(node) in seen:
-            continue
-        seen.add(id(node))
-        for d in node.shape:
-            for part in d.split("*"):
-                if part != "1" and not part.isdigit() and part not in sizes:
-                    sizes[part] = SIZES[len(sizes) % len(SIZES)]
-        stack.extend(node.children())
+    for part in problem_sizes(der.symbols, [der.function, der.result] + [st.expr for st in der.steps]):
+        if part not in sizes:
+            sizes[part] = SIZES[len(sizes) % len(SIZES)]
     return sizes
 
 
@@ -81,9 +69,10 @@ def draw_value(sym, sizes: dict, np, rng, positive: bool = False):
     return rng.uniform(0.5, 1.5, shape) if positive else rng.standard_normal(shape)
 
 
-def draw_inputs(symbols: dict, sizes: dict, np, rng, positive: bool = False) -> dict:
-    """{Python name: value} for every symbol (functions excepted)."""
-    return {py_name(s.name): draw_value(s, sizes, np, rng, positive)
+def draw_inputs(symbols: dict, sizes: dict, np, rng, names, positive: bool = False) -> dict:
+    """{Python name (names: the problem's PyNames): value} for every symbol (functions
+    excepted)."""
+    return {names.sym(s.name): draw_value(s, sizes, np, rng, positive)
             for s in symbols.values() if s.kind in ("scalar", "vector", "row", "matrix")}
 
 
@@ -99,22 +88,18 @@ def stand_in(primes: int, np):
     return f
 
 
-def stand_ins(names, np) -> dict:
-    """`f`, `f_prime`, `f_prime_prime`, ... -> callables (see stand_in)."""
-    return {n: stand_in(n.count("_prime"), np) for n in names}
+def stand_ins(callables: dict, np) -> dict:
+    """{`f`, `f_prime`, ...: the number of primes} -> callables (see stand_in)."""
+    return {n: stand_in(k, np) for n, k in callables.items()}
 
 
-_DERIVATIVE_CALL = re.compile(r"\b([A-Za-z]\w*_prime(?:_prime)*)\(")
-
-
-def evaluation_names(der, np, sizes: dict, codes=()) -> dict:
+def evaluation_names(der, np, sizes: dict) -> dict:
     """What mdx's NumPy code for `der` uses besides the symbols: np, the sizes (one no
     symbol has, the I of tr(I ⊗ X), is a name of its own) and stand-ins for the abstract
-    functions and derivatives that the function, the result and `codes` call."""
-    names = abstract_derivatives(der.function) + abstract_derivatives(der.result)
-    for code in codes:
-        names += _DERIVATIVE_CALL.findall(code)
-    return {"np": np, **stand_ins(set(names), np), **{py_name(k): v for k, v in sizes.items()}}
+    functions and derivatives that the function, the result and the steps call."""
+    from .pynames import derivation_names
+    names = derivation_names(der)
+    return {"np": np, **stand_ins(names.callables(), np), **{names.size(k): v for k, v in sizes.items()}}
 
 
 def comparable(np, a, b) -> tuple:

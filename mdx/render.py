@@ -7,10 +7,12 @@ import re
 from . import expr as E
 from .errors import visible
 from .printers.cse import LONG, name_repeats
-from .names import ALIASES, CAPITAL_NAMES, CHAR_NAMES, GREEK_NAMES, latex_name
+from .names import (ALIASES, CAPITAL_NAMES, CHAR_NAMES, GREEK_NAMES, distinct_latex_names, latex_name,
+                    latex_table)
 from .printers.latex import to_latex
-from .printers.numpy import NumpyPrinter, abstract_derivatives, dim_table, py_name
+from .printers.numpy import NumpyPrinter
 from .printers.text import to_text
+from .pynames import derivation_names, used_callables
 
 KIND_NAMES = {"scalar": "scalar", "vector": "vector", "row": "row vector", "matrix": "matrix"}
 
@@ -49,11 +51,27 @@ def where_text(der) -> str:
 
 
 def _numpy_printer(der) -> NumpyPrinter:
-    return NumpyPrinter(dim_table(der.symbols.values()), der.var)
+    return NumpyPrinter(derivation_names(der), der.var)
+
+
+def latex_names(der):
+    """While it lasts, the problem's names print apart in LaTeX (mdx.names.distinct_latex)."""
+    return distinct_latex_names(list(der.symbols) + list(getattr(der, "abstract_functions", ()))
+                                + list(der.functions))
+
+
+def _taken(der) -> set:
+    """Names a piece of code (h1 = ...) should not start like: the problem's, and their
+    identifiers (PyNames sets the pieces apart in any case)."""
+    return set(der.symbols) | derivation_names(der).own
 
 
 def _lhs_latex(lhs: str) -> str:
     """∂f/∂W2 -> \\partial f/\\partial W_{2}: the variable's name as the body prints it."""
+    table = latex_table()           # names printed apart (W1 beside W_1): as the body has them
+    kept = sorted(table, key=len, reverse=True)
+    for k, name in enumerate(kept):
+        lhs = re.sub(r"(?<=[∂d∇])" + re.escape(name) + r"(?![0-9A-Za-z_{])", f"\x00{k}\x00", lhs)
     out = re.sub(r"(?<=[∂d])([A-Z][0-9]+|[a-z][0-9]+)(?![0-9A-Za-z_])", lambda m: latex_name(m.group(1)), lhs)
     for a, b in (("∂²", r"\partial^2 "), ("∂", r"\partial "), ("∇", r"\nabla "), ("ᵀ", "^{T}"),
                  ("d²", r"\mathrm{d}^2 "), ("²", "^2")):
@@ -61,7 +79,8 @@ def _lhs_latex(lhs: str) -> str:
     out = re.sub(r"\bd(?=[A-Za-z∇\\])", r"\\mathrm{d}", out)
     out = re.sub(r"_([A-Za-z0-9]{2,})", r"_{\1}", out)        # X_pq -> X_{pq}
     out = out.replace("vec(", r"\operatorname{vec}(")
-    return _GREEK_IN_LHS.sub(lambda m: latex_name(m.group(0)) + " ", out)
+    out = _GREEK_IN_LHS.sub(lambda m: latex_name(m.group(0)) + " ", out)
+    return re.sub("\x00([0-9]+)\x00", lambda m: table[kept[int(m.group(1))]] + " ", out)
 
 
 _GREEK_IN_LHS = re.compile("(" + "|".join(CHAR_NAMES) + "|(?<![A-Za-z\\\\])(" + "|".join(
@@ -91,6 +110,11 @@ def result_text(der) -> str:
 
 def result_latex(der, printer=None) -> str:
     """The result as LaTeX; `printer` (a LatexPrinter) for another typesetting of it."""
+    with latex_names(der):
+        return _result_latex(der, printer)
+
+
+def _result_latex(der, printer=None) -> str:
     show = printer.doprint if printer is not None else to_latex
     sep = getattr(printer, "list_sep", r",\ ")
     defs, body = _named(der)
@@ -195,6 +219,11 @@ def _latex_rule(rule: str) -> str:
 
 
 def derivation_latex(der, steps: bool = True) -> str:
+    with latex_names(der):
+        return _derivation_latex(der, steps)
+
+
+def _derivation_latex(der, steps: bool) -> str:
     rows = []
     if steps:
         defs, mapping = _step_names(der)
@@ -222,17 +251,22 @@ def result_numpy(der, p=None) -> str:
     defs, body = _named(der)
     if not defs:
         return p.value(body)
-    lets = ", ".join(f"({s.name} := {p.value(d)})" for s, d in defs)
+    lets = ", ".join(f"({p.names.sym(s.name)} := {p.value(d)})" for s, d in defs)
     return f"[{lets}, {p.value(body)}][-1]"
 
 
 def step_numpy(der, st) -> str:
     if st.numpy_text is not None:
-        return st.numpy_text
+        return st.numpy_text(_numpy_printer(der))
     return _numpy_printer(der).doprint(st.expr)
 
 
 def derivation_json(der) -> dict:
+    with latex_names(der):
+        return _derivation_json(der)
+
+
+def _derivation_json(der) -> dict:
     symbols = {s.name: {"kind": KIND_NAMES[s.kind], "shape": list(s.shape),
                         "props": sorted(s.props)} for s in der.symbols.values()}
     steps = []
@@ -268,32 +302,35 @@ def numpy_function(der, name: str | None = None) -> str:
 def torch_function(der, name: str | None = None) -> str:
     """The same as a PyTorch function: float64 tensors, differentiable by autograd."""
     from .printers.torch import TorchPrinter
-    return _function(der, TorchPrinter(dim_table(der.symbols.values()), der.var), "import torch",
+    return _function(der, TorchPrinter(derivation_names(der), der.var), "import torch",
                      "Vectors are (n, 1) tensors; scalars are 0-d tensors.", name)
 
 
 def function_name(der) -> str:
-    return "d" + ("2" if der.order == 2 else "") + "f_d" + py_name(der.wrt)
+    return derivation_names(der).function
 
 
 def function_parameters(der, printer) -> list:
     """The symbols, then the callables and free sizes the printed result uses."""
-    args = [py_name(s.name) for s in der.symbols.values()]
-    return args + [a for a in abstract_derivatives(der.result) + printer.free if a not in args]
+    args = [printer.names.sym(s.name) for s in der.symbols.values()]
+    return args + [a for a in used_callables(printer.names, der.result) + printer.free if a not in args]
 
 
 def _function(der, printer, imports: str, arrays: str, name: str | None = None) -> str:
     defs, body = _named(der)
     if not defs:        # however short the result, code computes a repeated piece once
-        taken = set(der.symbols) | {d for sym in der.symbols.values() for d in sym.shape} | {"np"}
-        defs, body = name_repeats(der.result, taken, to_text)
-    lets = "".join(f"    {py_name(sym.name)} = {printer.value(d)}\n" for sym, d in defs)
+        defs, body = name_repeats(der.result, _taken(der), to_text)
+    lets = "".join(f"    {printer.names.sym(sym.name)} = {printer.value(d)}\n" for sym, d in defs)
     ret = printer.value(body)
     args = function_parameters(der, printer)
     # stays inside the docstring, on its line, with no control character in the source
     problem = visible(der.problem.replace("\\", "\\\\").replace('"', '\\"'))
+    apart = "; ".join(f"{'the size ' if k == 'size' else ''}{n} is {i}"
+                      for k, n, i in printer.names.renamed()
+                      if (k == "size" and i in args) or (k == "sym" and n in der.symbols))
+    apart = f"\n    Names set apart: {apart}." if apart else ""
     doc = f'    """{der.result_lhs} ({der.layout} layout) for\n' \
-          f'    {problem}\n\n    {arrays}"""'
+          f'    {problem}\n\n    {arrays}{apart}"""'
     checked = f"# {der.verification.line()}\n" if der.verification is not None else ""
     return (f"{checked}{imports}\n\n\ndef {name or function_name(der)}({', '.join(args)}):\n{doc}\n"
             f"{lets}    return {ret}\n")

@@ -64,7 +64,21 @@ class Solution:
         lines.extend(f"  note: {n}" for n in self.notes)
         return "\n".join(lines)
 
+    def _code_names(self):
+        """The Python names of the problem (mdx.pynames), found once."""
+        from .pynames import problem_names
+        if "_py_names" not in self.__dict__:
+            exprs = [e for e in (self.function, self.gradient, self.result) if e is not None]
+            self.__dict__["_py_names"] = problem_names(
+                self.symbols, exprs + [st.expr for st in self.steps], self.functions, (), self.var)
+        return self.__dict__["_py_names"]
+
     def latex(self, steps: bool = True) -> str:
+        from .render import latex_names
+        with latex_names(self):
+            return self._latex(steps)
+
+    def _latex(self, steps: bool) -> str:
         from .printers.latex import latex_name, to_latex
         from .render import rule_latex_text
         rows = []
@@ -82,28 +96,34 @@ class Solution:
         """The largest relative size of the gradient at the solution, at random inputs
         (0 up to rounding when the solution is right)."""
         import numpy as np
-        from .numeric import dim_sizes, draw_inputs
-        from .printers.numpy import NumpyPrinter, dim_table, py_name
-        printer = NumpyPrinter(dim_table(self.symbols.values()), self.var)
+        from .numeric import derivation_sizes, draw_inputs
+        from .printers.numpy import NumpyPrinter
+        names = self._code_names()
+        printer = NumpyPrinter(names, self.var)
         solution, gradient = printer.doprint(self.result), printer.doprint(self.gradient)
         rng = np.random.default_rng(seed)
-        sizes = dim_sizes(self.symbols.values())
+        sizes = derivation_sizes(self)
         worst = 0.0
         for _ in range(points):
-            env = {"__builtins__": {}, "np": np,
-                   **draw_inputs(self.symbols, sizes, np, rng, positive=True)}
+            env = {"__builtins__": {}, "np": np, **{names.size(k): v for k, v in sizes.items()},
+                   **draw_inputs(self.symbols, sizes, np, rng, names, positive=True)}
             w = np.asarray(eval(solution, env), dtype=float)
             scale = max(1.0, float(np.max(np.abs(np.asarray(eval(gradient, env), dtype=float)))))
-            env[py_name(self.wrt)] = w
+            env[names.sym(self.wrt)] = w
             worst = max(worst, float(np.max(np.abs(np.asarray(eval(gradient, env))))) / scale)
         return worst
 
     def json(self) -> dict:
+        from .render import latex_names
+        with latex_names(self):
+            return self._json()
+
+    def _json(self) -> dict:
         from .printers.latex import to_latex
-        from .printers.numpy import NumpyPrinter, dim_table
+        from .printers.numpy import NumpyPrinter
         from .printers.text import to_text
         from .render import KIND_NAMES
-        printer = NumpyPrinter(dim_table(self.symbols.values()), self.var)
+        printer = NumpyPrinter(self._code_names(), self.var)
         return {"problem": self.problem, "wrt": self.wrt, "solve": True,
                 "symbols": {s.name: {"kind": KIND_NAMES[s.kind], "shape": list(s.shape),
                                      "props": sorted(s.props)} for s in self.symbols.values()},

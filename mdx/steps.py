@@ -18,15 +18,16 @@ class Step:
 
     `equals` says what the step's NumPy value is (SPEC 6): "differential" (df along
     dX), "derivative" (the result itself), or None; `numpy=False` leaves it out.
-    `numpy_text` replaces the printed expression where the printed form is not the
-    value (a vec identity reshaped back to the shape of F).
+    `numpy_text` (a function of the NumpyPrinter, which spells the problem's names)
+    replaces the printed expression where the printed form is not the value (a vec
+    identity reshaped back to the shape of F).
     """
     rule: str
     lhs: str
     expr: E.Expr
     equals: str | None = None
     numpy: bool = True
-    numpy_text: str | None = None
+    numpy_text: Callable[[Any], str] | None = None
     lhs_expr: E.Expr | None = None      # a left side that is an expression (mdx solve's A w)
 
     def _repr_latex_(self) -> str:

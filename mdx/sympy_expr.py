@@ -28,8 +28,7 @@ def to_sympy(der, sizes: dict | None = None):
 
 
 def _explicit(sp, der, sizes: dict):
-    from .exact import _entries
-    from .numeric import concrete_shape
+    from .exact import symbol_values
     from .sympy_values import SympyValues
     missing = sorted({d for s in der.symbols.values() for d in s.shape
                       if d != "1" and not d.isdigit() and "*" not in d} - set(sizes))
@@ -37,7 +36,7 @@ def _explicit(sp, der, sizes: dict):
         raise UnsupportedError(f"to_sympy needs a size for {', '.join(missing)}", 1,
                                "give every dimension, e.g. to_sympy({" +
                                ", ".join(f'"{d}": 2' for d in missing) + "})")
-    env = {s.name: _entries(sp, s, concrete_shape(s.shape, sizes)) for s in der.symbols.values()}
+    env = symbol_values(sp, der, sizes)
     return SympyValues(env, sizes).value(der.result)
 
 

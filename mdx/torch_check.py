@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from .errors import MdxError, visible
 from .numeric import derivation_sizes
-from .printers.numpy import abstract_derivatives, dim_table, py_name
 
 TOLERANCE = 1e-10       # float64: the formula and autograd agree to rounding
 
@@ -64,11 +63,14 @@ class _printing:
         self.numpy.set_printoptions(**self.saved)
 
 
+# The script's own names start with `_`, which no name of a problem's code does (see
+# mdx.names.PyNames): a size or function of the problem, a module global here, never
+# replaces one of them.
 _PRELUDE = '''
 torch.set_default_dtype(torch.float64)
 
 
-def value(shape, props, positive, gen):
+def _value(shape, props, positive, gen):
     """A random tensor of this shape with the declared properties."""
     if shape == ():
         lo, hi = (0.5, 1.5) if positive else (-1.5, 1.5)
@@ -90,7 +92,7 @@ def value(shape, props, positive, gen):
     return (g + g.T) / 2 if "symmetric" in props else g
 
 
-def arrange(J, fshape, xshape, layout):
+def _arrange(J, fshape, xshape, layout):
     """autograd's d F / d X (shape fshape + xshape) as SPEC section 4 lays it out."""
     nf = 1
     for d in fshape:
@@ -109,7 +111,7 @@ def arrange(J, fshape, xshape, layout):
     return num.T if layout == "denominator" else num
 
 
-def project(G, form):
+def _project(G, form):
     """The gradient on a structured space (--structured) from the unconstrained one."""
     if form == "diagonal":
         return torch.diag(torch.diagonal(G))
@@ -118,7 +120,7 @@ def project(G, form):
     return (G + G.T) / 2 if form == "sym" else G
 
 
-def vec_hessian(H, xshape):
+def _vec_hessian(H, xshape):
     nx = 1
     for d in xshape:
         nx *= d
@@ -129,16 +131,16 @@ def vec_hessian(H, xshape):
 
 _MAIN = '''
 
-def main(seed=0):
+def _main(seed=0):
     gen = torch.Generator().manual_seed(seed)
     for attempt in range(12):           # general values, then positive ones (log, sqrt)
-        inputs = draw(attempt % 2 == 1, gen)
-        if torch.all(torch.isfinite(torch.as_tensor(objective(**inputs)))):
+        inputs = _draw(attempt % 2 == 1, gen)
+        if torch.all(torch.isfinite(torch.as_tensor(_objective(**inputs)))):
             break
-    x = inputs[WRT]
-    at = lambda v: torch.as_tensor(objective(**{{**inputs, WRT: v}}))
+    x = inputs[_WRT]
+    at = lambda v: torch.as_tensor(_objective(**{{**inputs, _WRT: v}}))
 {autograd}
-    mine = torch.as_tensor({call}, dtype=torch.float64)
+    mine = torch.as_tensor(_mdx(inputs), dtype=torch.float64)
     if mine.numel() == 1 and auto.numel() == 1:
         mine, auto = mine.reshape(()), auto.reshape(())
     if mine.shape != auto.shape:
@@ -148,25 +150,24 @@ def main(seed=0):
 
 
 if __name__ == "__main__":
-    mine, auto, error = main()
-    print("mdx:     ", mine.numpy())
-    print("autograd:", auto.numpy())
-    print(f"max relative error {{error:.1e}}")
-    raise SystemExit(0 if error < {tol} else 1)
+    _mine, _auto, _error = _main()
+    print("mdx:     ", _mine.numpy())
+    print("autograd:", _auto.numpy())
+    print(f"max relative error {{_error:.1e}}")
+    raise SystemExit(0 if _error < {tol} else 1)
 '''
 
 _FIRST = '''    fshape = tuple(at(x).shape)
     scalar = at(x).numel() == 1
     J = torch.func.jacrev(lambda v: at(v).reshape(()) if scalar else at(v))(x)
-    auto = project(arrange(J, () if scalar else fshape, tuple(x.shape), LAYOUT), STRUCTURED)'''
+    auto = _project(_arrange(J, () if scalar else fshape, tuple(x.shape), _LAYOUT), _STRUCTURED)'''
 
 _SECOND = '''    H = torch.func.hessian(lambda v: at(v).reshape(()))(x)
-    auto = vec_hessian(H, tuple(x.shape))'''
+    auto = _vec_hessian(H, tuple(x.shape))'''
 
 
-def _stand_in(name: str) -> str:
+def _stand_in(name: str, k: int) -> str:
     """The torch twin of mdx.numeric.stand_in: the k-th derivative of sin t + t³/4."""
-    k = name.count("_prime")
     poly = ["t ** 3 / 4", "3 * t ** 2 / 4", "3 * t / 2", "1.5 + 0 * t"]
     body = f"torch.sin(t + {k} * torch.pi / 2)" + (f" + {poly[k]}" if k < len(poly) else "")
     return f"def {name}(t):\n    return {body}\n"
@@ -175,33 +176,35 @@ def _stand_in(name: str) -> str:
 def script(der) -> str:
     """The whole check as one runnable Python script."""
     from .printers.torch import TorchPrinter
+    from .pynames import derivation_names
     from .render import function_name, function_parameters, torch_function
     sizes = derivation_sizes(der)
-    printer = TorchPrinter(dim_table(der.symbols.values()), der.var)
+    names = derivation_names(der)
+    printer = TorchPrinter(names, der.var)
     objective = printer.doprint(der.function)
     derivative = torch_function(der).replace("import torch\n", "", 1).strip("\n")
-    names = sorted(set(abstract_derivatives(der.function) + abstract_derivatives(der.result)))
     symbols = [s for s in der.symbols.values() if s.kind in ("scalar", "vector", "row", "matrix")]
-    params = ", ".join(py_name(s.name) for s in symbols)
+    params = ", ".join(names.sym(s.name) for s in symbols)
     shape = lambda s: "()" if s.kind == "scalar" else repr(tuple(  # noqa: E731
         _size(d, sizes) for d in s.shape))
-    draws = ", ".join(f'"{py_name(s.name)}": value({shape(s)}, {sorted(s.props)!r}, positive, gen)'
+    draws = ", ".join(f'"{names.sym(s.name)}": _value({shape(s)}, {sorted(s.props)!r}, positive, gen)'
                       for s in symbols)
-    free = {py_name(k): v for k, v in sizes.items()}
+    free = {names.size(k): v for k, v in sizes.items()}
     printer.doprint(der.result)             # so that printer.free names the free sizes
-    call_args = function_parameters(der, printer)
+    given = {names.sym(s.name) for s in symbols}
     call = f"{function_name(der)}(" + ", ".join(
-        f"inputs[{a!r}]" if a in {py_name(s.name) for s in symbols} else a for a in call_args) + ")"
+        f"_inputs[{a!r}]" if a in given else a for a in function_parameters(der, printer)) + ")"
     head = (f"# mdx check: {visible(der.problem)}\n# {der.layout} layout, {der.method} method; "
             f"mdx's formula beside torch.func autograd\nimport torch\n")
     parts = [head, _PRELUDE]
     parts += [f"{k} = {v}\n" for k, v in free.items()]
-    parts += ["\n" + _stand_in(n) for n in names]
-    parts.append(f"\n\ndef objective({params}):\n    return {objective}\n")
-    parts.append(f"\n\ndef draw(positive, gen):\n    return {{{draws}}}\n")
-    parts.append(f"\n\nWRT = {py_name(der.var.name)!r}\nLAYOUT = {der.layout!r}\nSTRUCTURED = {der.structured!r}\n\n\n{derivative}\n")
-    parts.append(_MAIN.format(autograd=_SECOND if der.order == 2 else _FIRST, call=call,
-                              tol=TOLERANCE))
+    parts += ["\n" + _stand_in(n, k) for n, k in sorted(names.callables().items())]
+    parts.append(f"\n\ndef _objective({params}):\n    return {objective}\n")
+    parts.append(f"\n\ndef _draw(positive, gen):\n    return {{{draws}}}\n")
+    parts.append(f"\n\n_WRT = {names.sym(der.var.name)!r}\n_LAYOUT = {der.layout!r}\n"
+                 f"_STRUCTURED = {der.structured!r}\n\n\n{derivative}\n")
+    parts.append(f"\n\ndef _mdx(_inputs):\n    return {call}\n")
+    parts.append(_MAIN.format(autograd=_SECOND if der.order == 2 else _FIRST, tol=TOLERANCE))
     return "".join(parts)
 
 
@@ -228,7 +231,7 @@ def run(der) -> CheckReport:
     namespace = {"__name__": "mdx_check"}
     try:
         exec(compile(script(der), f"<mdx check: {der.problem}>", "exec"), namespace)
-        mine, auto, error = namespace["main"]()
+        mine, auto, error = namespace["_main"]()
     except Exception as e:          # never a traceback: a check that cannot run is a failure
         raise CheckError(f"the check against autograd did not run ({type(e).__name__}: {e})", 1,
                          "please report this problem to the mdx developers") from None

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 from .numeric import comparable, derivation_sizes, draw_inputs, evaluation_names
-from .printers.numpy import NumpyPrinter, dim_table, py_name
+from .printers.numpy import NumpyPrinter
+from .pynames import derivation_names
 from .verification import Verification, VerificationError
 
 POINTS = 3
@@ -36,12 +37,14 @@ class _Evaluator:
         from .render import result_numpy, step_numpy
         self.der, self.np = der, np
         self.sizes = derivation_sizes(der)
-        printer = NumpyPrinter(dim_table(der.symbols.values()), der.var)
+        self.names = derivation_names(der)
+        printer = NumpyPrinter(self.names, der.var)
         self.f_code = printer.doprint(der.function)
         self.result_code = result_numpy(der)
         self.step_codes = [(st, step_numpy(der, st)) for st in der.steps if st.numpy]
-        self.base = evaluation_names(der, np, self.sizes, [code for _, code in self.step_codes])
-        self.dname = "d" + py_name(der.var.name)
+        self.base = evaluation_names(der, np, self.sizes)
+        self.wrt = self.names.sym(der.var.name)
+        self.dname = self.names.diff(der.var.name)
 
     def eval(self, code: str, inputs: dict, extra=None):
         env = {"__builtins__": {}, **self.base, **inputs, **(extra or {})}
@@ -106,8 +109,7 @@ def _hessian(ev, inputs, wrt):
 
 def expected(ev, inputs):
     """The derivative by finite differences, arranged as SPEC section 4 says."""
-    np, der = ev.np, ev.der
-    wrt = py_name(der.var.name)
+    np, der, wrt = ev.np, ev.der, ev.wrt
     wshape = np.shape(inputs[wrt])
     if der.order == 2:
         H = _hessian(ev, inputs, wrt)
@@ -137,7 +139,7 @@ def _structured(np, G, form):
 
 def directional(ev, inputs, direction, h=1e-5):
     """d/dt f(X + t V) at t = 0."""
-    wrt = py_name(ev.der.var.name)
+    wrt = ev.wrt
     x0 = inputs[wrt]
 
     def at(t):
@@ -165,7 +167,7 @@ def _points(ev, rng):
     np, der = ev.np, ev.der
     found = []
     for attempt in range(TRIES):
-        inputs = draw_inputs(der.symbols, ev.sizes, np, rng, positive=attempt % 2 == 1)
+        inputs = draw_inputs(der.symbols, ev.sizes, np, rng, ev.names, positive=attempt % 2 == 1)
         try:
             if _finite(np, ev.f(inputs), ev.eval(ev.result_code, inputs)):
                 found.append(inputs)
@@ -192,7 +194,7 @@ def verify_numeric(der, seed: int = 0) -> Verification:
     tol = TOLERANCE[der.order]
     worst, checked = 0.0, set()
     pattern = re.compile(r"(?<![\w.])" + re.escape(ev.dname) + r"(?!\w)")
-    wrt = py_name(der.var.name)
+    wrt = ev.wrt
     for inputs in _points(ev, rng):
         want = expected(ev, inputs)
         err = relative_error(np, ev.eval(ev.result_code, inputs), want)

@@ -188,6 +188,14 @@ def _where_rows(defs, heading: bool = True) -> list:
 
 
 def _solution(n: int, it: Item) -> str:
+    from .render import latex_names
+    if it.error is not None:
+        return _solution_of(n, it)
+    with latex_names(it.derivation):
+        return _solution_of(n, it)
+
+
+def _solution_of(n: int, it: Item) -> str:
     from .render import _lhs_latex, _step_names, notes_to_show, rule_latex_text
     from .printers.latex import latex_name, to_latex
     from .printers.text import to_text
@@ -262,9 +270,10 @@ def build(items: list, title: str, layout: str, method: str, solutions: bool = T
             out.append(rf"\item \texttt{{{escape(shown or '(unreadable line)')}}} "
                        rf"(line {it.line}: could not be derived)")
         else:
-            der = it.derivation
-            out.append(rf"\item ${_statement(der)}$, where {_symbols(der)}." + "\n"
-                       + rf"{{\footnotesize (typed: \texttt{{{escape(it.text)}}})}}")
+            from .render import latex_names
+            with latex_names(it.derivation):
+                out.append(rf"\item ${_statement(it.derivation)}$, where {_symbols(it.derivation)}."
+                           + "\n" + rf"{{\footnotesize (typed: \texttt{{{escape(it.text)}}})}}")
     if in_list:
         out.append(r"\end{enumerate}")
     if solutions:
@@ -272,12 +281,16 @@ def build(items: list, title: str, layout: str, method: str, solutions: bool = T
         out.extend(_solution(k, it) for k, it in problems)
     if answers:
         from .printers.latex import InlineLatexPrinter
-        from .render import _lhs_latex, result_latex
+        from .render import _lhs_latex, latex_names, result_latex
         out.append(r"\section*{Answers}")
         out.append(r"\begin{enumerate}")
         for k, it in problems:
-            out.append(r"\item could not be derived" if it.error else
-                       rf"\item ${_lhs_latex(it.derivation.result_lhs)} = {result_latex(it.derivation, InlineLatexPrinter())}$")
+            if it.error:
+                out.append(r"\item could not be derived")
+                continue
+            with latex_names(it.derivation):
+                out.append(rf"\item ${_lhs_latex(it.derivation.result_lhs)} = "
+                           rf"{result_latex(it.derivation, InlineLatexPrinter())}$")
         out.append(r"\end{enumerate}")
     out.append(r"\end{document}")
     return "\n".join(out) + "\n"

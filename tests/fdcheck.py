@@ -115,7 +115,7 @@ def expected_layouts(f, inputs, wrt, order=1) -> dict:
 
 def namespace(inputs):
     """The inputs under the names mdx's NumPy code gives them (`theta`, `lambda_`, `np_`)."""
-    from mdx.printers.numpy import py_name
+    from mdx.names import py_name
     ns = {py_name(k): v for k, v in inputs.items()}
     ns["np"] = np
     return ns
@@ -171,14 +171,14 @@ def check_at(der_json: dict, f, inputs, wrt, want, order=1, direction=None, extr
              floor=1e-3):
     """Assert the result equals `want` at `inputs`, and (first order) that every step with
     a NumPy value equals the derivative, or df along `direction`, as it says."""
-    from mdx.printers.numpy import py_name
+    from mdx.names import py_name
     extra = extra or {}
     got = evaluate(der_json["result"]["numpy"], inputs, extra)
     assert close(got, want, floor), \
         f"{der_json['problem']} ({der_json['layout']}, {der_json['method']}): got\n{got}\nwant\n{want}"
     if order != 1 or direction is None:
         return
-    dname = "d" + py_name(wrt)
+    dname = "d" + py_name(wrt).rstrip("_")       # dtheta, dlambda (SPEC 6)
     df = directional(f, inputs, wrt, direction)
     pattern = re.compile(r"(?<![\w.])" + re.escape(dname) + r"(?!\w)")
     for st in der_json["steps"]:

@@ -26,8 +26,9 @@ def typed_back(der):
 
 
 def _numpy(typed) -> str:
-    from mdx.printers.numpy import NumpyPrinter, dim_table
-    return NumpyPrinter(dim_table(typed.symbols.values())).doprint(typed.expr)
+    from mdx.printers.numpy import NumpyPrinter
+    from mdx.pynames import problem_names
+    return NumpyPrinter(problem_names(typed.symbols, [typed.expr])).doprint(typed.expr)
 
 
 ALL = CORPUS + [("typing", c) for c in TYPING_CASES]

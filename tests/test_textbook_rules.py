@@ -37,9 +37,10 @@ def _symbols(e, out=None):
 
 
 def value(e: E.Expr, inputs: dict):
+    from mdx.names import PyNames
     from mdx.printers.numpy import NumpyPrinter
     table = {d: str(n) for d, n in SIZES.items()}
-    return np.asarray(evaluate(NumpyPrinter(table).doprint(e), inputs), dtype=float)
+    return np.asarray(evaluate(NumpyPrinter(PyNames(table)).doprint(e), inputs), dtype=float)
 
 
 def inputs_for(*exprs, seed=0):

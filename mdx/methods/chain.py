@@ -132,7 +132,7 @@ def chain_derivative(f: E.Expr, var: E.Sym, layout: str, steps: list, symbols: d
         return simplify(full)
     step = _composition_step(J, var, layout, [p for _, p in sorted(paths.get(var.name, []),
                                                                    key=lambda kp: kp[0])])
-    step.numpy_text = _composed_numpy(full, f, var, layout, symbols)
+    step.numpy_text = lambda p: _composed_numpy(p, full, f, var, layout)
     step.numpy, step.equals = True, "derivative"
     steps.append(step)
     return simplify(full)
@@ -146,10 +146,8 @@ def _summed(contributions: list) -> tuple:
     return ordered[0][0], (E.add(*(E.mul(*t) for _, t in ordered)),)
 
 
-def _composed_numpy(full, f, var, layout, symbols) -> str:
-    """The composed product's value, arranged as the final derivative is."""
-    from ..printers.numpy import NumpyPrinter, dim_table
-    p = NumpyPrinter(dim_table(symbols.values()))
+def _composed_numpy(p, full, f, var, layout) -> str:
+    """The composed product's value, arranged as the final derivative is (p: a NumpyPrinter)."""
     value = p.doprint(full if layout == "numerator" else E.transpose(full))
     if f.is_scalar and not var.is_scalar and var.cols != "1":
         shaped = f"({value}).reshape({p.shape(var.shape)}, order=\"F\")"

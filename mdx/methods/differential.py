@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from .. import expr as E
 from ..identify import gradient, jacobian
-from ..printers.numpy import NumpyPrinter
 from ..rules.differential import differentiate, dvar, expand_once, has_unevaluated, inner, resolve
 from ..simplify import present, simplify, symmetrised
 from ..steps import Step, recording
@@ -43,7 +42,7 @@ def identify_scalar(df: E.Expr, var: E.Sym, steps: list) -> E.Expr:
     return G
 
 
-def identify_jacobian(df: E.Expr, var: E.Sym, f: E.Expr, steps: list, dims: dict) -> E.Expr:
+def identify_jacobian(df: E.Expr, var: E.Sym, f: E.Expr, steps: list) -> E.Expr:
     """vec(dF) = J vec(dX): returns J (numerator layout), or F' for a scalar variable."""
     dx = dvar(var)
     J = present(jacobian(df, dx))
@@ -55,8 +54,7 @@ def identify_jacobian(df: E.Expr, var: E.Sym, f: E.Expr, steps: list, dims: dict
         steps.append(Step(f"identification: df = J d{var.name} (the Jacobian J)", "df", E.mul(J, dx)))
         return J
     vec_dx = E.apply("vec", dx)
-    printer = NumpyPrinter(dims)
-    value = f"({printer.doprint(E.mul(J, vec_dx))}).reshape({printer.shape(f.shape)}, order=\"F\")"
+    value = lambda p: f"({p.doprint(E.mul(J, vec_dx))}).reshape({p.shape(f.shape)}, order=\"F\")"  # noqa: E731
     steps.append(Step(f"vectorize: vec(AXB) = (Bᵀ ⊗ A) vec(X), so vec(dF) = J vec(d{var.name})",
                       "vec(dF)", E.mul(J, vec_dx), equals="differential", numpy_text=value))
     return J

@@ -6,7 +6,7 @@ import re
 
 from .. import nodes as E
 from .. import construct as C
-from ..names import latex_name
+from ..names import latex_context, latex_name
 from .base import Prec, Printer, split_fraction, subscript_size
 
 OPS = {"tr": r"\operatorname{tr}", "det": r"\det", "sum": r"\operatorname{sum}",
@@ -166,12 +166,21 @@ class InlineLatexPrinter(LatexPrinter):
         return f"{sign}{top} / {below}"
 
 
-_PRINTER = LatexPrinter()
-_PRINTER.memo = "_latex"
+_PRINTERS: dict = {}
 
 
 def to_latex(e: E.Expr) -> str:
-    return _PRINTER.doprint(e)
+    """e as LaTeX.  Each node keeps its LaTeX (a memo): one per way the names print
+    (mdx.names.latex_context), so that a problem that prints two names apart never
+    reads a form kept for another."""
+    key = latex_context()
+    printer = _PRINTERS.get(key)
+    if printer is None:
+        if len(_PRINTERS) > 64:         # a long batch of problems with names apart
+            _PRINTERS.clear()
+        printer = _PRINTERS[key] = LatexPrinter()
+        printer.memo = "_latex" + key
+    return printer.doprint(e)
 
 
 E.HOOKS.latex = to_latex

@@ -44,7 +44,8 @@ OUTER = "ik,kj->ij"          # einsum's spelling of (column)(row)
 
 
 class NumpyPrinter(Printer):
-    """`dims` maps each dimension name to a Python expression for its size.
+    """`names` (a mdx.names.PyNames) spells every name of the problem; its `dims` maps
+    each dimension name to a Python expression for its size.
 
     The library's spellings are class attributes and small methods, so that the PyTorch
     printer (mdx.printers.torch) changes only those."""
@@ -55,17 +56,18 @@ class NumpyPrinter(Printer):
     DTYPE = ""          # NumPy's default is float64 already
     FLOAT = "np.float64({})"    # a Python number made the library's float (see value)
 
-    def __init__(self, dims: dict, var: E.Sym | None = None):
-        self.dims = dims
+    def __init__(self, names, var: E.Sym | None = None):
+        self.names = names
+        self.dims = names.dims
         self.var = var
         self.free: list = []        # sizes no symbol has (`I` in `tr(I ⊗ X)`): parameters
         self.bound: dict = {}       # a user function's parameter -> its name in the body's code
 
     def size(self, d: str) -> str:
-        parts = [self.dims.get(f, f) for f in d.split("*")]
-        for f in parts:
-            if not f.isdigit() and f not in self.dims.values() and f not in self.free:
-                self.free.append(f)
+        parts = [f if f.isdigit() else self.dims.get(f) or self.names.size(f) for f in d.split("*")]
+        for f, p in zip(d.split("*"), parts):
+            if not f.isdigit() and f not in self.dims and p not in self.free:
+                self.free.append(p)
         return " * ".join(parts)
 
     def shape(self, s) -> str:
@@ -101,7 +103,7 @@ class NumpyPrinter(Printer):
     def _print_Sym(self, e):
         if not e.diff and e.name in self.bound:
             return self.bound[e.name]
-        return ("d" + py_name(e.name[1:])) if e.diff else py_name(e.name)
+        return self.names.diff(e.name[1:]) if e.diff else self.names.sym(e.name)
 
     def _print_Num(self, e):
         v = e.value
@@ -190,10 +192,9 @@ class NumpyPrinter(Printer):
             return f"{self.LIB}.linalg.inv({self.doprint(e.base)})"
         return f"{self.LIB}.linalg.matrix_power({self.doprint(e.base)}, {int(e.k)})"
 
-    @staticmethod
-    def func_name(e) -> str:
+    def func_name(self, e) -> str:
         """The Python name of an abstract function or derivative: f, f_prime, f_prime_prime."""
-        return py_name(e.name) + "_prime" * e.primes
+        return self.names.func(e.name, e.primes)
 
     def _print_EPow(self, e):
         return f"{self.p(e.base)} ** ({self._print_Num(E.Num(e.k))})"
@@ -240,26 +241,3 @@ def _ones_like(t: E.Expr) -> bool:
     if isinstance(t, E.Mul):
         return bool(t.chain) and all(isinstance(f, E.Ones) for f in t.chain)
     return isinstance(t, E.Ones)
-
-
-def abstract_derivatives(e: E.Expr) -> list:
-    """The callables a result needs besides NumPy: abstract functions and their derivatives
-    (`f`, `f_prime`, ...), in order of first appearance."""
-    found: dict = {}
-    stack = [e]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, E.Func) and node.defn is None and (node.primes or node.name not in _FUNCS):
-            found.setdefault(NumpyPrinter.func_name(node), None)
-        stack.extend(reversed(node.children()))
-    return list(found)
-
-
-def dim_table(symbols) -> dict:
-    """Each dimension name -> `X.shape[0]` of the first symbol that has it."""
-    table = {}
-    for sym in symbols:
-        for i, dname in enumerate(sym.shape):
-            if dname != "1" and dname not in table and "*" not in dname:
-                table[dname] = f"{py_name(sym.name)}.shape[{i}]"
-    return table

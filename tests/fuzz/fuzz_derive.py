@@ -29,8 +29,7 @@ with atheris.instrument_imports():          # coverage of lark and of every mdx 
         if info.name not in ("mdx.cli", "mdx.__main__"):      # they would run the CLI
             importlib.import_module(info.name)
     importlib.import_module("lark.parsers.lalr_parser")
-    from mdx import batch, errors, render
-    from mdx.printers import numpy as numpy_printer
+    from mdx import batch, errors, pynames, render
 
 from numpy_safety import check_expression, check_function  # noqa: E402
 
@@ -60,12 +59,11 @@ def one_input(data: bytes) -> None:
 
 def check_steps(der) -> None:
     """Each step's NumPy value uses only the symbols, dVAR and abstract functions."""
-    py = numpy_printer.py_name
-    params = {py(s) for s in der.symbols} | {"d" + py(der.wrt)}
+    names = pynames.derivation_names(der)
+    params = {names.sym(s) for s in der.symbols} | {names.diff(der.wrt)} | set(names.callables())
     printer = render._numpy_printer(der)
     for st in der.steps:
         if st.numpy and st.numpy_text is None and not hasattr(st.expr, "terms_"):
-            params |= set(numpy_printer.abstract_derivatives(st.expr))
             printer.doprint(st.expr)
     params |= set(printer.free)         # sizes no symbol has are parameters too
     for step in der.json()["steps"]:
