@@ -70,13 +70,26 @@ def bounded(fn):
         if getattr(_state, "left", None) is not None:
             return fn(*args, **kwargs)
         _state.left = MAX_WORK
+        _state.scratch = {}
         _pause_collector()
         try:
             return fn(*args, **kwargs)
         finally:
-            _state.left = None
+            _state.left = _state.scratch = None
             _resume_collector()
     return deep(budgeted)
+
+
+MAX_SCRATCH = 200_000       # entries of the call's memo; it starts again when full
+
+
+def scratch() -> dict | None:
+    """A memo that lives as long as the bounded call (None outside one), for results that
+    are pure functions of nodes the call holds (the structural order of two operands)."""
+    memo = getattr(_state, "scratch", None)
+    if memo is not None and len(memo) >= MAX_SCRATCH:
+        memo.clear()
+    return memo
 
 
 # ----------------------------------------------------------------- the cyclic collector
