@@ -19,12 +19,13 @@ import sys
 import threading
 from functools import wraps
 
-from .errors import LimitError
+from .errors import LimitError, SizeLimitError
 
 MAX_CHARS = 10_000          # a textbook problem is under 200 characters
 MAX_NESTING = 200           # brackets, calls and norms inside one another
 MAX_MATRIX_POWER = 256      # d(X^k) is a sum of k terms
 MAX_WORK = 3_000_000        # nodes built or printed by one call (about 10 s here)
+MAX_SIZE_FACTORS = 64       # sizes multiplied in one dimension (Kronecker chains, vec)
 
 _STACK_BYTES = 512 * 1024 * 1024    # reserved address space; only what is used is touched
 _RECURSION = 60_000
@@ -46,6 +47,12 @@ def check_text(text: str) -> None:
 def nesting_error(depth_at: int) -> LimitError:
     return LimitError(f"brackets, calls and norms are nested more than {MAX_NESTING} deep",
                       depth_at + 1, "remove redundant parentheses or split the problem")
+
+
+def size_error(factors: int) -> SizeLimitError:
+    return SizeLimitError(f"a size here is a product of {factors} sizes (Kronecker products, vec); "
+                          f"mdx takes at most {MAX_SIZE_FACTORS}", 1,
+                          "split the Kronecker chain into smaller problems")
 
 
 # ----------------------------------------------------------------- work budget
