@@ -168,7 +168,7 @@ def compare(a: Expr, b: Expr) -> int:
     na, nb = type(a).__name__, type(b).__name__
     if na != nb:
         return -1 if na < nb else 1
-    memo = scratch() if a.size + b.size > _MEMO_SIZE else None
+    memo = scratch("order") if a.size + b.size > _MEMO_SIZE else None
     if memo is not None:
         got = memo.get((id(a), id(b)))
         if got is not None:

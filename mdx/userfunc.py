@@ -10,6 +10,7 @@ from fractions import Fraction
 
 from . import expr as E
 from .errors import UnsupportedError
+from .limits import SIMPLIFY_BODY_OPS, watched
 
 
 def require_sympy(column: int) -> None:
@@ -44,9 +45,10 @@ class UserFunction:
                 got = SympyValues({self.param: t}, {}).value(self.body)
             else:
                 prev = self.sympy_body(k - 1)
-                got = sympy.diff(prev, sympy.Symbol(self.param, real=True))
-                # d sign(t) = 2 δ(t): 0 almost everywhere, as mdx's own rule for sign says
-                got = got.replace(sympy.DiracDelta, lambda *args: sympy.S.Zero)
+                with watched(f"SymPy's derivative of {self.name}"):
+                    got = sympy.diff(prev, sympy.Symbol(self.param, real=True))
+                    # d sign(t) = 2 δ(t): 0 almost everywhere, as mdx's own rule for sign says
+                    got = got.replace(sympy.DiracDelta, lambda *args: sympy.S.Zero)
             self._cache[("sympy", k)] = got
         return got
 
@@ -66,17 +68,22 @@ class UserFunction:
         return got
 
     def _readable(self, k: int) -> E.Expr:
-        """SymPy's derivative or its simplification, whichever is shorter and writable."""
+        """SymPy's derivative or its simplification, whichever is shorter and writable.
+        A derivative of more than SIMPLIFY_BODY_OPS operations is not simplified: simplify's
+        time grows steeply with the size (8 nested sigmoids under d^2 ran past 400 s)."""
         import sympy
         raw = self.sympy_body(k)
         best = None
-        for candidate in (sympy.simplify(raw), raw):
-            try:
-                e = from_sympy(candidate, self.symbol)
-            except UnsupportedError:
-                continue
-            if best is None or sympy.count_ops(candidate) < best[0]:
-                best = (sympy.count_ops(candidate), e)
+        with watched(f"SymPy's derivative of {self.name}"):
+            ops = sympy.count_ops(raw)
+            simpler = sympy.simplify(raw) if ops <= SIMPLIFY_BODY_OPS else raw
+            for candidate in ((simpler, raw) if simpler is not raw else (raw,)):
+                try:
+                    e = from_sympy(candidate, self.symbol)
+                except UnsupportedError:
+                    continue
+                if best is None or sympy.count_ops(candidate) < best[0]:
+                    best = (sympy.count_ops(candidate), e)
         if best is None:
             raise UnsupportedError(f"SymPy's derivative of {self.name} is {raw}, which mdx "
                                    "cannot write with its functions", self.column,
