@@ -36,6 +36,12 @@ MAX_WORK = 3_000_000        # nodes built or printed by one call (about 10 s her
 MAX_SIZE_FACTORS = 64       # sizes multiplied in one dimension (Kronecker chains, vec)
 MAX_SECONDS = 8.0           # wall-clock time of one problem: derived, verified and printed
 MAX_MEMORY_MB = 350         # memory one problem may add to the process (it starts at 20-90 MB)
+MAX_VERIFY_SIZE = 6         # --verify: larger declared sizes are checked smaller when too costly
+MAX_VERIFY_ENTRIES = 1_000_000      # entries of one array in a numeric check
+VERIFY_MICROSECONDS = 3_000_000     # the estimated cost of a numeric check, at most
+MAX_EXACT_SIZE = 3          # --verify exact: matrices of symbols up to 3×3 (8×8 log det: minutes)
+MAX_EXACT_POWER = 12        # and matrix powers up to X^12 (X^64: 95 s)
+MAX_EXACT_ENTRIES = 400     # and no intermediate matrix of more entries
 SIMPLIFY_BODY_OPS = 60      # SymPy operations beyond which a user function's derivative is not simplified
 _CHECK_EVERY = 1024         # charges between two looks at the clock and the memory (a power of 2)
 
