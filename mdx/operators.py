@@ -104,10 +104,17 @@ class _OperandOrder:
     characters are compared first, known from the structure; the 40 are printed only
     when those are equal."""
 
-    __slots__ = ("g",)
+    __slots__ = ("g", "_head")
 
     def __init__(self, g: Expr):
-        self.g = g
+        self.g, self._head = g, None
+
+    def head(self) -> str:
+        """The first characters, once per operand and sort (a sort compares each operand
+        log n times)."""
+        if self._head is None:
+            self._head = HOOKS.head(self.g)
+        return self._head
 
     def __lt__(self, other: "_OperandOrder") -> bool:
         a, b = self.g, other.g
@@ -118,7 +125,7 @@ class _OperandOrder:
         fa, fb = HOOKS.first(a), HOOKS.first(b)
         if fa is not None and fb is not None and fa != fb:
             return fa < fb
-        ha, hb = HOOKS.head(a), HOOKS.head(b)
+        ha, hb = self.head(), other.head()
         return ha < hb if ha != hb else compare(a, b) < 0
 
 
