@@ -84,6 +84,12 @@ def _cost(e, sizes: dict, memo: dict):
     return cost
 
 
+def evaluable(e, sizes: dict) -> bool:
+    """Whether every array of e's NumPy form at `sizes` has at most MAX_VERIFY_ENTRIES
+    entries."""
+    return _cost(e, sizes, {}) is not None
+
+
 def _entries(shape, sizes: dict):
     rows, cols = concrete_shape(shape, sizes)
     return None if rows * cols > MAX_VERIFY_ENTRIES else rows * cols
