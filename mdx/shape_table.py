@@ -74,6 +74,7 @@ class Dims:
         self._flat.clear()
 
     def unify(self, a, b) -> bool:
+        charge()        # typing is work too: a problem may be typed again for each reading
         a, b = self.find(a), self.find(b)
         if a == b:
             return True

@@ -87,6 +87,8 @@ CASES = [
                    + "; ".join(f"g{i}(t) = sigmoid(sigmoid(t))" for i in range(20))], None),
     ("300 declarations", ["derive", "d " + " + ".join(f"a{i}^T x" for i in range(300)) + " / dx where "
                           + "; ".join(f"a{i}: vector" for i in range(300))], "ok"),
+    ("a reading for each of 400 names", ["derive", "d " + " + ".join(
+        f"(y{i} - w^T x)^2" for i in range(400)) + " / dw"], None),
     ("a long sum", ["derive", "d " + " + ".join(f"x^T A{i} x" for i in range(300)) + " / dx",
                     "--verify"], None),
     ("exp nested 199 deep", ["derive", f"d sum({nest('exp', 198)}) / dx"], "ok"),
