@@ -156,8 +156,15 @@ def problem():
 
 
 def _budget() -> tuple:
-    """This thread's (deadline, memory at the start), handed to the worker with a job."""
-    return getattr(_state, "deadline", None), getattr(_state, "memory", 0.0)
+    """This thread's (deadline, memory at the start, now), handed to the worker with a job."""
+    return getattr(_state, "deadline", None), getattr(_state, "memory", 0.0), time.monotonic()
+
+
+def _adopt(budget: tuple) -> None:
+    """The worker takes a job's budget; the time it waited behind another thread's job
+    is not the problem's."""
+    deadline, _state.memory, queued = budget
+    _state.deadline = None if deadline is None else deadline + time.monotonic() - queued
 
 
 @contextmanager
@@ -343,7 +350,8 @@ def _jobs():
 def _serve(jobs) -> None:
     _state.deep = True
     while True:
-        fn, args, kwargs, box, done, (_state.deadline, _state.memory) = jobs.get()
+        fn, args, kwargs, box, done, budget = jobs.get()
+        _adopt(budget)
         try:
             box["value"] = fn(*args, **kwargs)
         except BaseException as e:              # re-raised on the caller's thread
