@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from .limits import bounded
 from .numeric import comparable, derivation_sizes, draw_inputs, evaluation_names
 from .pynames import derivation_names
 
 
+@bounded
 def agreement(derivations: list) -> str:
-    """A one-line verdict on a list of derivations of the same problem."""
+    """A one-line verdict on a list of derivations of the same problem (a bounded call: a
+    deep result is printed on the worker, within the problem's time and memory)."""
     from .render import result_text
+    from .verify_sizes import evaluable
     texts = {result_text(d) for d in derivations}
     if len(texts) == 1:
         return "all methods agree: the same simplified result"
@@ -16,8 +20,13 @@ def agreement(derivations: list) -> str:
         import numpy as np
     except ImportError:                                   # numpy is an optional extra
         return "the methods give different forms (install numpy to compare them numerically)"
+    sizes = _sizes(derivations)
+    if not all(evaluable(e, sizes) for d in derivations
+               for e in [d.result, *d.symbols.values()]):     # x: vector 20000 took 15 GB
+        return "the methods give different forms (too large to compare numerically at the " \
+               "declared sizes)"
     try:
-        results = _values(derivations, np)
+        results = _values(derivations, sizes, np)
     except (NameError, ValueError, TypeError, ArithmeticError):  # a bug, not a verdict:
         # every name has a value (sizes, stand-ins) and every size fits
         return "the methods DISAGREE: a result could not be evaluated; please report this problem"
@@ -26,13 +35,17 @@ def agreement(derivations: list) -> str:
     return "the methods DISAGREE numerically: please report this problem"
 
 
-def _values(derivations: list, np) -> list:
-    """Each derivation's result.numpy at one random point, with the sizes no symbol has and
-    stand-ins for abstract functions given as --verify gives them."""
+def _sizes(derivations: list) -> dict:
     sizes: dict = {}
     for d in derivations:
         for k, v in derivation_sizes(d).items():
             sizes.setdefault(k, v)
+    return sizes
+
+
+def _values(derivations: list, sizes: dict, np) -> list:
+    """Each derivation's result.numpy at one random point, with the sizes no symbol has and
+    stand-ins for abstract functions given as --verify gives them."""
     out = []
     with np.errstate(all="ignore"):
         for d in derivations:       # the same values, named as each derivation's code names them

@@ -125,27 +125,38 @@ def derive_lines(items: Iterable[tuple], layout: str, method: str,
                  solve_lines: str = "never", steps: bool = True) -> Iterator[Outcome]:
     """An Outcome per problem; with `verify` ("numeric" or "exact") each derivation is also
     checked, and a failed check is that problem's error; `steps=False` records none.  `solve_lines`: "never", "marked"
-    (a line `d f / dw = 0` is solved for the stationary point, mdx.solve) or "always"."""
-    from .api import METHODS, derive
-    from .stationary import is_solve_line, solve
+    (a line `d f / dw = 0` is solved for the stationary point, mdx.solve) or "always".
+
+    Each problem has one budget of time and memory (limits.problem) for deriving,
+    verifying and whatever the caller does with its Outcome before asking for the next."""
+    from .limits import problem
     for number, text in items:
         if isinstance(text, MdxError):
             yield Outcome(number, getattr(text, "source", ""), error=text)
             continue
-        try:
-            if solve_lines == "always" or solve_lines == "marked" and is_solve_line(text):
-                der = solve(text)
-            elif method == "all":
-                der = [derive(text, layout=layout, method=m, structured=structured, steps=steps)
-                       for m in METHODS]
-            else:
-                der = derive(text, layout=layout, method=method, structured=structured, steps=steps)
-            if verify and solve_lines == "never":
-                for one in der if isinstance(der, list) else [der]:
-                    one.verify(verify)
-            yield Outcome(number, text.strip(), derivation=der)
-        except MdxError as e:
-            e.line = number
-            yield Outcome(number, text.strip(), error=e)
-        except Exception as e:  # never a traceback: report the bug on this line only
-            yield Outcome(number, text.strip(), error=InternalError.of(e, number))
+        with problem():
+            out = _outcome(number, text, layout, method, structured, verify, solve_lines, steps)
+            yield out
+
+
+def _outcome(number: int, text: str, layout, method, structured, verify, solve_lines,
+             steps) -> Outcome:
+    from .api import METHODS, derive
+    from .stationary import is_solve_line, solve
+    try:
+        if solve_lines == "always" or solve_lines == "marked" and is_solve_line(text):
+            der = solve(text)
+        elif method == "all":
+            der = [derive(text, layout=layout, method=m, structured=structured, steps=steps)
+                   for m in METHODS]
+        else:
+            der = derive(text, layout=layout, method=method, structured=structured, steps=steps)
+        if verify and solve_lines == "never":
+            for one in der if isinstance(der, list) else [der]:
+                one.verify(verify)
+        return Outcome(number, text.strip(), derivation=der)
+    except MdxError as e:
+        e.line = number
+        return Outcome(number, text.strip(), error=e)
+    except Exception as e:  # never a traceback: report the bug on this line only
+        return Outcome(number, text.strip(), error=InternalError.of(e, number))

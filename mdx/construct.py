@@ -11,6 +11,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from .dims import ONE, dim_mul
+from .node_base import ByOrder
 from .nodes import (HOOKS, SCALAR, Add, Apply, Commutation, DimSize, EPow, Expr, Func, Had,
                     Identity, Kron, Mul, Num, Ones, Pow, Sym, T, Zero, is_zero)
 
@@ -230,7 +231,7 @@ def _scalar_rank(s):
         cat = 3
     else:
         cat = 1
-    return (isinstance(s, Pow) and s.k < 0, cat, HOOKS.head(base) if HOOKS.head else "", base.order)
+    return (isinstance(s, Pow) and s.k < 0, cat, HOOKS.head(base) if HOOKS.head else "", ByOrder(base))
 
 
 def _chain_base(f):

@@ -72,6 +72,11 @@ class LimitError(MdxError):
     """Valid input beyond a size limit (nesting, length, result size) that keeps mdx bounded."""
 
 
+class SizeLimitError(LimitError):
+    """A dimension that is a product of too many sizes, found by the typer's union-find,
+    which does not know where it is: the typer places it at the node whose size it is."""
+
+
 class InternalError(MdxError):
     """A bug in mdx, reported on its line instead of as a traceback."""
 

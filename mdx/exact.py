@@ -8,6 +8,10 @@ and say so; so can results SymPy cannot simplify to 0 (never a silent pass).
 
 from __future__ import annotations
 
+import math
+
+from .errors import LimitError
+from .limits import MAX_EXACT_ENTRIES, MAX_EXACT_POWER, MAX_EXACT_SIZE, watched
 from .numeric import concrete_shape
 from .pynames import derivation_names
 from .verification import Verification, VerificationError
@@ -156,7 +160,50 @@ def _rank_deficient(e, sizes) -> bool:
 
 
 def verify_exact(der) -> Verification:
+    """SymPy's check, on matrices of symbols no larger than limits.MAX_EXACT_SIZE (the same
+    problem at smaller sizes where it declares larger ones, mdx.verify_sizes); within the
+    problem's time, or a clear refusal."""
+    from .verify_sizes import checkable
     sp = _sympy()
+    refusal = VerificationError(f"--verify exact checks matrices of at most {MAX_EXACT_SIZE}×"
+                                f"{MAX_EXACT_SIZE}, powers up to X^{MAX_EXACT_POWER} and "
+                                f"intermediates of {MAX_EXACT_ENTRIES} entries; this problem is "
+                                "larger, so the result was not verified", 1,
+                                "use --verify (numeric) instead")
+    der, note = checkable(der, "--verify exact", MAX_EXACT_SIZE, _too_large, refusal)
+    try:
+        with watched("--verify exact"):
+            found = _exact_check(sp, der)
+    except LimitError as e:
+        raise VerificationError(f"{e.message}, so the result was not verified", 1,
+                                "use --verify (numeric) instead") from None
+    if note:
+        found.detail += f"; {note}"
+    return found
+
+
+def _too_large(der) -> bool:
+    """Sizes, powers or intermediates beyond what SymPy checks in seconds (X^64 of a 2×2
+    matrix of symbols took 95 s, an 8×8 log det more than 120)."""
+    from . import expr as E
+    from .verify_sizes import numeric_sizes
+    if numeric_sizes(der, MAX_EXACT_SIZE):
+        return True
+    stack, seen = [der.function, der.result], set()
+    while stack:
+        e = stack.pop()
+        if not isinstance(e, E.Expr) or id(e) in seen:
+            continue
+        seen.add(id(e))
+        rows, cols = (math.prod(int(p) if p.isdigit() else 3 for p in d.split("*")) for d in e.shape)
+        if rows * cols > MAX_EXACT_ENTRIES or \
+                isinstance(e, E.Pow) and not e.is_scalar and abs(e.k) > MAX_EXACT_POWER:
+            return True         # (a named size is 3 at most: EXACT_SIZES)
+        stack.extend(e.children())
+    return False
+
+
+def _exact_check(sp, der) -> Verification:
     orders = [o for o in EXACT_SIZES
               if not _rank_deficient(der.function, exact_sizes(der.symbols.values(), o))]
     for order in orders or EXACT_SIZES:

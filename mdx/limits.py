@@ -9,17 +9,25 @@ RecursionError or run for minutes, mdx
 * runs the recursive work on one worker thread with a large stack (`deep`), so that any
   problem within those limits has room;
 * charges every expression node built or printed to a budget (`charge`) and stops a call
-  that would do more than MAX_WORK of them, again with a LimitError.
+  that would do more than MAX_WORK of them, again with a LimitError;
+* looks at the clock and the memory every few thousand charges, and stops a problem that
+  has run MAX_SECONDS or grown the process by MAX_MEMORY_MB (node counts alone let some
+  problems run 45 s or reach 2.4 GB first).  Work that builds no nodes (SymPy's, NumPy's)
+  runs `watched`, or checks `check_clock` between its steps.
 """
 
 from __future__ import annotations
 
 import gc
+import os
 import sys
 import threading
+import time
+from contextlib import contextmanager
 from functools import wraps
 
-from .errors import LimitError
+from .errors import LimitError, MdxError, SizeLimitError
+from .watchdog import Expired, Watchdog
 
 MAX_CHARS = 10_000          # a textbook problem is under 200 characters
 MAX_NESTING = 200           # brackets, calls and norms inside one another
@@ -31,6 +39,16 @@ MAX_EXPONENT = 300          # |e| of a number written 1e-4; floats end near 1e30
 # error, and mdx reads on to its end, a chunk at a time, to find the next line; a line
 # that goes on for more than MAX_LINE_BYTES (`mdx derive -f /dev/zero`) ends the input.
 MAX_LINE_BYTES = 1 << 30
+MAX_SIZE_FACTORS = 64       # sizes multiplied in one dimension (Kronecker chains, vec)
+MAX_SECONDS = 8.0           # wall-clock time of one problem: derived, verified and printed
+MAX_MEMORY_MB = 350         # memory one problem may add to the process (it starts at 20-90 MB)
+MAX_VERIFY_SIZE = 6         # --verify: larger declared sizes are checked smaller when too costly
+MAX_VERIFY_ENTRIES = 1_000_000      # entries of one array in a numeric check
+VERIFY_MICROSECONDS = 3_000_000     # the estimated cost of a numeric check, at most
+MAX_EXACT_SIZE = 3          # --verify exact: matrices of symbols up to 3×3 (8×8 log det: minutes)
+MAX_EXACT_POWER = 12        # and matrix powers up to X^12 (X^64: 95 s)
+MAX_EXACT_ENTRIES = 400     # and no intermediate matrix of more entries
+_CHECK_EVERY = 1024         # charges between two looks at the clock and the memory (a power of 2)
 
 _STACK_BYTES = 512 * 1024 * 1024    # reserved address space; only what is used is touched
 _RECURSION = 60_000
@@ -71,6 +89,12 @@ def nesting_error(depth_at: int) -> LimitError:
                       depth_at + 1, "remove redundant parentheses or split the problem")
 
 
+def size_error(factors: int) -> SizeLimitError:
+    return SizeLimitError(f"a size here is a product of {factors} sizes (Kronecker products, vec); "
+                          f"mdx takes at most {MAX_SIZE_FACTORS}", 1,
+                          "split the Kronecker chain into smaller problems")
+
+
 # ----------------------------------------------------------------- work budget
 def charge() -> None:
     """One unit of work (a node built or printed); LimitError once the call's budget is spent."""
@@ -83,23 +107,159 @@ def charge() -> None:
                          "derivative swells (a high matrix power, a deep nest of functions)",
                          1, "split the problem, or lower the power or the depth")
     _state.left = left - 1
+    if not left & (_CHECK_EVERY - 1):
+        check_clock()
+
+
+def check_clock() -> None:
+    """LimitError once the problem has run MAX_SECONDS or grown the process by MAX_MEMORY_MB
+    (nothing outside a bounded call or a `problem` budget)."""
+    deadline = getattr(_state, "deadline", None)
+    if deadline is not None:
+        spent = _exceeded(deadline, _state.memory)
+        if spent is not None:
+            raise _limit_error(spent)
+
+
+def _exceeded(deadline: float, memory: float) -> str | None:
+    """What of a budget (its deadline, the memory at its start) is spent, if any.  The
+    clock is cheap to read; the memory (a file of /proc) is read every MEMORY_SECONDS."""
+    global _memory_due
+    now = time.monotonic()
+    if now > deadline:
+        return f"more than {MAX_SECONDS:g} s"
+    if now >= _memory_due:
+        _memory_due = now + MEMORY_SECONDS
+        if _memory_mb() - memory > MAX_MEMORY_MB:
+            return f"more than {MAX_MEMORY_MB} MB of memory"
+    return None
+
+
+MEMORY_SECONDS = 0.02
+_memory_due = 0.0
+
+
+def _limit_error(spent: str, what: str = "") -> LimitError:
+    _state.left = _state.deadline = None     # report once: rendering the error must not stop too
+    if what:
+        return LimitError(f"{what} needs {spent}", 1, "split the problem, or make it smaller")
+    return LimitError(f"the problem needs {spent}: the derivation swells (a high power, a deep "
+                      "nest of functions, a long product)", 1,
+                      "split the problem, or lower the power or the depth")
+
+
+def _memory_mb() -> float:
+    """The process's resident memory now (its peak where /proc is not there)."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[1]) * _PAGE / 2 ** 20
+    except (OSError, ValueError, IndexError):
+        import resource
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak / 2 ** (20 if sys.platform == "darwin" else 10)
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+@contextmanager
+def problem():
+    """One problem's budget of time and memory, for everything done for it inside the block
+    (deriving, verifying and printing it), on this thread and on the worker it calls; an
+    enclosing budget goes on."""
+    if getattr(_state, "deadline", None) is not None:
+        yield
+        return
+    _state.deadline, _state.memory = time.monotonic() + MAX_SECONDS, _memory_mb()
+    try:
+        yield
+    finally:
+        _state.deadline = None
+
+
+def _budget() -> tuple:
+    """This thread's (deadline, memory at the start, now), handed to the worker with a job."""
+    return getattr(_state, "deadline", None), getattr(_state, "memory", 0.0), time.monotonic()
+
+
+def _adopt(budget: tuple) -> None:
+    """The worker takes a job's budget; the time it waited behind another thread's job
+    is not the problem's."""
+    deadline, _state.memory, queued = budget
+    _state.deadline = None if deadline is None else deadline + time.monotonic() - queued
+
+
+@contextmanager
+def watched(what: str = ""):
+    """Work that builds no nodes and so charges nothing (SymPy's) is stopped, like any
+    other, when the problem's time or memory is spent, by a watchdog (mdx.watchdog) that
+    looks at both every WATCH_SECONDS; the block then ends in a LimitError saying `what`
+    was being done."""
+    deadline = getattr(_state, "deadline", None)
+    if deadline is None:
+        yield
+        return
+    memory = _state.memory
+    dog = Watchdog(lambda: _exceeded(deadline, memory), WATCH_SECONDS)
+    try:
+        yield
+    except Expired:
+        raise _limit_error(dog.reason or f"more than {MAX_SECONDS:g} s", what) from None
+    finally:
+        dog.stop()
+
+
+WATCH_SECONDS = 0.1
 
 
 def bounded(fn):
-    """`deep`, with a work budget of MAX_WORK for the call (an enclosing call's budget,
-    if there is one, goes on)."""
+    """`deep`, with a work budget of MAX_WORK for the call and, unless the call is part of a
+    `problem`, MAX_SECONDS and MAX_MEMORY_MB of its own (an enclosing call's budget, if
+    there is one, goes on).  The clock starts before the first try on the caller's thread,
+    so that a try again on the worker does not get a second budget."""
     @wraps(fn)
     def budgeted(*args, **kwargs):
         if getattr(_state, "left", None) is not None:
             return fn(*args, **kwargs)
         _state.left = MAX_WORK
+        _state.scratch = {}
         _pause_collector()
         try:
             return fn(*args, **kwargs)
+        except MdxError as e:
+            # A message for the user: its traceback would keep every frame of the failed
+            # derivation, and every node they hold, alive as long as the error is kept
+            # (seconds to free at exit; a batch keeps its errors).
+            e.__traceback__ = e.__context__ = e.__cause__ = None
+            raise
+        except Expired:             # a watchdog's, met just as its block ended
+            raise _limit_error(f"more than {MAX_SECONDS:g} s") from None
         finally:
-            _state.left = None
+            _state.left = _state.scratch = None
             _resume_collector()
-    return deep(budgeted)
+    run = deep(budgeted)
+
+    @wraps(fn)
+    def timed(*args, **kwargs):
+        with problem():
+            return run(*args, **kwargs)
+    return timed
+
+
+MAX_SCRATCH = 200_000       # entries of one of the call's memos; it starts again when full
+
+
+def scratch(name: str) -> dict | None:
+    """The memo `name` that lives as long as the bounded call (None outside one), for
+    results that are pure functions of nodes the call holds (the structural order of two
+    operands, a subexpression's differential)."""
+    memos = getattr(_state, "scratch", None)
+    if memos is None:
+        return None
+    memo = memos.setdefault(name, {})
+    if len(memo) >= MAX_SCRATCH:
+        memo.clear()
+    return memo
 
 
 # ----------------------------------------------------------------- the cyclic collector
@@ -161,7 +321,7 @@ def deep(fn):
         done = threading.Event()
         _raise_limit()
         try:
-            _jobs().put((fn, args, kwargs, box, done))
+            _jobs().put((fn, args, kwargs, box, done, _budget()))
             done.wait()
         finally:
             _restore_limit()
@@ -212,13 +372,16 @@ def _jobs():
 def _serve(jobs) -> None:
     _state.deep = True
     while True:
-        fn, args, kwargs, box, done = jobs.get()
+        fn, args, kwargs, box, done, budget = jobs.get()
+        _adopt(budget)
         try:
             box["value"] = fn(*args, **kwargs)
         except BaseException as e:              # re-raised on the caller's thread
             box["error"] = e
         finally:
+            _state.deadline = None
             done.set()
+            fn = args = kwargs = box = done = None      # the caller has them: keep nothing
 
 
 def _raise_limit() -> None:

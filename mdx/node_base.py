@@ -9,7 +9,7 @@ from fractions import Fraction
 from functools import cached_property
 
 from .dims import ONE
-from .limits import charge
+from .limits import charge, scratch
 
 Shape = tuple  # (rows, cols), each a dimension string
 
@@ -154,6 +154,88 @@ def _ordered(v) -> tuple:
     if v is None:
         return (0,)
     return (6, _ordered(getattr(v, "name", "")), _ordered(getattr(v, "body", None)))  # a UserFunction
+
+
+def compare(a: Expr, b: Expr) -> int:
+    """-1, 0 or 1 as `a.order` is below, equal to or above `b.order`, in one descent.
+
+    Comparing the tuples themselves tests a differing subtree for equality before ordering
+    it, at every level on the way down: time quadratic in the depth at which two operands
+    differ (a nest of 199 `exp` spent 12 s sorting its factors).  Here equal subtrees are
+    recognised by their cached hash and key, and the walk goes down once."""
+    if a is b or (a._hash == b._hash and a.key == b.key):
+        return 0
+    na, nb = type(a).__name__, type(b).__name__
+    if na != nb:
+        return -1 if na < nb else 1
+    memo = scratch("order") if a.size + b.size > _MEMO_SIZE else None
+    if memo is not None:
+        got = memo.get((id(a), id(b)))
+        if got is not None:
+            return got[2]
+    charge()
+    c = 0
+    for name in a._fields:
+        c = _compare_fields(getattr(a, name), getattr(b, name))
+        if c:
+            break
+    if memo is not None:
+        memo[id(a), id(b)] = (a, b, c)      # the nodes are kept, so their ids stay theirs
+    return c
+
+
+# Sorting the operands of one node after another compares the same large operands again
+# (and a deep pair's walk passes through the same pairs): their results are kept for the
+# call, down to operands of this many nodes together.
+_MEMO_SIZE = 16
+
+
+def _compare_fields(u, v) -> int:
+    """compare() for two fields, as `_ordered(u)` and `_ordered(v)` compare."""
+    tu, tv = _tag(u), _tag(v)
+    if tu != tv:
+        return -1 if tu < tv else 1
+    if tu == 1:
+        return compare(u, v)
+    if tu == 2:
+        for x, y in zip(u, v):
+            c = _compare_fields(x, y)
+            if c:
+                return c
+        return (len(u) > len(v)) - (len(u) < len(v))
+    if tu == 6:
+        return _compare_fields(getattr(u, "name", ""), getattr(v, "name", "")) or \
+            _compare_fields(getattr(u, "body", None), getattr(v, "body", None))
+    x, y = (tuple(sorted(u)), tuple(sorted(v))) if tu == 5 else (u, v)
+    return 0 if tu == 0 or x == y else -1 if x < y else 1
+
+
+def _tag(v) -> int:
+    """The first entry of `_ordered(v)`."""
+    for tag, kinds in _TAGS:
+        if isinstance(v, kinds):
+            return tag
+    return 0 if v is None else 6
+
+
+_TAGS = ((1, Expr), (2, tuple), (3, str), (4, (int, Fraction)), (5, frozenset))
+
+
+class ByOrder:
+    """A sort key that orders nodes as their `order` does, compared with `compare`."""
+
+    __slots__ = ("e",)
+
+    def __init__(self, e: Expr):
+        self.e = e
+
+    def __lt__(self, other: "ByOrder") -> bool:
+        return compare(self.e, other.e) < 0
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, ByOrder) and compare(self.e, other.e) == 0
+
+    __hash__ = None
 
 
 def _field(v, part: str):

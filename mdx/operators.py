@@ -11,6 +11,7 @@ from fractions import Fraction
 from .construct import (F1, ONE_SCALAR, ZERO_SCALAR, _make_mul, entry_count, mul, ones, power, scale,
                         split_coeff, transpose, zero)
 from .dims import ONE, dim_mul
+from .node_base import compare
 from .nodes import (HOOKS, SCALAR, Add, Apply, EDiv, EPow, Expr, Func, Had, Identity, Kron, Mul, Num,
                     Ones, T, Zero, is_zero)
 
@@ -103,22 +104,29 @@ class _OperandOrder:
     characters are compared first, known from the structure; the 40 are printed only
     when those are equal."""
 
-    __slots__ = ("g",)
+    __slots__ = ("g", "_head")
 
     def __init__(self, g: Expr):
-        self.g = g
+        self.g, self._head = g, None
+
+    def head(self) -> str:
+        """The first characters, once per operand and sort (a sort compares each operand
+        log n times)."""
+        if self._head is None:
+            self._head = HOOKS.head(self.g)
+        return self._head
 
     def __lt__(self, other: "_OperandOrder") -> bool:
         a, b = self.g, other.g
         if isinstance(a, Add) != isinstance(b, Add):
             return isinstance(b, Add)
         if HOOKS.head is None:
-            return a.order < b.order
+            return compare(a, b) < 0
         fa, fb = HOOKS.first(a), HOOKS.first(b)
         if fa is not None and fb is not None and fa != fb:
             return fa < fb
-        ha, hb = HOOKS.head(a), HOOKS.head(b)
-        return ha < hb if ha != hb else a.order < b.order
+        ha, hb = self.head(), other.head()
+        return ha < hb if ha != hb else compare(a, b) < 0
 
 
 def _cancel_quotients(factors):

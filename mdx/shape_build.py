@@ -22,7 +22,7 @@ class TypedBuild:
         def name_of(d):
             d = self.dims.find(d)
             if isinstance(d, tuple):
-                return dim_mul(*(name_of(x) for x in d[1:]))
+                return dim_mul(*(name_of(x) for x in self.dims.flat(d)))
             if not d.startswith("?"):
                 return d
             if d not in names:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .dims import ONE
-from .errors import LimitError, ShapeError, UnsupportedError
+from .errors import LimitError, ShapeError, SizeLimitError, UnsupportedError
 from .limits import MAX_MATRIX_POWER
 from .shape_table import error_at
 from .syntax import Node
@@ -39,7 +39,10 @@ class Inference:
         return self.p.text[node.start:node.end]
 
     def _infer(self, node: Node):
-        shape = getattr(self, "_infer_" + node.op)(node)
+        try:
+            shape = getattr(self, "_infer_" + node.op)(node)
+        except SizeLimitError as e:         # at the innermost node: the one that made the size
+            raise error_at(LimitError, e.message, node, e.hint) from None
         self.shape_of[id(node)] = shape
         return shape
 

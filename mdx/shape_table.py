@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from . import expr as E
 from .dims import ONE
+from .limits import MAX_SIZE_FACTORS, charge, size_error
 from .syntax import Node
 
 
@@ -27,9 +28,17 @@ SIZE_WORD = re.compile(r"^([0-9]+|[A-Za-z][A-Za-z0-9_]*)$")
 @dataclass
 class Dims:
     """Union-find over dimension terms: variables '?k', constants ('1', '3', 'n'),
-    and products ('*', a, b) for vec and Kronecker sizes."""
+    and products ('*', a, b) for vec and Kronecker sizes.
+
+    A product term shares its factors' terms (a chain of n Kronecker products is n terms,
+    not n² factors), and finding or flattening one is remembered, by the term's identity,
+    until a unification changes what the variables stand for: without that, each find
+    rebuilt the whole nested term and a chain of 250 factors took 8 s to type (n³).  A
+    product of more than MAX_SIZE_FACTORS sizes is refused (SizeLimitError)."""
     parent: dict = field(default_factory=dict)
     count: int = 0
+    _found: dict = field(default_factory=dict, repr=False)   # id(term) -> (term, its root)
+    _flat: dict = field(default_factory=dict, repr=False)    # id(root) -> (root, factors)
 
     def new(self) -> str:
         self.count += 1
@@ -42,7 +51,15 @@ class Dims:
 
     def find(self, d):
         if isinstance(d, tuple):
-            return ("*",) + tuple(self.find(x) for x in d[1:])
+            got = self._found.get(id(d))
+            if got is not None:
+                return got[1]
+            charge()
+            kids = tuple(self.find(x) for x in d[1:])
+            root = d if all(k is x for k, x in zip(kids, d[1:])) else ("*",) + kids
+            self._found[id(d)] = (d, root)        # the term is kept, so its id stays its own
+            self._found[id(root)] = (root, root)
+            return root
         root = d
         while root in self.parent:
             root = self.parent[root]
@@ -50,7 +67,14 @@ class Dims:
             self.parent[d], d = root, self.parent[d]
         return root
 
+    def _link(self, a: str, b) -> None:
+        """Variable a stands for b from now on: what was remembered may have changed."""
+        self.parent[a] = b
+        self._found.clear()
+        self._flat.clear()
+
     def unify(self, a, b) -> bool:
+        charge()        # typing is work too: a problem may be typed again for each reading
         a, b = self.find(a), self.find(b)
         if a == b:
             return True
@@ -65,7 +89,7 @@ class Dims:
                 if a in factors:        # n = n·m would need m = 1: not a size we infer
                     return False
                 b = factors[0] if len(factors) == 1 else b
-            self.parent[a] = b
+            self._link(a, b)
             return True
         if isinstance(b, str) and b.startswith("?"):
             return self.unify(b, a)
@@ -80,13 +104,24 @@ class Dims:
     def prod(self, *ds):
         """The size a·b·…, without factors of 1 (vec of an n×1 vector has n entries)."""
         ds = tuple(d for d in ds if self.find(d) != ONE)
-        return ONE if not ds else ds[0] if len(ds) == 1 else ("*",) + ds
+        out = ONE if not ds else ds[0] if len(ds) == 1 else ("*",) + ds
+        self.flat(out)                  # SizeLimitError beyond MAX_SIZE_FACTORS
+        return out
 
     def flat(self, d):
+        """The factors of d other than 1, sorted."""
         d = self.find(d)
-        if isinstance(d, tuple):
-            return tuple(sorted(x for p in d[1:] for x in self.flat(p) if x != ONE))
-        return () if d == ONE else (d,)
+        if not isinstance(d, tuple):
+            return () if d == ONE else (d,)
+        got = self._flat.get(id(d))
+        if got is not None:
+            return got[1]
+        parts = [self.flat(x) for x in d[1:]]
+        if sum(map(len, parts)) > MAX_SIZE_FACTORS:
+            raise size_error(sum(map(len, parts)))
+        out = tuple(sorted(x for p in parts for x in p))
+        self._flat[id(d)] = (d, out)
+        return out
 
     def is_one(self, d) -> bool:
         return self.flat(d) == ()

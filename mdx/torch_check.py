@@ -29,6 +29,7 @@ class CheckReport:
     error: float
     sizes: dict
     torch_version: str
+    note: str = ""          # the smaller sizes checked, where the declared ones are too large
 
     @property
     def passed(self) -> bool:
@@ -36,6 +37,7 @@ class CheckReport:
 
     def text(self) -> str:
         sizes = ", ".join(f"{k} = {v}" for k, v in self.sizes.items()) or "all sizes given"
+        sizes += f"; {self.note}" if self.note else ""
         with _printing():
             mine, auto = _show(self.mine), _show(self.autograd)
         verdict = "agree" if self.passed else "DISAGREE"
@@ -226,8 +228,15 @@ def _torch(column: int = 1):
 
 
 def run(der) -> CheckReport:
-    """Run the check here; CheckError when torch is missing."""
+    """Run the check here; CheckError when torch is missing, or when the problem's sizes are
+    too large to check even made smaller (mdx.verify_sizes)."""
+    from .verification import VerificationError
+    from .verify_sizes import numeric_checkable
     torch = _torch()
+    try:
+        der, note = numeric_checkable(der, "--check")
+    except VerificationError as e:
+        raise CheckError(e.message, 1, e.hint) from None
     namespace = {"__name__": "mdx_check"}
     try:
         exec(compile(script(der), f"<mdx check: {der.problem}>", "exec"), namespace)
@@ -236,4 +245,4 @@ def run(der) -> CheckReport:
         raise CheckError(f"the check against autograd did not run ({type(e).__name__}: {e})", 1,
                          "please report this problem to the mdx developers") from None
     return CheckReport(mine, auto, error, derivation_sizes(der),
-                       torch.__version__.split("+")[0])
+                       torch.__version__.split("+")[0], note)

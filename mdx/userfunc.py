@@ -10,6 +10,7 @@ from fractions import Fraction
 
 from . import expr as E
 from .errors import ShapeError, UnsupportedError
+from .limits import watched
 
 
 def require_sympy(column: int) -> None:
@@ -43,7 +44,8 @@ class UserFunction:
                 t = sympy.Symbol(self.param, real=True)
                 got = SympyValues({self.param: t}, {}).value(self.body)
             else:
-                got = real_diff(self.sympy_body(k - 1), sympy.Symbol(self.param, real=True))
+                with watched(f"SymPy's derivative of {self.name}"):
+                    got = real_diff(self.sympy_body(k - 1), sympy.Symbol(self.param, real=True))
             self._cache[("sympy", k)] = got
         return got
 
@@ -66,18 +68,19 @@ class UserFunction:
         """SymPy's derivative, or it with common factors taken out where that is a quarter
         shorter (a sum of terms reads better than a nest of factors), whichever mdx can write.
         Not sympy.simplify: its trigsimp takes minutes on a derivative of a few tanh and exp
-        (g(t) = log(exp(tanh(t^2 / 2 + 2 t - 1))), g'')."""
+        (g(t) = log(exp(tanh(t^2 / 2 + 2 t - 1))), g''); SymPy's work is watched (mdx.limits)."""
         import sympy
         raw = self.sympy_body(k)
         best = None
-        for candidate, weight in ((raw, 3), (sympy.factor_terms(raw), 4)):
-            try:
-                e = from_sympy(candidate, self.symbol)
-            except UnsupportedError:
-                continue
-            cost = weight * sympy.count_ops(candidate)
-            if best is None or cost < best[0]:
-                best = (cost, e)
+        with watched(f"SymPy's derivative of {self.name}"):
+            for candidate, weight in ((raw, 3), (sympy.factor_terms(raw), 4)):
+                try:
+                    e = from_sympy(candidate, self.symbol)
+                except UnsupportedError:
+                    continue
+                cost = weight * sympy.count_ops(candidate)
+                if best is None or cost < best[0]:
+                    best = (cost, e)
         if best is None:
             raise UnsupportedError(f"SymPy's derivative of {self.name} is {raw}, which mdx "
                                    "cannot write with its functions", self.column,

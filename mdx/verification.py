@@ -24,8 +24,9 @@ class Verification:
         if self.kind == "exact":
             return f"verified exactly with SymPy: {self.detail}"
         what = "the result" + (f" and {self.steps} step{'s' * (self.steps != 1)}" if self.steps else "")
-        return (f"verified numerically at {self.points} random points ({what}): "
+        line = (f"verified numerically at {self.points} random points ({what}): "
                 f"max relative error {self.max_error:.0e}")
+        return f"{line}; {self.detail}" if self.detail else line
 
     def json(self) -> dict:
         out = {"kind": self.kind, "points": self.points, "steps": self.steps}

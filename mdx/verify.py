@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from .limits import bounded, check_clock
 from .numeric import comparable, derivation_sizes, draw_inputs, evaluation_names
 from .printers.numpy import NumpyPrinter
 from .pynames import derivation_names
@@ -67,6 +68,7 @@ def _central(np, at, v0, step):
     """The columns d at(v) / d v_k at v0: central differences, Richardson-extrapolated."""
     cols = []
     for k in range(v0.size):
+        check_clock()
         h = step(k)
         est = []
         for hh in (h, h / 2):
@@ -167,6 +169,7 @@ def _points(ev, rng):
     np, der = ev.np, ev.der
     found = []
     for attempt in range(TRIES):
+        check_clock()
         inputs = draw_inputs(der.symbols, ev.sizes, np, rng, ev.names, positive=attempt % 2 == 1)
         try:
             if _finite(np, ev.f(inputs), ev.eval(ev.result_code, inputs)):
@@ -187,8 +190,12 @@ def _fail(what: str, error: float) -> VerificationError:
 
 
 def verify_numeric(der, seed: int = 0) -> Verification:
-    """Check `der` at POINTS random inputs; VerificationError unless everything agrees."""
+    """Check `der` at POINTS random inputs; VerificationError unless everything agrees.
+    Where its declared sizes are too large to check, the same problem at smaller sizes is
+    checked instead, and the Verification says so (mdx.verify_sizes)."""
+    from .verify_sizes import numeric_checkable
     np = _numpy()
+    der, note = numeric_checkable(der)
     ev = _Evaluator(der, np)
     rng = np.random.default_rng(seed)
     tol = TOLERANCE[der.order]
@@ -211,6 +218,7 @@ def verify_numeric(der, seed: int = 0) -> Verification:
                 target = df
             else:
                 continue
+            check_clock()
             try:
                 value = ev.eval(code, inputs, {ev.dname: direction})
             except Exception as e:      # a step whose NumPy form does not run is wrong too
@@ -222,10 +230,13 @@ def verify_numeric(der, seed: int = 0) -> Verification:
                 raise _fail(f"the step {st.rule!r}", err)
             worst = max(worst, err)
             checked.add(n)
-    return Verification("numeric", POINTS, worst, len(checked))
+    return Verification("numeric", POINTS, worst, len(checked), note)
 
 
+@bounded
 def verify(der, kind: str = "numeric") -> Verification:
+    """Within the problem's budget of time and memory (limits.bounded): a check that would
+    run past it stops with a LimitError."""
     if kind == "exact":
         from .exact import verify_exact
         return verify_exact(der)

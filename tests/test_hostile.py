@@ -7,9 +7,6 @@ keeps a hang from stalling the suite, it is not a speed requirement.
 
 import json
 import random
-import resource
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -17,6 +14,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import mdx
 from mdx.errors import InternalError, LimitError, MdxError
+from child_process import run_mdx
 from numpy_safety import check_function
 
 GOOD = ["d tr(X^T A X) / dX", "d ||y - X w||^2 / dw", "d log det X / dX",
@@ -26,13 +24,9 @@ ALPHABET = "dxXAWy ^T'()+-*/.|‖∘⊗_{}0123456789,:;wheresymtrlogdtsumexpσ�
 
 
 def mdx_cli(*args, stdin=None, timeout=600):
-    """Run the command line; returns (exit code, stdout, stderr, peak memory in MB)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    proc = subprocess.run([sys.executable, "-m", "mdx", *args], input=stdin, capture_output=True,
-                          timeout=timeout)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8"), \
-        max(peak, before) / 1024
+    """Run the command line; returns (exit code, stdout, stderr, its own peak memory in MB)."""
+    got = run_mdx(args, stdin, timeout)
+    return got["code"], got["out"], got["err"], got["mb"]
 
 
 def assert_clear_error(problem: str, error: MdxError):
