@@ -161,9 +161,10 @@ def test_children_peak_memory(outcomes):
 
 def test_memory_is_bounded_too():
     """The memory bound, met first: a problem that swells past MAX_MEMORY_MB (here 20 MB) is
-    stopped however few nodes it has built."""
+    stopped however few nodes it has built (here --verify's arrays of 10^6 entries)."""
     code = ("from mdx import limits; limits.MAX_MEMORY_MB = 20; import sys; "
-            "sys.argv = ['mdx', 'derive', 'd^2 sum(g(x)) / dx^2 where g(t) = (1 + t^2)^999999']; "
+            "sys.argv = ['mdx', 'derive', 'd tr(X^T X X^T X) / dX where X: matrix 1000 x 1000', "
+            "'--verify']; "
             "from mdx.main import run; run()")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
     assert proc.returncode == 1 and "more than 20 MB of memory" in proc.stderr, proc.stderr
