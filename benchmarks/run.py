@@ -67,7 +67,7 @@ def warm(repeats: int) -> dict:
     Also timed: mdx with every step rendered as text, LaTeX and NumPy (`.json()`)."""
     import mdx
     from sympy import Derivative
-    from mdx.expr import is_zero
+    from mdx.expressions.expr import is_zero
     from sympy.core.cache import clear_cache
     from sympy_forms import NotExpressible, sympy_problem
     rows = []

@@ -18,7 +18,7 @@ class NotExpressible(Exception):
 def to_sympy(e, dims: dict):
     """(sympy expression) for an mdx expression; `dims` maps size names to SymPy symbols."""
     import sympy as sp
-    from mdx import expr as E
+    from mdx.expressions import expr as E
 
     def size(d):
         out = sp.Integer(1)
@@ -88,8 +88,8 @@ def to_sympy(e, dims: dict):
 
 def sympy_problem(problem: str):
     """(function, variable) as SymPy objects for an mdx problem, or NotExpressible."""
-    from mdx.parser import parse
-    from mdx.shapes import type_problem
+    from mdx.language.parser import parse
+    from mdx.shapes.typer import type_problem
     parsed = parse(problem)
     if parsed.order != 1:
         raise NotExpressible("second derivative")

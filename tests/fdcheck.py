@@ -115,7 +115,7 @@ def expected_layouts(f, inputs, wrt, order=1) -> dict:
 
 def namespace(inputs):
     """The inputs under the names mdx's NumPy code gives them (`theta`, `lambda_`, `np_`)."""
-    from mdx.names import py_name
+    from mdx.language.names import py_name
     ns = {py_name(k): v for k, v in inputs.items()}
     ns["np"] = np
     return ns
@@ -171,7 +171,7 @@ def check_at(der_json: dict, f, inputs, wrt, want, order=1, direction=None, extr
              floor=1e-3):
     """Assert the result equals `want` at `inputs`, and (first order) that every step with
     a NumPy value equals the derivative, or df along `direction`, as it says."""
-    from mdx.names import py_name
+    from mdx.language.names import py_name
     extra = extra or {}
     got = evaluate(der_json["result"]["numpy"], inputs, extra)
     assert close(got, want, floor), \

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 
-from mdx.printers.numpy import OUTER
+from mdx.rendering.numpy_code import OUTER
 
 ARRAY_ATTRS = {"T", "shape", "reshape"}
 ALLOWED = (ast.Expression, ast.Expr, ast.BinOp, ast.UnaryOp, ast.Call, ast.Name, ast.Load,

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from hypothesis import strategies as st
 
-from mdx.names import py_name
+from mdx.language.names import py_name
 
 SIZES = (2, 3, 4)
 GREEK = ("alpha", "beta", "gamma", "eta", "mu", "tau", "sigma", "theta", "λ", "ω")

@@ -22,7 +22,7 @@ import pytest
 
 import mdx
 from child_process import run_mdx
-from mdx import limits
+from mdx.bounds import limits
 
 SECONDS = 12            # the wall-clock bound on one problem's whole process
 MEGABYTES = 500         # its peak resident memory
@@ -162,10 +162,10 @@ def test_children_peak_memory(outcomes):
 def test_memory_is_bounded_too():
     """The memory bound, met first: a problem that swells past MAX_MEMORY_MB (here 20 MB) is
     stopped however few nodes it has built (here --verify's arrays of 10^6 entries)."""
-    code = ("from mdx import limits; limits.MAX_MEMORY_MB = 20; import sys; "
+    code = ("from mdx.bounds import limits; limits.MAX_MEMORY_MB = 20; import sys; "
             "sys.argv = ['mdx', 'derive', 'd tr(X^T X X^T X) / dX where X: matrix 1000 x 1000', "
             "'--verify']; "
-            "from mdx.main import run; run()")
+            "from mdx.cli.main import run; run()")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
     assert proc.returncode == 1 and "more than 20 MB of memory" in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stderr
@@ -208,8 +208,8 @@ def test_a_body_too_large_to_simplify_is_left_as_sympy_gives_it():
 def test_the_order_of_operands_is_the_order_of_their_structure():
     """node_base.compare gives the order the `order` tuples give, in one descent."""
     from corpora import CORPUS
-    from mdx import expr as E
-    from mdx.node_base import compare
+    from mdx.expressions import expr as E
+    from mdx.expressions.node_base import compare
     nodes = []
     for _, case in CORPUS[:60]:
         try:
@@ -233,9 +233,9 @@ def test_a_kronecker_chain_types_in_linear_time(monkeypatch):
     """Dims remembers found terms: typing 64 factors finds product terms about twice as
     often as 32, not 4 or 8 times (it grew as n³).  (Naming each node's size, a product of
     up to n names, is quadratic, as long as what it writes.)"""
-    from mdx.parser import parse
-    from mdx.shape_table import Dims
-    from mdx.shapes import type_problem
+    from mdx.language.parser import parse
+    from mdx.shapes.table import Dims
+    from mdx.shapes.typer import type_problem
     calls = [0]
     find = Dims.find
 
@@ -252,7 +252,7 @@ def test_a_kronecker_chain_types_in_linear_time(monkeypatch):
 
 
 def test_checking_at_smaller_sizes_says_so():
-    from mdx.verify_sizes import _smaller_problem
+    from mdx.checking.verify_sizes import _smaller_problem
     der = mdx.derive("d tr(A X B) / dX where A: matrix 12000 x 7; B: matrix 3 x 12000")
     text, mapped = _smaller_problem(der, limits.MAX_VERIFY_SIZE)
     assert text == "d tr(A X B) / dX where A: matrix 5 x 4; B: matrix 3 x 5"

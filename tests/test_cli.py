@@ -6,7 +6,7 @@ import numpy as np
 from typer.testing import CliRunner
 
 from mdx import __version__
-from mdx.cli import app
+from mdx.cli.app import app
 
 runner = CliRunner()
 
@@ -95,7 +95,7 @@ def test_method_all_prints_every_method_and_a_verdict():
 
 
 def test_method_all_compares_numerically_when_forms_differ():
-    from mdx.agree import agreement
+    from mdx.checking.agree import agreement
     import mdx
     ders = [mdx.derive("d ||W2 tanh(W1 x) - y||^2 / dW1", method=m)
             for m in ("differential", "chain", "definition")]
@@ -116,7 +116,7 @@ def test_method_all_compares_a_scalar_by_value_not_by_rank():
 
 def test_method_all_still_reports_a_real_difference_of_shape():
     import mdx
-    from mdx.agree import agreement
+    from mdx.checking.agree import agreement
     ders = [mdx.derive("d x^T (A + B) x / dx", method=m) for m in ("differential", "definition")]
     assert agreement(ders).startswith("all methods agree: different forms")
     row = "(" + ders[1].numpy_expression() + ").T"        # 1×n beside n×1: the same numbers
@@ -139,10 +139,10 @@ def test_method_all_compares_results_with_an_abstract_function(monkeypatch):
     """f' is given the stand-in --verify uses, so different forms are compared, not
     waved through as "an abstract function"."""
     import mdx
-    from mdx.agree import agreement
+    from mdx.checking.agree import agreement
     ders = [mdx.derive("d sum(f(W x)) / dx where f: scalar function", method=m)
             for m in ("differential", "chain")]
-    monkeypatch.setattr("mdx.render.result_text", lambda d: d.method)     # forms "differ"
+    monkeypatch.setattr("mdx.rendering.render.result_text", lambda d: d.method)     # forms "differ"
     assert agreement(ders).startswith("all methods agree: different forms")
     ders[1].numpy_expression = lambda: "W.T @ f_prime(2 * W @ x)"
     assert "DISAGREE numerically" in agreement(ders)
@@ -157,7 +157,7 @@ def test_structured_option():
 
 def test_agreement_reports_a_result_that_cannot_be_evaluated_instead_of_a_traceback():
     import mdx
-    from mdx.agree import agreement
+    from mdx.checking.agree import agreement
     ders = [mdx.derive("d x ∘ exp(x) / dx", method=m) for m in ("differential", "chain")]
     ders[1].numpy_expression = lambda: "np.ones((2, 3)) @ np.ones((2, 3))"     # a broken result
     assert "DISAGREE" in agreement(ders)

@@ -6,7 +6,7 @@ import pytest
 
 import mdx
 from fdcheck import check
-from mdx.render import result_text
+from mdx.rendering.render import result_text
 
 DEPTHS = list(range(1, 17))
 

@@ -4,7 +4,7 @@ import pytest
 from typer.testing import CliRunner
 
 import mdx
-from mdx.cli import app
+from mdx.cli.app import app
 from mdx.errors import MdxError
 
 # (problem, column of the caret, words the message must contain)

@@ -111,7 +111,7 @@ def test_a_closed_pipe_ends_quietly(tmp_path):
 
 # ----------------------------------------------------------------- SIGINT
 _TIMED = ("import os, signal, sys, threading\n"
-          "from mdx.main import run\n"
+          "from mdx.cli.main import run\n"
           "delay = float(sys.argv[1])\n"
           "sys.argv = ['mdx'] + sys.argv[2:]\n"
           "threading.Timer(delay, os.kill, (os.getpid(), signal.SIGINT)).start()\n"
@@ -220,7 +220,7 @@ def test_a_planted_pickle_is_never_loaded(tmp_path):
     guard = ("import pickle, sys\n"
              "def refuse(*a, **k):\n    raise SystemExit('unpickled')\n"
              "pickle.load = pickle.loads = pickle.Unpickler = refuse\n"
-             "from mdx.main import run\nsys.argv = ['mdx'] + sys.argv[1:]\nrun()\n")
+             "from mdx.cli.main import run\nsys.argv = ['mdx'] + sys.argv[1:]\nrun()\n")
     for problem in ("d x^ / dx", "d tr(X) / dX", "d (x / dx"):
         proc = subprocess.run([sys.executable, "-c", guard, "derive", problem], capture_output=True,
                               env={**os.environ, **_cache(tmp_path)}, timeout=120)
@@ -281,7 +281,7 @@ def test_stamped_but_damaged_tables(tmp_path, restamp):
 
 
 def test_damaged_tables_in_process_fall_back_to_lark(monkeypatch):
-    from mdx import lalr, parser
+    from mdx.language import lalr, parser
     good = parser._tables()
     broken = lalr.Tables({"states": [{"DLEAD": [True, 7]}], "start": 0, "end": 0, "rules": [],
                           "lexer_of": [0], "lexers": [[["(?P<DLEAD>d)"], 0]], "ignore": []})
@@ -326,7 +326,7 @@ def test_no_raw_control_character_reaches_the_terminal_or_json(tmp_path):
 
 
 def test_json_escapes_every_line_separator():
-    from mdx.streams import json_line
+    from mdx.cli.streams import json_line
     record = {"problem": "a\u2028b\u2029c\x85d\x1ce\x1df\x1eg\u202eh\U000e0001i", "ok": "‖x‖ ∂ σ"}
     line = json_line(record)
     assert len(line.splitlines()) == 1 and line.isprintable() and line.isascii() is False

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 import mdx
-from mdx.cli import app
+from mdx.cli.app import app
 
 runner = CliRunner()
 
@@ -108,8 +108,8 @@ def test_errors_are_exported():
 
 def test_the_public_api_has_type_hints():
     import inspect
-    from mdx.stationary import Solution
-    from mdx.steps import Derivation
+    from mdx.derivation.solving.stationary import Solution
+    from mdx.derivation.steps import Derivation
     public = [mdx.derive, mdx.solve]
     public += [getattr(Derivation, n) for n in dir(Derivation) if not n.startswith("_")
                and callable(getattr(Derivation, n))]

@@ -9,8 +9,8 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-import mdx.cli
-from mdx.main import derive_arguments
+import mdx.cli.app
+from mdx.cli.main import derive_arguments
 
 ARGVS = [
     ["derive", "d x / dx"],
@@ -37,13 +37,13 @@ def _by_typer(argv, monkeypatch):
         names = ("problem", "file", "layout", "method", "fmt", "steps", "structured", "verify", "check")
         seen.update(zip(names, args))
         return 0
-    monkeypatch.setattr(mdx.cli, "run_derive", record)
+    monkeypatch.setattr(mdx.cli.app, "run_derive", record)
     args = list(argv)
     for n, arg in enumerate(args):          # what typer_main does to a bare option
-        for option, values in mdx.cli.OPTIONAL_VALUES.items():
+        for option, values in mdx.cli.app.OPTIONAL_VALUES.items():
             if arg == option and (n + 1 == len(args) or args[n + 1] not in values):
                 args[n] = f"{option}={values[0]}"
-    result = CliRunner().invoke(mdx.cli.app, args)
+    result = CliRunner().invoke(mdx.cli.app.app, args)
     assert result.exit_code == 0, result.output
     return seen
 
@@ -67,7 +67,7 @@ def test_anything_else_goes_to_typer(argv):
 
 def test_a_start_loads_neither_typer_nor_lark():
     code = ("import sys\nsys.argv = ['mdx', 'derive', 'd tr(X^T A X) / dX']\n"
-            "from mdx.main import run\n"
+            "from mdx.cli.main import run\n"
             "try:\n    run()\nexcept SystemExit as e:\n    assert e.code == 0\n"
             "heavy = {'typer', 'click', 'lark', 'sympy', 'numpy', 'rich'} & "
             "{m.split('.')[0] for m in sys.modules}\n"
@@ -92,7 +92,7 @@ def test_usage_errors_read_as_typer_s(tmp_path):
 def test_a_problem_that_cannot_be_printed_fails_alone(monkeypatch, capsys):
     """Printing can exceed the work limit too (the JSON steps of a very deep network):
     that problem fails with its message, the next is printed, and no traceback."""
-    from mdx import cli_derive
+    from mdx.cli import derive_command as cli_derive
     from mdx.errors import LimitError
     real = cli_derive.Emitter.one
 

@@ -88,7 +88,7 @@ def test_a_byte_order_mark_is_ignored(tmp_path):
 
 
 def test_printed_forms_parse():
-    from mdx.parser import parse
+    from mdx.language.parser import parse
     parse("d X⁻¹ Xᵀ X⁻ᵀ / dX where x: vector n; A: matrix n×n")
     assert result("d 3.^2 x^T x / dx") == "18 x"
     assert "where x: vector n; A: matrix n×n" in mdx.derive("d x^T A x / dx").text()

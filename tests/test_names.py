@@ -21,8 +21,8 @@ import pytest
 
 import fdcheck
 import mdx
-from mdx.names import BUILTINS, LIBRARIES, RESERVED, distinct_latex, latex_name
-from mdx.pynames import derivation_names
+from mdx.language.names import BUILTINS, LIBRARIES, RESERVED, distinct_latex, latex_name
+from mdx.rendering.pynames import derivation_names
 
 LAYOUTS = ("denominator", "numerator")
 SPECIAL = sorted(set(keyword.kwlist) | set(LIBRARIES) | set(BUILTINS))
@@ -103,7 +103,7 @@ def check_problem(problem, f, shapes, wrt, layout, sizes=None, extra=None, props
     if exact and not extra:
         der.verify("exact")
     if torch is not None:
-        from mdx.torch_check import run, script
+        from mdx.checking.torch_check import run, script
         compile(script(der), "<check>", "exec")
         assert run(der).passed, problem
     return der
@@ -277,7 +277,7 @@ def test_the_builtins_the_code_calls_are_reserved(problem):
     """A size or function of the problem is a global of the check's script: it may never
     take a builtin that the script calls (they are RESERVED; the script's own names start
     with `_`, which no name of a problem's code does)."""
-    from mdx.torch_check import script
+    from mdx.checking.torch_check import script
     der = mdx.derive(problem)
     for source in (script(der), der.numpy_function(), der.torch_function()):
         assert _loaded_builtins(source) <= RESERVED, _loaded_builtins(source) - RESERVED
@@ -311,7 +311,7 @@ def test_a_lone_spelling_keeps_its_typesetting():
 
 def test_w1_beside_w_1():
     der = mdx.derive("d tr(W1^T W_1) / dW_1")
-    from mdx.printers.latex import to_latex
+    from mdx.expressions.latex import to_latex
     assert to_latex(der.result) == "W_{1}"          # printed alone first: the usual form kept
     assert der.json()["result"]["latex"] == "W1"     # ... is not what the problem reads
     assert r"\partial f/\partial W_1 &= W1" in der.latex(steps=False)

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 import fdcheck
 import mdx
-from mdx.cli import app
+from mdx.cli.app import app
 from numpy_safety import check_function
 from test_identities import LAYOUTS, METHODS
 
@@ -113,8 +113,8 @@ def test_numpy_code_computes_the_derivative(problem, shapes, f, wrt, order, meth
 @pytest.mark.parametrize("problem, shapes, f, wrt, order", CASES, ids=IDS)
 def test_torch_code_computes_the_derivative(problem, shapes, f, wrt, order, method, layout):
     torch = pytest.importorskip("torch")
-    from mdx.render import torch_function
-    from mdx.torch_check import run
+    from mdx.rendering.render import torch_function
+    from mdx.checking.torch_check import run
     der = mdx.derive(problem, layout=layout, method=method)
     inputs = _inputs(shapes)
     want = fdcheck.expected(f, inputs, wrt, layout, order)
@@ -148,7 +148,7 @@ def test_the_command_line_checks_run():
 
 def test_a_number_inside_a_function_is_the_librarys_float():
     """One place decides it (NumpyPrinter.value), for every function and both libraries."""
-    from mdx.render import torch_function
+    from mdx.rendering.render import torch_function
     der = mdx.derive(CASES[0][0])
     assert "np.sqrt(np.float64((Q.shape[1])))" in der.numpy_expression()
     assert "torch.sqrt(torch.as_tensor((Q.shape[1]), dtype=torch.float64))" in torch_function(der)
@@ -159,6 +159,6 @@ def test_a_number_inside_a_function_is_the_librarys_float():
 def test_step_is_checked_by_autograd():
     """torch.heaviside has no derivative in autograd; step is spelled with sign instead."""
     pytest.importorskip("torch")
-    from mdx.torch_check import run
+    from mdx.checking.torch_check import run
     for problem in ("d sum(step(x) .* x) / dx", "d step(b) x / db where b: scalar"):
         assert run(mdx.derive(problem)).passed, problem

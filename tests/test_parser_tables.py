@@ -8,7 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from corpora import CORPUS
-from mdx import lalr, parser
+from mdx.language import lalr
+from mdx.language import parser
 from problem_gen import problems
 
 

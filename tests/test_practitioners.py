@@ -9,8 +9,8 @@ import pytest
 
 import mdx
 from corpora import CORPUS
-from mdx import expr as E
-from mdx.names import default_kind
+from mdx.expressions import expr as E
+from mdx.language.names import default_kind
 from test_identities import LAYOUTS, METHODS
 from typing_corpus import CASES as TYPING_CASES, REFUSE
 
@@ -72,7 +72,7 @@ def test_a_reading_is_noted_in_every_output(problem, note, tmp_path):
     assert "note: " in der.text(steps=False)
     assert r"\text{note: " in der.latex() and r"\text{note: " in der.latex(steps=False)
     assert any(note in n for n in json.loads(json.dumps(der.json()))["notes"])
-    from mdx.worksheet import build, derive_items, read_sheet
+    from mdx.cli.worksheet import build, derive_items, read_sheet
     sheet = build(derive_items(read_sheet(problem.encode()), "denominator", "differential"),
                   "t", "denominator", "differential")
     assert "Note: " in sheet
@@ -137,7 +137,7 @@ def test_no_hint_suggests_another_kind_or_another_function(name, called):
         mdx.derive(problem)
     hint = info.value.hint
     for suggestion in re.findall(r"did you mean `([^`]+)`", hint):
-        from mdx.shape_table import FUNCTIONS
+        from mdx.shapes.table import FUNCTIONS
         if called:
             assert suggestion in FUNCTIONS, (name, hint)
             assert name not in _FUNCTIONS_ELSEWHERE, (name, hint)

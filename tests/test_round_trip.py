@@ -17,17 +17,17 @@ from typing_corpus import CASES as TYPING_CASES
 
 def typed_back(der):
     """The printed result and where line, parsed and typed as a new problem."""
-    from mdx.parser import parse
-    from mdx.printers.text import to_text
-    from mdx.render import where_text
-    from mdx.shapes import type_problem
+    from mdx.language.parser import parse
+    from mdx.expressions.text import to_text
+    from mdx.rendering.render import where_text
+    from mdx.shapes.typer import type_problem
     text = f"d ({to_text(der.result)}) / d{der.var.name} {where_text(der)}"
     return text, type_problem(parse(text))
 
 
 def _numpy(typed) -> str:
-    from mdx.printers.numpy import NumpyPrinter
-    from mdx.pynames import problem_names
+    from mdx.rendering.numpy_code import NumpyPrinter
+    from mdx.rendering.pynames import problem_names
     return NumpyPrinter(problem_names(typed.symbols, [typed.expr])).doprint(typed.expr)
 
 
@@ -90,9 +90,9 @@ def test_forms_read_back(problem, shapes, layout, method):
 
 
 def test_small_and_large_numbers_print_so_that_they_read_back():
-    from mdx.printers.text import to_text
+    from mdx.expressions.text import to_text
     from fractions import Fraction
-    from mdx import expr as E
+    from mdx.expressions import expr as E
     for v in ("1e-5", "2.5e-3", "1e20", "3e-7", "123456789.125", "1/3"):
         text = to_text(E.Num(Fraction(v)))
         der = mdx.derive(f"d {text} x^T x / dx")

@@ -7,9 +7,9 @@ import pytest
 from typer.testing import CliRunner
 
 from fdcheck import draw, evaluate, expected
-from mdx.cli import app
+from mdx.cli.app import app
 from mdx.errors import MdxError
-from mdx.stationary import NotAffineError, solve
+from mdx.derivation.solving.stationary import NotAffineError, solve
 
 runner = CliRunner()
 
@@ -248,6 +248,6 @@ def test_mdx_solve_stays_the_function_after_the_module_loads():
     """A submodule named solve would replace mdx.solve once anything imported it."""
     import importlib
     import mdx
-    importlib.import_module("mdx.stationary")
+    importlib.import_module("mdx.derivation.solving.stationary")
     mdx.derive("d ||y - X w||^2 / dw")
     assert callable(mdx.solve) and mdx.solve("d ||y - X w||^2 / dw = 0").result is not None

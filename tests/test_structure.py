@@ -1,5 +1,6 @@
-"""The house: no import circle among mdx's modules (counting imports inside functions,
-which only postpone a circle), and no module much over 400 lines."""
+"""The house: packages along the road the data take, each importing only those below it; no
+import circle among mdx's modules (counting imports inside functions, which only postpone a
+circle); a few entries under mdx/; no module much over 400 lines."""
 
 import ast
 from pathlib import Path
@@ -77,3 +78,38 @@ def test_no_module_over_about_400_lines():
     long = {str(p.relative_to(PACKAGE)): n for p in PACKAGE.rglob("*.py")
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert not long, long
+
+
+# The road the data take, from the bottom: a package imports only those before it.
+ROAD = ("errors", "bounds", "language", "expressions", "simplification", "shapes", "rendering",
+        "checking", "derivation", "cli")
+
+
+def _package(module: str):
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[1] != "__main__" else None
+
+
+def test_each_package_imports_only_the_packages_below_it():
+    modules = _modules()
+    upward = []
+    for name, path in modules.items():
+        mine = _package(name)
+        if mine is None:
+            continue
+        assert mine in ROAD, f"{name}: a package not on the road"
+        for target in _imports(name, path, modules):
+            theirs = _package(target)
+            if theirs is not None and ROAD.index(theirs) > ROAD.index(mine):
+                upward.append(f"{name} -> {target}")
+    assert not upward, upward
+
+
+def test_the_package_is_a_few_entries():
+    entries = [p.name for p in PACKAGE.iterdir() if p.name != "__pycache__"]
+    assert len(entries) <= 12, sorted(entries)
+    for pkg in ROAD:
+        path = PACKAGE / pkg
+        if path.is_dir():               # each package says what it owns and what it imports
+            doc = ast.get_docstring(ast.parse((path / "__init__.py").read_text(encoding="utf-8")))
+            assert doc and "Imports" in doc, pkg

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 
 import mdx
-from mdx import expr as E
-from mdx import simplify as S
-from mdx import textbook as T
-from mdx.dims import dim_mul
-from mdx.vecrules import unvec
+from mdx.expressions import expr as E
+from mdx.simplification import simplify as S
+from mdx.simplification import textbook as T
+from mdx.expressions.dims import dim_mul
+from mdx.simplification.vecrules import unvec
 from corpora import CORPUS
 from fdcheck import check, evaluate
 from test_identities import LAYOUTS, METHODS
@@ -37,8 +37,8 @@ def _symbols(e, out=None):
 
 
 def value(e: E.Expr, inputs: dict):
-    from mdx.names import PyNames
-    from mdx.printers.numpy import NumpyPrinter
+    from mdx.language.names import PyNames
+    from mdx.rendering.numpy_code import NumpyPrinter
     table = {d: str(n) for d, n in SIZES.items()}
     return np.asarray(evaluate(NumpyPrinter(PyNames(table)).doprint(e), inputs), dtype=float)
 
@@ -198,7 +198,7 @@ def _props(problem):
 @pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("problem,shapes,f", PROBLEMS, ids=[p[0] for p in PROBLEMS])
 def test_every_method_is_right_and_prints_the_same_result(problem, shapes, f, layout):
-    from mdx.render import result_text
+    from mdx.rendering.render import result_text
     texts = set()
     order = 2 if problem.startswith("d^2") else 1
     wrt = problem.split("/ d")[-1].strip().replace("^2", "")
@@ -217,7 +217,7 @@ SELECTOR = re.compile(r"(?<!\w)1(_\w+|_\{\w+\})?(\^T)? ⊗ I|(?<!\w)I(_\w+|_\{\w
 
 def _results(case, layout):
     from mdx.errors import UnsupportedError
-    from mdx.render import result_text
+    from mdx.rendering.render import result_text
     out = {}
     for method in METHODS:
         try:
@@ -246,7 +246,7 @@ def test_the_same_problem_gives_the_same_text_in_every_run():
     import os
     import subprocess
     import sys
-    code = ("import mdx\nfrom mdx.render import result_text\n"
+    code = ("import mdx\nfrom mdx.rendering.render import result_text\n"
             "for p in ['d^2 sum(logsumexp(W X)) / dW^2', 'd tr(C^T softmax(K Q^T)^T V) / dQ']:\n"
             "    print(result_text(mdx.derive(p, method='definition')))")
     outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
@@ -258,7 +258,7 @@ def test_the_same_problem_gives_the_same_text_in_every_run():
 def test_the_first_character_read_off_the_structure_is_the_printed_one():
     """Operands are ordered by their first printed character before their first 40: the
     one read off the structure (printers.text.text_first) must be the one printed."""
-    from mdx.printers.text import text_first, to_text
+    from mdx.expressions.text import text_first, to_text
     checked = 0
     for _, case in CORPUS:
         for method in ("differential", "chain"):

@@ -66,7 +66,7 @@ def test_sympy_value_equals_the_result(source, case, layout):
 
 
 def _py(inputs):
-    from mdx.names import py_name
+    from mdx.language.names import py_name
     return {py_name(k): v for k, v in inputs.items()}
 
 

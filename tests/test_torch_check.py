@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 import mdx
 from corpora import CORPUS
-from mdx.cli import app
+from mdx.cli.app import app
 from test_identities import LAYOUTS
 
 runner = CliRunner()
@@ -45,7 +45,7 @@ def test_check_agrees_with_autograd_on_the_command_line(problem, layout):
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_check_agrees_with_autograd_on_every_corpus_problem(layout):
     _torch()
-    from mdx.torch_check import run
+    from mdx.checking.torch_check import run
     for method in ("differential", "chain"):
         for _, case in CORPUS:
             der = mdx.derive(case["problem"], layout=layout, method=method)
@@ -78,8 +78,8 @@ def test_format_torch_is_a_runnable_function():
 
 def test_a_wrong_formula_disagrees_with_autograd():
     _torch()
-    from mdx import expr as E
-    from mdx.torch_check import run
+    from mdx.expressions import expr as E
+    from mdx.checking.torch_check import run
     der = mdx.derive("d x^T A x / dx")
     der.result = E.mul(E.Sym("A", ("n", "n")), der.var)
     assert not run(der).passed

@@ -22,7 +22,7 @@ import pytest
 
 import mdx
 from mdx.errors import InternalError, MdxError
-from mdx.names import py_name
+from mdx.language.names import py_name
 from fdcheck import _call, close, draw, expected_layouts
 from test_identities import LAYOUTS, METHODS
 from typing_corpus import CASES, REFUSE

@@ -126,8 +126,8 @@ PROBLEMS = [
 
 def _torch_value(der, inputs):
     import torch
-    from mdx.printers.numpy import py_name
-    from mdx.render import function_name
+    from mdx.rendering.numpy_code import py_name
+    from mdx.rendering.render import function_name
     namespace: dict = {}
     exec(der.torch_function(), namespace)
     args = {py_name(k): torch.as_tensor(v, dtype=torch.float64) for k, v in inputs.items()}
@@ -137,7 +137,7 @@ def _torch_value(der, inputs):
 def check_everywhere(body: Body, template, layout: str, method: str) -> None:
     """The problem of `template` with g(t) = body: every NumPy form and the PyTorch function
     equal finite differences of the problem's NumPy twin, at one random point."""
-    from mdx.printers.numpy import py_name
+    from mdx.rendering.numpy_code import py_name
     text, shapes, make_f, wrt, order = template
     der = mdx.derive(f"{text} where g(t) = {body.text}", layout=layout, method=method)
     record = der.json()
@@ -205,13 +205,13 @@ def test_constant_derivatives_have_the_arguments_shape(problem, shapes, f, wrt, 
     assert der.verify().max_error < 1e-6
     assert der.verify("exact").kind == "exact"
     if TORCH:
-        from mdx.torch_check import run
+        from mdx.checking.torch_check import run
         assert run(der).passed
 
 
 def test_the_command_line_writes_the_full_shape_and_checks_it():
     from typer.testing import CliRunner
-    from mdx.cli import app
+    from mdx.cli.app import app
     problem = "d^2 1^T g(x) / dx^2 where g(t) = t^2"
     for fmt, spelled in (("numpy", "np.diagflat((2 * np.ones_like(x)))"),
                          ("torch", "torch.diagflat((2 * torch.ones_like(x)))")):

@@ -63,7 +63,7 @@ def test_the_derivative_is_shown_in_the_steps_latex_and_numpy():
 
 def test_the_where_line_reads_back():
     der = mdx.derive("d sum(g(W x)) / dx where g(t) = t^3 + sin(t)")
-    from mdx.render import where_text
+    from mdx.rendering.render import where_text
     again = mdx.derive(f"d sum(g(W x)) / dx {where_text(der)}")
     assert again.functions == der.functions and str(again.result) == str(der.result)
 

@@ -8,8 +8,8 @@ from typer.testing import CliRunner
 
 import mdx
 from corpora import CORPUS
-from mdx.cli import app
-from mdx.verify import VerificationError
+from mdx.cli.app import app
+from mdx.checking.verify import VerificationError
 from test_identities import LAYOUTS, METHODS
 
 runner = CliRunner()
@@ -28,8 +28,8 @@ def test_numeric_verification_passes_on_every_corpus_problem(method, layout):
 @pytest.fixture
 def broken_sine(monkeypatch):
     """d sin(u) = sin(u) ∘ du: one wrong rule."""
-    from mdx import expr as E
-    from mdx.rules import differential as R
+    from mdx.expressions import expr as E
+    from mdx.derivation import rules as R
     monkeypatch.setitem(R._ELEMENTWISE, "sin", ("d sin(u) = sin(u) ∘ du (broken)",
                                                 lambda u: E.func("sin", u)))
 
@@ -49,7 +49,7 @@ def test_a_broken_rule_fails_on_the_command_line(broken_sine):
 
 def test_a_step_that_is_wrong_fails_even_when_the_result_is_right():
     der = mdx.derive("d tr(X^T A X) / dX")
-    from mdx import expr as E
+    from mdx.expressions import expr as E
     step = next(st for st in der.steps if st.rule.startswith("product rule"))
     step.expr = E.scale(2, step.expr)
     with pytest.raises(VerificationError, match="product rule"):
@@ -123,7 +123,7 @@ def test_a_scalar_is_compared_by_value_whatever_its_rank():
     """SPEC 6: a scalar may be a float, a 0-d or a 1×1 array; an n×1 beside a 1×n is a
     real difference."""
     import numpy as np
-    from mdx.verify import relative_error
+    from mdx.checking.verify import relative_error
     assert relative_error(np, np.array([[2.0]]), 2.0) == 0.0
     assert relative_error(np, 2.0, np.array(2.0)) == 0.0
     assert relative_error(np, np.ones((3, 1)), np.ones((1, 3))) == float("inf")
@@ -139,7 +139,7 @@ def test_exact_verification_of_a_1x1_matrix_variable():
 
 def test_exact_verification_still_refuses_a_result_of_the_wrong_shape():
     pytest.importorskip("sympy")
-    from mdx import expr as E
+    from mdx.expressions import expr as E
     der = mdx.derive("d x^T a / dx")
     der.result = E.transpose(der.result)                    # 1×n where n×1 is right
     with pytest.raises(VerificationError, match="wrong shape"):

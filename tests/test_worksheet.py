@@ -10,9 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 import mdx
-from mdx.cli import app
-from mdx.names import GREEK_NAMES as GREEK
-from mdx.worksheet import build, compile_pdf, derive_items, escape, plain, read_sheet
+from mdx.cli.app import app
+from mdx.language.names import GREEK_NAMES as GREEK
+from mdx.cli.worksheet import build, compile_pdf, derive_items, escape, plain, read_sheet
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.txt"))
 HAVE_LATEX = shutil.which("pdflatex") and shutil.which("pdftotext")
@@ -128,7 +128,7 @@ def test_example_compiles_cleanly_and_holds_every_problem_and_result(path, metho
         assert _alnum(plain(it.text)) in text, it.text
         if it.error is None:           # a Greek name is a glyph in the PDF: leave it out
             result = re.sub("|".join(sorted(GREEK, key=len, reverse=True)), "",
-                            mdx.render.result_text(it.derivation))
+                            mdx.rendering.render.result_text(it.derivation))
             assert _alnum(result) in text, it.text
 
 
@@ -145,7 +145,7 @@ def test_typesetting_has_the_large_stack_and_never_shows_a_traceback(tmp_path, m
     """A very deep network's LaTeX recursed past the main thread's limit, and the worksheet
     command showed a traceback: typesetting runs where derivations do, and any failure of
     it is a message."""
-    import mdx.worksheet as W
+    import mdx.cli.worksheet as W
     sheet = tmp_path / "s.txt"
     sheet.write_text("d tr(X) / dX\n")
     monkeypatch.setattr(W, "build", _recursing_build(20_000))      # past the default limit

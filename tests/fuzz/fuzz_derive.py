@@ -26,10 +26,12 @@ with atheris.instrument_imports():          # coverage of lark and of every mdx 
 
     import mdx
     for info in pkgutil.walk_packages(mdx.__path__, "mdx."):
-        if info.name not in ("mdx.cli", "mdx.__main__"):      # they would run the CLI
+        if info.name not in ("mdx.cli.app", "mdx.__main__"):      # they would run the CLI
             importlib.import_module(info.name)
     importlib.import_module("lark.parsers.lalr_parser")
-    from mdx import batch, errors, pynames, render
+    from mdx import errors
+    from mdx.cli import batch
+    from mdx.rendering import pynames, render
 
 from numpy_safety import check_expression, check_function  # noqa: E402
 

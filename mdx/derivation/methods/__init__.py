@@ -1,0 +1,2 @@
+"""The three methods: differential (the trace trick), chain (intermediate variables),
+definition (index notation, reassembled)."""

@@ -1,0 +1,254 @@
+"""Smart constructors of the elementwise and structural operators: powers `x.^k`,
+functions f(x), ∘, ./, ⊗, the named functions (tr, det, diag, vec, softmax, ...), and
+substitution.  mdx.expressions.construct builds sums and products and reaches these through
+nodes.HOOKS (they in turn build sums and products), so neither module imports the other
+in a circle; mdx.expressions.expr gathers both."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from .construct import (F1, ONE_SCALAR, ZERO_SCALAR, _make_mul, entry_count, mul, ones, power, scale,
+                        split_coeff, transpose, zero)
+from .dims import ONE, dim_mul
+from .node_base import compare
+from .nodes import (HOOKS, SCALAR, Add, Apply, EDiv, EPow, Expr, Func, Had, Identity, Kron, Mul, Num,
+                    Ones, T, Zero, is_zero)
+
+
+def epower(b: Expr, k) -> Expr:
+    """X.^k, elementwise: X.^1 = X, X.^0 = 1, (X.^a).^b = X.^(ab), (c X).^k = c^k X.^k for an
+    integer k; a scalar's elementwise power is its power."""
+    k = Fraction(k)
+    if b.is_scalar:
+        return power(b, k)
+    if k == 1:
+        return b
+    if k == 0 or isinstance(b, Ones):
+        return Ones(b.shape)
+    if isinstance(b, Zero):
+        if k < 0:
+            raise ZeroDivisionError("a negative power of zero")
+        return b
+    if isinstance(b, EPow):
+        return epower(b.base, b.k * k)
+    if isinstance(b, Mul) and (b.coeff != 1 or b.scalars) and k.denominator == 1:
+        return mul(power(_make_mul(b.coeff, b.scalars, ()), k), epower(_make_mul(F1, (), b.chain), k))
+    return EPow(b, k)
+
+
+ELEMENTWISE = ("exp", "log", "sin", "cos", "tanh", "sigmoid", "sqrt", "relu", "softplus",
+               "abs", "sign", "step")
+
+
+def func(name: str, arg: Expr, primes: int = 0, defn=None) -> Expr:
+    if name == "log" and isinstance(arg, Apply) and arg.name == "det":
+        return Apply("logdet", arg.arg)
+    if name == "log" and isinstance(arg, Func) and arg.name == "exp":
+        return arg.arg
+    if name == "log" and isinstance(arg, Add) and len(arg.terms) == 2:
+        one, ex = arg.terms
+        if isinstance(ex, (Ones, Num)) and not isinstance(one, (Ones, Num)):
+            one, ex = ex, one
+        if (isinstance(one, Ones) or one == ONE_SCALAR) and isinstance(ex, Func) and ex.name == "exp":
+            return Func("softplus", ex.arg)
+    if isinstance(arg, Num) and not primes and (name, arg.value) in _EXACT_VALUES:
+        return Num(Fraction(_EXACT_VALUES[name, arg.value]))
+    return Func(name, arg, primes, defn)
+
+
+# f(c) for constants where the value is exact (exp 0 = 1, not exp 0 = 0)
+_EXACT_VALUES = {("exp", 0): 1, ("log", 1): 0, ("sqrt", 0): 0, ("sqrt", 1): 1, ("sin", 0): 0,
+                 ("cos", 0): 1, ("tanh", 0): 0, ("relu", 0): 0, ("abs", 0): 0, ("sign", 0): 0}
+
+
+def hadamard(*factors) -> Expr:
+    """Elementwise product: scalars pulled out as a coefficient, ones dropped."""
+    out, scalars = [], []
+    for f in factors:
+        for g in (f.factors if isinstance(f, Had) else (f,)):
+            if g.is_scalar:
+                scalars.append(g)
+            elif isinstance(g, Mul) and (g.coeff != 1 or g.scalars):
+                scalars.append(_make_mul(g.coeff, g.scalars, ()))
+                out.append(_make_mul(F1, (), g.chain))
+            else:
+                out.append(g)
+    shape = next((g.shape for g in out), SCALAR)
+    if any(is_zero(g) for g in out) or any(is_zero(s) for s in scalars):
+        return zero(shape)
+    kept = _cancel_quotients([g for g in out if not isinstance(g, Ones)])
+    if len(kept) > 1 and all(isinstance(g, Apply) and g.name == "vec" for g in kept) \
+            and len({g.arg.shape for g in kept}) == 1:      # vec(M) ∘ vec(N) = vec(M ∘ N)
+        return mul(*scalars, apply("vec", hadamard(*(g.arg for g in kept))))
+    recips = [g for g in kept if isinstance(g, EDiv) and isinstance(g.num, Ones)]
+    if recips and len(kept) > 1:                   # a ∘ (1 ./ b) = a ./ b
+        r = recips[0]
+        rest = list(kept)
+        rest.remove(r)
+        return mul(*scalars, ediv(hadamard(*rest), r.den))
+    kept.sort(key=_OperandOrder)
+    if not kept:
+        body = ones(shape)
+    elif len(kept) == 1:
+        body = kept[0]
+    else:
+        body = Had(tuple(kept))
+    return mul(*scalars, body)
+
+
+class _OperandOrder:
+    """Sums last; else by the start of the printed text (`x ∘ exp(x)`, as a reader scans),
+    then by structure: the order of the tuple (is a sum, first 40 characters, structure),
+    which costs O(1) per new node where the whole text cost its length.  The first
+    characters are compared first, known from the structure; the 40 are printed only
+    when those are equal."""
+
+    __slots__ = ("g", "_head")
+
+    def __init__(self, g: Expr):
+        self.g, self._head = g, None
+
+    def head(self) -> str:
+        """The first characters, once per operand and sort (a sort compares each operand
+        log n times)."""
+        if self._head is None:
+            self._head = HOOKS.head(self.g)
+        return self._head
+
+    def __lt__(self, other: "_OperandOrder") -> bool:
+        a, b = self.g, other.g
+        if isinstance(a, Add) != isinstance(b, Add):
+            return isinstance(b, Add)
+        if HOOKS.head is None:
+            return compare(a, b) < 0
+        fa, fb = HOOKS.first(a), HOOKS.first(b)
+        if fa is not None and fb is not None and fa != fb:
+            return fa < fb
+        ha, hb = self.head(), other.head()
+        return ha < hb if ha != hb else compare(a, b) < 0
+
+
+def _cancel_quotients(factors):
+    """(a ./ b) ∘ b = a."""
+    factors = list(factors)
+    for i, g in enumerate(factors):
+        if isinstance(g, EDiv) and g.den in factors[:i] + factors[i + 1:]:
+            rest = factors[:i] + factors[i + 1:]
+            rest.remove(g.den)
+            return _cancel_quotients(rest + ([] if isinstance(g.num, Ones) else [g.num]))
+    return factors
+
+
+def ediv(a: Expr, b: Expr) -> Expr:
+    if b.is_scalar:
+        return mul(a, power(b, -1))
+    if is_zero(a):
+        return zero(b.shape if a.is_scalar else a.shape)
+    if isinstance(a, Mul) and (a.coeff != 1 or a.scalars):
+        return mul(_make_mul(a.coeff, a.scalars, ()), ediv(_make_mul(F1, (), a.chain), b))
+    if a.is_scalar:
+        return mul(a, EDiv(Ones(b.shape), b)) if a != ONE_SCALAR else EDiv(Ones(b.shape), b)
+    num = list(a.factors) if isinstance(a, Had) else [a]
+    den = list(b.factors) if isinstance(b, Had) else [b]
+    common = [f for f in num if f in den]
+    if common:                  # (u ∘ c) ./ (c ∘ v) = u ./ v: also keeps exp(big)/exp(big) finite
+        for f in common:
+            if f in num and f in den:
+                num.remove(f)
+                den.remove(f)
+        top = hadamard(*num) if num else ones(a.shape)
+        return ediv(top, hadamard(*den)) if den else top
+    return EDiv(a, b)
+
+
+def kron(a: Expr, b: Expr) -> Expr:
+    if a.is_scalar or b.is_scalar:
+        return mul(a, b)
+    if isinstance(a, Identity) and isinstance(b, Identity):
+        return Identity(dim_mul(a.n, b.n))
+    if is_zero(a) or is_zero(b):
+        return zero((dim_mul(a.rows, b.rows), dim_mul(a.cols, b.cols)))
+    ca, ea = split_coeff(a)
+    cb, eb = split_coeff(b)
+    if ca * cb != 1:
+        return scale(ca * cb, kron(ea, eb))
+    for k, f in enumerate((a, b)):              # (s A) ⊗ B = s (A ⊗ B) for a scalar s
+        if isinstance(f, Mul) and f.scalars:
+            bare = _make_mul(F1, (), f.chain)
+            return mul(*f.scalars, kron(bare, b) if k == 0 else kron(a, bare))
+    if a.cols == ONE and b.rows == ONE:         # a column and a row: a ⊗ bᵀ = a bᵀ
+        return mul(a, b)
+    if a.rows == ONE and b.cols == ONE:         # and bᵀ ⊗ a = a bᵀ
+        return mul(b, a)
+    return Kron(a, b)
+
+
+def apply(name: str, a: Expr) -> Expr:
+    """tr, det, logdet, sum, norm, softmax, logsumexp, diagm, diagv, vec."""
+    if name in ("tr", "det", "sum", "mean") and a.is_scalar:
+        return a
+    if name in ("sum", "mean") and isinstance(a, Ones):      # sum(1_n) = n, mean(1_n) = 1
+        return entry_count(a.shape) if name == "sum" else ONE_SCALAR
+    if isinstance(a, Kron) and (name == "sum" or name == "tr" and a.a.rows == a.a.cols
+                                and a.b.rows == a.b.cols):
+        return mul(apply(name, a.a), apply(name, a.b))     # tr(A ⊗ B) = tr A tr B needs both square
+    if name == "tr":
+        if isinstance(a, T):
+            return apply("tr", a.arg)
+        if isinstance(a, Mul) and (a.coeff != 1 or a.scalars):
+            return mul(_make_mul(a.coeff, a.scalars, ()), apply("tr", _make_mul(F1, (), a.chain)))
+        if isinstance(a, Zero):
+            return ZERO_SCALAR
+    if name in ("sum", "mean"):           # both linear, both blind to a transpose
+        if isinstance(a, Mul) and (a.coeff != 1 or a.scalars):
+            return mul(_make_mul(a.coeff, a.scalars, ()), apply(name, _make_mul(F1, (), a.chain)))
+        if isinstance(a, T):
+            return apply(name, a.arg)
+        if isinstance(a, Zero):
+            return ZERO_SCALAR
+    if name == "vec" and a.cols == ONE:
+        return a
+    if name in ("vec", "diagv") and isinstance(a, Mul) and (a.coeff != 1 or a.scalars):
+        return mul(_make_mul(a.coeff, a.scalars, ()), apply(name, _make_mul(F1, (), a.chain)))
+    if name == "vec" and isinstance(a, Mul) and len(a.chain) == 2 and \
+            all(isinstance(f, Ones) or isinstance(f, T) and isinstance(f.arg, Ones) for f in a.chain):
+        return Ones((dim_mul(a.rows, a.cols), ONE))           # vec(1 1ᵀ) = 1
+    if name == "diagv" and isinstance(a, T):                  # diag(Mᵀ) = diag(M)
+        return apply("diagv", a.arg)
+    if name == "sum" and isinstance(a, Apply) and a.name == "diagv":
+        return apply("tr", a.arg)                             # sum(diag(M)) = tr(M)
+    if name == "vec" and isinstance(a, (Ones, Zero)):
+        return type(a)((dim_mul(a.rows, a.cols), ONE))
+    if name == "vec" and a.rows == ONE:
+        return transpose(a)
+    if name == "diagm" and isinstance(a, Ones):
+        return Identity(a.rows)
+    if name == "diagm" and isinstance(a, Mul) and (a.coeff != 1 or a.scalars):
+        return mul(_make_mul(a.coeff, a.scalars, ()), apply("diagm", _make_mul(F1, (), a.chain)))
+    if name == "diagv" and isinstance(a, Identity):
+        return Ones((a.rows, ONE))
+    if name == "logdet" and a.is_scalar:
+        return func("log", a)
+    return Apply(name, a)
+
+
+def substitute(e: Expr, mapping: dict, _done: dict | None = None) -> Expr:
+    """Replace sub-expressions (keys of `mapping`) everywhere, rebuilding canonically;
+    a subtree shared by many parents is rebuilt once."""
+    if e in mapping:
+        return mapping[e]
+    kids = e.children()
+    if not kids:
+        return e
+    done = {} if _done is None else _done
+    seen = done.get(id(e))
+    if seen is not None:
+        return seen[1]
+    new = tuple(substitute(k, mapping, done) for k in kids)
+    out = e if all(a is b for a, b in zip(new, kids)) else e.rebuild(new)
+    done[id(e)] = (e, out)          # holding e keeps its id from being reused
+    return out
+
+
+HOOKS.build.update(epower=epower, func=func, hadamard=hadamard, ediv=ediv, kron=kron, apply=apply)

@@ -1,0 +1,234 @@
+"""One printer base class and one precedence table for every output format.
+
+A printer finds `_print_<NodeClass>` for each node; a node class without one is
+a loud error, never a silent str().  Parentheses come from `precedence` alone.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from fractions import Fraction
+
+from . import nodes as E
+from . import construct as C
+from ..bounds.limits import charge
+
+
+class Prec(IntEnum):
+    SUM = 10
+    PRODUCT = 20
+    NEG = 25
+    POSTFIX = 30
+    ATOM = 40
+
+
+def precedence(e: E.Expr) -> Prec:
+    if isinstance(e, E.Add):
+        return Prec.SUM
+    if isinstance(e, E.Num):
+        if e.value < 0:
+            return Prec.NEG
+        return Prec.ATOM if e.value.denominator == 1 else Prec.PRODUCT
+    if isinstance(e, E.Mul):
+        if e.coeff < 0:
+            return Prec.NEG
+        return Prec.PRODUCT
+    if isinstance(e, (E.Had, E.EDiv, E.Kron, E.DiagSelector)):     # E prints as a ∘ of ⊗s
+        return Prec.PRODUCT
+    if isinstance(e, E.Pow) and e.is_scalar and e.k < 0:
+        return Prec.PRODUCT
+    if isinstance(e, (E.T, E.Pow, E.EPow)):
+        return Prec.POSTFIX
+    if isinstance(e, E.Sym) and e.diff:
+        return Prec.POSTFIX
+    if isinstance(e, E.Ones) and e.rows != "1":        # 1 1ᵀ is a product, 1ᵀ a postfix
+        return Prec.PRODUCT if e.cols != "1" else Prec.ATOM
+    if isinstance(e, E.Ones) and e.cols != "1":
+        return Prec.POSTFIX
+    return Prec.ATOM
+
+
+NOPIN = (False, False)
+_CONSTANT_LEAVES = (E.Ones, E.Identity, E.Zero)
+
+
+def subscript_size(d: str) -> str:
+    """A size as a subscript: n, 3, nm (for n·m)."""
+    return "".join(d.split("*"))
+
+
+_DISPATCH: dict = {}       # (printer class, node class) -> its _print_ method, found once
+
+
+class Printer:
+    # A printer whose output for a node depends on nothing but the node (the parent adds
+    # any parentheses) names an attribute here, and each node keeps its printed form
+    # there: sorting by printed form and printing step after step of a deep derivation
+    # then print each node once, not once per enclosing expression.
+    memo: str | None = None
+    # Whether the operand about to be printed has its (rows, cols) fixed by a neighbour:
+    # `X 1` needs no size on the 1, a lone `1` or `I` does (`1_n`, `I_n`).  Only the
+    # ones and identity leaves read it, and they are printed afresh each time.
+    _pin = NOPIN
+    leaf_pin = NOPIN
+
+    def pin_next(self, rows: bool = True, cols: bool = True) -> None:
+        self._pin = (rows, cols)
+
+    BROADCAST = (True, True, "broadcast")     # a sibling of the same shape: `1` broadcasts
+
+    def doprint(self, e: E.Expr) -> str:
+        self.leaf_pin, self._pin = self._pin, NOPIN
+        memo = None if isinstance(e, (E.Ones, E.Identity)) else self.memo
+        if memo is not None and self.leaf_pin != NOPIN and isinstance(e, E.Mul):
+            memo += "_pinned%d%d" % self.leaf_pin[:2]      # a product passes its pins to its ends
+        if memo is not None:
+            done = e.__dict__.get(memo)
+            if done is not None:
+                return done
+        charge()                        # printing a huge result is work too
+        method = _DISPATCH.get((type(self), type(e)))
+        if method is None:
+            method = _DISPATCH[type(self), type(e)] = self._method_for(type(e))
+        out = method(self, e)
+        if memo is not None:
+            e.__dict__[memo] = out
+        return out
+
+    def _method_for(self, node_type):
+        for cls in node_type.__mro__:
+            method = getattr(type(self), "_print_" + cls.__name__, None)
+            if method is not None:
+                return method
+        raise NotImplementedError(f"{type(self).__name__} cannot print {node_type.__name__}")
+
+    def paren(self, e: E.Expr, level: Prec, strict: bool = False) -> str:
+        """e printed, in parentheses if it binds looser than `level`."""
+        p = precedence(e)
+        s = self.doprint(e)
+        if p < level or (strict and p == level):
+            return self.wrap(s)
+        return s
+
+    def wrap(self, s: str) -> str:
+        return f"({s})"
+
+    def _print_Add(self, e: E.Add) -> str:
+        """Terms joined by + and -; a negative term prints as `- term`."""
+        shaped = [bool(t.free) for t in e.terms]
+        self.pin_terms(0, shaped)
+        out = self.doprint(e.terms[0])
+        for i, t in enumerate(e.terms[1:], 1):
+            c, rest = C.split_coeff(t)
+            if c < 0:
+                term = C.scale(-c, rest)
+                self.pin_terms(i, shaped)
+                out += " - " + self.paren(term, Prec.PRODUCT)
+            else:
+                self.pin_terms(i, shaped)
+                out += " + " + self.paren(t, Prec.SUM, strict=True)
+        return out
+
+    def pin_terms(self, i: int, shaped: list) -> None:
+        """Term i of a sum is pinned (a lone `1` broadcasts) when another term has symbols."""
+        if any(s for j, s in enumerate(shaped) if j != i):
+            self._pin = self.BROADCAST
+
+    def ones_form(self, e, one: str, sub, transposed: str) -> str:
+        """A column `1`, a row `1ᵀ` or a matrix `1 1ᵀ` of ones, with `sub(size)` where no
+        neighbour fixes a size."""
+        if self.leaf_pin == self.BROADCAST:
+            return one                        # x - 1, 1 ./ s: the number, broadcast
+        rows, cols = self.leaf_pin[:2]
+        col = one + ("" if rows else sub(e.rows))
+        row = (one + transposed) if cols else self.sized_row(one, sub(e.cols), transposed)
+        if e.rows == "1":
+            return row
+        if e.cols == "1":
+            return col
+        return f"{col} {row}"
+
+    def sized_row(self, one: str, sub: str, transposed: str) -> str:
+        return one + sub + transposed
+
+    def elementwise_operands(self, operands) -> list:
+        """The operands of ∘ or ./, printed; a `1` beside a sibling with symbols broadcasts."""
+        out = []
+        for i, f in enumerate(operands):
+            if any(bool(o.free) for j, o in enumerate(operands) if j != i):
+                self._pin = self.BROADCAST
+            out.append(self.paren(f, Prec.PRODUCT, strict=True))
+        return out
+
+    # Constants print the same in text and LaTeX (the NumPy printer overrides them).
+    def _print_Zero(self, e):
+        return "0"
+
+    def _print_Identity(self, e):
+        return "I"
+
+    def _print_DiagSelector(self, e):
+        # E (n²×n) with vec(diag(v)) = E v is (1_n ⊗ I_n) ∘ (I_n ⊗ 1_n): written so, it reads back
+        n = E.Identity(e.n)
+        one = E.Ones((e.n, "1"))
+        return self.doprint(E.Had((E.Kron(one, n), E.Kron(n, one))))
+
+    def _print_DimSize(self, e):
+        return e.n
+
+    def _print_Commutation(self, e):
+        return f"K_{{{subscript_size(e.r)},{subscript_size(e.s)}}}"
+
+    def _fraction(self, e: E.Mul):
+        """(sign, numerator text, denominator factor texts) of a product."""
+        num, den, c = split_fraction(e)
+        sign = "-" if c < 0 else ""
+        c = abs(c)
+        head = [str(c.numerator)] if c.numerator != 1 else []
+        chain = list(e.chain)
+        outer_rows, outer_cols = self.leaf_pin[:2]
+        texts = [self._factor(f) for f in num]
+        for i, f in enumerate(chain):
+            left = not isinstance(chain[i - 1], _CONSTANT_LEAVES) if i else outer_rows
+            right = not isinstance(chain[i + 1], _CONSTANT_LEAVES) if i + 1 < len(chain) \
+                else outer_cols
+            if isinstance(f, E.Identity):
+                left = right = left or right
+            self.pin_next(left, right)
+            texts.append(self._factor(f))
+        top = " ".join(head + texts) or "1"
+        bottom = [self._factor(f) for f in den]
+        if c.denominator != 1:
+            bottom.insert(0, str(c.denominator))
+        return sign, top, bottom
+
+    def _factor(self, f: E.Expr) -> str:
+        """A factor of a juxtaposed product; products inside one get parentheses."""
+        if isinstance(f, (E.Mul, E.Had, E.EDiv, E.Kron)):
+            return self.wrap(self.doprint(f))
+        return self.paren(f, Prec.POSTFIX)
+
+
+def split_fraction(m: E.Mul):
+    """(numerator factors, denominator factors, coefficient) of a product:
+    scalar factors with negative exponents go below the line."""
+    num, den = [], []
+    for s in m.scalars:
+        if isinstance(s, E.Pow) and s.k < 0:
+            den.append(C.power(s.base, -s.k))
+        else:
+            num.append(s)
+    return num, den, m.coeff
+
+
+def number_text(v: Fraction) -> str:
+    if v.denominator == 1:
+        return str(v.numerator)
+    d = v.denominator
+    while d % 2 == 0:
+        d //= 2
+    while d % 5 == 0:
+        d //= 5
+    if d == 1:
+        return repr(float(v)).rstrip("0").rstrip(".") if abs(v) < 1e6 else str(float(v))
+    return f"{v.numerator}/{v.denominator}"

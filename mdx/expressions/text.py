@@ -1,0 +1,197 @@
+"""Plain Unicode text, as in SPEC examples: `(A + A^T) X`, `X^{-1}`, `‖x - a‖`, `x ∘ y`."""
+
+from __future__ import annotations
+
+from . import nodes as E
+from . import construct as C
+from .printer import Prec, Printer, number_text, precedence, split_fraction, subscript_size
+
+FUNC_NAMES = {"sigmoid": "σ"}
+APPLY_NAMES = {"tr": "tr", "det": "det", "sum": "sum", "mean": "mean", "softmax": "softmax",
+               "logsumexp": "logsumexp", "diagm": "diag", "diagv": "diag", "vec": "vec"}
+
+
+class TextPrinter(Printer):
+    def _print_Sym(self, e):
+        return e.name
+
+    def _print_Num(self, e):
+        return number_text(e.value)
+
+    def _print_Ones(self, e):
+        return self.ones_form(e, "1", lambda d: "_" + _sub(d), "^T")
+
+    def _print_Identity(self, e):
+        return "I" if any(self.leaf_pin) else "I_" + _sub(e.n)
+
+    def _print_Mul(self, e):
+        sign, top, bottom = self._fraction(e)
+        if not bottom:
+            return sign + top
+        below = bottom[0] if len(bottom) == 1 else self.wrap(" ".join(bottom))
+        return f"{sign}{top} / {below}"
+
+    def _print_T(self, e):
+        return self.paren(e.arg, Prec.POSTFIX, strict=True) + "^T"
+
+    def _print_Pow(self, e):
+        k = e.k
+        if e.is_scalar and k < 0:
+            return "1 / " + self.paren(C.power(e.base, -k), Prec.POSTFIX, strict=True)
+        if isinstance(e.base, E.T) and k == -1:
+            return self.paren(e.base.arg, Prec.POSTFIX, strict=True) + "^{-T}"
+        base = self.paren(e.base, Prec.POSTFIX, strict=True)
+        if k.denominator != 1 or k < 0:
+            return f"{base}^{{{number_text(k)}}}"
+        return f"{base}^{k}"
+
+    def _print_EPow(self, e):
+        k = number_text(e.k)
+        exp = k if e.k > 0 and e.k.denominator == 1 else f"({k})"
+        return f"{self.paren(e.base, Prec.POSTFIX, strict=True)}.^{exp}"
+
+    def _print_Func(self, e):
+        name = FUNC_NAMES.get(e.name, e.name) + "'" * e.primes
+        return f"{name}({self.doprint(e.arg)})"
+
+    def _print_Had(self, e):
+        return " ∘ ".join(self.elementwise_operands(e.factors))
+
+    def _print_EDiv(self, e):
+        return " ./ ".join(self.elementwise_operands((e.num, e.den)))
+
+    def _print_Kron(self, e):
+        return f"{self.paren(e.a, Prec.PRODUCT, strict=True)} ⊗ {self.paren(e.b, Prec.PRODUCT, strict=True)}"
+
+    def _print_Apply(self, e):
+        a = e.arg
+        if e.name == "norm":
+            sub = "_F" if a.rows != "1" and a.cols != "1" else ""
+            return f"‖{self.doprint(a)}‖{sub}"
+        if e.name == "norm1":
+            return f"‖{self.doprint(a)}‖_1"
+        if e.name == "logdet":
+            return "log det " + (self.doprint(a) if isinstance(a, E.Sym) else f"({self.doprint(a)})")
+        return f"{APPLY_NAMES[e.name]}({self.doprint(a)})"
+
+    def _print_D(self, e):
+        if isinstance(e.arg, E.Sym):
+            return "d" + e.arg.name
+        return f"d({self.doprint(e.arg)})"
+
+
+def _sub(d: str) -> str:
+    s = subscript_size(d)
+    return s if len(s) == 1 else "{" + s + "}"
+
+
+_PRINTER = TextPrinter()
+_PRINTER.memo = "_text"
+
+
+def to_text(e: E.Expr) -> str:
+    return _PRINTER.doprint(e)
+
+
+LARGE = 400         # nodes; printed, about 1,500 characters
+
+
+def printed_length(e: E.Expr, to_text=to_text) -> tuple:
+    """How long e prints, for "whichever reads shorter" and "innermost first": the text's
+    length, except for a large expression, measured by its node count (kept on the node):
+    printing the pieces of a deep derivative only to measure them cost time quadratic in
+    the depth."""
+    return (0, len(to_text(e))) if e.size < LARGE else (1, e.size)
+
+
+HEAD = 40
+
+
+class HeadPrinter(TextPrinter):
+    """The first HEAD characters of to_text(e), in O(1) per node: a parent's first HEAD
+    characters come from its pieces' first HEAD characters (no printer method reads a
+    piece's text, it only joins them)."""
+
+    memo = "_head"
+
+    def doprint(self, e: E.Expr) -> str:
+        return super().doprint(e)[:HEAD]
+
+
+_HEADS = HeadPrinter()
+
+
+def text_head(e: E.Expr) -> str:
+    return _HEADS.doprint(e)
+
+
+_UNSET = object()
+
+
+def text_first(e: E.Expr):
+    """The first character of to_text(e), read off the structure as TextPrinter would
+    print it (kept on the node), or None where that is not sure: most commutative
+    operands differ there, and then their heads need not be printed at all."""
+    got = e.__dict__.get("_first", _UNSET)
+    if got is _UNSET:
+        got = e.__dict__["_first"] = _first(e)
+    return got
+
+
+_LEAF_FIRST = {E.Ones: "1", E.Identity: "I", E.Zero: "0", E.Commutation: "K", E.D: "d"}
+
+
+def _paren_first(e: E.Expr, level: Prec, strict: bool):
+    p = precedence(e)
+    return "(" if p < level or (strict and p == level) else text_first(e)
+
+
+def _first(e: E.Expr):
+    leaf = _LEAF_FIRST.get(type(e))
+    if leaf is not None:
+        return leaf
+    if isinstance(e, E.Sym):
+        return e.name[:1] or None
+    if isinstance(e, E.Num):
+        return number_text(e.value)[0]
+    if isinstance(e, E.DimSize):
+        return e.n[:1] or None
+    if isinstance(e, E.Func):
+        return FUNC_NAMES.get(e.name, e.name)[0]
+    if isinstance(e, E.Apply):
+        return "‖" if e.name in ("norm", "norm1") else "l" if e.name == "logdet" else APPLY_NAMES[e.name][0]
+    if isinstance(e, E.T):
+        return _paren_first(e.arg, Prec.POSTFIX, True)
+    if isinstance(e, E.EPow):
+        return _paren_first(e.base, Prec.POSTFIX, True)
+    if isinstance(e, E.Pow):
+        if e.is_scalar and e.k < 0:
+            return "1"                                  # 1 / …
+        base = e.base.arg if isinstance(e.base, E.T) and e.k == -1 else e.base
+        return _paren_first(base, Prec.POSTFIX, True)
+    if isinstance(e, (E.Had, E.EDiv, E.Kron)):
+        lead = e.factors[0] if isinstance(e, E.Had) else e.num if isinstance(e, E.EDiv) else e.a
+        return _paren_first(lead, Prec.PRODUCT, True)
+    if isinstance(e, E.Add):
+        return text_first(e.terms[0])
+    if isinstance(e, E.Mul):
+        num, _, c = split_fraction(e)
+        if c < 0:
+            return "-"
+        if abs(c).numerator != 1:
+            return str(abs(c).numerator)[0]
+        lead = (list(num) + list(e.chain))[:1]
+        if not lead:
+            return "1"
+        if isinstance(lead[0], (E.Mul, E.Had, E.EDiv, E.Kron)):
+            return "("
+        return _paren_first(lead[0], Prec.POSTFIX, False)
+    return None
+
+
+E.HOOKS.text = to_text
+E.HOOKS.head = text_head
+E.HOOKS.first = text_first
+
+
+__all__ = ["to_text", "TextPrinter", "precedence"]

@@ -1,0 +1,106 @@
+"""Common subexpressions of a long result, named once: `... where h1 = tanh(W1 x), ...`.
+
+A deep composition repeats each layer's activation in every later factor, so its
+printed form grows quadratically; naming the repeated parts innermost first makes
+every definition refer to earlier names and keeps the output linear in size.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..expressions import nodes as E
+from ..expressions import operators as C
+from ..expressions.text import printed_length
+
+LONG = 160          # results printed longer than this get their repeats named
+MIN_NAMED = 8       # never name a piece shorter than this
+
+
+def _counts(e: E.Expr) -> Counter:
+    """How often each subexpression occurs in the printed tree, a shared one at each of
+    its uses: counted over the distinct nodes, parents before children (time linear in
+    the distinct nodes, where the tree itself grows quadratically with a network's depth)."""
+    order, seen, stack = [], set(), [(e, False)]
+    while stack:                            # post-order over distinct nodes
+        x, done = stack.pop()
+        if done:
+            order.append(x)
+            continue
+        if x in seen:
+            continue
+        seen.add(x)
+        stack.append((x, True))
+        stack.extend((k, False) for k in x.children())
+    counts = Counter({e: 1})
+    for x in reversed(order):               # every parent before its children
+        for k in x.children():
+            counts[k] += counts[x]
+    return counts
+
+
+def _worth(e: E.Expr, n: int, to_text) -> bool:
+    if n < 2 or isinstance(e, (E.Sym, E.Num, E.Ones, E.Identity, E.Zero, E.T)):
+        return False
+    return e.size >= MIN_NAMED or len(to_text(e)) >= MIN_NAMED
+
+
+def fresh_prefix(preferred: tuple, taken) -> str:
+    """A prefix for numbered names (h1, h2, ...) that no taken name starts with: one of
+    `preferred`, else another letter, else a Greek one."""
+    for p in preferred + tuple("abcdefghkmnopqrstuvwxyz") + tuple("ζξχψ"):
+        if not any(n.startswith(p) for n in taken):
+            return p
+    return "ζ_"                 # every letter taken: the subscript keeps it apart
+
+
+def name_repeats(e: E.Expr, taken: set, to_text) -> tuple:
+    """(definitions [(Sym, Expr)], body) with repeated subexpressions named."""
+    counts = _counts(e)
+    cands = [x for x, n in counts.items() if _worth(x, n, to_text)]
+    cands.sort(key=lambda x: printed_length(x, to_text))    # innermost first
+    prefix = fresh_prefix(("h", "g", "q", "s"), taken)
+    names: dict = {}
+    defs: list = []
+    for x in cands:
+        body = C.substitute(x, names)
+        kind = "scalar" if x.is_scalar else ("vector" if x.cols == "1" else "matrix")
+        sym = E.Sym(f"{prefix}{len(defs) + 1}", x.shape, kind)
+        names[x] = sym
+        defs.append((sym, body))
+    body = C.substitute(e, names)
+    defs, body = _inline_single_uses(defs, body)
+    return _renumber(defs, body, prefix)
+
+
+def _renumber(defs, body, prefix):
+    """h1, h2, ... in order, after some names were inlined away."""
+    fresh = {s: E.Sym(f"{prefix}{i}", s.shape, s.kind) for i, (s, _) in enumerate(defs, 1)}
+    return [(fresh[s], C.substitute(d, fresh)) for s, d in defs], C.substitute(body, fresh)
+
+
+def _inline_single_uses(defs, body):
+    """A name used once is not worth its definition: put the expression back.  Inlining
+    moves the uses inside it to the one place that used it, so the counts stay right
+    without counting again; a name used nowhere takes its own uses with it."""
+    uses = Counter()
+    for _, d in defs:
+        _count_syms(d, uses)
+    _count_syms(body, uses)
+    while True:
+        once = next(((s, d) for s, d in defs if uses[s.name] <= 1), None)
+        if once is None:
+            return defs, body
+        s, d = once
+        if uses[s.name] == 0:
+            uses.subtract(_count_syms(d, Counter()))
+        defs = [(t, C.substitute(x, {s: d}) if s.name in x.free else x) for t, x in defs if t is not s]
+        body = C.substitute(body, {s: d}) if s.name in body.free else body
+
+
+def _count_syms(e, uses):
+    if isinstance(e, E.Sym):
+        uses[e.name] += 1
+    for k in e.children():
+        _count_syms(k, uses)
+    return uses

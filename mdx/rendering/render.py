@@ -1,0 +1,340 @@
+"""A Derivation as text, LaTeX, a JSON object (SPEC 6) or a runnable NumPy function."""
+
+from __future__ import annotations
+
+import re
+
+from ..expressions import expr as E
+from ..errors import visible
+from .cse import LONG, name_repeats
+from ..language.names import (ALIASES, CAPITAL_NAMES, CHAR_NAMES, GREEK_NAMES, distinct_latex_names, latex_name,
+                    latex_table)
+from ..expressions.latex import to_latex
+from .numpy_code import NumpyPrinter
+from ..expressions.text import to_text
+from .pynames import derivation_names, used_callables
+
+KIND_NAMES = {"scalar": "scalar", "vector": "vector", "row": "row vector", "matrix": "matrix"}
+
+
+def _shape_text(shape) -> str:
+    return "×".join(shape)
+
+
+def _expr_text(e) -> str:
+    if hasattr(e, "terms_"):
+        from .index_print import terms_text
+        return terms_text(e.terms_)
+    return to_text(e)
+
+
+def _expr_latex(e) -> str:
+    if hasattr(e, "terms_"):
+        from .index_print import terms_latex
+        return terms_latex(e.terms_)
+    return to_latex(e)
+
+
+def _symbol_text(sym) -> str:
+    props = " ".join(sorted(sym.props))
+    kind = {"scalar": "scalar", "vector": f"vector {sym.rows}", "row": f"row vector {sym.cols}",
+            "matrix": f"matrix {_shape_text(sym.shape)}"}[sym.kind]
+    return f"{props} {kind}" if props else kind
+
+
+def where_text(der) -> str:
+    """`where x: vector n; A: matrix n×n`: the symbols as a where clause mdx reads back."""
+    parts = [f"{s.name}: {_symbol_text(s)}" for s in der.symbols.values()]
+    parts += [f"{f}: scalar function" for f in getattr(der, "abstract_functions", ())]
+    parts += [d.definition_text(0) for d in der.functions.values()]
+    return "where " + "; ".join(parts)
+
+
+def _numpy_printer(der) -> NumpyPrinter:
+    return NumpyPrinter(derivation_names(der), der.var)
+
+
+def latex_names(der):
+    """While it lasts, the problem's names print apart in LaTeX (mdx.language.names.distinct_latex)."""
+    return distinct_latex_names(list(der.symbols) + list(getattr(der, "abstract_functions", ()))
+                                + list(der.functions))
+
+
+def _taken(der) -> set:
+    """Names a piece of code (h1 = ...) should not start like: the problem's, and their
+    identifiers (PyNames sets the pieces apart in any case)."""
+    return set(der.symbols) | derivation_names(der).own
+
+
+def _lhs_latex(lhs: str) -> str:
+    """∂f/∂W2 -> \\partial f/\\partial W_{2}: the variable's name as the body prints it."""
+    table = latex_table()           # names printed apart (W1 beside W_1): as the body has them
+    kept = sorted(table, key=len, reverse=True)
+    for k, name in enumerate(kept):
+        lhs = re.sub(r"(?<=[∂d∇])" + re.escape(name) + r"(?![0-9A-Za-z_{])", f"\x00{k}\x00", lhs)
+    out = re.sub(r"(?<=[∂d])([A-Z][0-9]+|[a-z][0-9]+)(?![0-9A-Za-z_])", lambda m: latex_name(m.group(1)), lhs)
+    for a, b in (("∂²", r"\partial^2 "), ("∂", r"\partial "), ("∇", r"\nabla "), ("ᵀ", "^{T}"),
+                 ("d²", r"\mathrm{d}^2 "), ("²", "^2")):
+        out = out.replace(a, b)
+    out = re.sub(r"\bd(?=[A-Za-z∇\\])", r"\\mathrm{d}", out)
+    out = re.sub(r"_([A-Za-z0-9]{2,})", r"_{\1}", out)        # X_pq -> X_{pq}
+    out = out.replace("vec(", r"\operatorname{vec}(")
+    out = _GREEK_IN_LHS.sub(lambda m: latex_name(m.group(0)) + " ", out)
+    return re.sub("\x00([0-9]+)\x00", lambda m: table[kept[int(m.group(1))]] + " ", out)
+
+
+_GREEK_IN_LHS = re.compile("(" + "|".join(CHAR_NAMES) + "|(?<![A-Za-z\\\\])(" + "|".join(
+    sorted(GREEK_NAMES + CAPITAL_NAMES + tuple(ALIASES), key=len, reverse=True)) + r")(?![A-Za-z]))[0-9]*")
+
+
+def _named(der):
+    """The result split into named repeats and a body when it prints long (else no names);
+    computed once per result, since text, LaTeX and NumPy all print it."""
+    cached = der.__dict__.get("_named")
+    if cached is not None and cached[0] is der.result:
+        return cached[1]
+    if der.result.size <= LONG and len(to_text(der.result)) <= LONG:   # (size ≤ length)
+        parts = ([], der.result)
+    else:
+        parts = name_repeats(der.result, set(der.symbols), to_text)
+    der.__dict__["_named"] = (der.result, parts)
+    return parts
+
+
+def result_text(der) -> str:
+    defs, body = _named(der)
+    if not defs:
+        return to_text(body)
+    return to_text(body) + " where " + ", ".join(f"{s.name} = {to_text(d)}" for s, d in defs)
+
+
+def result_latex(der, printer=None) -> str:
+    """The result as LaTeX; `printer` (a LatexPrinter) for another typesetting of it."""
+    with latex_names(der):
+        return _result_latex(der, printer)
+
+
+def _result_latex(der, printer=None) -> str:
+    show = printer.doprint if printer is not None else to_latex
+    sep = getattr(printer, "list_sep", r",\ ")
+    defs, body = _named(der)
+    if not defs:
+        return show(body)
+    where = getattr(printer, "where_sep", r", \quad \text{where } ")
+    return show(body) + where + sep.join(
+        f"{latex_name(s.name)} = {show(d)}" for s, d in defs)
+
+
+def _step_names(der):
+    """(definitions, {expanded piece: name}) for printing the steps of a long result.
+
+    The pieces the result names (h1 = tanh(W1 x), h2 = tanh(W2 h1), ...) recur, fully
+    expanded, in every step of a deep derivation: printed in full, step k of a depth-L
+    chain is O(L²) long and the steps O(L³).  Printed with the same names, each step is
+    as long as the result."""
+    cached = der.__dict__.get("_step_names")
+    if cached is not None and cached[0] is der.result:
+        return cached[1]
+    defs, _ = _named(der)
+    expanded, mapping = {}, {}
+    for sym, body in defs:
+        full = E.substitute(body, expanded)
+        expanded[sym] = full
+        mapping[full] = sym
+    der.__dict__["_step_names"] = (der.result, (defs, mapping))
+    return defs, mapping
+
+
+def _named_step(e, mapping: dict, memo: dict):
+    """e with the named pieces replaced; a memo by identity keeps shared subtrees one visit."""
+    if not mapping:
+        return e
+    if hasattr(e, "terms_"):                    # an index-notation step: name inside its factors
+        from dataclasses import replace
+        return type(e)([replace(t, factors=tuple(
+            f if f.atom is None else replace(f, atom=_named_step(f.atom, mapping, memo))
+            for f in t.factors)) for t in e.terms_])
+    got = memo.get(id(e))
+    if got is None:
+        if e in mapping:
+            got = mapping[e]
+        else:
+            kids = e.children()
+            new = tuple(_named_step(k, mapping, memo) for k in kids)
+            got = e if all(a is b for a, b in zip(new, kids)) else _same_node(e, new)
+        memo[id(e)] = got
+    return got
+
+
+def _same_node(e, kids):
+    """e over new children, built as is: naming a piece must not reorder or simplify the
+    step around it (the smart constructors would)."""
+    if isinstance(e, E.D):
+        return E.D(kids[0], e.var)
+    values, rest = [], list(kids)
+    for name in e._fields:
+        v = getattr(e, name)
+        if isinstance(v, E.Expr):
+            v = rest.pop(0)
+        elif isinstance(v, tuple) and v and isinstance(v[0], E.Expr):
+            v, rest = tuple(rest[:len(v)]), rest[len(v):]
+        values.append(v)
+    return type(e)(*values)
+
+
+def derivation_text(der, steps: bool = True) -> str:
+    lines = [f"{visible(der.problem)}    [{der.layout} layout, {der.method} method]"]
+    lines.append(f"  {where_text(der)}")
+    if steps:
+        defs, mapping = _step_names(der)
+        if defs:
+            lines.append("  let " + ", ".join(f"{s.name} = {to_text(d)}" for s, d in defs))
+        memo: dict = {}
+        for i, st in enumerate(der.steps, 1):
+            lines.append(f"  {i:>2}. {st.rule}")
+            lines.append(f"      {st.lhs} = {_expr_text(_named_step(st.expr, mapping, memo))}")
+    lines.append(f"  result: {der.result_lhs} = {result_text(der)}    "
+                 f"({_shape_text(der.result.shape)})")
+    if der.verification is not None:
+        lines.append(f"  {der.verification.line()}")
+    lines.extend(f"  note: {n}" for n in notes_to_show(der, steps))
+    return "\n".join(lines)
+
+
+def notes_to_show(der, steps: bool) -> list:
+    """The notes a step does not already say (`g'(t) = ...`, a structured variable)."""
+    shown = {st.rule for st in der.steps} if steps else set()
+    return [n for n in getattr(der, "notes", ()) if n not in shown
+            and "structured variable: " + n not in shown and n.split(": ")[0] not in shown]
+
+
+def rule_latex_text(rule: str) -> str:
+    """A rule's name for LaTeX text mode: words as text, formulas as inline math."""
+    from .rule_latex import rule_latex
+    return rule_latex(rule)
+
+
+def _latex_rule(rule: str) -> str:
+    return r"\text{" + rule_latex_text(rule) + "}"
+
+
+def derivation_latex(der, steps: bool = True) -> str:
+    with latex_names(der):
+        return _derivation_latex(der, steps)
+
+
+def _derivation_latex(der, steps: bool) -> str:
+    rows = []
+    if steps:
+        defs, mapping = _step_names(der)
+        if defs:
+            rows.append(r"&\text{let } " + r",\ ".join(f"{latex_name(s.name)} = {to_latex(d)}"
+                                                       for s, d in defs))
+        memo: dict = {}
+        prev = None
+        for st in der.steps:
+            lhs = _lhs_latex(st.lhs) if st.lhs != prev else ""
+            prev = st.lhs
+            rows.append(rf"{lhs} &= {_expr_latex(_named_step(st.expr, mapping, memo))} && {_latex_rule(st.rule)}")
+    else:
+        rows.append(rf"{_lhs_latex(der.result_lhs)} &= {result_latex(der)}")
+    rows.extend(r"&\text{note: " + rule_latex_text(n) + "}" for n in notes_to_show(der, steps))
+    out = "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
+    if der.verification is not None:
+        out += "\n% " + der.verification.line()
+    return out
+
+
+def result_numpy(der, p=None) -> str:
+    """One expression; named repeats become assignment expressions evaluated first."""
+    p = p or _numpy_printer(der)
+    defs, body = _named(der)
+    if not defs:
+        return p.value(body)
+    lets = ", ".join(f"({p.names.sym(s.name)} := {p.value(d)})" for s, d in defs)
+    return f"[{lets}, {p.value(body)}][-1]"
+
+
+def step_numpy(der, st) -> str:
+    if st.numpy_text is not None:
+        return st.numpy_text(_numpy_printer(der))
+    return _numpy_printer(der).doprint(st.value())
+
+
+def derivation_json(der) -> dict:
+    with latex_names(der):
+        return _derivation_json(der)
+
+
+def _derivation_json(der) -> dict:
+    symbols = {s.name: {"kind": KIND_NAMES[s.kind], "shape": list(s.shape),
+                        "props": sorted(s.props)} for s in der.symbols.values()}
+    steps = []
+    for st in der.steps:
+        item = {"rule": st.rule, "text": f"{st.lhs} = {_expr_text(st.expr)}",
+                "latex": f"{_lhs_latex(st.lhs)} = {_expr_latex(st.expr)}"}
+        if st.numpy:
+            item["numpy"] = step_numpy(der, st)
+            if st.equals:
+                item["equals"] = st.equals
+        steps.append(item)
+    out = {"problem": der.problem, "wrt": der.wrt, "layout": der.layout, "method": der.method,
+           "symbols": symbols,
+           "result": {"text": result_text(der), "latex": result_latex(der),
+                      "numpy": result_numpy(der), "shape": list(der.result.shape)},
+           "steps": steps}
+    if der.notes:
+        out["notes"] = der.notes
+    if der.verification is not None:
+        out["verification"] = der.verification.json()
+    return out
+
+
+def numpy_function(der, name: str | None = None) -> str:
+    """A complete, runnable Python function computing the derivative.
+
+    Its parameters are the problem's symbols and, for an abstract function f, the
+    derivatives the result uses (`f_prime`, ...), which the caller supplies."""
+    return _function(der, _numpy_printer(der), "import numpy as np",
+                     "Vectors are (n, 1) arrays; scalars are floats.", name)
+
+
+def torch_function(der, name: str | None = None) -> str:
+    """The same as a PyTorch function: float64 tensors, differentiable by autograd."""
+    from .torch_code import TorchPrinter
+    return _function(der, TorchPrinter(derivation_names(der), der.var), "import torch",
+                     "Vectors are (n, 1) tensors; scalars are 0-d tensors.", name)
+
+
+def function_name(der) -> str:
+    return derivation_names(der).function
+
+
+def function_parameters(der, printer) -> list:
+    """The symbols, then the callables and free sizes the printed result uses."""
+    args = [printer.names.sym(s.name) for s in der.symbols.values()]
+    return args + [a for a in used_callables(printer.names, der.result) + printer.free if a not in args]
+
+
+def _function(der, printer, imports: str, arrays: str, name: str | None = None) -> str:
+    defs, body = _named(der)
+    if not defs:        # however short the result, code computes a repeated piece once
+        defs, body = name_repeats(der.result, _taken(der), to_text)
+    lets = "".join(f"    {printer.names.sym(sym.name)} = {printer.value(d)}\n" for sym, d in defs)
+    ret = printer.value(body)
+    args = function_parameters(der, printer)
+    # stays inside the docstring, on its line, with no control character in the source
+    problem = visible(der.problem.replace("\\", "\\\\").replace('"', '\\"'))
+    apart = "; ".join(f"{'the size ' if k == 'size' else ''}{n} is {i}"
+                      for k, n, i in printer.names.renamed()
+                      if (k == "size" and i in args) or (k == "sym" and n in der.symbols))
+    apart = f"\n    Names set apart: {apart}." if apart else ""
+    doc = f'    """{der.result_lhs} ({der.layout} layout) for\n' \
+          f'    {problem}\n\n    {arrays}{apart}"""'
+    checked = f"# {der.verification.line()}\n" if der.verification is not None else ""
+    return (f"{checked}{imports}\n\n\ndef {name or function_name(der)}({', '.join(args)}):\n{doc}\n"
+            f"{lets}    return {ret}\n")
+
+
+__all__ = ["derivation_text", "derivation_latex", "derivation_json", "numpy_function",
+           "torch_function", "result_numpy", "latex_name"]

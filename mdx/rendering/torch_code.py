@@ -1,0 +1,47 @@
+"""PyTorch expressions: the NumPy printer with torch's spellings (float64 tensors;
+vectors are (n, 1) tensors, `vec` column-major as in SPEC 6)."""
+
+from __future__ import annotations
+
+from .numpy_code import NumpyPrinter
+
+_FUNCS = {
+    "exp": "torch.exp({})", "log": "torch.log({})", "sin": "torch.sin({})", "cos": "torch.cos({})",
+    "tanh": "torch.tanh({})", "sqrt": "torch.sqrt({})", "abs": "torch.abs({})",
+    "sign": "torch.sign({})", "sigmoid": "torch.sigmoid({})", "relu": "torch.relu({})",
+    "softplus": "torch.nn.functional.softplus({})",
+    # heaviside(t, 0.5), spelled with sign: autograd has no derivative for torch.heaviside
+    # (a problem with step in it could not be checked), and sign's is 0, as step's is
+    "step": "((torch.sign({}) + 1) / 2)",
+}
+
+_APPLY = {
+    "tr": "torch.trace({a})",
+    "det": "torch.linalg.det({a})",
+    "logdet": "torch.linalg.slogdet({a})[1]",
+    "sum": "torch.sum({a})",
+    "mean": "torch.mean({a})",
+    "norm1": "torch.sum(torch.abs({a}))",
+    "norm": "torch.linalg.norm({a})",
+    "softmax": "torch.softmax({a}, dim=0)",                 # per column (SPEC 8)
+    "logsumexp": "torch.logsumexp({a}, dim=0, keepdim=True)",
+    "diagm": "torch.diagflat({a})",
+    "diagv": "torch.diagonal({a}).reshape(-1, 1)",
+    "vec": "({a}).T.reshape(-1, 1)",                         # column-major
+}
+
+
+class TorchPrinter(NumpyPrinter):
+    FUNCS = _FUNCS
+    APPLY = _APPLY
+    LIB = "torch"
+    DTYPE = ", dtype=torch.float64"
+    FLOAT = "torch.as_tensor({}, dtype=torch.float64)"
+
+    @staticmethod
+    def column_major_range(r, s) -> str:
+        return f"torch.arange(({r}) * ({s})).reshape(({s}), ({r})).T.reshape(-1)"
+
+    def _print_Kron(self, e):
+        # torch.kron views its operands: a transposed (non-contiguous) one fails in 2.x
+        return f"torch.kron(({self.doprint(e.a)}).contiguous(), ({self.doprint(e.b)}).contiguous())"

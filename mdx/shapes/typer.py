@@ -1,0 +1,188 @@
+"""Kinds and shapes: from the syntax tree to typed expressions.
+
+Every symbol gets a kind (scalar, vector, row vector, matrix) from its name or its
+declaration, and a shape made of dimension variables.  Walking the tree unifies
+them (`A X` forces cols(A) = rows(X); `tr`, `det` and `inv` force square), then
+the typed expression is built with every dimension resolved to a name.
+"""
+
+from __future__ import annotations
+
+
+from ..expressions import expr as E
+from ..errors import ShapeError
+from .build import TypedBuild
+from .declarations import Declarations
+from .inference import Inference
+from .table import CONSTRAINTS, LEFT_ASSOC, NOT_SYMBOLS, Dims, Typed, error_at
+from .ml_forms import MLForms
+from .readings import Readings
+from ..language.syntax import Node, Problem
+
+
+def type_problem(problem: Problem) -> Typed:
+    """The typed problem, with SPEC 9's reading of undeclared names: a lower-case name that
+    stands beside a computed scalar (`b` in `w^T x + b`) is read as a scalar, unless the
+    problem uses it as a vector (its size tied to another symbol's, or inside a norm or a
+    sum); a Greek letter used as a vector (`θ^T x`) is read as one; notes say so."""
+    typed, typer, scalars = _read(problem, frozenset())
+    if not scalars:
+        return typed
+    vectors = set(typer.vector_evidence) | {
+        s for s in scalars if _fixed_as_vector(problem, _without(scalars, s), s, typer.read_as_vector)}
+    if not vectors:
+        return typed
+    try:
+        typed, typer, _ = _read(problem, frozenset(vectors))
+    except ShapeError:
+        if typer.vector_evidence:       # used as a vector (in a sum, a norm) and as a scalar
+            raise
+        return typed                    # only the scalar reading types: keep it
+    for s in sorted(vectors & set(scalars)):
+        typed.notes.insert(0, f"{s} is read as a vector, though {scalars[s]}; "
+                              f"write `where {s}: scalar` to read it as a scalar")
+    return typed
+
+
+def _without(scalars: dict, name: str) -> dict:
+    return {k: v for k, v in scalars.items() if k != name}
+
+
+def _read(problem: Problem, vectors: frozenset):
+    """(typed, typer, {name read as a scalar: why}): each reading may show the next (y in
+    y log(σ(w^T x + b)) once b is a scalar); names in `vectors` stay vectors.  Greek letters
+    used as vectors are read as vectors."""
+    scalars: dict = {}
+    greek: dict = {}
+    typed_before = None         # the last reading that typed: kept if a further one does not
+    while True:
+        typer = _Typer(problem, scalars, greek)
+        try:
+            typed = typer.run()
+            failed = None
+            typed_before = (typed, typer, scalars)
+        except ShapeError as e:
+            failed = e
+        new = {k: v for k, v in typer.evidence.items() if k not in scalars and k not in vectors}
+        if failed is not None and not new and not typer.greek_evidence.keys() - greek.keys():
+            new = {k: why for k, (why, _, _) in typer.weak_evidence.items()   # the vector
+                   if k not in scalars and k not in vectors}               # reading fails
+        new_greek = {k: v for k, v in typer.greek_evidence.items() if k not in greek}
+        if not new and not new_greek:
+            if failed is None:
+                return typed, typer, scalars
+            if typed_before is not None:
+                return typed_before
+            raise failed
+        scalars, greek = {**scalars, **new}, {**greek, **new_greek}
+
+
+def _fixed_as_vector(problem: Problem, scalars: dict, name: str, greek: dict) -> bool:
+    """Whether the problem, read with `name` a vector, ties its size to another symbol's,
+    a declared size or a vector of ones (`A b`, `1^T b`): then it is a vector, not open."""
+    typer = _Typer(problem, scalars, greek)
+    try:
+        typer.run()
+    except ShapeError:
+        return False
+    d = typer.dims
+    mine = d.find(typer.syms[name].shape[0])
+    if not (isinstance(mine, str) and mine.startswith("?")):
+        return True
+    others = {d.find(x) for n, info in typer.syms.items() if n != name and info.shape
+              for x in info.shape}
+    ones = {d.find(x) for nid, how in typer.decision.items() if how == "ones"
+            for x in typer.shape_of.get(nid, ())}
+    return mine in others or mine in ones
+
+
+class _Typer(Declarations, Inference, TypedBuild, MLForms, Readings):
+    """Types one problem: declarations (mdx.shapes.declarations), inference (mdx.shapes.inference),
+    the typed build (mdx.shapes.build) and the ML forms (mdx.shapes.ml_forms)."""
+
+    def __init__(self, problem: Problem, scalars: dict | None = None, vectors: dict | None = None):
+        self.p = problem
+        self.dims = Dims()
+        self.syms: dict = {}
+        self.shape_of: dict = {}
+        self.decision: dict = {}
+        self.named_dims: set = set()
+        self.display: dict = {}          # names for unresolved sizes in messages
+        self.user_functions: dict = {}   # name -> UserFunction (`where g(t) = ...`)
+        self._init_readings(scalars or {}, vectors or {})
+
+    # -------------------------------------------------------------- symbols
+    def run(self) -> Typed:
+        self._declare()
+        self.p.expr = self._regroup_calls(self.p.expr)
+        self._prescan_sizes(self.p.expr)
+        self._collect(self.p.expr)
+        var_info = self._symbol(self.p.wrt, self.p.wrt_start, self.p.wrt_start + len(self.p.wrt))
+        if var_info.kind in NOT_SYMBOLS:
+            raise error_at(ShapeError, f"cannot differentiate with respect to {self.p.wrt}",
+                           self.p.wrt_start,
+                           "differentiate with respect to a scalar, vector or matrix symbol")
+        self._infer(self.p.expr)
+        self._check_ones_sizes(self.p.expr)
+        names = self._name_dims()
+        order = self._appearance(self.p.expr, []) + [self.p.wrt] + list(self.syms)
+        syms = {}
+        for n in order:
+            if n not in syms and self.syms[n].kind not in NOT_SYMBOLS:
+                syms[n] = self._make_sym(n, names)
+        # The variable's entries are independent (SPEC 7): identities that hold only on
+        # its structured set (Xᵀ = X, QᵀQ = I) must not simplify f before it is differentiated.
+        declared = syms[self.p.wrt]
+        var = E.Sym(declared.name, declared.shape, declared.kind, declared.props - CONSTRAINTS)
+        expr = self._build(self.p.expr, names, {**syms, self.p.wrt: var})
+        if self.p.order == 2 and not expr.is_scalar:
+            raise error_at(ShapeError, "a second derivative needs a scalar function", self.p.expr,
+                           "d^2 f / dx^2 is the Hessian of a scalar f")
+        funcs = {n for n, i in self.syms.items() if i.kind == "function" and n not in self.user_functions}
+        sizes = [n for n, i in self.syms.items() if i.kind == "size"]
+        return Typed(expr=expr, var=var, symbols=syms, functions=funcs, sizes=sizes,
+                     user_functions=self.user_functions, notes=self._reading_notes())
+
+    def _regroup_calls(self, node: Node) -> Node:
+        """A declared function followed by parentheses is a call, an atom (SPEC 7).
+
+        The grammar cannot know that `f` is a function, so `x .* f(y)^2` arrives as
+        `((x .* f) (y))^2`-like trees: the juxtaposition of a product that ends in `f` with
+        a bracket (and its postfix operators).  Move the bracket into a call of `f`."""
+        node.args = tuple(self._regroup_calls(a) for a in node.args)
+        if node.op != "matmul":
+            return node
+        left, right = node.args
+        posts, inner = [], right
+        while inner.op == "postfix":
+            posts.append(inner)
+            inner = inner.args[0]
+        if inner.op != "paren":
+            return node
+        spine = [left]          # from the left operand down to its rightmost leaf
+        while spine[-1].op in LEFT_ASSOC or spine[-1].op in ("neg", "bare_call"):
+            spine.append(spine[-1].args[-1])
+        fname, primes = spine[-1], 0
+        while fname.op == "postfix" and self.p.text[fname.end - 1:fname.end] == "'":
+            fname, primes = fname.args[0], primes + 1       # g'(u): a derivative, as printed
+        if not self._is_function(fname):
+            if fname.op == "name" and not primes:
+                self._name_against_paren(fname, inner)
+            elif fname.op == "name" and spine[-1].end == inner.start:
+                raise error_at(ShapeError, f"{fname.value}{chr(39) * primes}(…) is a derivative, but "
+                               f"{fname.value} is not a declared function", fname.start,
+                               f"declare it: `where {fname.value}: scalar function`", inner.end)
+            return node
+        call = Node("matmul", (fname, inner), value=primes, start=fname.start, end=inner.end)
+        for p in reversed(posts):           # innermost postfix first: f(y)^T^2
+            call = Node("postfix", (call,), value=p.value, start=fname.start, end=p.end)
+        if len(spine) == 1:
+            return call
+        spine[-2].args = spine[-2].args[:-1] + (call,)
+        for n in spine[:-1]:
+            n.end = call.end
+        return left
+
+    def _is_function(self, node: Node) -> bool:
+        info = self.syms.get(node.value) if node.op == "name" else None
+        return info is not None and info.kind == "function"

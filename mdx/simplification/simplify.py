@@ -1,0 +1,199 @@
+"""Simplification to the compact form a textbook prints.
+
+The smart constructors in mdx.expressions.expr already fold numbers, drop zeros and
+identities, merge powers, push transposes to the leaves and collect like terms.
+The rules that need a look at a whole sum (mdx.simplification.sum_rules, mdx.simplification.textbook, mdx.simplification.vecrules),
+each a plain function `expr -> expr or None`, run here bottom-up to a fixed point;
+`present` adds the cosmetic ones used for printing a result.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ..expressions import expr as E
+from . import textbook
+from ..expressions.text import printed_length
+from .sum_rules import (broadcast_hadamard, cancel_quotient, diag_to_hadamard,
+                        expand_if_shorter, factor_hadamard, factor_partial, factor_sum, ones_inner,
+                        trace_of_outer)
+from .vecrules import vec_identities
+
+RULES = (vec_identities, cancel_quotient, diag_to_hadamard, factor_sum, factor_partial,
+         factor_hadamard, ones_inner, trace_of_outer, expand_if_shorter) + textbook.RULES
+
+
+def _bottom_up(e: E.Expr, rules, depth: int = 0) -> E.Expr:
+    """Children first; a node a rule rewrote is simplified again at once, so that
+    its new parts settle before the parent sees them (no rule undoes another).
+
+    A node on which no rule fires, anywhere below it, is marked as settled under
+    `rules`: expressions are immutable and the rules look only at the node, so the
+    next pass (and every larger expression sharing the node) skips it.
+    """
+    settled = e.__dict__.get("_settled")
+    if settled is not None and rules in settled:
+        return e
+    kids = e.children()
+    if kids:
+        new = tuple(_bottom_up(k, rules) for k in kids)
+        if any(a is not b for a, b in zip(new, kids)):
+            e = e.rebuild(new)
+            settled = e.__dict__.get("_settled")
+            if settled is not None and rules in settled:
+                return e
+    for r in rules:
+        out = r(e)
+        if out is not None:
+            return _bottom_up(out, rules, depth + 1) if depth < 8 else out  # DEBUGDEPTH
+    if settled is None:
+        settled = e.__dict__["_settled"] = []
+    settled.append(rules)
+    return e
+
+
+def simplify(e: E.Expr, rules=RULES) -> E.Expr:
+    """Run the rules bottom-up until nothing changes."""
+    for _ in range(20):
+        new = _bottom_up(e, rules)
+        if new == e:
+            return new
+        e = new
+    return e
+
+
+# ----------------------------------------------------------------- presentation
+def flip_negated_sum(e: E.Expr):
+    """-c M (a - b) = c M (b - a): fewer minus signs."""
+    if not isinstance(e, E.Mul) or e.coeff >= 0:
+        return None
+    factors = list(e.scalars) + list(e.chain)
+    sums = [i for i, f in enumerate(factors) if isinstance(f, E.Add)]
+    if not sums:                      # -(M (y - s)) ∘ g = (M (s - y)) ∘ g: the sum inside
+        for i, f in enumerate(factors):
+            inner = _negated_inside(f)
+            if inner is not None:
+                factors[i] = inner
+                return E.mul(E.Num(-e.coeff), *factors)
+        return None
+    if len(sums) != 1:
+        return None
+    s = factors[sums[0]]
+    negs = sum(E.split_coeff(t)[0] < 0 for t in s.terms)
+    if negs * 2 < len(s.terms) or negs == 0:
+        return None
+    factors[sums[0]] = E.Add(tuple(E.neg(t) for t in s.terms))
+    return E.mul(E.Num(-e.coeff), *factors)
+
+
+def _is_constant(t: E.Expr) -> bool:
+    """A number, or a number broadcast (1, c 1 1ᵀ)."""
+    mono = E.split_coeff(t)[1]
+    return isinstance(mono, (E.Num, E.Ones)) or (isinstance(mono, E.Mul) and not mono.scalars
+                                                   and all(isinstance(g, E.Ones) for g in mono.chain))
+
+
+def _negated_inside(f: E.Expr):
+    """-f with the negation taken into the one sum of a linear factor that has mostly
+    negative terms, through products, Hadamard products and transposes; or None."""
+    if isinstance(f, E.Add):
+        negs = sum(E.split_coeff(t)[0] < 0 for t in f.terms)
+        if negs * 2 < len(f.terms) or any(_is_constant(t) for t in f.terms):
+            return None                   # 1 - s stays as it is
+        return E.Add(tuple(E.neg(t) for t in f.terms))
+    if isinstance(f, E.T):
+        inner = _negated_inside(f.arg)
+        return None if inner is None else E.transpose(inner)
+    if isinstance(f, E.Mul) and f.coeff > 0:
+        parts = list(f.scalars) + list(f.chain)
+        for i, g in enumerate(parts):
+            inner = _negated_inside(g)
+            if inner is not None:
+                parts[i] = inner
+                return E.mul(E.Num(f.coeff), *parts)
+    if isinstance(f, E.Had):
+        for i, g in enumerate(f.factors):
+            inner = _negated_inside(g)
+            if inner is not None:
+                return E.hadamard(*f.factors[:i], inner, *f.factors[i + 1:])
+    return None
+
+
+def positive_first(e: E.Expr):
+    """a - b rather than -b + a."""
+    if not isinstance(e, E.Add) or E.split_coeff(e.terms[0])[0] > 0:
+        return None
+    for i, t in enumerate(e.terms):
+        if E.split_coeff(t)[0] > 0:
+            return E.Add((t,) + e.terms[:i] + e.terms[i + 1:])
+    return None
+
+
+def transpose_into_sum(e: E.Expr):
+    """(A + B)^T = A^T + B^T, where that reads shorter."""
+    if not (isinstance(e, E.T) and isinstance(e.arg, E.Add)):
+        return None
+    cand = E.add(*(E.transpose(t) for t in e.arg.terms))
+    return cand if printed_length(cand) < printed_length(e) else None
+
+
+def _flip_pass(e: E.Expr, in_sum: bool = False, memo: dict | None = None) -> E.Expr:
+    """flip_negated_sum, top-down, except on the terms of a sum (printed `- ...` anyway).
+    `memo` visits a subtree shared by many parents once (a deep derivative shares most)."""
+    memo = {} if memo is None else memo
+    seen = memo.get((id(e), in_sum))
+    if seen is not None:
+        return seen[1]
+    start = e
+    if not in_sum:
+        flipped = flip_negated_sum(e)
+        if flipped is not None:
+            e = flipped
+    kids = e.children()
+    new = tuple(_flip_pass(k, isinstance(e, E.Add), memo) for k in kids)
+    if any(a is not b for a, b in zip(new, kids)):
+        e = e.rebuild(new)
+    memo[(id(start), in_sum)] = (start, e)     # holding `start` keeps its id unique
+    return e
+
+
+MAX_PRODUCT_TERMS = 32
+
+
+def expanded(e: E.Expr) -> E.Expr:
+    """e with every product multiplied out over the sums in it (up to MAX_PRODUCT_TERMS)."""
+    if isinstance(e, E.Add):
+        return E.add(*(expanded(t) for t in e.terms))
+    if not isinstance(e, E.Mul):
+        return e
+    terms = [E.mul(E.Num(e.coeff), *e.scalars)]
+    for f in e.chain:
+        f = expanded(f)
+        parts = f.terms if isinstance(f, E.Add) else (f,)
+        if len(terms) * len(parts) > MAX_PRODUCT_TERMS:
+            return e
+        terms = [E.mul(t, p) for t in terms for p in parts]
+    return E.add(*terms)
+
+
+def symmetrised(H: E.Expr) -> E.Expr:
+    """A Hessian in a visibly symmetric form: H when it is (multiplied out if that is
+    shorter), or once multiplied out ((I − D B) D = D − D B D), else (H + Hᵀ)/2."""
+    plain = expanded(H)
+    tidy = present(plain)
+    if E.is_symmetric(H) and not (E.is_symmetric(tidy) and printed_length(tidy) < printed_length(H)):
+        return H                      # multiplied out only when terms then cancel
+    if E.is_symmetric(plain):
+        return tidy if E.is_symmetric(tidy) else plain
+    return present(E.scale(Fraction(1, 2), E.add(H, E.transpose(H))))
+
+
+PRESENT_RULES = RULES + (transpose_into_sum, broadcast_hadamard) + textbook.PRESENT_RULES
+POSITIVE_FIRST = (positive_first,)
+
+
+def present(e: E.Expr) -> E.Expr:
+    """The simplified form, then the cosmetic rules used for printing."""
+    e = simplify(e, PRESENT_RULES)
+    e = _flip_pass(e)
+    return simplify(e, POSITIVE_FIRST)

@@ -1,0 +1,357 @@
+"""Identities that bring a result to the form a textbook prints, whichever method found it.
+
+The definition method reassembles sums over indices (sum(x ∘ y), 1ᵀ (A ∘ Bᵀ) 1, a.^(-1));
+the chain method multiplies Kronecker factors; these rules give both the compact forms the
+differential method reaches, so that the three methods print the same result:
+
+    sum(a ∘ b) = aᵀ b (vectors)            sum(P ∘ Qᵀ) = tr(P Q)
+    1ᵀ M 1 = sum(M)                        (A ⊗ B)(C ⊗ D) = (A C) ⊗ (B D)
+    A ⊗ B + A ⊗ C = A ⊗ (B + C)            a ∘ u.^(-k) = a ./ (u ∘ … ∘ u)
+    (I_m ⊗ S) E_m = diag(vec S) (I_m ⊗ 1)   D + Dᵀ, A X Bᵀ + Aᵀ X B in one order
+    (a ⊗ B) M = a ⊗ (B M) (a a column)     vec(a bᵀ) = b ⊗ a
+    sum(a − mean(a) 1) = 0                 (1 1ᵀ)(1 1ᵀ) = n 1 1ᵀ
+    diag(a) + diag(b) = diag(a + b)        uᵀv − sum(u) sum(v)/n = uᵀ(v − mean(v) 1)
+"""
+
+from __future__ import annotations
+
+from ..expressions import expr as E
+from ..expressions.dims import ONE
+
+
+def sum_of_hadamard(e: E.Expr):
+    """sum(a ∘ b) = aᵀ b for vectors; sum(P ∘ Qᵀ) = tr(P Q) when a transpose cancels."""
+    if not (isinstance(e, E.Apply) and e.name == "sum" and isinstance(e.arg, E.Had)
+            and len(e.arg.factors) == 2):
+        return None
+    a, b = e.arg.factors
+    if a.cols == ONE:           # the plain vector in front: sum((A x) ∘ x) = xᵀ A x
+        if isinstance(a, E.Mul) and not isinstance(b, E.Mul):
+            a, b = b, a
+        return E.mul(E.transpose(a), b)
+    if isinstance(b, E.T):
+        return E.apply("tr", E.mul(a, b.arg))
+    if isinstance(a, E.T):
+        return E.apply("tr", E.mul(b, a.arg))
+    return None
+
+
+def centred_sum(e: E.Expr):
+    """sum(a − mean(a) 1) = 0: a centred vector or matrix sums to zero."""
+    if not (isinstance(e, E.Apply) and e.name == "sum" and isinstance(e.arg, E.Add)
+            and len(e.arg.terms) == 2):
+        return None
+    for a, t in (e.arg.terms, e.arg.terms[::-1]):
+        c, mono = E.split_coeff(t)
+        if c == -1 and isinstance(mono, E.Mul) and mono.coeff == 1 and len(mono.scalars) == 1 \
+                and len(mono.chain) == 1 and isinstance(mono.chain[0], E.Ones) \
+                and mono.scalars[0] == E.apply("mean", a):
+            return E.ZERO_SCALAR
+    return None
+
+
+def _summed_term(t: E.Expr) -> E.Expr:
+    s = E.apply("sum", t)
+    inner = s
+    if isinstance(s, E.Mul):                    # c sum(M): the constructor pulled c out
+        inner = next((f for f in s.scalars if isinstance(f, E.Apply) and f.name == "sum"), s)
+    return E.ZERO_SCALAR if centred_sum(inner) is not None else s
+
+
+def sum_of_terms(e: E.Expr):
+    """sum(a + b) = sum(a) + sum(b), where a term then drops out (a centred one)."""
+    if not (isinstance(e, E.Apply) and e.name == "sum" and isinstance(e.arg, E.Add)):
+        return None
+    parts = [_summed_term(t) for t in e.arg.terms]
+    if not any(p == E.ZERO_SCALAR for p in parts):
+        return None
+    return E.add(*parts)
+
+
+def ones_sandwich(e: E.Expr):
+    """1ᵀ M 1 = sum(M)."""
+    if not (isinstance(e, E.Mul) and e.is_scalar and len(e.chain) == 3):
+        return None
+    first, mid, last = e.chain
+    if _is_ones(first) and _is_ones(last):
+        return E.mul(E.Num(e.coeff), *e.scalars, E.apply("sum", mid))
+    return None
+
+
+def _is_ones(f: E.Expr) -> bool:
+    return isinstance(f, E.Ones) or isinstance(f, E.T) and isinstance(f.arg, E.Ones)
+
+
+def _ones_shape(f: E.Expr):
+    """The shape of a matrix of ones (1_n, 1_nᵀ, 1_n 1_mᵀ), or None."""
+    if _is_ones(f):
+        return f.shape
+    if isinstance(f, E.Mul) and f.coeff == 1 and not f.scalars and len(f.chain) == 2 \
+            and all(_is_ones(g) for g in f.chain):
+        return f.shape
+    return None
+
+
+def ones_dot(e: E.Expr):
+    """Products of ones: 1ᵀ 1 = n, so (1 1ᵀ)(1 1ᵀ) = n 1 1ᵀ."""
+    if not isinstance(e, E.Mul) or len(e.chain) < 2:
+        return None
+    chain = list(e.chain)
+    for i in range(len(chain) - 1):
+        a, b = _ones_shape(chain[i]), _ones_shape(chain[i + 1])
+        if a is not None and b is not None and (a[0], b[1]) != (ONE, ONE):
+            merged = E.mul(E.entry_count((a[1], ONE)), E.ones((a[0], b[1])))
+            return E.mul(E.Num(e.coeff), *e.scalars, *chain[:i], merged, *chain[i + 2:])
+    return None
+
+
+def ones_power(e: E.Expr):
+    """(1 1ᵀ)^k = n^(k-1) 1 1ᵀ for the n×n matrix of ones."""
+    if not (isinstance(e, E.Pow) and not e.base.is_scalar and e.k > 1 and e.k.denominator == 1):
+        return None
+    shape = _ones_shape(e.base)
+    if shape is None or shape[0] != shape[1]:
+        return None
+    return E.mul(E.power(E.entry_count((shape[0], ONE)), int(e.k) - 1), E.ones(shape))
+
+
+def kron_mixed_product(e: E.Expr):
+    """(A ⊗ B)(C ⊗ D) = (A C) ⊗ (B D) when both products are defined."""
+    if not isinstance(e, E.Mul):
+        return None
+    chain = list(e.chain)
+    for i in range(len(chain) - 1):
+        x, y = chain[i], chain[i + 1]
+        if isinstance(x, E.Kron) and isinstance(y, E.Kron) and x.a.cols == y.a.rows \
+                and x.b.cols == y.b.rows:
+            merged = E.kron(E.mul(x.a, y.a), E.mul(x.b, y.b))
+            return E.mul(E.Num(e.coeff), *e.scalars, *chain[:i], merged, *chain[i + 2:])
+    return None
+
+
+def _absorbed(x: E.Expr, y: E.Expr):
+    """(A ⊗ b) M = (A M) ⊗ b for a column b, and M (A ⊗ r) = (M A) ⊗ r for a row r:
+    M is M ⊗ 1, so the mixed product applies; likewise (a ⊗ B) M = a ⊗ (B M) for a column
+    a and M (rᵀ ⊗ B) = rᵀ ⊗ (M B) (M is 1 ⊗ M).  None for other pairs."""
+    if isinstance(x, E.Kron) and not isinstance(y, E.Kron) and x.b.cols == ONE \
+            and y.cols != ONE and x.a.cols == y.rows:
+        return E.kron(E.mul(x.a, y), x.b)
+    if isinstance(x, E.Kron) and not isinstance(y, E.Kron) and x.a.cols == ONE \
+            and x.b.cols == y.rows:                     # (a ⊗ B) M = a ⊗ (B M)
+        return E.kron(x.a, E.mul(x.b, y))
+    if isinstance(y, E.Kron) and not isinstance(x, E.Kron) and y.a.rows == ONE \
+            and x.cols == y.b.rows:                     # M (rᵀ ⊗ B) = rᵀ ⊗ (M B)
+        return E.kron(y.a, E.mul(x, y.b))
+    if isinstance(y, E.Kron) and not isinstance(x, E.Kron) and y.b.rows == ONE \
+            and x.rows != ONE and x.cols == y.a.rows:
+        return E.kron(E.mul(x, y.a), y.b)
+    return None
+
+
+def _selected(x: E.Expr, y: E.Expr):
+    """(I_m ⊗ S) E_m = diag(vec S) (I_m ⊗ 1_n) for S n×m (column k of both is e_k ⊗ S e_k),
+    and its transpose E_mᵀ (I_m ⊗ Sᵀ) = (I_m ⊗ 1_nᵀ) diag(vec S); None for other pairs."""
+    if isinstance(x, E.Kron) and isinstance(y, E.DiagSelector):
+        return _select_columns(x, y.n)
+    if isinstance(x, E.T) and isinstance(x.arg, E.DiagSelector) and isinstance(y, E.Kron):
+        picked = _select_columns(E.transpose(y), x.arg.n)
+        return None if picked is None else E.transpose(picked)
+    return None
+
+
+def _select_columns(k: E.Expr, m: str):
+    """(I_m ⊗ S) E_m = diag(vec S) (I_m ⊗ 1_n), and (S ⊗ I_m) E_m = K_{n,m} of that
+    (s_k ⊗ e_k = K_{n,m} (e_k ⊗ s_k)), for S n×m; None otherwise."""
+    if not isinstance(k, E.Kron):
+        return None
+    if isinstance(k.a, E.Identity) and k.a.n == m and k.b.cols == m:
+        S, swap = k.b, False
+    elif isinstance(k.b, E.Identity) and k.b.n == m and k.a.cols == m:
+        S, swap = k.a, True
+    else:
+        return None
+    picked = E.mul(E.apply("diagm", E.apply("vec", S)), E.kron(E.identity(m), E.ones((S.rows, ONE))))
+    return E.mul(E.commutation(S.rows, m), picked) if swap else picked
+
+
+def through_kron(e: E.Expr):
+    """A factor beside a Kronecker product taken into it (see _selected, _absorbed)."""
+    if not isinstance(e, E.Mul):
+        return None
+    chain = list(e.chain)
+    for i in range(len(chain) - 1):
+        new = _selected(chain[i], chain[i + 1]) or _absorbed(chain[i], chain[i + 1])
+        if new is not None:
+            return E.mul(E.Num(e.coeff), *e.scalars, *chain[:i], new, *chain[i + 2:])
+    return None
+
+
+def vec_of_outer(e: E.Expr):
+    """vec(a bᵀ) = b ⊗ a for columns a and b."""
+    if isinstance(e, E.Apply) and e.name == "vec" and isinstance(e.arg, E.Mul) and e.arg.coeff == 1 \
+            and not e.arg.scalars and len(e.arg.chain) == 2:
+        a, bt = e.arg.chain
+        if a.cols == ONE and bt.rows == ONE:
+            return E.kron(E.transpose(bt), a)
+    return None
+
+
+def sum_of_diagonals(e: E.Expr):
+    """diag(a) + diag(b) = diag(a + b)."""
+    if not isinstance(e, E.Add):
+        return None
+    parts = [E.split_coeff(t) for t in e.terms]
+    if not all(isinstance(m, E.Apply) and m.name == "diagm" for _, m in parts):
+        return None
+    return E.apply("diagm", E.add(*(E.scale(c, m.arg) for c, m in parts)))
+
+
+def factor_kron(e: E.Expr):
+    """A ⊗ B + A ⊗ C = A ⊗ (B + C), and B ⊗ A + C ⊗ A = (B + C) ⊗ A."""
+    if not isinstance(e, E.Add):
+        return None
+    parts = [E.split_coeff(t) for t in e.terms]
+    if not all(isinstance(m, E.Kron) for _, m in parts):
+        return None
+    for side in ("a", "b"):
+        shared = getattr(parts[0][1], side)
+        if all(getattr(m, side) == shared for _, m in parts[1:]):
+            other = "b" if side == "a" else "a"
+            rest = E.add(*(E.scale(c, getattr(m, other)) for c, m in parts))
+            return E.kron(shared, rest) if side == "a" else E.kron(rest, shared)
+    return None
+
+
+def _den_factors(f: E.Expr):
+    """The denominator factors of u.^(-k) for a negative integer k, or None."""
+    if isinstance(f, E.EPow) and f.k < 0 and f.k.denominator == 1:
+        k = -int(f.k)
+        return [f.base] * k if k <= 2 else [E.epower(f.base, k)]
+    return None
+
+
+def negative_powers(e: E.Expr):
+    """a ∘ u.^(-1) = a ./ u, and u.^(-2) as u ∘ u: a quotient reads as one."""
+    factors = list(e.factors) if isinstance(e, E.Had) else [e] if isinstance(e, E.EPow) else None
+    if factors is None:
+        return None
+    num, den = [], []
+    for f in factors:
+        d = _den_factors(f)
+        if d is None:
+            num.append(f)
+        else:
+            den.extend(d)
+    if not den:
+        return None
+    top = E.hadamard(*num) if num else E.ONE_SCALAR
+    return E.ediv(top, E.hadamard(*den))
+
+
+def _leaves(e: E.Expr, flipped: bool = False, out=None) -> list:
+    """(leaf, transposed?) in reading order."""
+    out = [] if out is None else out
+    if isinstance(e, E.T):
+        return _leaves(e.arg, not flipped, out)
+    kids = e.children()
+    if not kids:
+        out.append((e, flipped))
+    for k in kids:
+        _leaves(k, flipped, out)
+    return out
+
+
+_PRIME = (1 << 61) - 1
+
+
+def _leaf_hash(e: E.Expr) -> tuple:
+    """(hash, count) of e's leaves in reading order, transposes ignored: a function of the
+    sequence that _leaves reads, kept on the node, so that a sum of deep terms is not read
+    leaf by leaf to find that no two terms mirror each other."""
+    known = e.__dict__.get("_leaf_hash")
+    if known is not None:
+        return known
+    if isinstance(e, E.T):
+        out = _leaf_hash(e.arg)
+    elif not e.children():
+        out = (hash(e) % _PRIME, 1)
+    else:
+        h, n = 0, 0
+        for k in e.children():
+            kh, kn = _leaf_hash(k)
+            h, n = (h * pow(1_000_003, kn, _PRIME) + kh) % _PRIME, n + kn
+        out = (h, n)
+    e.__dict__["_leaf_hash"] = out
+    return out
+
+
+def _mirror_key(t: E.Expr):
+    """Fewer transposes first; among equals, the transposes later (A X Bᵀ before Aᵀ X B)."""
+    marks = [i for i, (_, flipped) in enumerate(_leaves(t)) if flipped]
+    return (len(marks), [-i for i in marks])
+
+
+def mirror_terms_in_order(e: E.Expr):
+    """D + Dᵀ and A X Bᵀ + Aᵀ X B, whichever order a method found the terms in: terms
+    that differ only in their transposes are put in one order."""
+    if not isinstance(e, E.Add):
+        return None
+    terms = list(e.terms)
+    candidates: dict = {}
+    for i, t in enumerate(terms):
+        candidates.setdefault((_leaf_hash(t), E.split_coeff(t)[0] > 0), []).append(i)
+    groups: dict = {}
+    for (_, positive), places in candidates.items():
+        for i in places if len(places) > 1 else ():  # only these are worth reading leaf by leaf
+            skeleton = tuple(leaf for leaf, _ in _leaves(terms[i]))
+            groups.setdefault((skeleton, positive), []).append(i)
+    for places in groups.values():
+        if len(places) > 1:
+            ordered = sorted((terms[i] for i in places), key=_mirror_key)
+            for i, t in zip(places, ordered):
+                terms[i] = t
+    out = E.Add(tuple(terms))
+    return out if out != e else None
+
+
+def _inner(s: E.Expr):
+    """(u, v) when s is the inner product uᵀ v of two columns, else None."""
+    if isinstance(s, E.Mul) and s.coeff == 1 and not s.scalars and len(s.chain) == 2:
+        a, v = s.chain
+        if isinstance(a, E.T) and a.arg.cols == ONE and v.cols == ONE and a.arg.rows == v.rows:
+            return a.arg, v
+    return None
+
+
+def centred_inner(e: E.Expr):
+    """α (uᵀv) M − α sum(u) sum(v) M / n = α uᵀ(v − mean(v) 1) M, u and v of size n: the
+    two halves of a centred inner product, which the definition method writes apart."""
+    if not isinstance(e, E.Add):
+        return None
+    terms = list(e.terms)
+    position: dict = {}
+    for i, t in enumerate(terms):
+        position.setdefault(t, i)
+    for i, t in enumerate(terms):
+        coeff, scalars, chain = E.parts(t)
+        for k, s in enumerate(scalars):
+            pair = _inner(s)
+            if pair is None:
+                continue
+            u, v = pair
+            rest = scalars[:k] + scalars[k + 1:]
+            other = E.mul(E.Num(-coeff), *rest, E.apply("sum", u), E.apply("sum", v),
+                          E.power(E.DimSize(u.rows), -1), *chain)
+            j = position.get(other)
+            if j is None or j == i:
+                continue
+            centred = E.sub(v, E.mul(E.apply("mean", v), E.ones(v.shape)))
+            new = E.mul(E.Num(coeff), *rest, E.mul(E.transpose(u), centred), *chain)
+            return E.add(*(new if n == i else x for n, x in enumerate(terms) if n != j))
+    return None
+
+
+RULES = (sum_of_hadamard, centred_sum, sum_of_terms, ones_sandwich, ones_dot, ones_power,
+         kron_mixed_product, through_kron, factor_kron, sum_of_diagonals,
+         vec_of_outer, centred_inner)
+PRESENT_RULES = (negative_powers, mirror_terms_in_order)

@@ -1,0 +1,217 @@
+"""Vec and Kronecker identities that turn vec-form products back into matrices.
+
+The chain method multiplies vec-form Jacobians; these rules (Magnus–Neudecker)
+bring the products back to matrix form:
+
+    (P ⊗ Q) vec(M) = vec(Q M Pᵀ)          vec(M)ᵀ (P ⊗ Q) = vec(Qᵀ M P)ᵀ
+    K vec(M) = vec(Mᵀ)                    vec(M)ᵀ K = vec(Mᵀ)ᵀ
+    diag(vec W) vec(M) = vec(W ∘ M)       vec(M)ᵀ diag(vec W) = vec(M ∘ W)ᵀ
+    E v = vec(diag(v))                    vec(M)ᵀ E = diag(M)ᵀ
+    vec(M)ᵀ vec(N) = tr(Mᵀ N)
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ..expressions import expr as E
+from ..expressions.dims import ONE, dim_mul
+
+
+def _as_matrix(v: E.Expr, rows: str, cols: str):
+    """M with vec(M) = v and M of size rows × cols, when that is visible; else None."""
+    if isinstance(v, E.Apply) and v.name == "vec" and v.arg.shape == (rows, cols):
+        return v.arg
+    if isinstance(v, (E.Ones, E.Zero)) and v.shape == (dim_mul(rows, cols), ONE):
+        return type(v)((rows, cols))
+    if v.cols == ONE and cols == ONE and v.rows == rows:
+        return v
+    if v.cols == ONE and rows == ONE and v.rows == cols:
+        return E.transpose(v)
+    return None
+
+
+def _row_as_matrix(r: E.Expr, rows: str, cols: str):
+    """M with vec(M)ᵀ = r."""
+    if r.rows != ONE:
+        return None
+    return _as_matrix(E.transpose(r), rows, cols)
+
+
+def _pair(a: E.Expr, b: E.Expr):
+    """The product a b rewritten by one identity, or None (also when nothing changes)."""
+    new = _pair_rule(a, b)
+    return None if new is None or new == E.mul(a, b) else new
+
+
+def _pair_rule(a: E.Expr, b: E.Expr):
+    if isinstance(b, E.Kron):                      # vec(M)ᵀ (P ⊗ Q)
+        P, Q = b.a, b.b
+        M = _row_as_matrix(a, Q.rows, P.rows)
+        if M is not None:
+            return E.transpose(E.apply("vec", E.mul(E.transpose(Q), M, P)))
+    if isinstance(a, E.Kron):                      # (P ⊗ Q) vec(M)
+        P, Q = a.a, a.b
+        M = _as_matrix(b, Q.cols, P.cols)
+        if M is not None:
+            return E.apply("vec", E.mul(Q, M, E.transpose(P)))
+    if isinstance(b, E.Commutation):
+        M = _row_as_matrix(a, b.s, b.r)
+        if M is not None:
+            return E.transpose(E.apply("vec", E.transpose(M)))
+    if isinstance(a, E.Commutation):
+        M = _as_matrix(b, a.r, a.s)
+        if M is not None:
+            return E.apply("vec", E.transpose(M))
+    if isinstance(b, E.Apply) and b.name == "diagm" and isinstance(b.arg, E.Apply) and b.arg.name == "vec":
+        W = b.arg.arg
+        M = _row_as_matrix(a, W.rows, W.cols)
+        if M is not None:
+            return E.transpose(E.apply("vec", E.hadamard(M, W)))
+    if isinstance(a, E.Apply) and a.name == "diagm" and isinstance(a.arg, E.Apply) and a.arg.name == "vec":
+        W = a.arg.arg
+        M = _as_matrix(b, W.rows, W.cols)
+        if M is not None:
+            return E.apply("vec", E.hadamard(W, M))
+    if isinstance(b, E.T) and isinstance(b.arg, E.DiagSelector) and a.rows == ONE:
+        return E.transpose(E.apply("vec", E.apply("diagm", E.transpose(a))))
+    if isinstance(b, E.DiagSelector):
+        M = _row_as_matrix(a, b.n, b.n)
+        if M is not None:
+            return E.transpose(E.apply("diagv", M))
+    if isinstance(a, E.DiagSelector) and b.cols == ONE:
+        return E.apply("vec", E.apply("diagm", b))
+    if isinstance(a, E.T) and isinstance(a.arg, E.Apply) and a.arg.name == "vec" \
+            and isinstance(b, E.Apply) and b.name == "vec" and a.arg.arg.shape == b.arg.shape:
+        return E.apply("tr", E.mul(E.transpose(a.arg.arg), b.arg))    # same shapes only
+    return None
+
+
+def _special(f: E.Expr) -> bool:
+    return isinstance(f, (E.Kron, E.Commutation, E.DiagSelector)) or _diag_of_vec(f) or (
+        isinstance(f, E.Mul) and any(_special(g) for g in f.chain))
+
+
+def _distribute(e: E.Mul):
+    """row · (S1 + S2) = row · S1 + row · S2 when a term is a Kronecker-like factor."""
+    chain = list(e.chain)
+    if chain[0].rows != ONE and chain[-1].cols != ONE:
+        return None
+    for i, f in enumerate(chain):
+        if isinstance(f, E.Add) and any(_special(t) for t in f.terms):
+            return E.add(*(E.mul(E.Num(e.coeff), *e.scalars, *chain[:i], t, *chain[i + 1:])
+                           for t in f.terms))
+    return None
+
+
+def vec_identities(e: E.Expr):
+    """Apply the first identity that fits a product chain: the row (or column)
+    product on one side of a Kronecker, commutation, diag or selection factor."""
+    if not isinstance(e, E.Mul) or not e.chain:
+        return None
+    chain = list(e.chain)
+    spread = _distribute(e)
+    if spread is not None:
+        return spread
+    for i in range(len(chain) - 1):
+        new = _pair(chain[i], chain[i + 1])
+        if new is not None:
+            return E.mul(E.Num(e.coeff), *e.scalars, *chain[:i], new, *chain[i + 2:])
+    # A product of two or more factors is a Mul, which _pair_rule only pairs with a special
+    # factor; building the product (O(length)) only beside one keeps long chains linear.
+    for i in range(1, len(chain)):
+        if i > 1 and chain[0].rows == ONE and _pairs_after_product(chain[i]):
+            new = _pair(E.mul(*chain[:i]), chain[i])        # (row product) · special factor
+            if new is not None:
+                return E.mul(E.Num(e.coeff), *e.scalars, new, *chain[i + 1:])
+        if i < len(chain) - 1 and chain[-1].cols == ONE and _pairs_before_product(chain[i - 1]):
+            new = _pair(chain[i - 1], E.mul(*chain[i:]))    # special factor · (column product)
+            if new is not None:
+                return E.mul(E.Num(e.coeff), *e.scalars, *chain[:i - 1], new)
+    return None
+
+
+def _diag_of_vec(f: E.Expr) -> bool:
+    return isinstance(f, E.Apply) and f.name == "diagm" and isinstance(f.arg, E.Apply) \
+        and f.arg.name == "vec"
+
+
+def _pairs_after_product(f: E.Expr) -> bool:
+    """Whether _pair_rule(product, f) can fire: f is Kronecker-like (or Eᵀ)."""
+    return isinstance(f, (E.Kron, E.Commutation, E.DiagSelector)) or _diag_of_vec(f) or (
+        isinstance(f, E.T) and isinstance(f.arg, E.DiagSelector))
+
+
+def _pairs_before_product(f: E.Expr) -> bool:
+    """Whether _pair_rule(f, product) can fire."""
+    return isinstance(f, (E.Kron, E.Commutation, E.DiagSelector)) or _diag_of_vec(f)
+
+
+def unvec(v: E.Expr, shape) -> E.Expr | None:
+    """M of the given shape with vec(M) = v, read off the structure, or None.
+
+    vec is linear and commutes with every elementwise operation, so a sum, a scalar
+    multiple, a Hadamard product, a quotient or an elementwise function of vec forms
+    comes back term by term; a Kronecker, commutation or diag(vec W) factor in front of
+    a vec form comes back by the identities above ((P ⊗ Q) vec M = vec(Q M Pᵀ), ...).
+    """
+    if isinstance(v, E.T) and isinstance(v.arg, E.Add):
+        v = E.add(*(E.transpose(t) for t in v.arg.terms))
+    if isinstance(v, E.Add):
+        return _unvec_all(v.terms, shape, E.add)
+    if isinstance(v, E.Had):
+        return _unvec_all(v.factors, shape, E.hadamard)
+    if isinstance(v, E.EDiv):
+        return _unvec_all((v.num, v.den), shape, E.ediv)
+    if isinstance(v, (E.Func, E.EPow)) and not v.is_scalar:
+        inner = unvec(v.children()[0], shape)
+        return None if inner is None else v.rebuild((inner,))
+    if isinstance(v, E.Num):
+        return None
+    coeff, scalars, chain = Fraction(1), (), (v,)
+    if isinstance(v, E.Mul):
+        coeff, scalars, chain = v.coeff, v.scalars, v.chain
+    if not chain:
+        return None
+    body = chain[0] if len(chain) == 1 else None
+    if body is None:
+        M = _unvec_product(chain, shape)
+    elif isinstance(body, (E.Add, E.Had, E.EDiv, E.Func, E.EPow)) or (
+            isinstance(body, E.T) and isinstance(body.arg, E.Add)):
+        M = unvec(body, shape) if body is not v else None
+    elif E.is_zero(body):
+        M = E.zero(shape)
+    elif isinstance(body, E.Kron) and body.a.cols == ONE and body.b.cols == ONE \
+            and (body.b.rows, body.a.rows) == shape:          # b ⊗ a = vec(a bᵀ)
+        M = E.mul(body.b, E.transpose(body.a))
+    else:
+        M = _as_matrix(body, shape[0], shape[1])
+    return None if M is None else E.mul(E.Num(coeff), *scalars, M)
+
+
+def _unvec_all(parts, shape, combine):
+    got = [unvec(p, shape) for p in parts]
+    return None if any(g is None for g in got) else combine(*got)
+
+
+def _unvec_product(chain, shape):
+    """unvec of F h, with F a Kronecker, commutation or diag(vec W) factor and h a column."""
+    first, rest = chain[0], E.mul(*chain[1:])
+    if rest.cols != ONE:
+        return None
+    r, c = shape
+    if isinstance(first, E.Add):                   # (F1 + F2) h = F1 h + F2 h
+        return _unvec_all([E.mul(t, rest) for t in first.terms], shape, E.add)
+    if isinstance(first, E.Kron):                  # (P ⊗ Q) vec M = vec(Q M Pᵀ)
+        P, Q = first.a, first.b
+        if (Q.rows, P.rows) != (r, c):
+            return None
+        M = unvec(rest, (Q.cols, P.cols))
+        return None if M is None else E.mul(Q, M, E.transpose(P))
+    if isinstance(first, E.Commutation) and (first.s, first.r) == (r, c):   # K vec M = vec Mᵀ
+        M = unvec(rest, (c, r))
+        return None if M is None else E.transpose(M)
+    if _diag_of_vec(first) and first.arg.arg.shape == (r, c):               # diag(vec W) vec M
+        M = unvec(rest, shape)
+        return None if M is None else E.hadamard(first.arg.arg, M)
+    return None
