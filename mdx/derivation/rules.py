@@ -228,7 +228,7 @@ def resolve(e: E.Expr, var: E.Sym, memo: dict | None = None) -> E.Expr:
     kids = e.children()
     if not kids or not any(_has_d(k) for k in kids):
         return e
-    return e.rebuild(tuple(resolve(k, var, memo) for k in kids))
+    return E.rebuild(e, tuple(resolve(k, var, memo) for k in kids))
 
 
 def _has_d(e: E.Expr) -> bool:
@@ -259,7 +259,7 @@ def expand_once(e: E.Expr, var: E.Sym):
         kids = x.children()
         if not kids or not any(_has_d(k) for k in kids):
             return x
-        return x.rebuild(tuple(walk(k) for k in kids))
+        return E.rebuild(x, tuple(walk(k) for k in kids))
     return walk(e), names
 
 

@@ -12,7 +12,8 @@ from fractions import Fraction
 
 from .dims import ONE, dim_mul
 from .node_base import ByOrder
-from .nodes import (HOOKS, SCALAR, Add, Apply, Commutation, DimSize, EPow, Expr, Func, Had,
+from .order import reading
+from .nodes import (SCALAR, Add, Apply, Commutation, DimSize, EPow, Expr, Func, Had,
                     Identity, Kron, Mul, Num, Ones, Pow, Sym, T, Zero, is_zero)
 
 
@@ -231,7 +232,7 @@ def _scalar_rank(s):
         cat = 3
     else:
         cat = 1
-    return (isinstance(s, Pow) and s.k < 0, cat, HOOKS.head(base) if HOOKS.head else "", ByOrder(base))
+    return (isinstance(s, Pow) and s.k < 0, cat, reading(base), ByOrder(base))
 
 
 def _chain_base(f):
@@ -266,7 +267,7 @@ def _normalize_chain(chain):
         out.append(f)
     if not out and shape != SCALAR:
         out = [Identity(shape[0])]
-    return _commute_kron(_diag_times_vector(out))
+    return _commute_kron(out)
 
 
 def _commute_kron(chain):
@@ -274,21 +275,8 @@ def _commute_kron(chain):
     for i in range(1, len(chain)):
         a, k = chain[i - 1], chain[i]
         if isinstance(a, Kron) and isinstance(k, Commutation) and (k.r, k.s) == (a.a.cols, a.b.cols):
-            return _commute_kron(chain[:i - 1] + [commutation(a.a.rows, a.b.rows), HOOKS.build['kron'](a.b, a.a)]
+            return _commute_kron(chain[:i - 1] + [commutation(a.a.rows, a.b.rows), Kron(a.b, a.a)]
                                  + chain[i + 1:])
-    return chain
-
-
-def _diag_times_vector(chain):
-    """diag(u) v = u ∘ v, v^T diag(u) = (u ∘ v)^T, diag(u) diag(v) = diag(u ∘ v)."""
-    for i in range(len(chain) - 1):
-        a, b = chain[i], chain[i + 1]
-        if isinstance(a, Apply) and a.name == "diagm" and isinstance(b, Apply) and b.name == "diagm":
-            return _normalize_chain(chain[:i] + [HOOKS.build["apply"]("diagm", HOOKS.build["hadamard"](a.arg, b.arg))] + chain[i + 2:])
-        if isinstance(a, Apply) and a.name == "diagm" and b.cols == ONE:
-            return _normalize_chain(chain[:i] + [HOOKS.build['hadamard'](a.arg, b)] + chain[i + 2:])
-        if isinstance(b, Apply) and b.name == "diagm" and a.rows == ONE:
-            return _normalize_chain(chain[:i] + [transpose(HOOKS.build['hadamard'](b.arg, transpose(a)))] + chain[i + 2:])
     return chain
 
 
@@ -307,7 +295,7 @@ def transpose(e: Expr) -> Expr:
     if isinstance(e, Pow):
         return power(transpose(e.base), e.k)
     if isinstance(e, Kron):
-        return HOOKS.build['kron'](transpose(e.a), transpose(e.b))
+        return Kron(transpose(e.a), transpose(e.b))      # as canonical as e was
     if isinstance(e, Add) and all(isinstance(t, (T, Mul)) or is_symmetric(t)
                                   for t in e.terms) and any(isinstance(t, T) for t in e.terms):
         return add(*(transpose(t) for t in e.terms))
@@ -400,5 +388,3 @@ def _closed_under_transpose(terms) -> bool:
             return False
     return True
 
-
-HOOKS.build.update(add=add, mul=mul, transpose=transpose, power=power)

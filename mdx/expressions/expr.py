@@ -1,32 +1,45 @@
 """The expression language in one namespace: `E.Mul`, `E.mul(...)`, `E.is_symmetric(...)`.
 
-The nodes live in mdx.expressions.nodes, their smart constructors in mdx.expressions.construct (sums, products)
-and mdx.expressions.operators (the others); the text and LaTeX
-printers are imported here so that every node prints (`repr`, Jupyter) and sorts its
-commutative operands the same way however it was reached.
+The nodes live in mdx.expressions.nodes, their smart constructors in
+mdx.expressions.construct (sums, products) and mdx.expressions.operators (the others, and
+`rebuild`).  This namespace also completes the nodes with their printed forms, since it is
+the one module that sees both: `repr` is the text (as the SPEC prints it) and Jupyter
+renders LaTeX.
 """
 
 from __future__ import annotations
 
 from .construct import (
     ONE_SCALAR, SYMMETRIC_PROPS, ZERO_SCALAR, add, commutation, entry_count, identity, inverse,
-    is_symmetric, mul, neg, num, ones, parts, power, scale, split_coeff, sub, transpose, zero,
+    is_symmetric, neg, num, ones, parts, power, scale, split_coeff, sub, transpose, zero,
 )
+from .latex import to_latex
 from .nodes import (
     SCALAR, Add, Apply, Commutation, D, DiagSelector, DimSize, EDiv, EPow, Expr, Func, Had,
     Identity, Kron, Mul, Num, Ones, Pow, Shape, Sym, T, Zero, is_const, is_vector_shape, is_zero,
 )
-from .operators import ELEMENTWISE, apply, ediv, epower, func, hadamard, kron, substitute
-# imported for what importing them does: they fill nodes.HOOKS (repr, LaTeX, operand order)
-from . import latex as _latex, text as _text
+from .operators import ELEMENTWISE, apply, ediv, epower, func, hadamard, kron, mul, rebuild, substitute
+from .text import to_text
+
+
+def _repr(self) -> str:
+    return to_text(self)
+
+
+def _repr_latex_(self) -> str:
+    """Jupyter renders `der.result` (any expression) as LaTeX."""
+    return f"${to_latex(self)}$"
+
+
+Expr.__repr__ = _repr
+Expr._repr_latex_ = _repr_latex_
 
 __all__ = [
     "ELEMENTWISE", "ONE_SCALAR", "SYMMETRIC_PROPS", "ZERO_SCALAR", "add", "apply",
     "commutation", "ediv", "entry_count", "epower", "func", "hadamard", "identity", "inverse",
-    "is_symmetric", "kron", "mul", "neg", "num", "ones", "parts", "power", "scale", "split_coeff",
-    "sub", "substitute", "transpose", "zero", "SCALAR", "Add", "Apply", "Commutation", "D",
-    "DiagSelector", "DimSize", "EDiv", "EPow", "Expr", "Func", "Had", "Identity", "Kron", "Mul",
-    "Num", "Ones", "Pow", "Shape", "Sym", "T", "Zero", "is_const", "is_vector_shape", "is_zero",
+    "is_symmetric", "kron", "mul", "neg", "num", "ones", "parts", "power", "rebuild", "scale",
+    "split_coeff", "sub", "substitute", "transpose", "zero", "SCALAR", "Add", "Apply",
+    "Commutation", "D", "DiagSelector", "DimSize", "EDiv", "EPow", "Expr", "Func", "Had",
+    "Identity", "Kron", "Mul", "Num", "Ones", "Pow", "Shape", "Sym", "T", "Zero", "is_const",
+    "is_vector_shape", "is_zero",
 ]
-
-del _latex, _text

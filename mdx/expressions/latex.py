@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 
 from . import nodes as E
 from . import construct as C
@@ -183,4 +182,3 @@ def to_latex(e: E.Expr) -> str:
     return printer.doprint(e)
 
 
-E.HOOKS.latex = to_latex

@@ -1,7 +1,7 @@
 """What every expression node shares: immutability, structural equality and hashing from
-a cached key, a structural order, sizes and free symbols, and HOOKS, through which the
-constructors and printers (imported by neither this module nor mdx.expressions.nodes) rebuild and
-print nodes.  `@node` makes a class a node."""
+a cached key, a structural order, sizes and free symbols.  `@node` makes a class a node.
+Constructors and printers live above the nodes (mdx.expressions.operators.rebuild builds a
+node over new children; mdx.expressions.expr gives every node its text and LaTeX forms)."""
 
 from __future__ import annotations
 
@@ -14,17 +14,6 @@ from ..bounds.limits import charge, scratch
 Shape = tuple  # (rows, cols), each a dimension string
 
 SCALAR = (ONE, ONE)
-
-
-class HOOKS:
-    """Filled in from outside: mdx.expressions.construct and mdx.expressions.operators fill `build` (constructor
-    name -> function), mdx.expressions.text sets `text`, `head` and `first`, and
-    mdx.expressions.latex sets `latex`."""
-    build: dict = {}
-    text = None
-    latex = None
-    head = None         # the first characters of the text, for a readable order of operands
-    first = None        # its first character, or None when the structure does not tell
 
 
 def node(cls):
@@ -113,10 +102,6 @@ class Expr:
     def children(self) -> tuple:
         return ()
 
-    def rebuild(self, kids: tuple) -> "Expr":
-        """The same node over new children, through the smart constructors."""
-        return self
-
     @property
     def rows(self):
         return self.shape[0]
@@ -130,13 +115,8 @@ class Expr:
         return self.shape == SCALAR
 
     def __repr__(self):
-        if HOOKS.text is None:                       # only before mdx.expressions.expr is imported
-            return f"{type(self).__name__}{self.key[1:]}"
-        return HOOKS.text(self)
-
-    def _repr_latex_(self) -> str:
-        """Jupyter renders `der.result` (any expression) as LaTeX."""
-        return f"${HOOKS.latex(self)}$"
+        """The structure (mdx.expressions.expr gives every node its text form instead)."""
+        return f"{type(self).__name__}{self.key[1:]}"
 
 
 def _ordered(v) -> tuple:

@@ -3,8 +3,8 @@
 Every node knows its shape (a pair of dimensions, see mdx.expressions.dims).  Nodes are built
 through the smart constructors of mdx.expressions.construct and mdx.expressions.operators (`add`, `mul`,
 `hadamard`, ...); mdx.expressions.expr gathers them in one namespace.  This module imports neither the
-constructors nor the printers: `rebuild`, `repr` and the sort order of commutative operands
-go through node_base.HOOKS, which those modules fill in.
+constructors nor the printers: mdx.expressions.operators.rebuild builds a node over new
+children, and mdx.expressions.expr gives nodes their printed forms.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from fractions import Fraction
 from functools import cached_property
 
 from .dims import ONE, dim_mul
-from .node_base import HOOKS, SCALAR, Expr, Shape, node
+from .node_base import SCALAR, Expr, Shape, node
 
 
 # ----------------------------------------------------------------- leaves
@@ -98,8 +98,6 @@ class Add(Expr):
     def children(self):
         return self.terms
 
-    def rebuild(self, kids):
-        return HOOKS.build['add'](*kids)
 
 
 @node
@@ -118,9 +116,6 @@ class Mul(Expr):
     def children(self):
         return self.scalars + self.chain
 
-    def rebuild(self, kids):
-        n = len(self.scalars)
-        return HOOKS.build['mul'](Num(self.coeff), *kids[:n], *kids[n:])
 
 
 @node
@@ -134,8 +129,6 @@ class T(Expr):
     def children(self):
         return (self.arg,)
 
-    def rebuild(self, kids):
-        return HOOKS.build['transpose'](kids[0])
 
 
 @node
@@ -151,8 +144,6 @@ class Pow(Expr):
     def children(self):
         return (self.base,)
 
-    def rebuild(self, kids):
-        return HOOKS.build['power'](kids[0], self.k)
 
 
 @node
@@ -168,8 +159,6 @@ class EPow(Expr):
     def children(self):
         return (self.base,)
 
-    def rebuild(self, kids):
-        return HOOKS.build['epower'](kids[0], self.k)
 
 
 @node
@@ -188,8 +177,6 @@ class Func(Expr):
     def children(self):
         return (self.arg,)
 
-    def rebuild(self, kids):
-        return HOOKS.build['func'](self.name, kids[0], self.primes, self.defn)
 
 
 @node
@@ -204,8 +191,6 @@ class Had(Expr):
     def children(self):
         return self.factors
 
-    def rebuild(self, kids):
-        return HOOKS.build['hadamard'](*kids)
 
 
 @node
@@ -221,8 +206,6 @@ class EDiv(Expr):
     def children(self):
         return (self.num, self.den)
 
-    def rebuild(self, kids):
-        return HOOKS.build['ediv'](*kids)
 
 
 @node
@@ -237,8 +220,6 @@ class Kron(Expr):
     def children(self):
         return (self.a, self.b)
 
-    def rebuild(self, kids):
-        return HOOKS.build['kron'](*kids)
 
 
 @node
@@ -267,8 +248,6 @@ class Apply(Expr):
     def children(self):
         return (self.arg,)
 
-    def rebuild(self, kids):
-        return HOOKS.build['apply'](self.name, kids[0])
 
 
 @node
@@ -284,8 +263,6 @@ class D(Expr):
     def children(self):
         return (self.arg,)
 
-    def rebuild(self, kids):
-        return D(kids[0], self.var)
 
     @cached_property
     def free(self):

@@ -1,18 +1,19 @@
 """Smart constructors of the elementwise and structural operators: powers `x.^k`,
-functions f(x), ∘, ./, ⊗, the named functions (tr, det, diag, vec, softmax, ...), and
-substitution.  mdx.expressions.construct builds sums and products and reaches these through
-nodes.HOOKS (they in turn build sums and products), so neither module imports the other
-in a circle; mdx.expressions.expr gathers both."""
+functions f(x), ∘, ./, ⊗, the named functions (tr, det, diag, vec, softmax, ...), products
+with their diagonal identities (diag(u) v = u ∘ v), substitution, and `rebuild`, a node over
+new children.  mdx.expressions.construct builds sums and products below them; nothing there
+calls up here."""
 
 from __future__ import annotations
 
 from fractions import Fraction
 
-from .construct import (F1, ONE_SCALAR, ZERO_SCALAR, _make_mul, entry_count, mul, ones, power, scale,
+from . import construct
+from .construct import (F1, ONE_SCALAR, ZERO_SCALAR, _make_mul, entry_count, ones, power, scale,
                         split_coeff, transpose, zero)
 from .dims import ONE, dim_mul
-from .node_base import compare
-from .nodes import (HOOKS, SCALAR, Add, Apply, EDiv, EPow, Expr, Func, Had, Identity, Kron, Mul, Num,
+from .order import ReadingOrder
+from .nodes import (SCALAR, D, Add, Apply, EDiv, EPow, Expr, Func, Had, Identity, Kron, Mul, Num, Pow,
                     Ones, T, Zero, is_zero)
 
 
@@ -87,7 +88,7 @@ def hadamard(*factors) -> Expr:
         rest = list(kept)
         rest.remove(r)
         return mul(*scalars, ediv(hadamard(*rest), r.den))
-    kept.sort(key=_OperandOrder)
+    kept.sort(key=ReadingOrder)
     if not kept:
         body = ones(shape)
     elif len(kept) == 1:
@@ -95,38 +96,6 @@ def hadamard(*factors) -> Expr:
     else:
         body = Had(tuple(kept))
     return mul(*scalars, body)
-
-
-class _OperandOrder:
-    """Sums last; else by the start of the printed text (`x ∘ exp(x)`, as a reader scans),
-    then by structure: the order of the tuple (is a sum, first 40 characters, structure),
-    which costs O(1) per new node where the whole text cost its length.  The first
-    characters are compared first, known from the structure; the 40 are printed only
-    when those are equal."""
-
-    __slots__ = ("g", "_head")
-
-    def __init__(self, g: Expr):
-        self.g, self._head = g, None
-
-    def head(self) -> str:
-        """The first characters, once per operand and sort (a sort compares each operand
-        log n times)."""
-        if self._head is None:
-            self._head = HOOKS.head(self.g)
-        return self._head
-
-    def __lt__(self, other: "_OperandOrder") -> bool:
-        a, b = self.g, other.g
-        if isinstance(a, Add) != isinstance(b, Add):
-            return isinstance(b, Add)
-        if HOOKS.head is None:
-            return compare(a, b) < 0
-        fa, fb = HOOKS.first(a), HOOKS.first(b)
-        if fa is not None and fb is not None and fa != fb:
-            return fa < fb
-        ha, hb = self.head(), other.head()
-        return ha < hb if ha != hb else compare(a, b) < 0
 
 
 def _cancel_quotients(factors):
@@ -246,9 +215,60 @@ def substitute(e: Expr, mapping: dict, _done: dict | None = None) -> Expr:
     if seen is not None:
         return seen[1]
     new = tuple(substitute(k, mapping, done) for k in kids)
-    out = e if all(a is b for a, b in zip(new, kids)) else e.rebuild(new)
+    out = e if all(a is b for a, b in zip(new, kids)) else rebuild(e, new)
     done[id(e)] = (e, out)          # holding e keeps its id from being reused
     return out
 
 
-HOOKS.build.update(epower=epower, func=func, hadamard=hadamard, ediv=ediv, kron=kron, apply=apply)
+
+def mul(*factors) -> Expr:
+    """The product (mdx.expressions.construct.mul), with diag(u) v = u ∘ v, vᵀ diag(u) =
+    (u ∘ v)ᵀ and diag(u) diag(v) = diag(u ∘ v) in its chain."""
+    out = construct.mul(*factors)
+    while isinstance(out, Mul) and any(isinstance(f, Apply) and f.name == "diagm" for f in out.chain):
+        chain = _diag_times_vector(list(out.chain))
+        if chain is None:
+            break
+        out = construct.mul(Num(out.coeff), *out.scalars, *chain)
+    return out
+
+
+def _diag_times_vector(chain):
+    """The chain with its first diag(u) v, vᵀ diag(u) or diag(u) diag(v) written with ∘, or None."""
+    for i in range(len(chain) - 1):
+        a, b = chain[i], chain[i + 1]
+        if isinstance(a, Apply) and a.name == "diagm" and isinstance(b, Apply) and b.name == "diagm":
+            return chain[:i] + [apply("diagm", hadamard(a.arg, b.arg))] + chain[i + 2:]
+        if isinstance(a, Apply) and a.name == "diagm" and b.cols == ONE:
+            return chain[:i] + [hadamard(a.arg, b)] + chain[i + 2:]
+        if isinstance(b, Apply) and b.name == "diagm" and a.rows == ONE:
+            return chain[:i] + [transpose(hadamard(b.arg, transpose(a)))] + chain[i + 2:]
+    return None
+
+
+def rebuild(e: Expr, kids: tuple) -> Expr:
+    """The same node over new children, through the smart constructors."""
+    if isinstance(e, Add):
+        return construct.add(*kids)
+    if isinstance(e, Mul):
+        n = len(e.scalars)
+        return mul(Num(e.coeff), *kids[:n], *kids[n:])
+    if isinstance(e, T):
+        return transpose(kids[0])
+    if isinstance(e, Pow):
+        return power(kids[0], e.k)
+    if isinstance(e, EPow):
+        return epower(kids[0], e.k)
+    if isinstance(e, Func):
+        return func(e.name, kids[0], e.primes, e.defn)
+    if isinstance(e, Had):
+        return hadamard(*kids)
+    if isinstance(e, EDiv):
+        return ediv(*kids)
+    if isinstance(e, Kron):
+        return kron(*kids)
+    if isinstance(e, Apply):
+        return apply(e.name, kids[0])
+    if isinstance(e, D):
+        return D(kids[0], e.var)
+    return e

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import nodes as E
 from . import construct as C
-from .printer import Prec, Printer, number_text, precedence, split_fraction, subscript_size
+from .printer import Prec, Printer, number_text, precedence, subscript_size
 
 FUNC_NAMES = {"sigmoid": "σ"}
 APPLY_NAMES = {"tr": "tr", "det": "det", "sum": "sum", "mean": "mean", "softmax": "softmax",
@@ -104,94 +104,6 @@ def printed_length(e: E.Expr, to_text=to_text) -> tuple:
     return (0, len(to_text(e))) if e.size < LARGE else (1, e.size)
 
 
-HEAD = 40
-
-
-class HeadPrinter(TextPrinter):
-    """The first HEAD characters of to_text(e), in O(1) per node: a parent's first HEAD
-    characters come from its pieces' first HEAD characters (no printer method reads a
-    piece's text, it only joins them)."""
-
-    memo = "_head"
-
-    def doprint(self, e: E.Expr) -> str:
-        return super().doprint(e)[:HEAD]
-
-
-_HEADS = HeadPrinter()
-
-
-def text_head(e: E.Expr) -> str:
-    return _HEADS.doprint(e)
-
-
-_UNSET = object()
-
-
-def text_first(e: E.Expr):
-    """The first character of to_text(e), read off the structure as TextPrinter would
-    print it (kept on the node), or None where that is not sure: most commutative
-    operands differ there, and then their heads need not be printed at all."""
-    got = e.__dict__.get("_first", _UNSET)
-    if got is _UNSET:
-        got = e.__dict__["_first"] = _first(e)
-    return got
-
-
-_LEAF_FIRST = {E.Ones: "1", E.Identity: "I", E.Zero: "0", E.Commutation: "K", E.D: "d"}
-
-
-def _paren_first(e: E.Expr, level: Prec, strict: bool):
-    p = precedence(e)
-    return "(" if p < level or (strict and p == level) else text_first(e)
-
-
-def _first(e: E.Expr):
-    leaf = _LEAF_FIRST.get(type(e))
-    if leaf is not None:
-        return leaf
-    if isinstance(e, E.Sym):
-        return e.name[:1] or None
-    if isinstance(e, E.Num):
-        return number_text(e.value)[0]
-    if isinstance(e, E.DimSize):
-        return e.n[:1] or None
-    if isinstance(e, E.Func):
-        return FUNC_NAMES.get(e.name, e.name)[0]
-    if isinstance(e, E.Apply):
-        return "‖" if e.name in ("norm", "norm1") else "l" if e.name == "logdet" else APPLY_NAMES[e.name][0]
-    if isinstance(e, E.T):
-        return _paren_first(e.arg, Prec.POSTFIX, True)
-    if isinstance(e, E.EPow):
-        return _paren_first(e.base, Prec.POSTFIX, True)
-    if isinstance(e, E.Pow):
-        if e.is_scalar and e.k < 0:
-            return "1"                                  # 1 / …
-        base = e.base.arg if isinstance(e.base, E.T) and e.k == -1 else e.base
-        return _paren_first(base, Prec.POSTFIX, True)
-    if isinstance(e, (E.Had, E.EDiv, E.Kron)):
-        lead = e.factors[0] if isinstance(e, E.Had) else e.num if isinstance(e, E.EDiv) else e.a
-        return _paren_first(lead, Prec.PRODUCT, True)
-    if isinstance(e, E.Add):
-        return text_first(e.terms[0])
-    if isinstance(e, E.Mul):
-        num, _, c = split_fraction(e)
-        if c < 0:
-            return "-"
-        if abs(c).numerator != 1:
-            return str(abs(c).numerator)[0]
-        lead = (list(num) + list(e.chain))[:1]
-        if not lead:
-            return "1"
-        if isinstance(lead[0], (E.Mul, E.Had, E.EDiv, E.Kron)):
-            return "("
-        return _paren_first(lead[0], Prec.POSTFIX, False)
-    return None
-
-
-E.HOOKS.text = to_text
-E.HOOKS.head = text_head
-E.HOOKS.first = text_first
 
 
 __all__ = ["to_text", "TextPrinter", "precedence"]

@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import re
 
 from ..expressions import nodes as E
 from ..expressions import construct as C
-from ..language.names import py_name
+from ..language.names import py_name  # noqa: F401 - where tests and scripts look for it
 from ..expressions.user_body import body_code
 from ..expressions.printer import Printer
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from ..expressions import expr as E
 from ..expressions.dims import ONE
 from ..bounds.limits import MAX_SIZE_FACTORS, charge, size_error
-from ..language.syntax import Node, error_at  # noqa: F401 - error_at is the shapes modules' too
+from ..language.syntax import error_at  # noqa: F401 - the shapes modules' too
 
 
 FUNCTIONS = ("tr", "det", "logdet", "sum", "mean", "norm", "norm1", "ones", "exp", "log", "sin",

@@ -38,7 +38,7 @@ def _bottom_up(e: E.Expr, rules, depth: int = 0) -> E.Expr:
     if kids:
         new = tuple(_bottom_up(k, rules) for k in kids)
         if any(a is not b for a, b in zip(new, kids)):
-            e = e.rebuild(new)
+            e = E.rebuild(e, new)
             settled = e.__dict__.get("_settled")
             if settled is not None and rules in settled:
                 return e
@@ -152,7 +152,7 @@ def _flip_pass(e: E.Expr, in_sum: bool = False, memo: dict | None = None) -> E.E
     kids = e.children()
     new = tuple(_flip_pass(k, isinstance(e, E.Add), memo) for k in kids)
     if any(a is not b for a, b in zip(new, kids)):
-        e = e.rebuild(new)
+        e = E.rebuild(e, new)
     memo[(id(start), in_sum)] = (start, e)     # holding `start` keeps its id unique
     return e
 

@@ -165,7 +165,7 @@ def unvec(v: E.Expr, shape) -> E.Expr | None:
         return _unvec_all((v.num, v.den), shape, E.ediv)
     if isinstance(v, (E.Func, E.EPow)) and not v.is_scalar:
         inner = unvec(v.children()[0], shape)
-        return None if inner is None else v.rebuild((inner,))
+        return None if inner is None else E.rebuild(v, (inner,))
     if isinstance(v, E.Num):
         return None
     coeff, scalars, chain = Fraction(1), (), (v,)

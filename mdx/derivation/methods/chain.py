@@ -46,7 +46,7 @@ def decompose(f: E.Expr, var: E.Sym, taken: set) -> tuple:
         if _is_squared_norm(e):                        # f = ‖r‖² is one step, as in a textbook
             local = E.power(E.apply("norm", visit(e.base.arg)), 2)
         else:
-            local = e.rebuild(tuple(visit(k) for k in e.children()))
+            local = E.rebuild(e, tuple(visit(k) for k in e.children()))
         if isinstance(local, E.Sym) or (isinstance(local, E.T) and isinstance(local.arg, E.Sym)):
             return local
         kind = "scalar" if e.is_scalar else ("vector" if e.cols == "1" else "matrix")

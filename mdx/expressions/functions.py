@@ -1,0 +1,99 @@
+"""The elementwise functions of the language, one record each: everything mdx knows about
+a function is here — how it is typed and printed (text, LaTeX, NumPy, PyTorch, SymPy), its
+derivative and the rule a step names, its exact values, its subgradient convention at a
+kink, and the inputs a test may draw for it.  The grammar, the typer, the rules, every
+printer and the tests read this table; adding a function is adding a record.
+
+A derivative is written with the constructors it is given (`E`, mdx.expressions.expr),
+so that this table, at the bottom of the package, imports nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+
+@dataclass(frozen=True)
+class Elementwise:
+    name: str                           # as typed and in the text
+    derivative: Callable | None         # (E, u) -> f'(u); None: 0 almost everywhere
+    rule: str                           # the step's rule
+    numpy: str                          # code, `{}` the argument
+    torch: str
+    latex: str
+    sympy: Callable                     # (sympy, u) -> f(u)
+    reference: Callable                 # (numpy, u) -> f(u), for the tests
+    aliases: tuple = ()                 # other spellings typed (`σ`)
+    text: str = ""                      # printed name when not `name`
+    exact: dict = field(default_factory=dict)      # f(c) = v for numbers c where v is exact
+    kink: str = ""                      # the subgradient taken where f is not differentiable
+    domain: str = "real"                # test inputs: real, positive, unit (|u| < 1), away0
+
+    @property
+    def shown(self) -> str:
+        return self.text or self.name
+
+
+def _sigmoid(E, u):
+    return E.func("sigmoid", u)
+
+
+ELEMENTWISE_FUNCTIONS = (
+    Elementwise("exp", lambda E, u: E.func("exp", u), "chain rule, d exp(u) = exp(u) ∘ du",
+                "np.exp({})", "torch.exp({})", r"\exp", lambda sp, u: sp.exp(u),
+                lambda np, u: np.exp(u), exact={0: 1}),
+    Elementwise("log", lambda E, u: E.ediv(E.ONE_SCALAR, u), "d log(u) = du ./ u",
+                "np.log({})", "torch.log({})", r"\log", lambda sp, u: sp.log(u),
+                lambda np, u: np.log(u), exact={1: 0}, domain="positive"),
+    Elementwise("sin", lambda E, u: E.func("cos", u), "chain rule, d sin(u) = cos(u) ∘ du",
+                "np.sin({})", "torch.sin({})", r"\sin", lambda sp, u: sp.sin(u),
+                lambda np, u: np.sin(u), exact={0: 0}),
+    Elementwise("cos", lambda E, u: E.neg(E.func("sin", u)), "chain rule, d cos(u) = −sin(u) ∘ du",
+                "np.cos({})", "torch.cos({})", r"\cos", lambda sp, u: sp.cos(u),
+                lambda np, u: np.cos(u), exact={0: 1}),
+    Elementwise("tanh", lambda E, u: E.sub(E.ONE_SCALAR, E.hadamard(E.func("tanh", u), E.func("tanh", u))),
+                "chain rule, d tanh(u) = (1 − tanh(u)∘tanh(u)) ∘ du",
+                "np.tanh({})", "torch.tanh({})", r"\tanh", lambda sp, u: sp.tanh(u),
+                lambda np, u: np.tanh(u), exact={0: 0}),
+    Elementwise("sigmoid", lambda E, u: E.hadamard(_sigmoid(E, u), E.sub(E.ONE_SCALAR, _sigmoid(E, u))),
+                "chain rule, d σ(u) = σ(u) ∘ (1 − σ(u)) ∘ du",
+                "(1 / (1 + np.exp(-({}))))", "torch.sigmoid({})", r"\sigma",
+                lambda sp, u: 1 / (1 + sp.exp(-u)), lambda np, u: 1 / (1 + np.exp(-u)),
+                aliases=("σ",), text="σ"),
+    Elementwise("sqrt", lambda E, u: E.ediv(E.ONE_SCALAR, E.scale(2, E.func("sqrt", u))),
+                "d sqrt(u) = du ./ (2 sqrt(u))", "np.sqrt({})", "torch.sqrt({})",
+                r"\operatorname{sqrt}", lambda sp, u: sp.sqrt(u), lambda np, u: np.sqrt(u),
+                exact={0: 0, 1: 1}, domain="positive"),
+    Elementwise("relu", lambda E, u: E.func("step", u), "chain rule, d relu(u) = step(u) ∘ du",
+                "np.maximum({}, 0)", "torch.relu({})", r"\operatorname{relu}",
+                lambda sp, u: sp.Max(0, u), lambda np, u: np.maximum(u, 0), exact={0: 0},
+                kink="relu'(0) is taken as step(0) = 1/2", domain="away0"),
+    Elementwise("softplus", lambda E, u: _sigmoid(E, u), "chain rule, d softplus(u) = σ(u) ∘ du",
+                "np.logaddexp(0, {})", "torch.nn.functional.softplus({})",
+                r"\operatorname{softplus}", lambda sp, u: sp.log(1 + sp.exp(u)),
+                lambda np, u: np.logaddexp(0, u)),
+    Elementwise("abs", lambda E, u: E.func("sign", u), "chain rule, d abs(u) = sign(u) ∘ du",
+                "np.abs({})", "torch.abs({})", r"\operatorname{abs}", lambda sp, u: sp.Abs(u),
+                lambda np, u: np.abs(u), exact={0: 0}, kink="abs'(0) is taken as sign(0) = 0",
+                domain="away0"),
+    Elementwise("sign", None, "d sign(u) = 0 (almost everywhere)", "np.sign({})",
+                "torch.sign({})", r"\operatorname{sign}", lambda sp, u: sp.sign(u),
+                lambda np, u: np.sign(u), exact={0: 0}, domain="away0"),
+    # heaviside(t, 0.5) in torch is spelled with sign: autograd has no derivative for
+    # torch.heaviside (a problem with step in it could not be checked), and sign's is 0
+    Elementwise("step", None, "d step(u) = 0 (almost everywhere)", "np.heaviside({}, 0.5)",
+                "((torch.sign({}) + 1) / 2)", r"\operatorname{step}",
+                lambda sp, u: sp.Heaviside(u, sp.Rational(1, 2)),
+                lambda np, u: np.heaviside(u, 0.5), domain="away0"),
+)
+
+ELEMENTWISE = {f.name: f for f in ELEMENTWISE_FUNCTIONS}
+# every spelling typed -> the function's name (σ -> sigmoid)
+SPELLINGS = {**{f.name: f.name for f in ELEMENTWISE_FUNCTIONS},
+             **{a: f.name for f in ELEMENTWISE_FUNCTIONS for a in f.aliases}}
+
+
+def text_name(name: str) -> str:
+    """How a function's name prints in text (`σ` for sigmoid); an abstract f as itself."""
+    f = ELEMENTWISE.get(name)
+    return f.shown if f is not None else name
