@@ -25,6 +25,10 @@ def draw(shapes: dict, props: dict, rng) -> dict:
         n = shape[0]
         if prop == "positive":
             out[name] = rng.uniform(0.5, 2.0, shape)
+        elif prop == "unit":                    # small entries: products stay inside (-1, 1)
+            out[name] = rng.uniform(-0.3, 0.3, shape)
+        elif prop == "away0":                   # no entry near a kink at 0
+            out[name] = rng.choice([-1.0, 1.0], shape) * rng.uniform(0.3, 1.5, shape)
         elif prop == "symmetric":
             g = rng.standard_normal(shape)
             out[name] = (g + g.T) / 2

@@ -28,10 +28,11 @@ def test_numeric_verification_passes_on_every_corpus_problem(method, layout):
 @pytest.fixture
 def broken_sine(monkeypatch):
     """d sin(u) = sin(u) ∘ du: one wrong rule."""
-    from mdx.expressions import expr as E
-    from mdx.derivation import rules as R
-    monkeypatch.setitem(R._ELEMENTWISE, "sin", ("d sin(u) = sin(u) ∘ du (broken)",
-                                                lambda u: E.func("sin", u)))
+    import dataclasses
+    from mdx.language import functions as F
+    broken = dataclasses.replace(F.ELEMENTWISE["sin"], rule="d sin(u) = sin(u) ∘ du (broken)",
+                                 derivative=lambda E, u: E.func("sin", u))
+    monkeypatch.setitem(F.ELEMENTWISE, "sin", broken)
 
 
 @pytest.mark.parametrize("method", METHODS)

@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from ..expressions import expr as E
-from .rules import _ELEMENTWISE, epower_prime
+from ..language.functions import ELEMENTWISE
+from .rules import elementwise_prime, epower_prime
 
 ONE = "1"
 
@@ -173,14 +174,11 @@ def d_factor(f: Factor, var: E.Sym, p: str, q: str, fresh: Fresh) -> list:
         return _times(delta(i, p) if i != ONE or p != ONE else unit(),
                       delta(j, q) if j != ONE or q != ONE else unit())
     if isinstance(a, E.Func):
-        if a.name in ("sign", "step"):
-            return []
-        if a.name in _ELEMENTWISE:
-            prime = _ELEMENTWISE[a.name][1](a.arg)
-        elif a.name == "log":
-            prime = E.ediv(E.ONE_SCALAR, a.arg)
-        elif a.name == "sqrt":
-            prime = E.ediv(E.ONE_SCALAR, E.scale(2, a))
+        record = ELEMENTWISE.get(a.name) if not a.primes else None
+        if record is not None:                      # the function's own record
+            prime = elementwise_prime(record, a.arg)
+            if prime is None:                       # 0 almost everywhere
+                return []
         else:
             prime = E.func(a.name, a.arg, a.primes + 1, a.defn)
         return _times(atom(prime, i, j), d_terms(entry(a.arg, i, j, fresh), var, p, q, fresh))

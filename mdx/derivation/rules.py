@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..expressions import expr as E
 from ..errors import UnsupportedError
+from ..language.functions import ELEMENTWISE
 from ..bounds.limits import scratch
 
 
@@ -33,21 +34,6 @@ def inner(u: E.Expr, v: E.Expr) -> E.Expr:
     if u.cols == "1":
         return E.mul(E.transpose(u), v)
     return E.apply("tr", E.mul(E.transpose(u), v))
-
-
-# (name, f'(u) as a function of u, or None for a rule of its own)
-_ELEMENTWISE = {
-    "exp": ("d exp(u) = exp(u) ∘ du", lambda u: E.func("exp", u)),
-    "sin": ("d sin(u) = cos(u) ∘ du", lambda u: E.func("cos", u)),
-    "cos": ("d cos(u) = −sin(u) ∘ du", lambda u: E.neg(E.func("sin", u))),
-    "tanh": ("d tanh(u) = (1 − tanh(u)∘tanh(u)) ∘ du",
-             lambda u: E.sub(E.ONE_SCALAR, E.hadamard(E.func("tanh", u), E.func("tanh", u)))),
-    "sigmoid": ("d σ(u) = σ(u) ∘ (1 − σ(u)) ∘ du",
-                lambda u: E.hadamard(E.func("sigmoid", u), E.sub(E.ONE_SCALAR, E.func("sigmoid", u)))),
-    "relu": ("d relu(u) = step(u) ∘ du", lambda u: E.func("step", u)),
-    "softplus": ("d softplus(u) = σ(u) ∘ du", lambda u: E.func("sigmoid", u)),
-    "abs": ("d abs(u) = sign(u) ∘ du", lambda u: E.func("sign", u)),
-}
 
 
 def rule(u: E.Expr, var: E.Sym):
@@ -130,17 +116,22 @@ def _func_rule(u: E.Func, var):
         s = E.apply("softmax", z)
         return ("log-softmax: d log softmax(z) = dz − 1 softmax(z)ᵀ dz",
                 E.sub(dz, E.mul(E.Ones(z.shape), E.transpose(s), dz)))
-    if u.name == "log":
-        return "d log(u) = du ./ u", E.ediv(da, a)
-    if u.name == "sqrt":
-        return "d sqrt(u) = du ./ (2 sqrt(u))", E.ediv(da, E.scale(2, u))
-    if u.name in ("sign", "step"):
-        return f"d {u.name}(u) = 0 (almost everywhere)", E.zero(u.shape)
-    if u.name in _ELEMENTWISE:
-        name, deriv = _ELEMENTWISE[u.name]
-        return "chain rule, " + name, E.hadamard(deriv(a), da)
+    entry = ELEMENTWISE.get(u.name) if not u.primes else None
+    if entry is not None:                               # the function's own record
+        return entry.rule, elementwise_differential(entry, a, da)
     prime = E.func(u.name, a, u.primes + 1, u.defn)    # an abstract or user-defined f
     return f"chain rule: d {u.name}(u) = {u.name}'(u) ∘ du", E.hadamard(prime, da)
+
+
+def elementwise_prime(entry, a: E.Expr) -> E.Expr | None:
+    """f'(a) from the function's record, or None where f' is 0 almost everywhere."""
+    return None if entry.derivative is None else entry.derivative(E, a)
+
+
+def elementwise_differential(entry, a: E.Expr, da: E.Expr) -> E.Expr:
+    """d f(a) = f'(a) ∘ da."""
+    prime = elementwise_prime(entry, a)
+    return E.zero(a.shape) if prime is None else E.hadamard(prime, da)
 
 
 def _apply_rule(u: E.Apply, var):
@@ -267,4 +258,4 @@ def has_unevaluated(e: E.Expr) -> bool:
     return _has_d(e)
 
 
-__all__ = ["dvar", "d", "rule", "epower_prime", "differentiate", "resolve", "expand_once", "inner"]
+__all__ = ["dvar", "d", "rule", "epower_prime", "elementwise_prime", "differentiate", "resolve", "expand_once", "inner"]

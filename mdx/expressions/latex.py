@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from . import nodes as E
 from . import construct as C
+from ..language.functions import ELEMENTWISE_FUNCTIONS
 from ..language.names import latex_context, latex_name
 from .printer import Prec, Printer, split_fraction, subscript_size
 
@@ -12,10 +13,7 @@ OPS = {"tr": r"\operatorname{tr}", "det": r"\det", "sum": r"\operatorname{sum}",
        "mean": r"\operatorname{mean}",
        "softmax": r"\operatorname{softmax}", "logsumexp": r"\operatorname{logsumexp}",
        "diagm": r"\operatorname{diag}", "diagv": r"\operatorname{diag}", "vec": r"\operatorname{vec}"}
-FUNCS = {"exp": r"\exp", "log": r"\log", "sin": r"\sin", "cos": r"\cos", "tanh": r"\tanh",
-         "sigmoid": r"\sigma", "sqrt": r"\operatorname{sqrt}", "relu": r"\operatorname{relu}",
-         "softplus": r"\operatorname{softplus}", "abs": r"\operatorname{abs}",
-         "sign": r"\operatorname{sign}", "step": r"\operatorname{step}"}
+FUNCS = {f.name: f.latex for f in ELEMENTWISE_FUNCTIONS}
 
 
 class LatexPrinter(Printer):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from . import construct
+from ..language.functions import ELEMENTWISE as _TABLE
 from .construct import (F1, ONE_SCALAR, ZERO_SCALAR, _make_mul, entry_count, ones, power, scale,
                         split_coeff, transpose, zero)
 from .dims import ONE, dim_mul
@@ -38,8 +39,7 @@ def epower(b: Expr, k) -> Expr:
     return EPow(b, k)
 
 
-ELEMENTWISE = ("exp", "log", "sin", "cos", "tanh", "sigmoid", "sqrt", "relu", "softplus",
-               "abs", "sign", "step")
+ELEMENTWISE = tuple(_TABLE)         # the elementwise functions' names, from their table
 
 
 def func(name: str, arg: Expr, primes: int = 0, defn=None) -> Expr:
@@ -53,14 +53,12 @@ def func(name: str, arg: Expr, primes: int = 0, defn=None) -> Expr:
             one, ex = ex, one
         if (isinstance(one, Ones) or one == ONE_SCALAR) and isinstance(ex, Func) and ex.name == "exp":
             return Func("softplus", ex.arg)
-    if isinstance(arg, Num) and not primes and (name, arg.value) in _EXACT_VALUES:
-        return Num(Fraction(_EXACT_VALUES[name, arg.value]))
+    exact = _TABLE[name].exact if name in _TABLE and not primes else {}
+    if isinstance(arg, Num) and arg.value in exact:     # exp 0 = 1, not exp 0 = 0
+        return Num(Fraction(exact[arg.value]))
     return Func(name, arg, primes, defn)
 
 
-# f(c) for constants where the value is exact (exp 0 = 1, not exp 0 = 0)
-_EXACT_VALUES = {("exp", 0): 1, ("log", 1): 0, ("sqrt", 0): 0, ("sqrt", 1): 1, ("sin", 0): 0,
-                 ("cos", 0): 1, ("tanh", 0): 0, ("relu", 0): 0, ("abs", 0): 0, ("sign", 0): 0}
 
 
 def hadamard(*factors) -> Expr:

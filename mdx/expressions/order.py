@@ -8,7 +8,7 @@ child's, so a deep expression costs O(1) per node)."""
 
 from __future__ import annotations
 
-from .functions import text_name
+from ..language.functions import text_name
 from .nodes import (Add, Apply, Commutation, D, DiagSelector, DimSize, EDiv, EPow, Expr, Func, Had,
                     Identity, Kron, Mul, Num, Ones, Pow, Sym, T, Zero)
 from .node_base import compare

@@ -8,17 +8,11 @@ from __future__ import annotations
 from . import expr as E
 from ..errors import UnsupportedError
 from .dims import concrete_shape
+from ..language.functions import ELEMENTWISE_FUNCTIONS
 
 
 def _elementwise(sp) -> dict:
-    return {
-        "exp": sp.exp, "log": sp.log, "sin": sp.sin, "cos": sp.cos, "tanh": sp.tanh,
-        "sqrt": sp.sqrt, "abs": sp.Abs, "sign": sp.sign,
-        "sigmoid": lambda u: 1 / (1 + sp.exp(-u)),
-        "softplus": lambda u: sp.log(1 + sp.exp(u)),
-        "relu": lambda u: sp.Max(0, u),
-        "step": lambda u: sp.Heaviside(u, sp.Rational(1, 2)),
-    }
+    return {f.name: (lambda u, f=f: f.sympy(sp, u)) for f in ELEMENTWISE_FUNCTIONS}
 
 
 class SympyValues:

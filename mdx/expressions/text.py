@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from . import nodes as E
 from . import construct as C
+from ..language.functions import text_name
 from .printer import Prec, Printer, number_text, precedence, subscript_size
 
-FUNC_NAMES = {"sigmoid": "σ"}
 APPLY_NAMES = {"tr": "tr", "det": "det", "sum": "sum", "mean": "mean", "softmax": "softmax",
                "logsumexp": "logsumexp", "diagm": "diag", "diagv": "diag", "vec": "vec"}
 
@@ -51,7 +51,7 @@ class TextPrinter(Printer):
         return f"{self.paren(e.base, Prec.POSTFIX, strict=True)}.^{exp}"
 
     def _print_Func(self, e):
-        name = FUNC_NAMES.get(e.name, e.name) + "'" * e.primes
+        name = text_name(e.name) + "'" * e.primes
         return f"{name}({self.doprint(e.arg)})"
 
     def _print_Had(self, e):

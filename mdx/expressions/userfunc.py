@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from . import expr as E
+from ..language.functions import ELEMENTWISE_FUNCTIONS
 from ..errors import ShapeError, UnsupportedError
 from ..bounds.limits import watched
 
@@ -162,8 +163,21 @@ def _syntax_nodes(node):
         stack.extend(reversed([a for a in n.args if hasattr(a, "op")]))
 
 
-_FROM_SYMPY = {"exp": "exp", "log": "log", "sin": "sin", "cos": "cos", "tanh": "tanh",
-               "Abs": "abs", "sign": "sign", "Heaviside": "step"}
+def _from_sympy_names(sympy) -> dict:
+    """SymPy's function class name -> the mdx function it is (Abs -> abs, Heaviside -> step):
+    each function of the table whose SymPy value is one SymPy function of its argument."""
+    got = _FROM_SYMPY.get("names")
+    if got is None:
+        u = sympy.Symbol("u", real=True)
+        got = _FROM_SYMPY["names"] = {}
+        for f in ELEMENTWISE_FUNCTIONS:
+            v = f.sympy(sympy, u)
+            if isinstance(v, sympy.Function) and v.args[:1] == (u,):
+                got.setdefault(type(v).__name__, f.name)
+    return got
+
+
+_FROM_SYMPY: dict = {}
 
 
 def from_sympy(s, t: E.Sym) -> E.Expr:
@@ -198,7 +212,7 @@ def from_sympy(s, t: E.Sym) -> E.Expr:
         if a == E.Num(0):
             return E.scale(sign, E.func("relu", E.scale(sign, b)))
         return E.add(a, E.scale(sign, E.func("relu", E.scale(sign, E.sub(b, a)))))
-    name = _FROM_SYMPY.get(type(s).__name__)
+    name = _from_sympy_names(sympy).get(type(s).__name__)
     if name is not None:
         return E.func(name, from_sympy(s.args[0], t))
     if s == sympy.E:                        # exp(1), which SymPy writes as the number E

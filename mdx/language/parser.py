@@ -23,9 +23,11 @@ _GRAMMAR_PATHS = (_HERE.parent / "grammar" / "mdx.lark", _HERE.parent.parent / "
 
 
 def grammar_text() -> str:
+    """grammar/mdx.lark with the function names of mdx.language.functions written in."""
+    from .functions import grammar_with_functions
     for path in _GRAMMAR_PATHS:
         if path.is_file():
-            return path.read_text(encoding="utf-8")
+            return grammar_with_functions(path.read_text(encoding="utf-8"))
     raise FileNotFoundError("grammar/mdx.lark not found next to the mdx package")
 
 

@@ -8,14 +8,10 @@ from ..expressions import nodes as E
 from ..expressions import construct as C
 from ..language.names import py_name  # noqa: F401 - where tests and scripts look for it
 from ..expressions.user_body import body_code
+from ..language.functions import ELEMENTWISE_FUNCTIONS
 from ..expressions.printer import Printer
 
-_FUNCS = {
-    "exp": "np.exp({})", "log": "np.log({})", "sin": "np.sin({})", "cos": "np.cos({})",
-    "tanh": "np.tanh({})", "sqrt": "np.sqrt({})", "abs": "np.abs({})", "sign": "np.sign({})",
-    "sigmoid": "(1 / (1 + np.exp(-({}))))", "relu": "np.maximum({}, 0)",
-    "softplus": "np.logaddexp(0, {})", "step": "np.heaviside({}, 0.5)",
-}
+_FUNCS = {f.name: f.numpy for f in ELEMENTWISE_FUNCTIONS}
 
 
 _APPLY = {

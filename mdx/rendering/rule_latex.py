@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import re
 
+from ..language.functions import ELEMENTWISE_FUNCTIONS
+
 OPERATORS = {"tr": r"\operatorname{tr}", "det": r"\det", "diag": r"\operatorname{diag}",
              "vec": r"\operatorname{vec}", "softmax": r"\operatorname{softmax}",
              "logsumexp": r"\operatorname{logsumexp}", "sum": r"\operatorname{sum}",
-             "mean": r"\operatorname{mean}", "sqrt": r"\operatorname{sqrt}", "exp": r"\exp",
-             "log": r"\log", "sin": r"\sin", "cos": r"\cos", "tanh": r"\tanh",
-             "sign": r"\operatorname{sign}", "relu": r"\operatorname{relu}",
-             "softplus": r"\operatorname{softplus}", "abs": r"\operatorname{abs}",
-             "step": r"\operatorname{step}", "sigmoid": r"\sigma", "norm": r"\operatorname{norm}"}
+             "mean": r"\operatorname{mean}", "norm": r"\operatorname{norm}",
+             **{f.name: f.latex for f in ELEMENTWISE_FUNCTIONS}}
 _SYMBOLS = {"ᵀ": "^{T}", "⁻¹": "^{-1}", "⁻ᵀ": "^{-T}", "−": "-", "∘": r"\circ ", "⊗": r"\otimes ",
             "Σ": r"\sum", "δ": r"\delta ", "∂": r"\partial ", "‖": r"\Vert ", "²": "^{2}",
             "σ": r"\sigma ", "∇": r"\nabla ", "⇒": r"\Rightarrow ", "⟨": r"\langle ",

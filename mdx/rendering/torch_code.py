@@ -3,17 +3,10 @@ vectors are (n, 1) tensors, `vec` column-major as in SPEC 6)."""
 
 from __future__ import annotations
 
+from ..language.functions import ELEMENTWISE_FUNCTIONS
 from .numpy_code import NumpyPrinter
 
-_FUNCS = {
-    "exp": "torch.exp({})", "log": "torch.log({})", "sin": "torch.sin({})", "cos": "torch.cos({})",
-    "tanh": "torch.tanh({})", "sqrt": "torch.sqrt({})", "abs": "torch.abs({})",
-    "sign": "torch.sign({})", "sigmoid": "torch.sigmoid({})", "relu": "torch.relu({})",
-    "softplus": "torch.nn.functional.softplus({})",
-    # heaviside(t, 0.5), spelled with sign: autograd has no derivative for torch.heaviside
-    # (a problem with step in it could not be checked), and sign's is 0, as step's is
-    "step": "((torch.sign({}) + 1) / 2)",
-}
+_FUNCS = {f.name: f.torch for f in ELEMENTWISE_FUNCTIONS}
 
 _APPLY = {
     "tr": "torch.trace({a})",

@@ -8,6 +8,7 @@ from fractions import Fraction
 from ..expressions import expr as E
 from ..expressions.dims import ONE, dim_mul
 from ..errors import ShapeError
+from ..language.functions import SPELLINGS
 from .table import error_at
 from ..language.syntax import Node
 
@@ -116,7 +117,7 @@ class TypedBuild:
             if how == "diagm_row":
                 return E.apply("diagm", E.transpose(a))
             return E.apply(how, a)
-        return E.func("sigmoid" if f == "σ" else f, a)
+        return E.func(SPELLINGS.get(f, f), a)          # σ is sigmoid
 
     def _build_sum(self, node: Node, b) -> E.Expr:
         """a + b - c + …, parsed as nested pairs, built as one sum: pair by pair, a sum of

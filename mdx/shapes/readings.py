@@ -17,7 +17,7 @@ from __future__ import annotations
 from ..expressions.dims import ONE
 from ..errors import ShapeError
 from ..language.names import default_kind
-from ..expressions.operators import ELEMENTWISE
+from ..language.functions import SPELLINGS
 from .table import error_at
 from .ml_forms import unparen
 from ..language.syntax import Node
@@ -28,7 +28,7 @@ SIGMOID_LIKE = ("sigma", "sigm", "sig", "sigmoid_", "logistic", "expit")
 
 
 def _elementwise(node: Node) -> bool:
-    return node.op in ("call", "bare_call") and (node.value in ELEMENTWISE or node.value == "σ")
+    return node.op in ("call", "bare_call") and node.value in SPELLINGS
 
 
 def _mentions(node: Node, name: str) -> bool:

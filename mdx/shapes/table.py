@@ -9,13 +9,11 @@ from dataclasses import dataclass, field
 from ..expressions import expr as E
 from ..expressions.dims import ONE
 from ..bounds.limits import MAX_SIZE_FACTORS, charge, size_error
+from ..language.functions import function_names
 from ..language.syntax import error_at  # noqa: F401 - the shapes modules' too
 
 
-FUNCTIONS = ("tr", "det", "logdet", "sum", "mean", "norm", "norm1", "ones", "exp", "log", "sin",
-             "cos", "tanh", "sigmoid",
-             "σ", "sqrt", "relu", "softplus", "abs", "sign", "step", "softmax", "logsumexp", "inv",
-             "diag", "vec", "kron")
+FUNCTIONS = function_names()       # the language's, from mdx.language.functions
 # names in the symbol table that are not variables of the problem
 NOT_SYMBOLS = ("function", "identity", "size", "commutation")
 PROPS = ("symmetric", "spd", "diagonal", "orthogonal", "invertible", "square")

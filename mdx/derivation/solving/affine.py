@@ -101,9 +101,9 @@ def nonlinear_holder(e: E.Expr, var: E.Sym):
 
 def holder_name(h: E.Expr) -> str:
     """How a refusal names the nonlinear operation h: `σ`, `log`, `an inverse`."""
-    from ...expressions.text import FUNC_NAMES
+    from ...language.functions import text_name
     if isinstance(h, E.Func):
-        return FUNC_NAMES.get(h.name, h.name) + "'" * h.primes
+        return text_name(h.name) + "'" * h.primes
     if isinstance(h, E.Apply):
         return {"norm": "a norm", "norm1": "a 1-norm"}.get(h.name, h.name)
     if isinstance(h, E.Pow) and h.k == -1:

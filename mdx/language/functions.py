@@ -4,8 +4,9 @@ derivative and the rule a step names, its exact values, its subgradient conventi
 kink, and the inputs a test may draw for it.  The grammar, the typer, the rules, every
 printer and the tests read this table; adding a function is adding a record.
 
-A derivative is written with the constructors it is given (`E`, mdx.expressions.expr),
-so that this table, at the bottom of the package, imports nothing."""
+The table is part of the language (the grammar's function names come from it), so it
+sits below the expressions: a derivative is written with the constructors it is given
+(`E`, mdx.expressions.expr), and the table imports nothing."""
 
 from __future__ import annotations
 
@@ -87,6 +88,11 @@ ELEMENTWISE_FUNCTIONS = (
                 lambda np, u: np.heaviside(u, 0.5), domain="away0"),
 )
 
+# The functions of matrices, reductions and structure, each with rules of its own
+# (mdx.derivation.rules, mdx.expressions.operators): their names for the grammar and the typer.
+STRUCTURAL = ("tr", "det", "logdet", "sum", "mean", "norm", "norm1", "ones", "softmax",
+              "logsumexp", "inv", "diag", "vec", "kron")
+
 ELEMENTWISE = {f.name: f for f in ELEMENTWISE_FUNCTIONS}
 # every spelling typed -> the function's name (σ -> sigmoid)
 SPELLINGS = {**{f.name: f.name for f in ELEMENTWISE_FUNCTIONS},
@@ -97,3 +103,18 @@ def text_name(name: str) -> str:
     """How a function's name prints in text (`σ` for sigmoid); an abstract f as itself."""
     f = ELEMENTWISE.get(name)
     return f.shown if f is not None else name
+
+
+def function_names() -> tuple:
+    """Every function name the language knows, as typed (`σ` too)."""
+    return STRUCTURAL + tuple(SPELLINGS)
+
+
+def grammar_with_functions(grammar: str) -> str:
+    """The grammar with the table's names written in: longest first, since a regular
+    expression takes the first alternative that matches (`norm1` before `norm`)."""
+    import re
+    names = sorted((n for n in function_names() if n.isascii()), key=len, reverse=True)
+    symbols = [n for n in function_names() if not n.isascii()]
+    return grammar.replace("@FUNCTIONS@", "|".join(map(re.escape, names))) \
+        .replace("@SYMBOLS@", "|".join(map(re.escape, symbols)))
