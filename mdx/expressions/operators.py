@@ -178,9 +178,9 @@ def apply(name: str, a: Expr) -> Expr:
         return a
     if name in ("vec", "diagv") and isinstance(a, Mul) and (a.coeff != 1 or a.scalars):
         return mul(_make_mul(a.coeff, a.scalars, ()), apply(name, _make_mul(F1, (), a.chain)))
-    if name == "vec" and isinstance(a, Mul) and len(a.chain) == 2 and \
+    if name == "vec" and isinstance(a, Mul) and len(a.chain) == 2 and a.chain[0].cols == ONE and \
             all(isinstance(f, Ones) or isinstance(f, T) and isinstance(f.arg, Ones) for f in a.chain):
-        return Ones((dim_mul(a.rows, a.cols), ONE))           # vec(1 1ᵀ) = 1
+        return Ones((dim_mul(a.rows, a.cols), ONE))           # vec(1 1ᵀ) = 1, an outer product only
     if name == "diagv" and isinstance(a, T):                  # diag(Mᵀ) = diag(M)
         return apply("diagv", a.arg)
     if name == "sum" and isinstance(a, Apply) and a.name == "diagv":
