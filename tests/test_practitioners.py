@@ -132,6 +132,9 @@ UNKNOWN = ["Sigm", "Lamda", "lamda", "Thetaa", "sigmod", "sofmax", "tanhh", "cos
 @pytest.mark.parametrize("called", [True, False], ids=["called", "bare"])
 @pytest.mark.parametrize("name", UNKNOWN)
 def test_no_hint_suggests_another_kind_or_another_function(name, called):
+    from mdx.language.functions import function_names
+    if name in function_names():
+        pytest.skip(f"{name} is a function of the language now (SPEC 10)")
     problem = f"d sum({name}(x)) / dx" if called else f"d {name} x^T x / dx"
     with pytest.raises(mdx.MdxError) as info:
         mdx.derive(problem)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from . import construct
-from ..language.functions import ELEMENTWISE as _TABLE
+from ..language.functions import ELEMENTWISE as _TABLE, RATIOS
 from .construct import (F1, ONE_SCALAR, ZERO_SCALAR, _make_mul, entry_count, ones, power, scale,
                         split_coeff, transpose, zero)
 from .dims import ONE, dim_mul
@@ -107,7 +107,19 @@ def _cancel_quotients(factors):
     return factors
 
 
+def _named_ratio(a: Expr, b: Expr):
+    """g(u) ./ h(u) as the function the table names for it (the hyperbolic sine over cosine is tanh), or None."""
+    if isinstance(a, Func) and isinstance(b, Func) and a.arg == b.arg \
+            and not (a.primes or b.primes or a.defn or b.defn):
+        name = RATIOS.get((a.name, b.name))
+        return func(name, a.arg) if name else None
+    return None
+
+
 def ediv(a: Expr, b: Expr) -> Expr:
+    named = _named_ratio(a, b)
+    if named is not None:
+        return named
     if b.is_scalar:
         return mul(a, power(b, -1))
     if is_zero(a):

@@ -29,6 +29,7 @@ class Elementwise:
     exact: dict = field(default_factory=dict)      # f(c) = v for numbers c where v is exact
     kink: str = ""                      # the subgradient taken where f is not differentiable
     domain: str = "real"                # test inputs: real, positive, unit (|u| < 1), away0
+    ratio: tuple = ()                   # (g, h) with f(u) = g(u) ./ h(u), a quotient to name
 
     @property
     def shown(self) -> str:
@@ -55,12 +56,41 @@ ELEMENTWISE_FUNCTIONS = (
     Elementwise("tanh", lambda E, u: E.sub(E.ONE_SCALAR, E.hadamard(E.func("tanh", u), E.func("tanh", u))),
                 "chain rule, d tanh(u) = (1 − tanh(u)∘tanh(u)) ∘ du",
                 "np.tanh({})", "torch.tanh({})", r"\tanh", lambda sp, u: sp.tanh(u),
-                lambda np, u: np.tanh(u), exact={0: 0}),
+                lambda np, u: np.tanh(u), exact={0: 0}, ratio=("sinh", "cosh")),
     Elementwise("sigmoid", lambda E, u: E.hadamard(_sigmoid(E, u), E.sub(E.ONE_SCALAR, _sigmoid(E, u))),
                 "chain rule, d σ(u) = σ(u) ∘ (1 − σ(u)) ∘ du",
                 "(1 / (1 + np.exp(-({}))))", "torch.sigmoid({})", r"\sigma",
                 lambda sp, u: 1 / (1 + sp.exp(-u)), lambda np, u: 1 / (1 + np.exp(-u)),
                 aliases=("σ",), text="σ"),
+    Elementwise("tan", lambda E, u: E.add(E.ONE_SCALAR, E.hadamard(E.func("tan", u), E.func("tan", u))),
+                "chain rule, d tan(u) = (1 + tan(u)∘tan(u)) ∘ du", "np.tan({})", "torch.tan({})",
+                r"\tan", lambda sp, u: sp.tan(u), lambda np, u: np.tan(u), exact={0: 0},
+                domain="unit", ratio=("sin", "cos")),
+    Elementwise("arctan", lambda E, u: E.ediv(E.ONE_SCALAR, E.add(E.ONE_SCALAR, E.hadamard(u, u))),
+                "d arctan(u) = du ./ (1 + u∘u)", "np.arctan({})", "torch.atan({})", r"\arctan",
+                lambda sp, u: sp.atan(u), lambda np, u: np.arctan(u), aliases=("atan",),
+                exact={0: 0}),
+    Elementwise("arcsin", lambda E, u: E.ediv(E.ONE_SCALAR, E.func("sqrt", E.sub(E.ONE_SCALAR, E.hadamard(u, u)))),
+                "d arcsin(u) = du ./ sqrt(1 − u∘u)", "np.arcsin({})", "torch.asin({})", r"\arcsin",
+                lambda sp, u: sp.asin(u), lambda np, u: np.arcsin(u), aliases=("asin",),
+                exact={0: 0}, domain="unit"),
+    Elementwise("arccos", lambda E, u: E.neg(E.ediv(E.ONE_SCALAR, E.func("sqrt", E.sub(E.ONE_SCALAR, E.hadamard(u, u))))),
+                "d arccos(u) = −du ./ sqrt(1 − u∘u)", "np.arccos({})", "torch.acos({})", r"\arccos",
+                lambda sp, u: sp.acos(u), lambda np, u: np.arccos(u), aliases=("acos",),
+                exact={1: 0}, domain="unit"),
+    Elementwise("sinh", lambda E, u: E.func("cosh", u), "chain rule, d sinh(u) = cosh(u) ∘ du",
+                "np.sinh({})", "torch.sinh({})", r"\sinh", lambda sp, u: sp.sinh(u),
+                lambda np, u: np.sinh(u), exact={0: 0}),
+    Elementwise("cosh", lambda E, u: E.func("sinh", u), "chain rule, d cosh(u) = sinh(u) ∘ du",
+                "np.cosh({})", "torch.cosh({})", r"\cosh", lambda sp, u: sp.cosh(u),
+                lambda np, u: np.cosh(u), exact={0: 1}),
+    Elementwise("log1p", lambda E, u: E.ediv(E.ONE_SCALAR, E.add(E.ONE_SCALAR, u)),
+                "d log1p(u) = du ./ (1 + u)", "np.log1p({})", "torch.log1p({})",
+                r"\operatorname{log1p}", lambda sp, u: sp.log(1 + u), lambda np, u: np.log1p(u),
+                exact={0: 0}, domain="positive"),
+    Elementwise("expm1", lambda E, u: E.func("exp", u), "chain rule, d expm1(u) = exp(u) ∘ du",
+                "np.expm1({})", "torch.expm1({})", r"\operatorname{expm1}",
+                lambda sp, u: sp.exp(u) - 1, lambda np, u: np.expm1(u), exact={0: 0}),
     Elementwise("sqrt", lambda E, u: E.ediv(E.ONE_SCALAR, E.scale(2, E.func("sqrt", u))),
                 "d sqrt(u) = du ./ (2 sqrt(u))", "np.sqrt({})", "torch.sqrt({})",
                 r"\operatorname{sqrt}", lambda sp, u: sp.sqrt(u), lambda np, u: np.sqrt(u),
@@ -94,6 +124,8 @@ STRUCTURAL = ("tr", "det", "logdet", "sum", "mean", "norm", "norm1", "ones", "so
               "logsumexp", "inv", "diag", "vec", "kron")
 
 ELEMENTWISE = {f.name: f for f in ELEMENTWISE_FUNCTIONS}
+# (g, h) -> f where f(u) = g(u) ./ h(u): sinh(u) ./ cosh(u) prints as tanh(u)
+RATIOS = {f.ratio: f.name for f in ELEMENTWISE_FUNCTIONS if f.ratio}
 # every spelling typed -> the function's name (σ -> sigmoid)
 SPELLINGS = {**{f.name: f.name for f in ELEMENTWISE_FUNCTIONS},
              **{a: f.name for f in ELEMENTWISE_FUNCTIONS for a in f.aliases}}

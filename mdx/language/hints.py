@@ -37,11 +37,6 @@ NAME_HINTS = {
     "kronecker": "write `kron(A, B)` or `A ⊗ B`",
     "solve": "write `inv(A) b`",
     # functions of NumPy and PyTorch that mdx does not have: the same meaning, or a plain no
-    "cosh": "cosh is not built in: write `(exp(x) + exp(-x)) / 2`",
-    "sinh": "sinh is not built in: write `(exp(x) - exp(-x)) / 2`",
-    "tan": "tan is not built in: write `sin(x) ./ cos(x)`",
-    "log1p": "log1p is not built in: write `log(1 + x)`",
-    "expm1": "expm1 is not built in: write `exp(x) - 1`",
     "var": "var is not built in: the population variance of a vector is `mean((x - mean(x) 1).^2)`",
     "std": "std is not built in: the population standard deviation of a vector is "
            "`sqrt(mean((x - mean(x) 1).^2))`",
@@ -49,8 +44,8 @@ NAME_HINTS = {
     "minimum": "minimum is not differentiable where entries tie; `-relu(-x)` is min(x, 0)",
 }
 # functions of other tools with no spelling in mdx: never "did you mean" a function of
-# another meaning (cosh is not cos)
-NOT_BUILT_IN = ("arctan", "atan", "arcsin", "asin", "arccos", "acos", "arctanh", "atanh",
+# another meaning (erf is not exp)
+NOT_BUILT_IN = ("arctanh", "atanh",
                 "arcsinh", "asinh", "arccosh", "acosh", "erf", "erfc", "gelu", "silu", "swish",
                 "elu", "selu", "mish", "clip", "clamp", "hardtanh", "leaky_relu", "log2", "log10",
                 "prod", "cumsum", "argmax", "argmin", "median", "logit", "sinc", "floor", "ceil",
