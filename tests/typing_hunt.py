@@ -497,7 +497,7 @@ KIND = [
          "k σ (1 - σ) x", ["kind"], notes=["k", "c"]),
     case("kh-hinge-db", "hinge loss with a bias, derivative in b", "d relu(1 - y (w^T x + b)) / db", "b",
          {"y": (), "w": (4, 1), "x": (4, 1), "b": ()}, lambda y, w, x, b: _relu(1 - y * (_wx(w, x) + b)),
-         "-y * np.heaviside(1 - y * ((w.T @ x).item() + b), 0.5)", "-y step(1 - y (w^T x + b))", ["kind"],
+         "-y * np.heaviside(1 - y * ((w.T @ x).item() + b), 0)", "-y step(1 - y (w^T x + b))", ["kind"],
          valid=away(lambda y, w, x, b: 1 - y * (_wx(w, x) + b)), notes=["y", "b"]),
     case("kh-gauss-s", "heteroscedastic Gaussian NLL in a variance s", "d (y - w^T x)^2 / (2 s) + log(s) / 2 / ds",
          "s", {"y": (), "w": (4, 1), "x": (4, 1), "s": ()},

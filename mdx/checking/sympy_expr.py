@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from functools import reduce
 
+from ..language.functions import PER_COLUMN
+
 from ..expressions import expr as E
 from ..errors import UnsupportedError
 
@@ -131,6 +133,10 @@ class SympyMatrixExpr:
         return base ** k if e.is_scalar else self.sp.HadamardPower(base, k)
 
     def _Func(self, e):
+        if e.name in PER_COLUMN:
+            raise UnsupportedError(f"{e.name} is a function of each column: SymPy's matrix "
+                                   "expressions have no form for it", 1,
+                                   "check it numerically (`--verify`)")
         arg = self.value(e.arg)
         fn = self._scalar_function(e)
         if e.is_scalar:                 # of a 1×1 product (g(aᵀ x)): of the scalar it is

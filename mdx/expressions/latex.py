@@ -51,6 +51,9 @@ class LatexPrinter(Printer):
         return rf"{sign}\frac{{{top}}}{{{' '.join(bottom)}}}"
 
     def _print_T(self, e):
+        row = self.row_form(e)
+        if row is not None:
+            return OPS[e.arg.name] + self.wrap(self.doprint(row) + r",\ \mathrm{dim}=1")
         return self.paren(e.arg, Prec.POSTFIX, strict=True) + "^{T}"
 
     def _print_Pow(self, e):

@@ -39,7 +39,8 @@ def epower(b: Expr, k) -> Expr:
     return EPow(b, k)
 
 
-ELEMENTWISE = tuple(_TABLE)         # the elementwise functions' names, from their table
+# the functions of each entry, from their table (not those of each column)
+ELEMENTWISE = tuple(name for name, f in _TABLE.items() if not f.per_column)
 
 
 def func(name: str, arg: Expr, primes: int = 0, defn=None) -> Expr:
@@ -97,9 +98,11 @@ def hadamard(*factors) -> Expr:
 
 
 def _cancel_quotients(factors):
-    """(a ./ b) ∘ b = a."""
+    """(a ./ b) ∘ b = a, also (a ./ b)ᵀ ∘ bᵀ = aᵀ (a row softmax: S = softmax(Zᵀ)ᵀ)."""
     factors = list(factors)
     for i, g in enumerate(factors):
+        if isinstance(g, T) and isinstance(g.arg, EDiv) and transpose(g.arg.den) in factors:
+            g = factors[i] = EDiv(transpose(g.arg.num), transpose(g.arg.den))
         if isinstance(g, EDiv) and g.den in factors[:i] + factors[i + 1:]:
             rest = factors[:i] + factors[i + 1:]
             rest.remove(g.den)

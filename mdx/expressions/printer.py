@@ -113,6 +113,18 @@ class Printer:
     def wrap(self, s: str) -> str:
         return f"({s})"
 
+    @staticmethod
+    def row_form(e: E.T):
+        """softmax(Aᵀ)ᵀ as softmax(A, dim=1) (logsumexp too), as SPEC 10 writes a per-row
+        form: the A to print, when A has fewer transposes than Aᵀ; else None."""
+        f = e.arg
+        if not (isinstance(f, E.Apply) and f.name in ("softmax", "logsumexp")) \
+                or "1" in (f.arg.rows, f.arg.cols):
+            return None
+        a = C.transpose(f.arg)
+        count = lambda x: isinstance(x, E.T) + sum(map(count, x.children()))  # noqa: E731
+        return a if count(a) < count(f.arg) else None
+
     def _print_Add(self, e: E.Add) -> str:
         """Terms joined by + and -; a negative term prints as `- term`."""
         shaped = [bool(t.free) for t in e.terms]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from . import expr as E
 from ..errors import UnsupportedError
 from .dims import concrete_shape
-from ..language.functions import ELEMENTWISE_FUNCTIONS
+from ..language.functions import ELEMENTWISE, ELEMENTWISE_FUNCTIONS, PER_COLUMN
 
 
 def _elementwise(sp) -> dict:
@@ -128,6 +128,12 @@ class SympyValues:
         return self.entrywise(self.value(e.base), lambda u: u ** k)
 
     def _Func(self, e):
+        if e.name in PER_COLUMN:                    # a function of each column
+            v = self.value(e.arg)
+            v = v if isinstance(v, self.sp.MatrixBase) else self.sp.Matrix([[v]])
+            columns = [ELEMENTWISE[e.name].sympy(self.sp, list(v.col(j))) for j in range(v.cols)]
+            out = self.sp.Matrix(v.rows, v.cols, lambda i, j: columns[j][i])
+            return out[0, 0] if e.is_scalar else out
         fn = e.defn.sympy_callable(e.primes) if e.defn is not None else self.function(e.name, e.primes)
         return self.entrywise(self.value(e.arg), fn)
 

@@ -32,6 +32,9 @@ class TextPrinter(Printer):
         return f"{sign}{top} / {below}"
 
     def _print_T(self, e):
+        row = self.row_form(e)
+        if row is not None:
+            return f"{APPLY_NAMES[e.arg.name]}({self.doprint(row)}, dim=1)"
         return self.paren(e.arg, Prec.POSTFIX, strict=True) + "^T"
 
     def _print_Pow(self, e):

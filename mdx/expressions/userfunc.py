@@ -137,7 +137,8 @@ def check_definitions(parsed, typed) -> None:
             fname = "norm1" if node.op == "norm" and node.value == "1" else \
                 "norm" if node.op == "norm" else node.value
             if node.op == "norm" or (node.op in ("call", "bare_call") and fname != "σ"
-                                     and fname not in E.ELEMENTWISE):
+                                     and fname not in E.ELEMENTWISE
+                                     and not _elementwise_composite(node)):
                 value = _SCALAR_VALUE.get(fname)
                 hint = (f"for a scalar {t}, {fname}({t}) is {value.format(t=t)}; write that"
                         if value else f"write {name} in {t}, numbers and " + ", ".join(E.ELEMENTWISE))
@@ -153,6 +154,13 @@ def check_definitions(parsed, typed) -> None:
                            "entry of its argument, so it must be a scalar expression in "
                            f"{t}", decl.body, f"write {name} in {t}, numbers and the "
                            "elementwise functions")
+
+
+def _elementwise_composite(node) -> bool:
+    """A call of a composite of each entry (`max(t, 0)`, `clip(t, 0, 1)`)."""
+    from ..language.composites import composite
+    rec = composite(node.value, sum(1 for a in node.args if a.op != "kwarg"))
+    return rec is not None and rec.form == "elementwise"
 
 
 def _syntax_nodes(node):
@@ -171,6 +179,8 @@ def _from_sympy_names(sympy) -> dict:
         u = sympy.Symbol("u", real=True)
         got = _FROM_SYMPY["names"] = {}
         for f in ELEMENTWISE_FUNCTIONS:
+            if f.per_column:
+                continue
             v = f.sympy(sympy, u)
             if isinstance(v, sympy.Function) and v.args[:1] == (u,):
                 got.setdefault(type(v).__name__, f.name)

@@ -30,6 +30,8 @@ class Elementwise:
     kink: str = ""                      # the subgradient taken where f is not differentiable
     domain: str = "real"                # test inputs: real, positive, unit (|u| < 1), away0
     ratio: tuple = ()                   # (g, h) with f(u) = g(u) ./ h(u), a quotient to name
+    per_column: bool = False            # a function of each column, not of each entry: its
+    #                                     `sympy` maps a column's entries to the column's values
 
     @property
     def shown(self) -> str:
@@ -38,6 +40,19 @@ class Elementwise:
 
 def _sigmoid(E, u):
     return E.func("sigmoid", u)
+
+
+def _is_extreme(sp, column, extreme):
+    """1/k on each of the column's k entries equal to its max (min), 0 elsewhere."""
+    top = extreme(*column)
+    hits = [sp.Integer(1) if sp.simplify(u - top) == 0 else sp.Integer(0) for u in column]
+    return [h / sum(hits) for h in hits]
+
+
+def _np_is_extreme(np, u, extreme):
+    u = np.asarray(u, dtype=float)
+    hit = u == extreme(u, axis=0, keepdims=True)
+    return hit / np.sum(hit, axis=0, keepdims=True)
 
 
 ELEMENTWISE_FUNCTIONS = (
@@ -98,24 +113,45 @@ ELEMENTWISE_FUNCTIONS = (
     Elementwise("relu", lambda E, u: E.func("step", u), "chain rule, d relu(u) = step(u) ∘ du",
                 "np.maximum({}, 0)", "torch.relu({})", r"\operatorname{relu}",
                 lambda sp, u: sp.Max(0, u), lambda np, u: np.maximum(u, 0), exact={0: 0},
-                kink="relu'(0) is taken as step(0) = 1/2", domain="away0"),
+                kink="relu'(0) = step(0) = 0", domain="away0"),
     Elementwise("softplus", lambda E, u: _sigmoid(E, u), "chain rule, d softplus(u) = σ(u) ∘ du",
                 "np.logaddexp(0, {})", "torch.nn.functional.softplus({})",
                 r"\operatorname{softplus}", lambda sp, u: sp.log(1 + sp.exp(u)),
                 lambda np, u: np.logaddexp(0, u)),
     Elementwise("abs", lambda E, u: E.func("sign", u), "chain rule, d abs(u) = sign(u) ∘ du",
                 "np.abs({})", "torch.abs({})", r"\operatorname{abs}", lambda sp, u: sp.Abs(u),
-                lambda np, u: np.abs(u), exact={0: 0}, kink="abs'(0) is taken as sign(0) = 0",
+                lambda np, u: np.abs(u), exact={0: 0}, kink="abs'(0) = sign(0) = 0",
                 domain="away0"),
     Elementwise("sign", None, "d sign(u) = 0 (almost everywhere)", "np.sign({})",
                 "torch.sign({})", r"\operatorname{sign}", lambda sp, u: sp.sign(u),
                 lambda np, u: np.sign(u), exact={0: 0}, domain="away0"),
-    # heaviside(t, 0.5) in torch is spelled with sign: autograd has no derivative for
-    # torch.heaviside (a problem with step in it could not be checked), and sign's is 0
-    Elementwise("step", None, "d step(u) = 0 (almost everywhere)", "np.heaviside({}, 0.5)",
-                "((torch.sign({}) + 1) / 2)", r"\operatorname{step}",
-                lambda sp, u: sp.Heaviside(u, sp.Rational(1, 2)),
-                lambda np, u: np.heaviside(u, 0.5), domain="away0"),
+    # step(0) = 0, so that relu'(0) = 0 as in PyTorch.  torch spells it with sign:
+    # autograd has no derivative for torch.heaviside (a problem with step in it could
+    # not be checked), and relu(sign)'s is 0
+    Elementwise("step", None, "d step(u) = 0 (almost everywhere)", "np.heaviside({}, 0)",
+                "torch.relu(torch.sign({}))", r"\operatorname{step}",
+                lambda sp, u: sp.Heaviside(u, 0), lambda np, u: np.heaviside(u, 0),
+                exact={0: 0}, domain="away0"),
+    # where each column has its largest (smallest) entry: the gradient of max(x) (min(x),
+    # mdx.language.composites), 1/k on each of k tied entries as torch.amax; 0 a.e.
+    Elementwise("ismax", None, "d ismax(U) = 0 (almost everywhere)",
+                "(lambda _t: (_t == np.max(_t, axis=0, keepdims=True))"
+                " / np.sum(_t == np.max(_t, axis=0, keepdims=True), axis=0, keepdims=True))"
+                "(np.asarray({}, dtype=np.float64))",
+                "(lambda _t: (_t == torch.amax(_t, dim=0, keepdim=True)).to(_t.dtype)"
+                " / (_t == torch.amax(_t, dim=0, keepdim=True)).sum(dim=0, keepdim=True))"
+                "(torch.as_tensor({}, dtype=torch.float64))",
+                r"\operatorname{ismax}", lambda sp, col: _is_extreme(sp, col, sp.Max),
+                lambda np, u: _np_is_extreme(np, u, np.max), per_column=True),
+    Elementwise("ismin", None, "d ismin(U) = 0 (almost everywhere)",
+                "(lambda _t: (_t == np.min(_t, axis=0, keepdims=True))"
+                " / np.sum(_t == np.min(_t, axis=0, keepdims=True), axis=0, keepdims=True))"
+                "(np.asarray({}, dtype=np.float64))",
+                "(lambda _t: (_t == torch.amin(_t, dim=0, keepdim=True)).to(_t.dtype)"
+                " / (_t == torch.amin(_t, dim=0, keepdim=True)).sum(dim=0, keepdim=True))"
+                "(torch.as_tensor({}, dtype=torch.float64))",
+                r"\operatorname{ismin}", lambda sp, col: _is_extreme(sp, col, sp.Min),
+                lambda np, u: _np_is_extreme(np, u, np.min), per_column=True),
 )
 
 # The functions of matrices, reductions and structure, each with rules of its own
@@ -124,6 +160,8 @@ STRUCTURAL = ("tr", "det", "logdet", "sum", "mean", "norm", "norm1", "ones", "so
               "logsumexp", "inv", "diag", "vec", "kron")
 
 ELEMENTWISE = {f.name: f for f in ELEMENTWISE_FUNCTIONS}
+# functions of each column (mdx.simplification and the SymPy values treat them so)
+PER_COLUMN = frozenset(f.name for f in ELEMENTWISE_FUNCTIONS if f.per_column)
 # (g, h) -> f where f(u) = g(u) ./ h(u): sinh(u) ./ cosh(u) prints as tanh(u)
 RATIOS = {f.ratio: f.name for f in ELEMENTWISE_FUNCTIONS if f.ratio}
 # every spelling typed -> the function's name (σ -> sigmoid)
@@ -139,7 +177,8 @@ def text_name(name: str) -> str:
 
 def function_names() -> tuple:
     """Every function name the language knows, as typed (`σ` too)."""
-    return STRUCTURAL + tuple(SPELLINGS)
+    from .composites import COMPOSITE_SPELLINGS
+    return STRUCTURAL + tuple(SPELLINGS) + tuple(COMPOSITE_SPELLINGS)
 
 
 def grammar_with_functions(grammar: str) -> str:

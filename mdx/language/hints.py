@@ -7,10 +7,6 @@ import re
 
 # names mdx does not know, that users bring from elsewhere
 NAME_HINTS = {
-    "max": "max is not differentiable where entries tie, so mdx does not take it; "
-           "`relu(x)` is max(x, 0), `logsumexp(z)` a smooth maximum",
-    "min": "min is not differentiable where entries tie, so mdx does not take it; "
-           "`-relu(-x)` is min(x, 0)",
     "expm": "the matrix exponential is not supported; `exp(X)` is elementwise",
     "logm": "the matrix logarithm is not supported; `log(X)` is elementwise, `log det X` the log-determinant",
     "sqrtm": "the matrix square root is not supported; `sqrt(X)` is elementwise",
@@ -37,20 +33,15 @@ NAME_HINTS = {
     "kronecker": "write `kron(A, B)` or `A ⊗ B`",
     "solve": "write `inv(A) b`",
     # functions of NumPy and PyTorch that mdx does not have: the same meaning, or a plain no
-    "var": "var is not built in: the population variance of a vector is `mean((x - mean(x) 1).^2)`",
-    "std": "std is not built in: the population standard deviation of a vector is "
-           "`sqrt(mean((x - mean(x) 1).^2))`",
-    "maximum": "maximum is not differentiable where entries tie; `relu(x)` is max(x, 0)",
-    "minimum": "minimum is not differentiable where entries tie; `-relu(-x)` is min(x, 0)",
 }
 # functions of other tools with no spelling in mdx: never "did you mean" a function of
 # another meaning (erf is not exp)
 NOT_BUILT_IN = ("arctanh", "atanh",
                 "arcsinh", "asinh", "arccosh", "acosh", "erf", "erfc", "gelu", "silu", "swish",
-                "elu", "selu", "mish", "clip", "clamp", "hardtanh", "leaky_relu", "log2", "log10",
+                "elu", "selu", "mish", "hardtanh", "log2", "log10",
                 "prod", "cumsum", "argmax", "argmin", "median", "logit", "sinc", "floor", "ceil",
-                "round", "square", "cube", "rsqrt", "reciprocal", "sigmoid2", "log_softmax",
-                "logsoftmax", "softmin", "normalize", "cross", "einsum", "matmul", "mm", "bmm")
+                "round", "square", "cube", "rsqrt", "reciprocal", "sigmoid2",
+                "softmin", "normalize", "cross", "einsum", "matmul", "mm", "bmm")
 
 
 def name_hint(name: str) -> str | None:

@@ -103,6 +103,9 @@ class TypedBuild:
 
     def _build_call(self, node, args):
         f = node.value
+        rec = self._composite_of(node)
+        if rec is not None:
+            return self._build_composite(node, rec, args)
         a = args[0]
         if f == "kron":
             return E.kron(args[0], args[1])
@@ -117,7 +120,7 @@ class TypedBuild:
             if how == "diagm_row":
                 return E.apply("diagm", E.transpose(a))
             return E.apply(how, a)
-        return E.func(SPELLINGS.get(f, f), a)          # σ is sigmoid
+        return self._elementwise_call(SPELLINGS.get(f, f), a)      # σ is sigmoid
 
     def _build_sum(self, node: Node, b) -> E.Expr:
         """a + b - c + …, parsed as nested pairs, built as one sum: pair by pair, a sum of

@@ -190,6 +190,9 @@ class Inference:
 
     def _infer_call(self, node):
         fname = node.value
+        rec = self._composite_of(node)
+        if rec is not None:
+            return self._infer_composite(node, rec)
         if fname == "kron":
             if len(node.args) != 2:
                 raise error_at(ShapeError, "kron takes two arguments", node, "write `kron(A, B)`")

@@ -18,6 +18,7 @@ from ..expressions.dims import ONE
 from ..errors import ShapeError
 from ..language.names import default_kind
 from ..language.functions import SPELLINGS
+from ..language.composites import PER_AXIS
 from .table import error_at
 from .ml_forms import unparen
 from ..language.syntax import Node
@@ -313,8 +314,10 @@ class Readings:
                 args.append(a)
                 continue
             word, value = a.args
-            if word.value not in AXIS_WORDS or node.value not in AXIS_FUNCTIONS:
-                takes = ", ".join(AXIS_FUNCTIONS)
+            per_axis = self._composite_of(node)
+            per_axis = node.value in AXIS_FUNCTIONS or per_axis and per_axis.form != "elementwise"
+            if word.value not in AXIS_WORDS or not per_axis:
+                takes = ", ".join(AXIS_FUNCTIONS + PER_AXIS)
                 raise error_at(ShapeError, f"{node.value} takes no argument {word.value}=", a,
                                f"`dim=` (or `axis=`) is an argument of {takes}")
             text = self._text(value).replace(" ", "")

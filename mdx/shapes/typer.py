@@ -12,6 +12,7 @@ from __future__ import annotations
 from ..expressions import expr as E
 from ..errors import ShapeError
 from .build import TypedBuild
+from .composites import Composites
 from .declarations import Declarations
 from .inference import Inference
 from .table import CONSTRAINTS, LEFT_ASSOC, NOT_SYMBOLS, Dims, Typed, error_at
@@ -96,7 +97,7 @@ def _fixed_as_vector(problem: Problem, scalars: dict, name: str, greek: dict) ->
     return mine in others or mine in ones
 
 
-class _Typer(Declarations, Inference, TypedBuild, MLForms, Readings):
+class _Typer(Declarations, Inference, TypedBuild, MLForms, Readings, Composites):
     """Types one problem: declarations (mdx.shapes.declarations), inference (mdx.shapes.inference),
     the typed build (mdx.shapes.build) and the ML forms (mdx.shapes.ml_forms)."""
 
@@ -110,6 +111,7 @@ class _Typer(Declarations, Inference, TypedBuild, MLForms, Readings):
         self.display: dict = {}          # names for unresolved sizes in messages
         self.user_functions: dict = {}   # name -> UserFunction (`where g(t) = ...`)
         self._init_readings(scalars or {}, vectors or {})
+        self._init_composites()
 
     # -------------------------------------------------------------- symbols
     def run(self) -> Typed:
@@ -141,7 +143,7 @@ class _Typer(Declarations, Inference, TypedBuild, MLForms, Readings):
         funcs = {n for n, i in self.syms.items() if i.kind == "function" and n not in self.user_functions}
         sizes = [n for n, i in self.syms.items() if i.kind == "size"]
         return Typed(expr=expr, var=var, symbols=syms, functions=funcs, sizes=sizes,
-                     user_functions=self.user_functions, notes=self._reading_notes())
+                     user_functions=self.user_functions, notes=list(dict.fromkeys(self._reading_notes() + self._composite_reading_notes())))
 
     def _regroup_calls(self, node: Node) -> Node:
         """A declared function followed by parentheses is a call, an atom (SPEC 7).

@@ -16,6 +16,7 @@ from fractions import Fraction
 
 from ..expressions import expr as E
 from ..expressions.dims import ONE, dim_mul
+from ..language.functions import PER_COLUMN
 
 
 def _as_matrix(v: E.Expr, rows: str, cols: str):
@@ -163,6 +164,8 @@ def unvec(v: E.Expr, shape) -> E.Expr | None:
         return _unvec_all(v.factors, shape, E.hadamard)
     if isinstance(v, E.EDiv):
         return _unvec_all((v.num, v.den), shape, E.ediv)
+    if isinstance(v, E.Func) and v.name in PER_COLUMN:
+        return None                     # of each column: f(vec X) is not vec(f(X))
     if isinstance(v, (E.Func, E.EPow)) and not v.is_scalar:
         inner = unvec(v.children()[0], shape)
         return None if inner is None else E.rebuild(v, (inner,))

@@ -1,0 +1,178 @@
+"""The functions mdx reads as what they stand for in the language's own terms (SPEC 10):
+`clip(x, lo, hi)` is `x - relu(x - hi) + relu(lo - x)`, `var(x)` the mean of squared
+deviations, `max(x)` the sum of `ismax(x) ∘ x`.  Each is one record here — its name and
+spellings, its arguments, how it is shaped, what it stands for and the note it brings —
+and the typer (mdx.shapes.composites) applies the record, so every method, layout,
+printer and check works on the expansion and needs nothing of its own.
+
+The subgradients at kinks are PyTorch's: relu'(0) = step(0) = 0, abs'(0) = sign(0) = 0,
+clip passes the gradient at its bounds, leaky_relu'(0) is the slope, max(a, b) and
+min(a, b) split it at ties, max(x) and min(x) split it evenly among tied entries.
+
+Like mdx.language.functions, the table imports nothing: an expansion is written with the
+constructors it is given (`E`, mdx.expressions.expr)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Callable
+
+
+@dataclass(frozen=True)
+class Composite:
+    name: str
+    arguments: tuple            # the positional arguments' names; `=v` marks a default
+    form: str                   # "elementwise": the first argument's shape, the others
+    #                             broadcast (scalars); "reduction": a number per column
+    #                             (or per `dim`); "columnwise": a column per column
+    expand: Callable            # (E, args) -> the expression; for a reduction or a
+    #                             columnwise form, of one n×m block taken column by column
+    whole: str = "entries"      # a matrix without dim: "entries" (all of them, as torch)
+    #                             or "columns" (each column, noted: softmax's convention)
+    note: object = ""           # said whenever the function is used; a callable gives
+    #                             it from the arguments (E, *args)
+    aliases: tuple = ()
+    reference: Callable = None  # (numpy, *args) -> value, for the tests (a vector input)
+
+    @property
+    def arity(self) -> tuple:
+        """(fewest, most) positional arguments."""
+        required = sum(1 for a in self.arguments if "=" not in a)
+        return required, len(self.arguments)
+
+    def defaults(self) -> tuple:
+        return tuple(a.split("=", 1)[1] for a in self.arguments if "=" in a)
+
+
+# ------------------------------------------------------------------- column helpers
+def _column_total(E, Z):
+    """1ᵀ Z: each column's sum (a scalar for a vector)."""
+    return E.mul(E.transpose(E.ones((Z.rows, "1"))), Z)
+
+
+def _column_mean(E, Z):
+    if Z.cols == "1":
+        return E.apply("mean", Z)
+    return E.mul(_column_total(E, Z), E.power(E.entry_count((Z.rows,)), -1))
+
+
+def _spread(E, row, Z):
+    """A row of per-column numbers (a scalar for a vector) spread down Z's columns: 1 r."""
+    return E.mul(E.ones((Z.rows, "1")), row)
+
+
+def _deviations(E, Z):
+    return E.sub(Z, _spread(E, _column_mean(E, Z), Z))
+
+
+def _var(E, Z):
+    return _column_mean(E, E.epower(_deviations(E, Z), 2))
+
+
+def _half(E, e):
+    return E.scale(Fraction(1, 2), e)
+
+
+def _max2(E, a, b):
+    """max(a, b) = (a + b + |a − b|) / 2: at a tie each side gets half, as torch.maximum."""
+    if b == E.ZERO_SCALAR or E.is_zero(b):
+        return E.func("relu", a)
+    if a == E.ZERO_SCALAR or E.is_zero(a):
+        return E.func("relu", b)
+    return _half(E, E.add(a, b, E.func("abs", E.sub(a, b))))
+
+
+def _min2(E, a, b):
+    """min(a, b) = (a + b − |a − b|) / 2; min(x, 0) = −relu(−x)."""
+    if b == E.ZERO_SCALAR or E.is_zero(b):
+        return E.neg(E.func("relu", E.neg(a)))
+    if a == E.ZERO_SCALAR or E.is_zero(a):
+        return E.neg(E.func("relu", E.neg(b)))
+    return _half(E, E.sub(E.add(a, b), E.func("abs", E.sub(a, b))))
+
+
+def _clip(E, x, lo, hi):
+    """x − relu(x − hi) + relu(lo − x): its derivative 1 − step(x − hi) − step(lo − x) is
+    1 at the bounds, as torch.clamp's."""
+    return E.add(E.sub(x, E.func("relu", E.sub(x, hi))), E.func("relu", E.sub(lo, x)))
+
+
+def _leaky_relu(E, x, a):
+    """a x + (1 − a) relu(x): slope a below 0 and at 0 (PyTorch's), 1 above."""
+    return E.add(E.mul(a, x), E.mul(E.sub(E.ONE_SCALAR, a), E.func("relu", x)))
+
+
+def _pair_note(E, name, a, b):
+    if E.is_zero(a) or E.is_zero(b):
+        relu = "relu(x)" if name == "max" else "-relu(-x)"
+        return f"{{call}} is {relu}, whose derivative at 0 is 0 as in PyTorch"
+    sign = "+" if name == "max" else "-"
+    return (f"{{call}} is elementwise, (a + b {sign} abs(a - b)) / 2: at a tie each argument "
+            f"takes half the gradient (as torch.{name}imum)")
+
+
+def _np_max2(np, a, b):
+    return np.maximum(a, b)
+
+
+COMPOSITES = (
+    Composite("log_softmax", ("Z",), "columnwise",
+              lambda E, Z: E.sub(Z, _spread(E, E.apply("logsumexp", Z), Z)), whole="columns",
+              aliases=("logsoftmax",),
+              reference=lambda np, z: z - np.log(np.sum(np.exp(z)))),
+    Composite("var", ("X",), "reduction", _var,
+              note="{call} is the population variance (divisor {n}, as numpy.var and "
+                   "torch.var(…, unbiased=False)); write `{call} * {n} / ({n} - 1)` for "
+                   "the sample variance",
+              reference=lambda np, x: np.var(x)),
+    Composite("std", ("X",), "reduction", lambda E, Z: E.func("sqrt", _var(E, Z)),
+              note="{call} is the population standard deviation (divisor {n}, as numpy.std "
+                   "and torch.std(…, unbiased=False))",
+              reference=lambda np, x: np.std(x)),
+    Composite("max", ("X",), "reduction",
+              lambda E, Z: _column_total(E, E.hadamard(E.func("ismax", Z), Z)),
+              note="{call} is the largest entry: its gradient ismax(…) is 1 there and 0 "
+                   "elsewhere, split evenly among tied entries (as torch.amax)",
+              aliases=("amax",), reference=lambda np, x: np.max(x)),
+    Composite("min", ("X",), "reduction",
+              lambda E, Z: _column_total(E, E.hadamard(E.func("ismin", Z), Z)),
+              note="{call} is the smallest entry: its gradient ismin(…) is 1 there and 0 "
+                   "elsewhere, split evenly among tied entries (as torch.amin)",
+              aliases=("amin",), reference=lambda np, x: np.min(x)),
+    Composite("max", ("a", "b"), "elementwise", _max2,
+              note=lambda E, a, b: _pair_note(E, "max", a, b),
+              aliases=("maximum",), reference=_np_max2),
+    Composite("min", ("a", "b"), "elementwise", _min2,
+              note=lambda E, a, b: _pair_note(E, "min", a, b),
+              aliases=("minimum",), reference=lambda np, a, b: np.minimum(a, b)),
+    Composite("clip", ("x", "lo", "hi"), "elementwise", _clip,
+              note="{call} is x - relu(x - hi) + relu(lo - x) (for lo ≤ hi); at a bound the "
+                   "gradient passes (as torch.clamp)",
+              aliases=("clamp",), reference=lambda np, x, lo, hi: np.clip(x, lo, hi)),
+    Composite("leaky_relu", ("x", "a=0.01"), "elementwise", _leaky_relu,
+              note="{call} is a x + (1 - a) relu(x) with slope a below 0 and at 0 (as "
+                   "torch.nn.functional.leaky_relu)",
+              reference=lambda np, x, a=0.01: np.where(x > 0, x, a * x)),
+)
+
+# every spelling typed -> the records it may mean (max: the largest entry, or elementwise;
+# amax only the first, maximum only the second)
+COMPOSITE_SPELLINGS: dict = {}
+for _c in COMPOSITES:
+    for _s in (_c.name, *_c.aliases):
+        COMPOSITE_SPELLINGS.setdefault(_s, []).append(_c)
+
+
+# the composites that take `dim=`
+PER_AXIS = tuple(dict.fromkeys(c.name for c in COMPOSITES if c.form != "elementwise"))
+
+
+def composite(spelling: str, count: int):
+    """The record a call of `count` positional arguments means, or None; a name with
+    records of other arities gives its first (whose error names the arguments)."""
+    records = COMPOSITE_SPELLINGS.get(spelling, [])
+    for c in records:
+        if c.arity[0] <= count <= c.arity[1]:
+            return c
+    return records[0] if records else None

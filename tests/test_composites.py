@@ -1,0 +1,122 @@
+"""The composite functions (mdx.language.composites), walked: every record is derived by
+every method in both layouts — of a vector, of a product, and per axis — and checked
+against finite differences of its own NumPy reference (numpy.var, numpy.clip, ...); its
+generated NumPy and torch code runs, and its note is said.  A record added to the table
+is tested by this file without another line."""
+
+import subprocess
+import sys
+from importlib.util import find_spec
+
+import numpy as np
+import pytest
+
+import mdx
+from fdcheck import check
+from mdx.language.composites import COMPOSITES
+from test_identities import LAYOUTS, METHODS
+
+IDS = [f"{c.name}/{len(c.arguments)}" for c in COMPOSITES]
+# the extra arguments of an elementwise composite: bounds and slopes as numbers, or a vector
+EXTRA = {"lo": ("-0.3", -0.3), "hi": ("0.4", 0.4), "a=0.01": ("0.1", 0.1)}
+
+
+def _along(ref, axis):
+    return lambda X: np.apply_along_axis(ref, axis, X)
+
+
+def problems(c):
+    """(problem, shapes, the NumPy function of the symbols, the variable)."""
+    ref = lambda *a: c.reference(np, *a)        # noqa: E731
+    if c.form == "elementwise":
+        if c.arguments[1:] == ("b",):           # a pair: max(x, y)
+            return [(f"d sum({c.name}(x, y)) / dx", {"x": (4, 1), "y": (4, 1)},
+                     lambda x, y: np.sum(ref(x, y)), "x"),
+                    (f"d sum({c.name}(W x, y)) / dW", {"W": (3, 4), "x": (4, 1), "y": (3, 1)},
+                     lambda W, x, y: np.sum(ref(W @ x, y)), "W"),
+                    (f"d sum({c.name}(x, 0)) / dx", {"x": (4, 1)},
+                     lambda x: np.sum(ref(x, 0)), "x")]
+        texts = ", ".join(EXTRA[a][0] for a in c.arguments[1:])
+        values = [EXTRA[a][1] for a in c.arguments[1:]]
+        return [(f"d sum({c.name}(x, {texts})) / dx", {"x": (5, 1)},
+                 lambda x: np.sum(ref(x, *values)), "x"),
+                (f"d sum({c.name}(W x, {texts})) / dW", {"W": (3, 4), "x": (4, 1)},
+                 lambda W, x: np.sum(ref(W @ x, *values)), "W")]
+    if c.form == "reduction":
+        return [(f"d {c.name}(x) / dx", {"x": (5, 1)}, lambda x: ref(x), "x"),
+                (f"d {c.name}(W x) / dW", {"W": (3, 4), "x": (4, 1)}, lambda W, x: ref(W @ x), "W"),
+                (f"d {c.name}(X) / dX", {"X": (3, 4)}, lambda X: ref(X.ravel()), "X"),
+                (f"d sum({c.name}(X, dim=0)) / dX", {"X": (3, 4)}, lambda X: np.sum(_along(ref, 0)(X)), "X"),
+                (f"d sum({c.name}(X, axis=1)) / dX", {"X": (3, 4)}, lambda X: np.sum(_along(ref, 1)(X)), "X")]
+    return [(f"d y^T {c.name}(z) / dz", {"y": (4, 1), "z": (4, 1)}, lambda y, z: (y.T @ ref(z)).item(), "z"),
+            (f"d sum(Y .* {c.name}(X W, dim=1)) / dW", {"Y": (5, 3), "X": (5, 4), "W": (4, 3)},
+             lambda Y, X, W: np.sum(Y * _along(ref, 1)(X @ W)), "W"),
+            (f"d sum(Y .* {c.name}(X W, dim=0)) / dW", {"Y": (5, 3), "X": (5, 4), "W": (4, 3)},
+             lambda Y, X, W: np.sum(Y * _along(ref, 0)(X @ W)), "W")]
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("c", COMPOSITES, ids=IDS)
+def test_every_composite_is_derived_right(c, layout, method):
+    for problem, shapes, fn, wrt in problems(c):
+        der = mdx.derive(problem, layout=layout, method=method)
+        check(der.json(), fn, shapes, wrt, layout, draws=1)
+
+
+@pytest.mark.parametrize("c", COMPOSITES, ids=IDS)
+def test_every_composite_prints_and_says_its_note(c):
+    problem = problems(c)[0][0]
+    der = mdx.derive(problem)
+    text, latex, js = der.text(), der.latex(), der.json()
+    assert "\\begin{align*}" in latex and js["result"]["numpy"]
+    if c.note:
+        assert any(c.name in note or "relu" in note for note in der.notes), der.notes
+    compile(der.numpy_function(), "<mdx>", "exec")
+
+
+@pytest.mark.parametrize("c", COMPOSITES, ids=IDS)
+def test_every_composite_spelling_means_the_same(c):
+    for alias in c.aliases:
+        problem = problems(c)[0][0]
+        assert mdx.derive(problem.replace(f"{c.name}(", f"{alias}(")).result == mdx.derive(problem).result
+
+
+_TORCH_CHECK = """
+import numpy as np, torch, mdx, sys
+sys.path.insert(0, "tests")
+from test_composites import COMPOSITES, problems
+from mdx.checking.torch_check import run
+for c in COMPOSITES:
+    for problem, *_ in problems(c):
+        assert run(mdx.derive(problem)).passed, problem
+print("ok")
+"""
+
+
+def test_every_composite_agrees_with_torch_autograd():
+    if find_spec("torch") is None:
+        pytest.skip("torch is not installed")
+    out = subprocess.run([sys.executable, "-c", _TORCH_CHECK], capture_output=True, text=True,
+                         timeout=600)
+    assert out.stdout.strip() == "ok", out.stderr[-3000:]
+
+
+@pytest.mark.parametrize("problem,where", [
+    ("d sum(clip(x, 0, 1, 2)) / dx", "clip takes"),
+    ("d max(x, y, z) / dx", "max takes"),
+    ("d sum(clip(X, a, b)) / dX where a, b: vector", "one shape"),
+    ("d max(w^T x) / dx", "of the scalar"),
+    ("d sum(max(x, dim=1)) / dx", "dim=1"),
+    ("d sum(clip(x, 0, 1, dim=0)) / dx", "takes no argument dim="),
+])
+def test_wrong_calls_are_refused_with_a_position(problem, where):
+    with pytest.raises(mdx.MdxError) as info:
+        mdx.derive(problem)
+    assert where in info.value.message and info.value.column >= 1
+
+
+def test_a_matrix_without_dim_is_noted_where_the_form_is_per_column():
+    der = mdx.derive("d sum(Y .* log_softmax(Z)) / dZ")
+    assert any("dim=1" in n for n in der.notes)
+    assert not any("dim=1" in n for n in mdx.derive("d var(X) / dX").notes)
