@@ -130,3 +130,13 @@ def test_the_table_is_the_one_place():
     grammar = texts[root.parent / "grammar" / "mdx.lark"]
     rule = next(line for line in grammar.splitlines() if line.startswith("FUNC"))
     assert not any(re.search(rf"\b{f.name}\b", rule) for f in ELEMENTWISE_FUNCTIONS), rule
+
+
+def test_the_readme_documents_every_function():
+    from pathlib import Path
+
+    from mdx.language.composites import COMPOSITES
+    readme = (Path(mdx.__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    for name in [f.name for f in ELEMENTWISE_FUNCTIONS] + [c.name for c in COMPOSITES] + \
+            [a for f in ELEMENTWISE_FUNCTIONS for a in f.aliases] + [a for c in COMPOSITES for a in c.aliases]:
+        assert f"`{name}" in readme, name

@@ -147,12 +147,12 @@ COMPOSITES = (
               note=lambda E, a, b: _pair_note(E, "min", a, b),
               aliases=("minimum",), reference=lambda np, a, b: np.minimum(a, b)),
     Composite("clip", ("x", "lo", "hi"), "elementwise", _clip,
-              note="{call} is x - relu(x - hi) + relu(lo - x) (for lo ≤ hi); at a bound the "
-                   "gradient passes (as torch.clamp)",
+              note="{call} is read as clip(x, lo, hi) = x - relu(x - hi) + relu(lo - x), for "
+                   "lo ≤ hi; at a bound the gradient passes, as torch.clamp's",
               aliases=("clamp",), reference=lambda np, x, lo, hi: np.clip(x, lo, hi)),
     Composite("leaky_relu", ("x", "a=0.01"), "elementwise", _leaky_relu,
-              note="{call} is a x + (1 - a) relu(x) with slope a below 0 and at 0 (as "
-                   "torch.nn.functional.leaky_relu)",
+              note="{call} is read as leaky_relu(x, a) = a x + (1 - a) relu(x), slope a below 0 "
+                   "and at 0 as torch.nn.functional.leaky_relu's (a = 0.01 unless given)",
               reference=lambda np, x, a=0.01: np.where(x > 0, x, a * x)),
 )
 
