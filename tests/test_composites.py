@@ -18,7 +18,7 @@ from test_identities import LAYOUTS, METHODS
 
 IDS = [f"{c.name}/{len(c.arguments)}" for c in COMPOSITES]
 # the extra arguments of an elementwise composite: bounds and slopes as numbers, or a vector
-EXTRA = {"lo": ("-0.3", -0.3), "hi": ("0.4", 0.4), "a=0.01": ("0.1", 0.1)}
+EXTRA = {"lo": ("-0.3", -0.3), "hi": ("0.4", 0.4), "a": ("0.1", 0.1)}
 
 
 def _along(ref, axis):
@@ -36,8 +36,9 @@ def problems(c):
                      lambda W, x, y: np.sum(ref(W @ x, y)), "W"),
                     (f"d sum({c.name}(x, 0)) / dx", {"x": (4, 1)},
                      lambda x: np.sum(ref(x, 0)), "x")]
-        texts = ", ".join(EXTRA[a][0] for a in c.arguments[1:])
-        values = [EXTRA[a][1] for a in c.arguments[1:]]
+        extra = [c.argument(i) for i in range(1, len(c.arguments))]
+        texts = ", ".join(EXTRA[a][0] for a in extra)
+        values = [EXTRA[a][1] for a in extra]
         return [(f"d sum({c.name}(x, {texts})) / dx", {"x": (5, 1)},
                  lambda x: np.sum(ref(x, *values)), "x"),
                 (f"d sum({c.name}(W x, {texts})) / dW", {"W": (3, 4), "x": (4, 1)},
@@ -105,10 +106,15 @@ def test_every_composite_agrees_with_torch_autograd():
 @pytest.mark.parametrize("problem,where", [
     ("d sum(clip(x, 0, 1, 2)) / dx", "clip takes"),
     ("d max(x, y, z) / dx", "max takes"),
-    ("d sum(clip(X, a, b)) / dX where a, b: vector", "one shape"),
+    ("d sum(clip(X, a, b)) / dX where a, b: vector", "must be a scalar"),
+    ("d sum(max(X, y)) / dX where y: vector", "one shape"),
+    ("d sum(clip(x, 1, -1)) / dx", "above its upper bound"),
+    ("d sum(clamp(x, min=0, lo=1)) / dx", "second time"),
+    ("d sum(leaky_relu(x, slope=0.2)) / dx", "takes no argument slope="),
     ("d max(w^T x) / dx", "of the scalar"),
     ("d sum(max(x, dim=1)) / dx", "dim=1"),
     ("d sum(clip(x, 0, 1, dim=0)) / dx", "takes no argument dim="),
+    ("d sum(softmax(X, dim=2)) / dX", "not an axis"),
 ])
 def test_wrong_calls_are_refused_with_a_position(problem, where):
     with pytest.raises(mdx.MdxError) as info:
@@ -120,3 +126,24 @@ def test_a_matrix_without_dim_is_noted_where_the_form_is_per_column():
     der = mdx.derive("d sum(Y .* log_softmax(Z)) / dZ")
     assert any("dim=1" in n for n in der.notes)
     assert not any("dim=1" in n for n in mdx.derive("d var(X) / dX").notes)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("problem,fn", [
+    ("d sum(clamp(x, min=0)) / dx", lambda x: np.sum(np.clip(x, 0, None))),
+    ("d sum(clamp(x, max=0.5)) / dx", lambda x: np.sum(np.clip(x, None, 0.5))),
+    ("d sum(clip(x, a_min=-0.5, a_max=0.5)) / dx", lambda x: np.sum(np.clip(x, -0.5, 0.5))),
+    ("d sum(leaky_relu(x, negative_slope=0.2)) / dx", lambda x: np.sum(np.where(x > 0, x, 0.2 * x))),
+])
+def test_keyword_arguments_as_pytorch_and_numpy_spell_them(problem, fn, layout):
+    for method in METHODS:
+        der = mdx.derive(problem, layout=layout, method=method)
+        check(der.json(), fn, {"x": (5, 1)}, "x", layout, draws=1)
+
+
+def test_an_undeclared_slope_is_read_as_a_scalar_with_a_note():
+    der = mdx.derive("d sum(leaky_relu(x, a)) / dx")
+    assert der.symbols["a"].kind == "scalar"
+    assert any(n.startswith("a is read as a scalar") for n in der.notes)
+    check(der.json(), lambda x, a: np.sum(np.where(x > 0, x, a * x)), {"x": (5, 1), "a": ()}, "x",
+          "denominator", draws=1)

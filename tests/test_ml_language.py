@@ -49,8 +49,6 @@ def test_three_methods_agree_on_the_batch_cross_entropy():
     ("d x^{1/2} / dx", "needs a scalar"),
     ("d x**2 / dx", "`x.^2`"),
     ("d A\\b / db", "inv(A) b"),
-    ("d max(x) / dx", "not differentiable"),
-    ("d min(x) / dx", "not differentiable"),
     ("d expm(X) / dX", "matrix exponential"),
     ("d dot(x, y) / dx", "x^T y"),
     ("d <x, y> / dx", "x^T y"),

@@ -13,6 +13,12 @@ def agreement(derivations: list) -> str:
     deep result is printed on the worker, within the problem's time and memory)."""
     from ..rendering.render import result_text
     from .verify_sizes import evaluable
+    if hasattr(derivations[0], "parts"):        # several gradients: each compared across methods
+        verdicts = [agreement([d.parts[i] for d in derivations])
+                    for i in range(len(derivations[0].parts))]
+        worst = next((v for v in verdicts if "DISAGREE" in v), None) or \
+            next((v for v in verdicts if "different forms" in v), verdicts[0])
+        return worst
     texts = {result_text(d) for d in derivations}
     if len(texts) == 1:
         return "all methods agree: the same simplified result"

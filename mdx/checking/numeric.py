@@ -36,9 +36,12 @@ def derivation_sizes(der) -> dict:
     return sizes
 
 
-def draw_value(sym, sizes: dict, np, rng, positive: bool = False):
-    """A random value of `sym`'s shape and declared properties (SPEC 2)."""
+def draw_value(sym, sizes: dict, np, rng, positive=False):
+    """A random value of `sym`'s shape and declared properties (SPEC 2); `positive`:
+    True for positive entries (log, sqrt), "small" for entries near 0 (arcsin)."""
     shape = concrete_shape(sym.shape, sizes)
+    if positive == "small" and not sym.props:
+        return float(rng.uniform(-0.3, 0.3)) if sym.kind == "scalar" else rng.uniform(-0.3, 0.3, shape)
     if sym.kind == "scalar":
         return float(rng.uniform(0.5, 1.5) if positive else rng.uniform(-1.5, 1.5) or 0.7)
     props = sym.props
@@ -61,7 +64,7 @@ def draw_value(sym, sizes: dict, np, rng, positive: bool = False):
     return rng.uniform(0.5, 1.5, shape) if positive else rng.standard_normal(shape)
 
 
-def draw_inputs(symbols: dict, sizes: dict, np, rng, names, positive: bool = False) -> dict:
+def draw_inputs(symbols: dict, sizes: dict, np, rng, names, positive=False) -> dict:
     """{Python name (names: the problem's PyNames): value} for every symbol (functions
     excepted)."""
     return {names.sym(s.name): draw_value(s, sizes, np, rng, positive)

@@ -167,6 +167,14 @@ _FIRST = '''    fshape = tuple(at(x).shape)
 _SECOND = '''    H = torch.func.hessian(lambda v: at(v).reshape(()))(x)
     auto = _vec_hessian(H, tuple(x.shape))'''
 
+# d^2 f / dx dy: the Jacobian by y of the gradient by x, d vec(∇ₓf) / d vec(y)ᵀ
+_MIXED = '''    y0 = inputs[_WRT2]
+    grad_x = lambda w: torch.func.grad(lambda v: torch.as_tensor(_objective(**{**inputs, _WRT: v, _WRT2: w})).reshape(()))(x)
+    J = torch.func.jacrev(lambda w: grad_x(w).T.reshape(-1))(y0)
+    auto = J.reshape((J.shape[0],) + tuple(y0.shape))
+    auto = auto.permute([0] + list(reversed(range(1, auto.dim())))).reshape(J.shape[0], -1) if y0.dim() else J.reshape(-1, 1)
+    auto = auto.reshape(()) if auto.numel() == 1 else auto'''
+
 
 def _stand_in(name: str, k: int) -> str:
     """The torch twin of mdx.checking.numeric.stand_in: the k-th derivative of sin t + t³/4."""
@@ -203,10 +211,13 @@ def script(der) -> str:
     parts += ["\n" + _stand_in(n, k) for n, k in sorted(names.callables().items())]
     parts.append(f"\n\ndef _objective({params}):\n    return {objective}\n")
     parts.append(f"\n\ndef _draw(positive, gen):\n    return {{{draws}}}\n")
+    if der.var2 is not None:
+        parts.append(f"\n\n_WRT2 = {names.sym(der.var2.name)!r}")
     parts.append(f"\n\n_WRT = {names.sym(der.var.name)!r}\n_LAYOUT = {der.layout!r}\n"
                  f"_STRUCTURED = {der.structured!r}\n\n\n{derivative}\n")
     parts.append(f"\n\ndef _mdx(_inputs):\n    return {call}\n")
-    parts.append(_MAIN.format(autograd=_SECOND if der.order == 2 else _FIRST, tol=TOLERANCE))
+    second = _MIXED if der.var2 is not None else _SECOND
+    parts.append(_MAIN.format(autograd=second if der.order == 2 else _FIRST, tol=TOLERANCE))
     return "".join(parts)
 
 

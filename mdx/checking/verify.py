@@ -113,6 +113,12 @@ def expected(ev, inputs):
     """The derivative by finite differences, arranged as SPEC section 4 says."""
     np, der, wrt = ev.np, ev.der, ev.wrt
     wshape = np.shape(inputs[wrt])
+    if der.var2 is not None:            # d^2 f / dx dy: the Jacobian by y of the gradient by x
+        y = ev.names.sym(der.var2.name)
+        v0 = _vec(np, inputs[y])
+        h = 2e-3 * max(1.0, float(np.max(np.abs(v0))))
+        return _central(np, _at(ev, inputs, y, lambda local: _jacobian(ev, local, wrt, 1e-3)[0]),
+                        v0, lambda k: h)
     if der.order == 2:
         H = _hessian(ev, inputs, wrt)
         return float(H[0, 0]) if wshape == () else H
@@ -165,12 +171,13 @@ def relative_error(np, got, want) -> float:
 
 def _points(ev, rng):
     """POINTS inputs where f, the result and the differences are finite: general values
-    first, positive ones where those leave f's domain (log, sqrt)."""
+    first, positive ones where those leave f's domain (log, sqrt), small ones (arcsin)."""
     np, der = ev.np, ev.der
     found = []
     for attempt in range(TRIES):
         check_clock()
-        inputs = draw_inputs(der.symbols, ev.sizes, np, rng, ev.names, positive=attempt % 2 == 1)
+        inputs = draw_inputs(der.symbols, ev.sizes, np, rng, ev.names,
+                             positive=(False, True, "small")[attempt % 3])
         try:
             if _finite(np, ev.f(inputs), ev.eval(ev.result_code, inputs)):
                 found.append(inputs)

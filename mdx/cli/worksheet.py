@@ -52,10 +52,24 @@ def derive_items(items: list, layout: str, method: str) -> list:
     from .batch import derive_lines
     problems = [(it.line, it.error or it.text) for it in items if it.kind == "problem"]
     outcomes = {o.line: o for o in derive_lines(problems, layout, method, solve_lines="marked")}
+    out = []
     for it in items:
         if it.kind == "problem":
             it.derivation, it.error = outcomes[it.line].derivation, outcomes[it.line].error
-    return items
+        out.extend(_each_gradient(it))
+    return out
+
+
+def _each_gradient(it: Item) -> list:
+    """A several-variable problem as one solution per gradient, the shared steps (the
+    total differential) worked in the first."""
+    from dataclasses import replace
+    sev = it.derivation
+    if not hasattr(sev, "parts"):
+        return [it]
+    return [replace(it, derivation=replace(p, steps=(list(sev.steps) if i == 0 else []) + p.steps,
+                                           notes=sev.notes if i == 0 else []))
+            for i, p in enumerate(sev.parts)]
 
 
 # ----------------------------------------------------------------- escaping
@@ -90,7 +104,8 @@ def _statement(der, display: bool = False) -> str:
     from ..expressions.latex import BreakingLatexPrinter, InlineLatexPrinter, latex_name
     v = latex_name(der.var.name)
     if der.order == 2:
-        op = rf"\frac{{\partial^2}}{{\partial {v}\, \partial {v}^{{T}}}}"
+        w = latex_name(der.var2.name) if der.var2 is not None else v      # d^2 f / dx dy
+        op = rf"\frac{{\partial^2}}{{\partial {v}\, \partial {w}^{{T}}}}"
     else:
         op = rf"\frac{{\partial}}{{\partial {v}}}"
     zero = " = 0" if _is_solution(der) else ""         # `mdx solve`: the gradient set to zero

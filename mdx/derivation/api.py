@@ -45,6 +45,15 @@ def derive(problem: str, layout: str = "denominator", method: str = "differentia
         if typed.user_functions:
             from ..expressions.userfunc import check_definitions
             check_definitions(parsed, typed)
+        if len(typed.variables) > 1:
+            if structured:
+                raise UnsupportedError("--structured takes one variable", parsed.wrts[1][1] + 1,
+                                       "derive the structured gradient by itself")
+            from .several import derive_mixed, derive_several
+            if parsed.order == 2:
+                return derive_mixed(parsed, typed, layout, method, steps,
+                                    lambda f, v, lay, m, st: _first(f, v, lay, m, st, typed.symbols))
+            return derive_several(parsed, typed, layout, method, steps, _derive_typed)
         der = _derive_typed(parsed, typed, layout, method, steps)
         return _structured(der, structured, parsed, steps) if structured else der
     except MdxError:
@@ -111,6 +120,18 @@ def _user_function_steps(typed, result, steps, notes) -> None:
         rule = f"SymPy differentiates the body of {defn.definition_text(0)}"
         steps.insert(n, Step(rule, lhs, defn.derivative(k), numpy=False))
         notes.append(f"{rule}: {defn.definition_text(k)}")
+
+
+def _first(f, var, layout, method, steps, symbols):
+    """A first derivative by one method: (result, lhs)."""
+    if method == "chain":
+        return _chain(f, var, 1, layout, steps, symbols)
+    if method == "definition":
+        try:
+            return _definition(f, var, 1, layout, steps)
+        except UnsupportedError:
+            pass
+    return _differential(f, var, 1, layout, steps)
 
 
 def _differential(f, var, order, layout, steps):

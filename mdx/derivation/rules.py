@@ -18,12 +18,23 @@ def dvar(var: E.Sym) -> E.Sym:
     return E.Sym("d" + var.name, var.shape, var.kind, frozenset(), True)
 
 
-def d(u: E.Expr, var: E.Sym) -> E.Expr:
+# `var` is one variable (a Sym), or several (a tuple of Syms) whose differentials are
+# all taken at once: the total differential df = Σ ⟨∂f/∂Xᵢ, dXᵢ⟩ of a several-variable
+# problem, expanded once and shared by every gradient (SPEC 10)
+def variables(var) -> tuple:
+    return var if isinstance(var, tuple) else (var,)
+
+
+def depends(u: E.Expr, var) -> bool:
+    return any(v.name in u.free for v in variables(var))
+
+
+def d(u: E.Expr, var) -> E.Expr:
     """d(u), left unevaluated unless it is trivially 0 or dX."""
-    if var.name not in u.free:
+    if not depends(u, var):
         return E.zero(u.shape)
-    if u == var:
-        return dvar(var)
+    if u in variables(var):
+        return dvar(u)
     return E.D(u, var)
 
 
@@ -72,10 +83,10 @@ def _product_rule(u: E.Mul, var):
     factors = list(u.scalars) + list(u.chain)
     terms = []
     for i, f in enumerate(factors):
-        if var.name in f.free:
+        if depends(f, var):
             new = factors[:i] + [d(f, var)] + factors[i + 1:]
             terms.append(E.mul(E.Num(u.coeff), *new))
-    deps = sum(var.name in f.free for f in factors)
+    deps = sum(depends(f, var) for f in factors)
     if deps == 1:
         return "linearity: d(A U B) = A dU B", E.add(*terms)
     return "product rule: d(UV) = dU V + U dV", E.add(*terms)
@@ -193,10 +204,10 @@ def differentiate(e: E.Expr, var: E.Sym, memo: dict | None = None) -> E.Expr:
     same subexpressions again (`exp` nested 199 deep, as JSON: past 8 s)."""
     if memo is None:
         memo = _call_memo(var)
-    if var.name not in e.free:
+    if not depends(e, var):
         return E.zero(e.shape)
-    if e == var:
-        return dvar(var)
+    if e in variables(var):
+        return dvar(e)
     if e in memo:
         return memo[e]
     _, body = rule(e, var)
@@ -212,10 +223,10 @@ def _call_memo(var: E.Sym) -> dict:
 
 def resolve(e: E.Expr, var: E.Sym, memo: dict | None = None) -> E.Expr:
     """Replace every unevaluated D(u) in e by its full differential."""
+    if isinstance(e, E.D):          # its own variable's memo: a step may hold d(u) by x and by y
+        return differentiate(e.arg, e.var, memo if e.var == var else None)
     if memo is None:
         memo = _call_memo(var)
-    if isinstance(e, E.D):
-        return differentiate(e.arg, e.var, memo)
     kids = e.children()
     if not kids or not any(_has_d(k) for k in kids):
         return e
@@ -239,7 +250,7 @@ def expand_once(e: E.Expr, var: E.Sym):
         if isinstance(x, E.D):
             trivial = d(x.arg, var)
             if not isinstance(trivial, E.D):
-                name = "d of the variable itself" if var.name in x.arg.free else "d of a constant is 0"
+                name = "d of the variable itself" if depends(x.arg, var) else "d of a constant is 0"
                 if name not in names:
                     names.append(name)
                 return trivial
@@ -258,4 +269,4 @@ def has_unevaluated(e: E.Expr) -> bool:
     return _has_d(e)
 
 
-__all__ = ["dvar", "d", "rule", "epower_prime", "elementwise_prime", "differentiate", "resolve", "expand_once", "inner"]
+__all__ = ["dvar", "d", "depends", "variables", "rule", "epower_prime", "elementwise_prime", "differentiate", "resolve", "expand_once", "inner"]

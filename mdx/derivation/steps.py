@@ -75,6 +75,7 @@ class Derivation:
     functions: dict = field(default_factory=dict)   # user-defined functions: name -> UserFunction
     abstract_functions: tuple = ()      # declared `f: scalar function`, with no body
     verification: object = None        # a mdx.checking.verify.Verification once verify() has run
+    var2: E.Sym | None = None           # the second variable of a mixed derivative d^2 f / dx dy
 
     # renderers live in mdx.rendering.render; these delegate so notebooks get them for free
     @bounded

@@ -92,6 +92,9 @@ class LatexPrinter(Printer):
             return self.delim(r"\lVert ", self.doprint(a), r" \rVert") + "_1"
         if e.name == "logdet":
             return r"\log\det" + self.wrap(self.doprint(a))
+        row = self.transposed_row_form(e)
+        if row is not None:
+            return OPS[e.name] + self.wrap(self.doprint(row) + r",\ \mathrm{dim}=1") + "^{T}"
         return OPS[e.name] + self.wrap(self.doprint(a))
 
     def _print_D(self, e):

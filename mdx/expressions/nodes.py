@@ -266,7 +266,8 @@ class D(Expr):
 
     @cached_property
     def free(self):
-        return self.arg.free | {"d" + self.var.name}
+        several = self.var if isinstance(self.var, tuple) else (self.var,)
+        return self.arg.free | {"d" + v.name for v in several}
 
 
 # ----------------------------------------------------------------- predicates

@@ -60,6 +60,10 @@ def subscript_size(d: str) -> str:
 _DISPATCH: dict = {}       # (printer class, node class) -> its _print_ method, found once
 
 
+def _transposes(e) -> int:
+    return isinstance(e, E.T) + sum(map(_transposes, e.children()))
+
+
 class Printer:
     # A printer whose output for a node depends on nothing but the node (the parent adds
     # any parentheses) names an attribute here, and each node keeps its printed form
@@ -122,8 +126,16 @@ class Printer:
                 or "1" in (f.arg.rows, f.arg.cols):
             return None
         a = C.transpose(f.arg)
-        count = lambda x: isinstance(x, E.T) + sum(map(count, x.children()))  # noqa: E731
-        return a if count(a) < count(f.arg) else None
+        return a if _transposes(a) <= _transposes(f.arg) else None
+
+    @staticmethod
+    def transposed_row_form(e: E.Apply):
+        """softmax(B) as softmax(Bᵀ, dim=1)ᵀ where Bᵀ has fewer transposes (the numerator
+        layout of a row softmax: softmax(Wᵀ Xᵀ) is softmax(X W, dim=1)ᵀ); else None."""
+        if e.name not in ("softmax", "logsumexp") or "1" in (e.arg.rows, e.arg.cols):
+            return None
+        a = C.transpose(e.arg)
+        return a if _transposes(a) < _transposes(e.arg) else None
 
     def _print_Add(self, e: E.Add) -> str:
         """Terms joined by + and -; a negative term prints as `- term`."""

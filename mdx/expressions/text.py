@@ -75,6 +75,9 @@ class TextPrinter(Printer):
             return f"‖{self.doprint(a)}‖_1"
         if e.name == "logdet":
             return "log det " + (self.doprint(a) if isinstance(a, E.Sym) else f"({self.doprint(a)})")
+        row = self.transposed_row_form(e)
+        if row is not None:
+            return f"{APPLY_NAMES[e.name]}({self.doprint(row)}, dim=1)^T"
         return f"{APPLY_NAMES[e.name]}({self.doprint(a)})"
 
     def _print_D(self, e):

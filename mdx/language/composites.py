@@ -34,6 +34,8 @@ class Composite:
     #                             it from the arguments (E, *args)
     aliases: tuple = ()
     reference: Callable = None  # (numpy, *args) -> value, for the tests (a vector input)
+    scalars: tuple = ()         # the arguments that must be scalars (a bound, a slope)
+    keywords: dict = None       # keyword spellings of arguments: torch's clamp(x, min=0)
 
     @property
     def arity(self) -> tuple:
@@ -43,6 +45,9 @@ class Composite:
 
     def defaults(self) -> tuple:
         return tuple(a.split("=", 1)[1] for a in self.arguments if "=" in a)
+
+    def argument(self, i: int) -> str:
+        return self.arguments[i].split("=")[0]
 
 
 # ------------------------------------------------------------------- column helpers
@@ -94,8 +99,22 @@ def _min2(E, a, b):
 
 def _clip(E, x, lo, hi):
     """x − relu(x − hi) + relu(lo − x): its derivative 1 − step(x − hi) − step(lo − x) is
-    1 at the bounds, as torch.clamp's."""
-    return E.add(E.sub(x, E.func("relu", E.sub(x, hi))), E.func("relu", E.sub(lo, x)))
+    1 at the bounds, as torch.clamp's; a bound left out (`clamp(x, min=0)`) is no bound."""
+    out = x
+    if hi is not None:
+        out = E.sub(out, E.func("relu", E.sub(x, hi)))
+    if lo is not None:
+        out = E.add(out, E.func("relu", E.sub(lo, x)))
+    return out
+
+
+def _clip_note(E, x, lo, hi):
+    t = E.to_text(x)
+    t = t if " " not in t else f"({t})"
+    parts = [t] + ([] if hi is None else [f"- relu({t} - {E.to_text(hi)})"]) + \
+        ([] if lo is None else [f"+ relu({E.to_text(lo)} - {t})"])
+    return (f"{{call}} is read as {' '.join(parts)}; at a bound the gradient passes, as "
+            "torch.clamp's")
 
 
 def _leaky_relu(E, x, a):
@@ -104,12 +123,17 @@ def _leaky_relu(E, x, a):
 
 
 def _pair_note(E, name, a, b):
+    axis = next((int(x.value) for x in (b,) if isinstance(x, E.Num) and x.value in (0, 1)), None)
+    also = ("" if axis is None or a.is_scalar else
+            f"; np.{name}(x, {axis}) and torch.{name}(x, {axis}) would reduce along axis {axis}: "
+            f"write `{name}(…, dim={axis})` for that")
     if E.is_zero(a) or E.is_zero(b):
-        relu = "relu(x)" if name == "max" else "-relu(-x)"
-        return f"{{call}} is {relu}, whose derivative at 0 is 0 as in PyTorch"
+        x = E.to_text(b if E.is_zero(a) else a)
+        relu = f"relu({x})" if name == "max" else f"-relu(-{x if ' ' not in x else f'({x})'})"
+        return f"{{call}} is read as {relu}, elementwise, with relu'(0) = 0 as PyTorch's{also}"
     sign = "+" if name == "max" else "-"
     return (f"{{call}} is elementwise, (a + b {sign} abs(a - b)) / 2: at a tie each argument "
-            f"takes half the gradient (as torch.{name}imum)")
+            f"takes half the gradient (as torch.{name}imum){also}")
 
 
 def _np_max2(np, a, b):
@@ -146,14 +170,16 @@ COMPOSITES = (
     Composite("min", ("a", "b"), "elementwise", _min2,
               note=lambda E, a, b: _pair_note(E, "min", a, b),
               aliases=("minimum",), reference=lambda np, a, b: np.minimum(a, b)),
-    Composite("clip", ("x", "lo", "hi"), "elementwise", _clip,
-              note="{call} is read as clip(x, lo, hi) = x - relu(x - hi) + relu(lo - x), for "
-                   "lo ≤ hi; at a bound the gradient passes, as torch.clamp's",
-              aliases=("clamp",), reference=lambda np, x, lo, hi: np.clip(x, lo, hi)),
+    Composite("clip", ("x", "lo=None", "hi=None"), "elementwise", _clip,
+              note=lambda E, x, lo, hi: _clip_note(E, x, lo, hi),
+              aliases=("clamp",), reference=lambda np, x, lo, hi: np.clip(x, lo, hi),
+              scalars=("lo", "hi"), keywords={"min": "lo", "max": "hi", "a_min": "lo",
+                                              "a_max": "hi", "lo": "lo", "hi": "hi"}),
     Composite("leaky_relu", ("x", "a=0.01"), "elementwise", _leaky_relu,
               note="{call} is read as leaky_relu(x, a) = a x + (1 - a) relu(x), slope a below 0 "
                    "and at 0 as torch.nn.functional.leaky_relu's (a = 0.01 unless given)",
-              reference=lambda np, x, a=0.01: np.where(x > 0, x, a * x)),
+              reference=lambda np, x, a=0.01: np.where(x > 0, x, a * x), scalars=("a",),
+              keywords={"negative_slope": "a", "alpha": "a"}),
 )
 
 # every spelling typed -> the records it may mean (max: the largest entry, or elementwise;

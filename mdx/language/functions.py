@@ -128,7 +128,7 @@ ELEMENTWISE_FUNCTIONS = (
     # step(0) = 0, so that relu'(0) = 0 as in PyTorch.  torch spells it with sign:
     # autograd has no derivative for torch.heaviside (a problem with step in it could
     # not be checked), and relu(sign)'s is 0
-    Elementwise("step", None, "d step(u) = 0 (almost everywhere)", "np.heaviside({}, 0)",
+    Elementwise("step", None, "d step(u) = 0 (almost everywhere)", "np.greater({}, 0).astype(np.float64)",
                 "torch.relu(torch.sign({}))", r"\operatorname{step}",
                 lambda sp, u: sp.Heaviside(u, 0), lambda np, u: np.heaviside(u, 0),
                 exact={0: 0}, domain="away0"),

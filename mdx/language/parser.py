@@ -267,7 +267,8 @@ def _empty_parentheses(text: str, at: int, col: int) -> ParseError | None:
 # ----------------------------------------------------------------- tree building
 _D_HEAD = re.compile(r"^(d\^2|∂\^2|∂²|d²)")
 _PREFIX_VAR = re.compile(r"[/]\s*(?:d|∂)\s*(?P<var>[^\s^²]+)")
-_TAIL_VAR = re.compile(r"/\s*(?:d|∂)\s*(?P<var>[^\s^²]+)")
+# each variable of a tail: `/ dW1, db1`, `/ dx dy`
+_TAIL_VARS = re.compile(r"(?:^/|,|\s)\s*(?:d|∂)\s*(?P<var>[^\s^²,]+)")
 
 
 def _build_problem(tree, text: str) -> Problem:
@@ -281,14 +282,32 @@ def _build_problem(tree, text: str) -> Problem:
         order = 2 if _D_HEAD.match(str(head)) else 1
     else:
         head, expr, tail = kids[0], kids[1], kids[2]
-        m = _TAIL_VAR.search(str(tail))
-        var, var_start = m.group("var"), tail.start_pos + m.start("var")
+        wrts = [(m.group("var"), tail.start_pos + m.start("var")) for m in _TAIL_VARS.finditer(str(tail))]
+        (var, var_start), several = wrts[0], len(wrts) > 1
         order = 2 if _D_HEAD.match(str(head)) else 1
-        if order == 2 and not re.search(r"(\^2|²)$", str(tail)):
+        mixed = several and "," not in str(tail)
+        if order == 2 and several and not mixed:
+            raise ParseError("a second derivative takes one variable (`/ dx^2`) or two (`/ dx dy`)",
+                             tail.start_pos + 1, f"write `/ d{var}^2` or `/ d{var} d{wrts[1][0]}`")
+        if order == 2 and not mixed and not re.search(r"(\^2|²)$", str(tail)):
             raise ParseError("a second derivative `d^2 f` needs `/ dVAR^2`", tail.start_pos + 1,
-                             f"write `/ d{var}^2`")
+                             f"write `/ d{var}^2`, or `/ d{var} dy` for a mixed one")
+        if order == 1 and mixed:
+            raise ParseError("`/ dx dy` is a mixed second derivative: it needs `d^2` at the start",
+                             1, f"write `d^2 ... / d{var} d{wrts[1][0]}`, or `/ d{var}, d{wrts[1][0]}` "
+                             "for the gradients by each")
         if order == 1 and re.search(r"(\^2|²)$", str(tail)):
             raise ParseError("`/ dVAR^2` needs `d^2` at the start", 1, f"write `d^2 ... / d{var}^2`")
+        names = [w for w, _ in wrts]
+        twice = next((w for w in wrts[1:] if names.count(w[0]) > 1), None)
+        if twice is not None and not (mixed and len(wrts) == 2):
+            raise ParseError(f"{twice[0]} is written twice after `/`", twice[1] + 1,
+                             "name each variable once")
+        if mixed and names[0] == names[1]:       # d^2 f / dx dx is the Hessian
+            wrts = wrts[:1]
+        decls = _decls(where) if where is not None else []
+        return Problem(text=text, expr=_node(expr), wrt=var, wrt_start=var_start, order=order,
+                       decls=decls, wrts=wrts if len(wrts) > 1 else [])
     decls = _decls(where) if where is not None else []
     return Problem(text=text, expr=_node(expr), wrt=var, wrt_start=var_start, order=order,
                    decls=decls)
@@ -380,6 +399,7 @@ def _shift(problem: Problem, offset: int) -> None:
             walk(a)
     walk(problem.expr)
     problem.wrt_start += offset
+    problem.wrts = [(w, start + offset) for w, start in problem.wrts]
     for d in problem.decls:
         d.names = [(n, s + offset, e + offset) for n, s, e in d.names]
         d.words = [(w, s + offset, e + offset) for w, s, e in d.words]

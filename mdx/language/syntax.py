@@ -38,6 +38,13 @@ class Problem:
     wrt_start: int
     order: int = 1
     decls: list = field(default_factory=list)
+    # every variable written after `/`, with where it starts: several (`/ dW1, db1`) or a
+    # mixed second derivative's two (`/ dx dy`); `wrt` is the first
+    wrts: list = field(default_factory=list)
+
+    @property
+    def variables(self) -> list:
+        return self.wrts or [(self.wrt, self.wrt_start)]
 
 
 def error_at(cls, msg, node_or_start, hint="", end=None):

@@ -56,7 +56,16 @@ def fresh_prefix(preferred: tuple, taken) -> str:
 
 def name_repeats(e: E.Expr, taken: set, to_text) -> tuple:
     """(definitions [(Sym, Expr)], body) with repeated subexpressions named."""
-    counts = _counts(e)
+    defs, bodies = name_repeats_in([e], taken, to_text)
+    return defs, bodies[0]
+
+
+def name_repeats_in(exprs: list, taken: set, to_text) -> tuple:
+    """(definitions, bodies): the pieces repeated in or across the expressions named
+    once (several gradients share their backward pass)."""
+    counts = Counter()
+    for e in exprs:
+        counts.update(_counts(e))
     cands = [x for x, n in counts.items() if _worth(x, n, to_text)]
     cands.sort(key=lambda x: printed_length(x, to_text))    # innermost first
     prefix = fresh_prefix(("h", "g", "q", "s"), taken)
@@ -68,34 +77,35 @@ def name_repeats(e: E.Expr, taken: set, to_text) -> tuple:
         sym = E.Sym(f"{prefix}{len(defs) + 1}", x.shape, kind)
         names[x] = sym
         defs.append((sym, body))
-    body = C.substitute(e, names)
-    defs, body = _inline_single_uses(defs, body)
-    return _renumber(defs, body, prefix)
+    bodies = [C.substitute(e, names) for e in exprs]
+    defs, bodies = _inline_single_uses(defs, bodies)
+    return _renumber(defs, bodies, prefix)
 
 
-def _renumber(defs, body, prefix):
+def _renumber(defs, bodies, prefix):
     """h1, h2, ... in order, after some names were inlined away."""
     fresh = {s: E.Sym(f"{prefix}{i}", s.shape, s.kind) for i, (s, _) in enumerate(defs, 1)}
-    return [(fresh[s], C.substitute(d, fresh)) for s, d in defs], C.substitute(body, fresh)
+    return [(fresh[s], C.substitute(d, fresh)) for s, d in defs], [C.substitute(b, fresh) for b in bodies]
 
 
-def _inline_single_uses(defs, body):
+def _inline_single_uses(defs, bodies):
     """A name used once is not worth its definition: put the expression back.  Inlining
     moves the uses inside it to the one place that used it, so the counts stay right
     without counting again; a name used nowhere takes its own uses with it."""
     uses = Counter()
     for _, d in defs:
         _count_syms(d, uses)
-    _count_syms(body, uses)
+    for body in bodies:
+        _count_syms(body, uses)
     while True:
         once = next(((s, d) for s, d in defs if uses[s.name] <= 1), None)
         if once is None:
-            return defs, body
+            return defs, bodies
         s, d = once
         if uses[s.name] == 0:
             uses.subtract(_count_syms(d, Counter()))
         defs = [(t, C.substitute(x, {s: d}) if s.name in x.free else x) for t, x in defs if t is not s]
-        body = C.substitute(body, {s: d}) if s.name in body.free else body
+        bodies = [C.substitute(b, {s: d}) if s.name in b.free else b for b in bodies]
 
 
 def _count_syms(e, uses):

@@ -30,6 +30,7 @@ class TorchPrinter(NumpyPrinter):
     LIB = "torch"
     DTYPE = ", dtype=torch.float64"
     FLOAT = "torch.as_tensor({}, dtype=torch.float64)"
+    SUM = "torch.sum({}, dim={}, keepdim=True)"
 
     @staticmethod
     def column_major_range(r, s) -> str:

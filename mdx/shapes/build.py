@@ -81,10 +81,12 @@ class TypedBuild:
             return E.mul(b(node.args[0]), b(node.args[1]))
         if op == "div":
             return E.mul(b(node.args[0]), E.power(b(node.args[1]), -1))
-        if op == "hadamard":
-            return E.hadamard(b(node.args[0]), b(node.args[1]))
-        if op == "ediv":
-            return E.ediv(b(node.args[0]), b(node.args[1]))
+        if op in ("hadamard", "ediv"):
+            left, right = b(node.args[0]), b(node.args[1])
+            how = self.decision.get(id(node))
+            if how is not None:                 # NumPy's broadcast of a row or column
+                left, right = _broadcast(left, right, how)
+            return (E.hadamard if op == "hadamard" else E.ediv)(left, right)
         if op == "kron":
             return E.kron(b(node.args[0]), b(node.args[1]))
         if op == "norm":
@@ -98,14 +100,14 @@ class TypedBuild:
                 return E.transpose(E.inverse(a))
             return E.power(a, Fraction(v))
         if op in ("call", "bare_call"):
+            rec = self._composite_of(node)
+            if rec is not None:
+                return self._build_composite(node, rec, b)
             return self._build_call(node, [b(x) for x in node.args if x.op != "kwarg"])
         raise AssertionError(f"unknown syntax node {op}")  # pragma: no cover
 
     def _build_call(self, node, args):
         f = node.value
-        rec = self._composite_of(node)
-        if rec is not None:
-            return self._build_composite(node, rec, args)
         a = args[0]
         if f == "kron":
             return E.kron(args[0], args[1])

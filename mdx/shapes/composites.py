@@ -16,7 +16,26 @@ from ..errors import ShapeError
 from ..language.composites import composite
 from ..language.functions import ELEMENTWISE
 from ..language.syntax import Node
+from .readings import AXIS_WORDS
 from .table import error_at
+
+
+def _default(argument: str):
+    """The value of an argument left out: its default (`a=0.01`), or None (no bound)."""
+    value = argument.split("=", 1)[1] if "=" in argument else "None"
+    return None if value == "None" else E.Num(Fraction(value))
+
+
+def _number(node) -> Fraction | None:
+    """The value of a number, or of a negated one, as typed; else None."""
+    from .ml_forms import unparen
+    node = unparen(node) if node is not None else None
+    sign = 1
+    while node is not None and node.op == "neg":
+        sign, node = -sign, unparen(node.args[0])
+    if node is None or node.op != "number":
+        return None
+    return sign * Fraction(node.value)
 
 
 class Composites:
@@ -39,21 +58,62 @@ class Composites:
         positional = [a for a in node.args if a.op != "kwarg"]
         return composite(node.value, len(positional))
 
-    def _infer_composite(self, node: Node, rec):
-        args, axis = self._axis_arguments(node)
+    def _composite_arguments(self, node: Node, rec) -> tuple:
+        """(the argument nodes by position, None where left out; the axis or None):
+        positional ones first, then keywords (`clamp(x, min=0)`, `dim=1`)."""
+        nodes: list = [a for a in node.args if a.op != "kwarg"]
         fewest, most = rec.arity
-        if not fewest <= len(args) <= most:
-            arguments = ", ".join(a.split("=")[0] for a in rec.arguments)
-            raise error_at(ShapeError, f"{node.value} takes {fewest if fewest == most else f'{fewest} or {most}'}"
-                           f" argument{'s' if most > 1 else ''}, got {len(args)}", node,
-                           f"write `{node.value}({arguments})`")
-        shapes = [self._infer(a) for a in args]
+        if not fewest <= len(nodes) <= most:
+            arguments = ", ".join(rec.argument(i) for i in range(most))
+            count = fewest if fewest == most else f"{fewest} to {most}"
+            raise error_at(ShapeError, f"{node.value} takes {count} argument{'s' if most > 1 else ''}"
+                           f", got {len(nodes)}", node, f"write `{node.value}({arguments})`")
+        nodes += [None] * (most - len(nodes))
+        axis = None
+        for kw in (a for a in node.args if a.op == "kwarg"):
+            word = kw.args[0].value
+            if word in AXIS_WORDS and rec.form != "elementwise":
+                axis = self._axis_of(kw)
+                continue
+            target = (rec.keywords or {}).get(word)
+            if target is None:
+                known = sorted(rec.keywords or ()) + (list(AXIS_WORDS) if rec.form != "elementwise" else [])
+                raise error_at(ShapeError, f"{node.value} takes no argument {word}=", kw,
+                               f"its keywords are {', '.join(f'`{k}=`' for k in known)}" if known
+                               else f"write `{node.value}({', '.join(a.split('=')[0] for a in rec.arguments)})`")
+            i = next(i for i in range(most) if rec.argument(i) == target)
+            if nodes[i] is not None:
+                raise error_at(ShapeError, f"{word}= gives {target} a second time", kw,
+                               f"give each argument of {node.value} once")
+            nodes[i] = kw.args[1]
+        return nodes, axis
+
+    def _axis_of(self, kw: Node) -> int:
+        """The axis of `dim=…` (`axis=…`): 0 or 1 as NumPy and PyTorch count, -1 and -2
+        from the end."""
+        word, value = kw.args
+        text = self._text(value).replace(" ", "")
+        if text not in ("0", "1", "-1", "-2"):
+            raise error_at(ShapeError, f"{word.value}={text} is not an axis of a matrix", kw,
+                           f"write `{word.value}=0` (down each column) or `{word.value}=1` "
+                           "(along each row)")
+        return {"-1": 1, "-2": 0}.get(text, int(text) if text in ("0", "1") else 0)
+
+    def _infer_composite(self, node: Node, rec):
+        nodes, axis = self._composite_arguments(node, rec)
+        given = [(i, n) for i, n in enumerate(nodes) if n is not None]
+        shapes = {i: self._infer(n) for i, n in given}
         self.composite_calls.append(node)
+        for i, n in given:
+            if rec.argument(i) in rec.scalars:
+                self._read_scalar_argument(node, rec, i, n, shapes[i])
         if rec.form == "elementwise":
-            return self._elementwise_shape(node, args, shapes)
+            self._check_bounds(node, rec, nodes)
+            arrays = [(n, shapes[i]) for i, n in given if rec.argument(i) not in rec.scalars]
+            return self._elementwise_shape(node, [n for n, _ in arrays], [s for _, s in arrays])
         a = shapes[0]
         if self._is_scalar(a):
-            raise error_at(ShapeError, f"{node.value} of the scalar {self._text(args[0])}", node,
+            raise error_at(ShapeError, f"{node.value} of the scalar {self._text(nodes[0])}", node,
                            f"{node.value} works on a vector or a matrix: for a scalar, write "
                            "the scalar (or its formula) itself")
         column = self.dims.is_one(a[1])
@@ -79,6 +139,30 @@ class Composites:
             return (ONE, ONE)
         return (ONE, a[1]) if how == "columns" else (a[0], ONE)
 
+    def _read_scalar_argument(self, node: Node, rec, i: int, arg: Node, shape) -> None:
+        """A bound or a slope is a scalar: an undeclared name there is read as one (SPEC 9,
+        with a note); anything else must be one."""
+        what = f"the {rec.argument(i)} of {node.value}"
+        name = self._open_name(arg)
+        if name is not None:
+            self._scalar_evidence({name}, f"it is {what}, a scalar")
+            return
+        if not self._is_scalar(shape):
+            raise error_at(ShapeError, f"{what} must be a scalar, but {self._text(arg)} is "
+                           f"{self._shape_text(shape)}", arg,
+                           f"use a number or a scalar for {rec.argument(i)}")
+
+    def _check_bounds(self, node: Node, rec, nodes) -> None:
+        """clip(x, 1, -1): bounds given as numbers the wrong way round clip to nothing."""
+        if "lo" not in rec.scalars or "hi" not in rec.scalars:
+            return
+        lo, hi = (nodes[i] for i in (1, 2))
+        values = [_number(n) for n in (lo, hi)]
+        if None not in values and values[0] > values[1]:
+            raise error_at(ShapeError, f"{node.value}'s lower bound {self._text(lo)} is above its "
+                           f"upper bound {self._text(hi)}", node,
+                           f"write `{node.value}({self._text(nodes[0])}, {self._text(hi)}, {self._text(lo)})`")
+
     def _elementwise_shape(self, node: Node, args, shapes):
         """The shape of the arguments that are not scalars, which must agree."""
         out = None
@@ -94,9 +178,10 @@ class Composites:
                                "make the shapes agree, or use a scalar bound")
         return out if out is not None else (ONE, ONE)
 
-    def _build_composite(self, node: Node, rec, args):
+    def _build_composite(self, node: Node, rec, build):
         """The expression the call stands for, its note kept for the typed problem."""
-        args = list(args) + [E.Num(Fraction(d)) for d in rec.defaults()[len(args) - rec.arity[0]:]]
+        nodes, _ = self._composite_arguments(node, rec)
+        args = [build(n) if n is not None else _default(rec.arguments[i]) for i, n in enumerate(nodes)]
         if rec.form == "elementwise":
             out = rec.expand(E, *args)
             self._composite_note(node, rec, None, args)

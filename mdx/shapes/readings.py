@@ -290,7 +290,7 @@ class Readings:
     def _broadcast(self, node: Node, a, b):
         """NumPy's broadcast of a column over a matrix's columns (`W X + b`) or a row over
         its rows (`Z + r`): the matrix's shape, with the decision recorded; else None."""
-        if node.op not in ("add", "sub"):
+        if node.op not in ("add", "sub", "hadamard", "ediv"):
             return None
         d = self.dims
         for vec, mat, side in ((b, a, 1), (a, b, 0)):
@@ -320,12 +320,7 @@ class Readings:
                 takes = ", ".join(AXIS_FUNCTIONS + PER_AXIS)
                 raise error_at(ShapeError, f"{node.value} takes no argument {word.value}=", a,
                                f"`dim=` (or `axis=`) is an argument of {takes}")
-            text = self._text(value).replace(" ", "")
-            if text not in ("0", "1", "-1"):
-                raise error_at(ShapeError, f"{word.value}={text} is not an axis of a matrix", a,
-                               f"write `{word.value}=0` (down each column) or `{word.value}=1` "
-                               "(along each row)")
-            axis = 1 if text == "-1" else int(text)
+            axis = self._axis_of(a)
         return args, axis
 
     def _axis_shape(self, node: Node, a, axis):
@@ -411,7 +406,9 @@ class Readings:
     def _broadcast_note(self, kind, side, node) -> str:
         vec, mat = (node.args[1], node.args[0]) if side == 1 else node.args
         v, m = self._text(vec), self._text(mat)
+        verb = {"add": "added to", "sub": "subtracted from" if side == 1 else "added to",
+                "hadamard": "multiplying", "ediv": "dividing" if side == 1 else "divided by"}[node.op]
         if kind == "columns":
-            return (f"{v} is a column added to every column of {m}, as NumPy broadcasts: "
+            return (f"{v} is a column {verb} every column of {m}, as NumPy broadcasts: "
                     f"read as {v} 1^T")
-        return f"{v} is a row added to every row of {m}, as NumPy broadcasts: read as 1 {v}"
+        return f"{v} is a row {verb} every row of {m}, as NumPy broadcasts: read as 1 {v}"

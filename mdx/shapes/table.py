@@ -144,6 +144,7 @@ class Typed:
     sizes: list = field(default_factory=list)   # declared sizes used as numbers (x / n)
     user_functions: dict = field(default_factory=dict)  # name -> UserFunction
     notes: list = field(default_factory=list)   # how practitioners' spellings were read (SPEC 9)
+    variables: list = field(default_factory=list)   # every variable written after `/`, in order
 
 
 CONSTRAINTS = frozenset({"symmetric", "spd", "diagonal", "orthogonal"})

@@ -119,30 +119,32 @@ class _Typer(Declarations, Inference, TypedBuild, MLForms, Readings, Composites)
         self.p.expr = self._regroup_calls(self.p.expr)
         self._prescan_sizes(self.p.expr)
         self._collect(self.p.expr)
-        var_info = self._symbol(self.p.wrt, self.p.wrt_start, self.p.wrt_start + len(self.p.wrt))
-        if var_info.kind in NOT_SYMBOLS:
-            raise error_at(ShapeError, f"cannot differentiate with respect to {self.p.wrt}",
-                           self.p.wrt_start,
-                           "differentiate with respect to a scalar, vector or matrix symbol")
+        wrts = [w for w, _ in self.p.variables]
+        for w, start in self.p.variables:
+            if self._symbol(w, start, start + len(w)).kind in NOT_SYMBOLS:
+                raise error_at(ShapeError, f"cannot differentiate with respect to {w}", start,
+                               "differentiate with respect to a scalar, vector or matrix symbol",
+                               start + len(w))
         self._infer(self.p.expr)
         self._check_ones_sizes(self.p.expr)
         names = self._name_dims()
-        order = self._appearance(self.p.expr, []) + [self.p.wrt] + list(self.syms)
+        order = self._appearance(self.p.expr, []) + wrts + list(self.syms)
         syms = {}
         for n in order:
             if n not in syms and self.syms[n].kind not in NOT_SYMBOLS:
                 syms[n] = self._make_sym(n, names)
         # The variable's entries are independent (SPEC 7): identities that hold only on
         # its structured set (Xᵀ = X, QᵀQ = I) must not simplify f before it is differentiated.
-        declared = syms[self.p.wrt]
-        var = E.Sym(declared.name, declared.shape, declared.kind, declared.props - CONSTRAINTS)
-        expr = self._build(self.p.expr, names, {**syms, self.p.wrt: var})
+        free = {w: E.Sym(syms[w].name, syms[w].shape, syms[w].kind, syms[w].props - CONSTRAINTS)
+                for w in wrts}
+        var = free[self.p.wrt]
+        expr = self._build(self.p.expr, names, {**syms, **free})
         if self.p.order == 2 and not expr.is_scalar:
             raise error_at(ShapeError, "a second derivative needs a scalar function", self.p.expr,
                            "d^2 f / dx^2 is the Hessian of a scalar f")
         funcs = {n for n, i in self.syms.items() if i.kind == "function" and n not in self.user_functions}
         sizes = [n for n, i in self.syms.items() if i.kind == "size"]
-        return Typed(expr=expr, var=var, symbols=syms, functions=funcs, sizes=sizes,
+        return Typed(expr=expr, var=var, variables=[free[w] for w in wrts], symbols=syms, functions=funcs, sizes=sizes,
                      user_functions=self.user_functions, notes=list(dict.fromkeys(self._reading_notes() + self._composite_reading_notes())))
 
     def _regroup_calls(self, node: Node) -> Node:

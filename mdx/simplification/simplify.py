@@ -137,6 +137,15 @@ def transpose_into_sum(e: E.Expr):
     return cand if printed_length(cand) < printed_length(e) else None
 
 
+def transpose_into_elementwise(e: E.Expr):
+    """(A ∘ B)^T = A^T ∘ B^T, (A ./ B)^T = A^T ./ B^T, where that reads shorter (a row
+    softmax: (Y^T ∘ softmax(Z^T))^T is Y ∘ softmax(Z, dim=1))."""
+    if not (isinstance(e, E.T) and isinstance(e.arg, (E.Had, E.EDiv))):
+        return None
+    cand = E.rebuild(e.arg, tuple(E.transpose(k) for k in e.arg.children()))
+    return cand if printed_length(cand) < printed_length(e) else None
+
+
 def _flip_pass(e: E.Expr, in_sum: bool = False, memo: dict | None = None) -> E.Expr:
     """flip_negated_sum, top-down, except on the terms of a sum (printed `- ...` anyway).
     `memo` visits a subtree shared by many parents once (a deep derivative shares most)."""
@@ -188,7 +197,8 @@ def symmetrised(H: E.Expr) -> E.Expr:
     return present(E.scale(Fraction(1, 2), E.add(H, E.transpose(H))))
 
 
-PRESENT_RULES = RULES + (transpose_into_sum, broadcast_hadamard) + textbook.PRESENT_RULES
+PRESENT_RULES = RULES + (transpose_into_sum, transpose_into_elementwise, broadcast_hadamard) + \
+    textbook.PRESENT_RULES
 POSITIVE_FIRST = (positive_first,)
 
 
