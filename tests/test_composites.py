@@ -147,3 +147,12 @@ def test_an_undeclared_slope_is_read_as_a_scalar_with_a_note():
     assert any(n.startswith("a is read as a scalar") for n in der.notes)
     check(der.json(), lambda x, a: np.sum(np.where(x > 0, x, a * x)), {"x": (5, 1), "a": ()}, "x",
           "denominator", draws=1)
+
+
+@pytest.mark.parametrize("c", COMPOSITES, ids=IDS)
+def test_every_composite_is_verified_exactly(c):
+    """SymPy on small matrices of symbols; where the function has kinks, exactly 0 at
+    rational points."""
+    pytest.importorskip("sympy")
+    der = mdx.derive(problems(c)[0][0])
+    assert der.verify("exact").kind == "exact"

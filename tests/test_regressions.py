@@ -28,6 +28,13 @@ def _lse(z):
 
 # (problem, shapes, f, props)
 DERIVABLE = [
+    # the definition method's Hessian through a diag(v): Σ_s dX_ps a_s A_sl beside E_pl is a
+    # branch only once diag(a) joins s to s'; it was read as a scalar of its own and lost,
+    # giving the Hessian 0 (test_random.py, seed 20261121)
+    ("d^2/dX^2 sum(exp(X diag(a) A))", {"X": (2, 3), "a": (3, 1), "A": (3, 2)},
+     lambda X, a, A: np.sum(np.exp(X @ np.diag(a.ravel()) @ A)), {}),
+    ("d^2/dSym^2 sum(exp(Sym (diag(a) A))) where Sym: symmetric", {"Sym": (2, 2), "a": (2, 1), "A": (2, 2)},
+     lambda Sym, a, A: np.sum(np.exp(Sym @ np.diag(a.ravel()) @ A)), {"Sym": "symmetric"}),
     # declared symmetric/diagonal variable: Aᵀ = A must not simplify f before differentiating
     ("d x^T A^T y / dA where A: symmetric", {"x": (3, 1), "A": (3, 3), "y": (3, 1)},
      lambda x, A, y: x.T @ A.T @ y, {"A": "symmetric"}),

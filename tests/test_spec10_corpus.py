@@ -33,10 +33,7 @@ DRAWS = 2
 ATTEMPTS = 500
 
 # id -> (category, what mdx does); categories as in the hunt's report
-KNOWN = {
-    # `b` in X w + b is read as a vector without a reading note (SPEC 9: the field reads the
-    # intercept b as a scalar); the result is a vector, the only note is about relu.
-    "l-hinge-mean": ("NOTE-MISSING", "-(step(1 - y ∘ (X w + b)) ∘ y) / n, b a vector, no note on b"),
+KNOWN: dict = {
 }
 
 

@@ -82,11 +82,15 @@ def test_structured_gradients_are_verified_on_their_space():
 
 
 # Problems --verify exact does not support, and why (it says so; it never passes them)
-EXACT_UNSUPPORTED = {
-    # the 1-norm's second derivative: sign(x)² is 1 only away from 0, which SymPy's
-    # real symbols do not assume
-    "d^2 ||x||_1 + x^T x / dx^2": "could not simplify",
-}
+EXACT_UNSUPPORTED: dict = {}
+
+
+def test_exact_verification_of_a_piecewise_difference_at_rational_points():
+    """sign(x)² is 1 only away from 0, which SymPy's real symbols do not assume: where the
+    difference has kinks it is checked exactly at rational points, and the check says so."""
+    pytest.importorskip("sympy")
+    v = mdx.derive("d^2 ||x||_1 + x^T x / dx^2").verify("exact")
+    assert "rational points" in v.detail
 
 
 def test_exact_verification_passes_on_every_public_problem():

@@ -38,7 +38,7 @@ def derivation_sizes(der) -> dict:
 
 def draw_value(sym, sizes: dict, np, rng, positive=False):
     """A random value of `sym`'s shape and declared properties (SPEC 2); `positive`:
-    True for positive entries (log, sqrt), "small" for entries near 0 (arcsin)."""
+    True for positive entries (log, sqrt), "small" for entries near 0 (inside (-1, 1))."""
     shape = concrete_shape(sym.shape, sizes)
     if positive == "small" and not sym.props:
         return float(rng.uniform(-0.3, 0.3)) if sym.kind == "scalar" else rng.uniform(-0.3, 0.3, shape)

@@ -157,7 +157,9 @@ class Emitter:
 
     def code(self, der, suffix):
         from ..rendering.render import function_name
-        name = function_name(der) + (f"_{suffix}" if suffix else "")
+        from ..rendering.several import function_name as several_name
+        name = (several_name(der) if hasattr(der, "parts") else function_name(der)) + \
+            (f"_{suffix}" if suffix else "")
         base, n = name, 2
         while name in self.names:
             name, n = f"{base}_{n}", n + 1

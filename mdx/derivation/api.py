@@ -12,7 +12,7 @@ from ..errors import InternalError, MdxError, UnsupportedError
 from .layout import LAYOUTS, arrange
 from ..bounds.limits import bounded, first_try
 from ..simplification.simplify import symmetrised
-from .steps import Derivation, NoSteps, Step
+from .steps import Derivation, NoSteps, Step, structure_notes as _structure_notes
 
 METHODS = ("differential", "chain", "definition")
 
@@ -84,11 +84,11 @@ def _derive_typed(parsed, typed, layout, method, record: bool = True) -> Derivat
             result, lhs = _differential(f, var, parsed.order, layout, steps)
     else:
         result, lhs = _differential(f, var, parsed.order, layout, steps)
-    from ..simplification.simplify import present
+    from ..simplification.simplify import finished, present
     declared = typed.symbols[var.name]
     if declared != var:     # the derivative is evaluated on the structured set: Xᵀ = X there
         result = E.substitute(result, {var: declared})
-    result = present(result)
+    result = finished(present(result))
     rule = {"differential": f"identification in {layout} layout",
             "chain": "substitute the intermediate variables and simplify",
             "definition": f"reassemble the matrix form, {layout} layout"}[method]
@@ -206,11 +206,3 @@ def _structured(der: Derivation, form: str, parsed, record: bool = True) -> Deri
     der.notes = [rule]
     der.structured = "diagonal" if "diagonal" in props else form
     return der
-
-
-def _structure_notes(var: E.Sym) -> list:
-    structured = var.props & {"symmetric", "spd", "diagonal", "orthogonal", "invertible"}
-    if not structured:
-        return []
-    return [f"{var.name} is declared {', '.join(sorted(structured))}; this is the unconstrained "
-            f"derivative, every entry of {var.name} treated as independent"]

@@ -221,16 +221,19 @@ def _call_memo(var: E.Sym) -> dict:
     return {} if calls is None else calls.setdefault(var, {})
 
 
-def resolve(e: E.Expr, var: E.Sym, memo: dict | None = None) -> E.Expr:
-    """Replace every unevaluated D(u) in e by its full differential."""
-    if isinstance(e, E.D):          # its own variable's memo: a step may hold d(u) by x and by y
-        return differentiate(e.arg, e.var, memo if e.var == var else None)
-    if memo is None:
-        memo = _call_memo(var)
+def resolve(e: E.Expr, var: E.Sym, memo: dict | None = None, memos: dict | None = None) -> E.Expr:
+    """Replace every unevaluated D(u) in e by its full differential.  Each D is worked out
+    by its own variable, with that variable's memo (a step may hold d(u) by x and by y)."""
+    if memos is None:
+        memos = {var: memo if memo is not None else _call_memo(var)}
+    if isinstance(e, E.D):
+        if e.var not in memos:
+            memos[e.var] = _call_memo(e.var)
+        return differentiate(e.arg, e.var, memos[e.var])
     kids = e.children()
     if not kids or not any(_has_d(k) for k in kids):
         return e
-    return E.rebuild(e, tuple(resolve(k, var, memo) for k in kids))
+    return E.rebuild(e, tuple(resolve(k, var, None, memos) for k in kids))
 
 
 def _has_d(e: E.Expr) -> bool:

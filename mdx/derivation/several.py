@@ -126,8 +126,8 @@ def derive_several(parsed, typed, layout: str, method: str, record: bool, one) -
                                "derivation below reads the same typed function", "f", f,
                                numpy=False))
     notes = list(dict.fromkeys(n for p in parts for n in p.notes))
-    for p in parts:
-        p.notes = [n for n in p.notes if "does not depend on" in n]
+    for p in parts:       # each gradient keeps what is said of its own variable
+        p.notes = [n for n in p.notes if "does not depend on" in n or n.startswith(f"{p.wrt} is declared")]
     return Several(problem=parsed.text.strip(), layout=layout, method=method, function=f,
                    symbols=typed.symbols, parts=parts, steps=shared, notes=notes,
                    functions=typed.user_functions, abstract_functions=tuple(sorted(typed.functions)))
@@ -141,10 +141,11 @@ def _for_variable(parsed, v: E.Sym):
 def _by_total_differential(parsed, typed, layout, record, shared) -> list:
     """df with every variable's differential alive, expanded once; each gradient is then
     identified from its own terms."""
-    from ..simplification.simplify import present, simplify
+    from ..simplification.simplify import finished, present, simplify
     from .layout import arrange
     from .methods.differential import expand_steps, identify_scalar
     from .rules import dvar
+    from .steps import structure_notes
     from .steps import NoSteps
     f, variables = typed.expr, tuple(typed.variables)
     steps = shared if record else NoSteps()
@@ -160,10 +161,11 @@ def _by_total_differential(parsed, typed, layout, record, shared) -> list:
         own.append(Step(f"the terms in d{v.name}: set the other differentials to 0", "df", part,
                         equals="differential"))
         G = identify_scalar(part, v, own)
-        result = present(arrange(G, True, layout))
+        result = finished(present(arrange(G, True, layout)))
         lhs = f"∂f/∂{v.name}"
         own.append(Step(f"identification in {layout} layout", lhs, result, equals="derivative"))
         notes = [] if v.name in f.free else [f"f does not depend on {v.name}: the derivative is 0"]
+        notes += structure_notes(typed.symbols[v.name])
         parts.append(Derivation(problem=parsed.text.strip(), wrt=v.name, layout=layout,
                                 method="differential", order=1, function=f, var=v,
                                 symbols=typed.symbols, result=result, result_lhs=lhs,
@@ -201,10 +203,12 @@ def derive_mixed(parsed, typed, layout: str, method: str, record: bool, first) -
         st.numpy, st.equals = False, None
     steps.append(Step(f"the mixed second derivative: the Jacobian by {y.name} of the gradient "
                       f"by {x.name} (the same in both layouts)", lhs, H, equals="derivative"))
+    from .steps import structure_notes
     notes = list(typed.notes)
     for v in (x, y):
         if v.name not in f.free:
             notes.append(f"f does not depend on {v.name}: the derivative is 0")
+        notes += structure_notes(typed.symbols[v.name])
     return Derivation(problem=parsed.text.strip(), wrt=x.name, layout=layout, method=method,
                       order=2, function=f, var=x, symbols=typed.symbols, result=H,
                       result_lhs=lhs, steps=steps if record else [], notes=notes,

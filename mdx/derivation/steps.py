@@ -142,3 +142,13 @@ class Derivation:
 
     def __str__(self) -> str:
         return self.text()
+
+
+def structure_notes(var: E.Sym) -> list:
+    """What is said of a variable declared with a structure: its derivative is the
+    unconstrained one (SPEC 7)."""
+    structured = var.props & {"symmetric", "spd", "diagonal", "orthogonal", "invertible"}
+    if not structured:
+        return []
+    return [f"{var.name} is declared {', '.join(sorted(structured))}; this is the unconstrained "
+            f"derivative, every entry of {var.name} treated as independent"]

@@ -157,7 +157,7 @@ def check_definitions(parsed, typed) -> None:
 
 
 def _elementwise_composite(node) -> bool:
-    """A call of a composite of each entry (`max(t, 0)`, `clip(t, 0, 1)`)."""
+    """A call of a composite of each entry (`max(t, 0)`, `min(t, 1)`)."""
     from ..language.composites import composite
     rec = composite(node.value, sum(1 for a in node.args if a.op != "kwarg"))
     return rec is not None and rec.form == "elementwise"

@@ -43,10 +43,15 @@ def _sigmoid(E, u):
 
 
 def _is_extreme(sp, column, extreme):
-    """1/k on each of the column's k entries equal to its max (min), 0 elsewhere."""
-    top = extreme(*column)
-    hits = [sp.Integer(1) if sp.simplify(u - top) == 0 else sp.Integer(0) for u in column]
-    return [h / sum(hits) for h in hits]
+    """1/k on each of the column's k entries equal to its max (min), 0 elsewhere; of
+    symbols, the product of steps H(uᵢ − uⱼ) over the others (ties have measure 0)."""
+    if all(u.is_number for u in column):
+        top = extreme(*column)
+        hits = [sp.Integer(1) if u == top else sp.Integer(0) for u in column]
+        return [h / sum(hits) for h in hits]
+    sign = 1 if extreme is sp.Max else -1
+    return [sp.Mul(*(sp.Heaviside(sign * (u - v), sp.Rational(1, 2)) for j, v in enumerate(column)
+                     if j != i)) for i, u in enumerate(column)]
 
 
 def _np_is_extreme(np, u, extreme):
@@ -128,7 +133,7 @@ ELEMENTWISE_FUNCTIONS = (
     # step(0) = 0, so that relu'(0) = 0 as in PyTorch.  torch spells it with sign:
     # autograd has no derivative for torch.heaviside (a problem with step in it could
     # not be checked), and relu(sign)'s is 0
-    Elementwise("step", None, "d step(u) = 0 (almost everywhere)", "np.greater({}, 0).astype(np.float64)",
+    Elementwise("step", None, "d step(u) = 0 (almost everywhere)", "(np.greater({}, 0) * 1.0)",
                 "torch.relu(torch.sign({}))", r"\operatorname{step}",
                 lambda sp, u: sp.Heaviside(u, 0), lambda np, u: np.heaviside(u, 0),
                 exact={0: 0}, domain="away0"),

@@ -76,7 +76,8 @@ def token_hint(text: str, pos: int, value: str) -> str | None:
         m = re.search(r"([A-Za-z]+)\s*\([^()]*$", text[:pos])
         if m and name_hint(m.group(1)):
             return name_hint(m.group(1))
-        return "a comma separates arguments only in `kron(A, B)` and `ones(n, m)`"
+        return ("a comma separates a call's arguments (`max(a, b)`, `softmax(Z, dim=1)`) "
+                "and the variables after `/` (`/ dW1, db1`)")
     if value == "=":
         return ("to set the gradient to zero and solve for the variable, run "
                 "`mdx solve \"d f / dw = 0\"`; in a problem `=` only defines a function, "

@@ -266,9 +266,9 @@ def _empty_parentheses(text: str, at: int, col: int) -> ParseError | None:
 
 # ----------------------------------------------------------------- tree building
 _D_HEAD = re.compile(r"^(d\^2|∂\^2|∂²|d²)")
-_PREFIX_VAR = re.compile(r"[/]\s*(?:d|∂)\s*(?P<var>[^\s^²]+)")
+_PREFIX_VAR = re.compile(r"[/]\s*(?:d|∂)\s*(?P<var>[^\s^²∂]+)")
 # each variable of a tail: `/ dW1, db1`, `/ dx dy`
-_TAIL_VARS = re.compile(r"(?:^/|,|\s)\s*(?:d|∂)\s*(?P<var>[^\s^²,]+)")
+_TAIL_VARS = re.compile(r"(?:^[^/]*/\s*|,\s*|\s+|(?=∂))(?:d|∂)\s*(?P<var>[^\s^²,∂]+)")
 
 
 def _build_problem(tree, text: str) -> Problem:
@@ -280,6 +280,12 @@ def _build_problem(tree, text: str) -> Problem:
         m = _PREFIX_VAR.search(str(head))
         var, var_start = m.group("var"), head.start_pos + m.start("var")
         order = 2 if _D_HEAD.match(str(head)) else 1
+        wrts = [(m.group("var"), head.start_pos + m.start("var"))
+                for m in _TAIL_VARS.finditer(str(head))]
+        if order == 2 and len(wrts) == 2 and wrts[0][0] != wrts[1][0]:     # d^2/dx dy f
+            decls = _decls(where) if where is not None else []
+            return Problem(text=text, expr=_node(expr), wrt=var, wrt_start=var_start, order=2,
+                           decls=decls, wrts=wrts)
     else:
         head, expr, tail = kids[0], kids[1], kids[2]
         wrts = [(m.group("var"), tail.start_pos + m.start("var")) for m in _TAIL_VARS.finditer(str(tail))]

@@ -50,8 +50,9 @@ def derivation_names(der) -> PyNames:
     exprs = [der.function, der.result] + [e for st in der.steps for e in (st.expr, st.lhs_expr)
                                           if isinstance(e, E.Expr)]
     names = problem_names(der.symbols, exprs, der.functions, der.abstract_functions, der.var)
+    second = f"_d{names.sym(der.var2.name)}" if getattr(der, "var2", None) is not None else ""
     names.function = names.claim(("function",), "d" + ("2" if der.order == 2 else "") + "f_d"
-                                 + names.sym(der.var.name))
+                                 + names.sym(der.var.name) + second)
     names.own = frozenset(names.taken())        # before any piece (h1, ...) is named
     der.__dict__["_py_names"] = (der.result, names)
     return names

@@ -278,7 +278,8 @@ def _derivation_json(der) -> dict:
             if st.equals:
                 item["equals"] = st.equals
         steps.append(item)
-    out = {"problem": der.problem, "wrt": der.wrt, "layout": der.layout, "method": der.method,
+    wrt = der.wrt if der.var2 is None else [der.wrt, der.var2.name]     # d^2 f / dx dy
+    out = {"problem": der.problem, "wrt": wrt, "layout": der.layout, "method": der.method,
            "symbols": symbols,
            "result": {"text": result_text(der), "latex": result_latex(der),
                       "numpy": result_numpy(der), "shape": list(der.result.shape)},
@@ -307,9 +308,6 @@ def torch_function(der, name: str | None = None) -> str:
 
 
 def function_name(der) -> str:
-    if hasattr(der, "parts"):           # several gradients: one function for all of them
-        from .several import function_name as several_name
-        return several_name(der)
     return derivation_names(der).function
 
 

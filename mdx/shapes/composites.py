@@ -60,7 +60,7 @@ class Composites:
 
     def _composite_arguments(self, node: Node, rec) -> tuple:
         """(the argument nodes by position, None where left out; the axis or None):
-        positional ones first, then keywords (`clamp(x, min=0)`, `dim=1`)."""
+        positional ones first, then keywords (`min=0`, `dim=1`)."""
         nodes: list = [a for a in node.args if a.op != "kwarg"]
         fewest, most = rec.arity
         if not fewest <= len(nodes) <= most:
@@ -153,7 +153,7 @@ class Composites:
                            f"use a number or a scalar for {rec.argument(i)}")
 
     def _check_bounds(self, node: Node, rec, nodes) -> None:
-        """clip(x, 1, -1): bounds given as numbers the wrong way round clip to nothing."""
+        """Bounds given as numbers the wrong way round (1, -1) leave no value between."""
         if "lo" not in rec.scalars or "hi" not in rec.scalars:
             return
         lo, hi = (nodes[i] for i in (1, 2))

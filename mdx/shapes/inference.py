@@ -72,6 +72,7 @@ class Inference:
         a, b = (self._infer(x) for x in node.args)
         if node.op in ("add", "sub"):
             self._read_sum(node, a, b)
+            self._read_per_entry_bias(node, a, b)
         if self._is_scalar(a):
             return b
         if self._is_scalar(b):

@@ -286,24 +286,6 @@ class Readings:
             why = f"{self._text(node.args[0])} multiplies it from the left"
         self.greek_evidence.setdefault(leaf.value, why)
 
-    # ------------------------------------------------------------ broadcasts
-    def _broadcast(self, node: Node, a, b):
-        """NumPy's broadcast of a column over a matrix's columns (`W X + b`) or a row over
-        its rows (`Z + r`): the matrix's shape, with the decision recorded; else None."""
-        if node.op not in ("add", "sub", "hadamard", "ediv"):
-            return None
-        d = self.dims
-        for vec, mat, side in ((b, a, 1), (a, b, 0)):
-            if d.is_one(mat[0]) or d.is_one(mat[1]):
-                continue
-            if d.is_one(vec[1]) and not d.is_one(vec[0]) and d.unify(vec[0], mat[0]):
-                self.decision[id(node)] = ("columns", side, node)
-                return mat
-            if d.is_one(vec[0]) and not d.is_one(vec[1]) and d.unify(vec[1], mat[1]):
-                self.decision[id(node)] = ("rows", side, node)
-                return mat
-        return None
-
     # ------------------------------------------------------------ per-axis functions
     def _axis_arguments(self, node: Node):
         """(positional arguments, axis or None) of a call; `dim=`/`axis=` only for the
@@ -402,13 +384,3 @@ class Readings:
                 notes.append(f"{node.value}({arg}) of a matrix works on each column; "
                              f"write `{node.value}({arg}, dim=1)` to work on each row")
         return list(dict.fromkeys(notes))
-
-    def _broadcast_note(self, kind, side, node) -> str:
-        vec, mat = (node.args[1], node.args[0]) if side == 1 else node.args
-        v, m = self._text(vec), self._text(mat)
-        verb = {"add": "added to", "sub": "subtracted from" if side == 1 else "added to",
-                "hadamard": "multiplying", "ediv": "dividing" if side == 1 else "divided by"}[node.op]
-        if kind == "columns":
-            return (f"{v} is a column {verb} every column of {m}, as NumPy broadcasts: "
-                    f"read as {v} 1^T")
-        return f"{v} is a row {verb} every row of {m}, as NumPy broadcasts: read as 1 {v}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ..expressions import expr as E
 from ..errors import ShapeError
+from .broadcasts import Broadcasts
 from .build import TypedBuild
 from .composites import Composites
 from .declarations import Declarations
@@ -97,7 +98,7 @@ def _fixed_as_vector(problem: Problem, scalars: dict, name: str, greek: dict) ->
     return mine in others or mine in ones
 
 
-class _Typer(Declarations, Inference, TypedBuild, MLForms, Readings, Composites):
+class _Typer(Declarations, Inference, TypedBuild, MLForms, Readings, Broadcasts, Composites):
     """Types one problem: declarations (mdx.shapes.declarations), inference (mdx.shapes.inference),
     the typed build (mdx.shapes.build) and the ML forms (mdx.shapes.ml_forms)."""
 
@@ -112,6 +113,7 @@ class _Typer(Declarations, Inference, TypedBuild, MLForms, Readings, Composites)
         self.user_functions: dict = {}   # name -> UserFunction (`where g(t) = ...`)
         self._init_readings(scalars or {}, vectors or {})
         self._init_composites()
+        self.per_entry_bias: dict = {}   # open name -> the product it is added to (`X w + b`)
 
     # -------------------------------------------------------------- symbols
     def run(self) -> Typed:
@@ -145,7 +147,8 @@ class _Typer(Declarations, Inference, TypedBuild, MLForms, Readings, Composites)
         funcs = {n for n, i in self.syms.items() if i.kind == "function" and n not in self.user_functions}
         sizes = [n for n, i in self.syms.items() if i.kind == "size"]
         return Typed(expr=expr, var=var, variables=[free[w] for w in wrts], symbols=syms, functions=funcs, sizes=sizes,
-                     user_functions=self.user_functions, notes=list(dict.fromkeys(self._reading_notes() + self._composite_reading_notes())))
+                     user_functions=self.user_functions, notes=list(dict.fromkeys(self._reading_notes() + self._per_entry_bias_notes()
+                                                    + self._composite_reading_notes())))
 
     def _regroup_calls(self, node: Node) -> Node:
         """A declared function followed by parentheses is a call, an atom (SPEC 7).

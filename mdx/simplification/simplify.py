@@ -197,8 +197,27 @@ def symmetrised(H: E.Expr) -> E.Expr:
     return present(E.scale(Fraction(1, 2), E.add(H, E.transpose(H))))
 
 
-PRESENT_RULES = RULES + (transpose_into_sum, transpose_into_elementwise, broadcast_hadamard) + \
-    textbook.PRESENT_RULES
+PRESENT_RULES = RULES + (transpose_into_sum, broadcast_hadamard) + textbook.PRESENT_RULES
+def finished(e: E.Expr) -> E.Expr:
+    """A result as it is printed last: transposes moved into elementwise products where
+    that reads shorter (a row softmax).  Only on a result: a derivation that goes on from
+    an expression (a Jacobian identified from it) takes it as `present` leaves it."""
+    return _finish(e, {})
+
+
+def _finish(e: E.Expr, memo: dict) -> E.Expr:
+    """transpose_into_elementwise where it applies: the nodes above are rebuilt and
+    nothing else (another pass of the rules would undo a settled Kronecker form)."""
+    got = memo.get(id(e))
+    if got is not None:
+        return got[1]
+    out = transpose_into_elementwise(e)
+    if out is None:
+        kids = e.children()
+        new = tuple(_finish(k, memo) for k in kids)
+        out = e if all(a is b for a, b in zip(kids, new)) else E.rebuild(e, new)
+    memo[id(e)] = (e, out)
+    return out
 POSITIVE_FIRST = (positive_first,)
 
 

@@ -163,9 +163,22 @@ def _unused_sums(t: Term, dims: dict) -> list:
 
 def reassemble(t: Term, row: str, col: str, dims: dict) -> E.Expr:
     """The matrix M (rows `row`, columns `col`) with M_{row col} equal to the term."""
+    out = _reassemble(t, row, col, dims, False)
+    names = set().union(set(), *(f.atom.free for f in t.factors if isinstance(f.atom, E.Expr)))
+    if names <= out.free:
+        return out
+    # a factor was lost: a diag(v) made its indices series points, a branch the walk does
+    # not see (Σ_s dX_ps a_s A_sl beside E_pl is (E ∘ (dX diag(a) A))_pl): reduce again
+    return _reassemble(t, row, col, dims, True)
+
+
+def _reassemble(t: Term, row: str, col: str, dims: dict, again: bool) -> E.Expr:
     free = {x for x in (row, col) if x != ONE}
     factors = _series_parallel(_deltas_to_identity(t, dims), free, dims)
     factors = _diag_vectors(factors, free)
+    if again:
+        factors = _series_parallel(factors, free, dims)
+    placed = list(factors)
     scalars = [_oriented(f, ONE)[0] for f in factors if f.i == f.j == ONE]
     factors = [f for f in factors if not f.i == f.j == ONE]
     if row != ONE and col == ONE:
@@ -195,6 +208,12 @@ def reassemble(t: Term, row: str, col: str, dims: dict) -> E.Expr:
     else:
         body = E.ONE_SCALAR
     if any({f.i, f.j} & free for f in factors):
+        raise UnsupportedError("this index form does not reassemble as one matrix product; "
+                               "use --method differential")
+    used = {x for f in placed if f not in factors for x in (f.i, f.j)} - {ONE}
+    if any({f.i, f.j} & used for f in factors):
+        # a factor left over shares a summed index with the product: it is no scalar of
+        # its own (Σ_s dX_ps a_s A_sl beside E_pl), and taking it as one loses it
         raise UnsupportedError("this index form does not reassemble as one matrix product; "
                                "use --method differential")
     while factors:
