@@ -1,0 +1,248 @@
+"""Findings of the fuzz targets (tests/fuzz/fuzz_derive.py, tests/fuzz/fuzz_readings.py),
+each minimised by hand and a real defect of mdx: a wrong number, NumPy code that does not
+run, or printed output that does not read back.  Each test fails today and is marked
+xfail(strict=True), so the suite stays green until the defect is fixed; then the test
+passes, strict xfail turns it red, and the mark must go (and the entry in
+tests/fuzz/known.py with it).
+
+Numbers are checked as everywhere else: against central differences of an independent
+NumPy function (tests/fdcheck.py), in both layouts.
+"""
+
+import ast
+
+import numpy as np
+import pytest
+
+import mdx
+from fdcheck import check, evaluate
+from test_round_trip import _numpy, typed_back
+
+LAYOUTS = ("denominator", "numerator")
+
+
+def _softmax(z, axis=0):
+    e = np.exp(z - z.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _fd(problem, shapes, f, wrt, method, props=None):
+    for layout in LAYOUTS:
+        check(mdx.derive(problem, layout=layout, method=method).json(), f, shapes, wrt, layout,
+              props)
+
+
+def _reads_back(problem, shapes, method="differential"):
+    """The printed result, typed back with its where line, has the result's value."""
+    der = mdx.derive(problem, method=method)
+    text, typed = typed_back(der)
+    inputs = {k: np.random.default_rng(5).standard_normal(s) if s != () else 0.7
+              for k, s in shapes.items()}
+    want = np.asarray(evaluate(der.json()["result"]["numpy"], inputs), dtype=float)
+    got = np.asarray(evaluate(_numpy(typed), inputs), dtype=float)
+    if got.size == 1 and want.size == 1:
+        got, want = got.reshape(()), want.reshape(())
+    assert got.shape == want.shape and np.allclose(got, want), \
+        f"{text} reads back as {got.tolist()}, not {want.tolist()}"
+
+
+# --------------------------------------------------------------------------------------
+# 1. The chain method loses the count n of a product of ones (tests/fuzz/known.py ONES_VEC).
+# mdx.operators.apply rewrites vec(P) as a vector of ones for any product P of two matrices
+# of ones ("vec(1 1ᵀ) = 1"), also for (1_n 1_nᵀ)(1_n 1_mᵀ) = n 1_n 1_mᵀ, which the chain
+# method builds from (I_m ⊗ 1_n 1_nᵀ) vec(1).  Found by fuzz_readings (random problems
+# with softmax of a matrix, broadcast rows) and by fuzz_derive (d^2 -sum(log(softmax(W P)))).
+ONES = [
+    # result '1 - softmax(Z)', should be '1 - n softmax(Z)'
+    ("d sum(log(softmax(Z))) / dZ", {"Z": (3, 2)},
+     lambda Z: np.sum(np.log(_softmax(Z))), "Z"),
+    # result '1_n^T', should be 'm 1_n^T' (m: rows of X)
+    ("d sum(X + 1 r) / dr where r: row vector", {"X": (3, 2), "r": (1, 2)},
+     lambda X, r: np.sum(X + r), "r"),
+    # result '2 λ ((1 1^T) / n - 1 1^T)', should be 0
+    ("d I + ((λ^2 - u) - mean(λ^2 - u) 1) 1^T / dλ where u: vector n", {"λ": (), "u": (3, 1)},
+     lambda u, **kw: np.eye(3) + (kw["λ"] ** 2 - u - np.mean(kw["λ"] ** 2 - u)) @ np.ones((1, 3)),
+     "λ"),
+    ("d^2 -sum(log(softmax(W P))) / dW^2", {"W": (3, 2), "P": (2, 2)},
+     lambda W, P: -np.sum(np.log(_softmax(W @ P))), "W"),
+]
+
+
+@pytest.mark.xfail(strict=True, reason="fuzz finding: chain method drops the n of "
+                   "(1_n 1_n^T)(1_n 1_m^T) (operators.apply: vec(1 1^T) = 1 on a product of "
+                   "ones matrices)")
+@pytest.mark.parametrize("problem,shapes,f,wrt", ONES, ids=[c[0] for c in ONES])
+def test_chain_keeps_the_count_of_a_product_of_ones(problem, shapes, f, wrt):
+    if problem.startswith("d^2"):
+        for layout in LAYOUTS:
+            check(mdx.derive(problem, layout=layout, method="chain").json(), f, shapes, wrt,
+                  layout, order=2)
+    else:
+        _fd(problem, shapes, f, wrt, "chain")
+
+
+# --------------------------------------------------------------------------------------
+# 2. The definition method reassembles Σ_b E_pb B_qb Σ_l S_pl Y_bl (Σ_k S_kl) as a matrix
+# product where E_pb multiplies entrywise: for f = sum(softmax(exp(X B) Y)) (a constant: each
+# column of a softmax sums to one) it gives
+# (exp(X B) ∘ (S Y^T) - exp(X B) Y diag(S^T 1) S^T (1 1^T)) B^T, not 0.  Found by
+# fuzz_readings (softmax of a product with an elementwise function of X B).
+@pytest.mark.xfail(strict=True, reason="fuzz finding: definition method reassembles a "
+                   "Hadamard factor of softmax's derivative as a matrix product")
+@pytest.mark.parametrize("problem,shapes,f,wrt", [
+    ("d sum(softmax(exp(X B) Y)) / dX", {"X": (3, 2), "B": (2, 4), "Y": (4, 5)},
+     lambda X, B, Y: np.sum(_softmax(np.exp(X @ B) @ Y)), "X"),
+    ("d sum(H .* log(softmax(exp(inv(P)) Y))) / dP", {"H": (3, 2), "P": (3, 3), "Y": (3, 2)},
+     lambda H, P, Y: np.sum(H * np.log(_softmax(np.exp(np.linalg.inv(P)) @ Y))), "P"),
+], ids=["sum-softmax-exp-XB", "cross-entropy-exp-inv"])
+def test_definition_reassembles_softmax_of_a_function_of_a_product(problem, shapes, f, wrt):
+    props = {"P": "invertible"} if "P" in shapes else None
+    _fd(problem, shapes, f, wrt, "definition", props)
+
+
+# --------------------------------------------------------------------------------------
+# 3. `.^` after a call of a declared function binds into its argument: `g(x).^2` is typed
+# g(x.^2) (SPEC 7: a call with parentheses is an atom, postfix operators apply to the call;
+# `exp(x).^2` is right).  `1^T g(x).^2` is refused ("g is a function"), and mdx prints
+# (g(A)).^3 as `g(A).^3`, which does not read back.  Found by fuzz_readings (user-defined
+# and abstract functions under an elementwise power).
+@pytest.mark.xfail(strict=True, reason="fuzz finding: g(x).^2 with a declared g is read as "
+                   "g(x.^2)")
+@pytest.mark.parametrize("method", ["differential", "chain", "definition"])
+def test_elementwise_power_of_a_user_function_call(method):
+    _fd("d sum(g(x).^2) / dx where g(t) = sin(t)", {"x": (3, 1)},
+        lambda x: np.sum(np.sin(x) ** 2), "x", method)
+
+
+@pytest.mark.xfail(strict=True, reason="fuzz finding: f(x).^2 with f: scalar function is "
+                   "typed f(x.^2)")
+def test_elementwise_power_of_an_abstract_function_call():
+    der = mdx.derive("d sum(f(x).^2) / dx where f: scalar function")
+    assert str(der.function) == "sum(f(x).^2)", str(der.function)
+
+
+@pytest.mark.xfail(strict=True, reason="fuzz finding: 1^T g(x).^2 is refused, 'g is a function'")
+def test_ones_times_power_of_a_user_function_call_is_derived():
+    _fd("d 1^T g(x).^2 / dx where g(t) = sin(t)", {"x": (3, 1)},
+        lambda x: np.sum(np.sin(x) ** 2), "x", "differential")
+
+
+@pytest.mark.xfail(strict=True, reason="fuzz finding: (g(A)).^3 prints as g(A).^3, which "
+                   "reads back as g(A.^3) (or is refused)")
+def test_power_of_a_user_function_call_reads_back():
+    _reads_back("d tr(B^T (g(A)).^3) / dB where g(t) = sin(t)", {"A": (3, 2), "B": (3, 2)})
+
+
+# --------------------------------------------------------------------------------------
+# 4. Sizes that are products print as one word in subscripts (I_{4n}, 1_{mn}, 1_{3T}),
+# which reads back as a size *named* 4n, and a subscript like I_{2n} in a problem is taken
+# as such a name: the NumPy code then holds `np.eye(2n)`, a SyntaxError.  Found by both
+# targets (d X / dX with X: matrix n x 4; d tr(A ⊗ X) ones(n, m) / dX).
+@pytest.mark.xfail(strict=True, reason="fuzz finding: I_{2n} gives NumPy code np.eye(2n), "
+                   "a SyntaxError")
+@pytest.mark.parametrize("problem", ["d sum(I_{2n}) x / dx", "d x^T I_{2n} x / dx"])
+def test_a_product_size_in_a_subscript_gives_code_that_runs(problem):
+    der = mdx.derive(problem)
+    code = der.json()["result"]["numpy"]
+    ast.parse(code, mode="eval")            # SyntaxError: invalid decimal literal
+    assert der.symbols["x"].shape[0] in ("n", "2*n"), der.symbols["x"].shape
+
+
+@pytest.mark.xfail(strict=True, reason="fuzz finding: a product size prints as I_{4n} / "
+                   "1_{mn}, which reads back as a size named 4n / mn")
+@pytest.mark.parametrize("problem,shapes", [
+    ("d X / dX where X: matrix n x 4", {"X": (3, 4)}),
+    ("d tr(A ⊗ X) ones(n, m) / dX", {"A": (2, 2), "X": (3, 3)}),
+], ids=["identity-4n", "ones-mn"])
+def test_a_product_size_prints_so_that_it_reads_back(problem, shapes):
+    der = mdx.derive(problem)
+    text, typed = typed_back(der)
+    assert typed.expr.shape == der.result.shape, (text, typed.expr.shape, der.result.shape)
+
+
+# --------------------------------------------------------------------------------------
+# 5. A norm inside a norm prints with the same delimiter, ‖‖x‖^2 x‖, which does not parse
+# ("empty or unbalanced norm"; SPEC 7: the inner one needs the other delimiter or norm()).
+# Found by both targets (norm of an expression holding a norm).
+@pytest.mark.xfail(strict=True, reason="fuzz finding: nested norms print as ‖...‖...‖...‖, "
+                   "which does not read back")
+@pytest.mark.parametrize("problem,shapes", [
+    ("d norm(‖x‖^2 x) / dx", {"x": (3, 1)}),
+    ("d norm(x - mu ‖y‖) / dx", {"x": (3, 1), "mu": (), "y": (2, 1)}),
+])
+def test_a_norm_inside_a_norm_prints_so_that_it_reads_back(problem, shapes):
+    _reads_back(problem, shapes)
+
+
+# --------------------------------------------------------------------------------------
+# 6. A zero vector inside a function prints as the number 0: softmax(0), diag(0), exp(0),
+# tanh(0), which read back as functions of a scalar (softmax(0) = 1, not 1/n).  Found by
+# both targets (x - x inside softmax, diag, tanh).
+@pytest.mark.xfail(strict=True, reason="fuzz finding: softmax(z - z) prints as softmax(0), "
+                   "which reads back as the scalar 1")
+@pytest.mark.parametrize("problem,shapes", [
+    ("d softmax(z - z)^T y / dy", {"z": (3, 1), "y": (3, 1)}),
+    ("d v^T tanh(W^T tanh(0 z)) / dW", {"v": (3, 1), "W": (2, 3), "z": (2, 1)}),
+], ids=["softmax-0", "tanh-0"])
+def test_a_zero_vector_in_a_function_reads_back(problem, shapes):
+    _reads_back(problem, shapes)
+
+
+# --------------------------------------------------------------------------------------
+# 7. Ones and identities printed without the size the result needs (SPEC 8: a numeric
+# result that needs the size of a ones vector or an identity states it): `1 / θ + exp(θ) 1`
+# reads back as a scalar; `tr(P) (1 1^T) + sum(P) I` leaves the size open (while
+# `d sum(P) + tr(P) / dP` prints 1_n 1_n^T + I_n).  Found by both targets.
+@pytest.mark.xfail(strict=True, reason="fuzz finding: a ones vector prints as the number 1 "
+                   "where its size matters")
+def test_a_ones_vector_divided_by_a_scalar_reads_back():
+    der = mdx.derive("d log(θ) ones(n) + exp(θ) / dθ")        # (1 / θ + exp(θ) 1)^T
+    text, typed = typed_back(der)
+    assert typed.expr.shape == der.result.shape, (text, typed.expr.shape, der.result.shape)
+
+
+@pytest.mark.xfail(strict=True, reason="fuzz finding: a scaled 1 1^T and I print without "
+                   "their size")
+def test_scaled_ones_and_identity_state_their_size():
+    der = mdx.derive("d sum(P) tr(P) / dP")
+    text, typed = typed_back(der)
+    assert typed.expr.shape == der.result.shape, (text, typed.expr.shape, der.result.shape)
+
+
+# --------------------------------------------------------------------------------------
+# 8. The where line of a symbol whose size is a product (a matrix beside a Kronecker
+# product or vec) prints `A: matrix m*n×m*n`, which is not in the language ("unexpected
+# '*'"), so the printed result does not read back.  Found by fuzz_derive.
+@pytest.mark.xfail(strict=True, reason="fuzz finding: the where line prints sizes as m*n, "
+                   "which does not parse")
+def test_a_product_size_in_the_where_line_reads_back():
+    der = mdx.derive("d vec(X)^T A vec(X) / dX")
+    typed_back(der)                 # ParseError: unexpected '*'
+
+
+# --------------------------------------------------------------------------------------
+# 9. `./` prints its right operand without parentheses where a product follows:
+# d sum(log(-(A y w^T))) / dw gives `-((1) ./ -A y w^T)^T A y`, which reads back as
+# ((1) ./ (-A)) y w^T.  Found by fuzz_derive (d log(1 Omega(-y w^T)) / dw).
+@pytest.mark.xfail(strict=True, reason="fuzz finding: (1) ./ -A y w^T is printed without "
+                   "the parentheses its meaning needs")
+def test_elementwise_division_by_a_product_reads_back():
+    _reads_back("d sum(log(-(A y w^T))) / dw", {"A": (3, 2), "y": (2, 1), "w": (4, 1)})
+
+
+# --------------------------------------------------------------------------------------
+# 10. A user-defined body's derivative is SymPy's form, which overflows: g(t) = sigmoid(t)
+# gives exp(-t) / (1 + exp(-t))^2, NaN at t = -800, and g(t) = softplus(t) gives
+# exp(t) / (1 + exp(t)), NaN at t = 800, where the built-in sigmoid and softplus give 0
+# and 1.  Found by fuzz_readings (a user function of 1e4 times a sum).
+@pytest.mark.xfail(strict=True, reason="fuzz finding: user-body derivative NaN at large "
+                   "arguments (SymPy's exp(-t)/(1+exp(-t))^2)")
+@pytest.mark.parametrize("body,want", [
+    ("sigmoid(t)", [0.0, 0.25, 0.0]),
+    ("softplus(t)", [0.0, 0.5, 1.0]),
+])
+def test_a_user_body_derivative_is_finite_where_the_builtin_is(body, want):
+    der = mdx.derive(f"d sum(g(x)) / dx where g(t) = {body}")
+    x = np.array([[-800.0], [0.0], [800.0]])
+    got = evaluate(der.json()["result"]["numpy"], {"x": x})
+    assert np.allclose(np.asarray(got, dtype=float).reshape(-1), want), got
