@@ -2,8 +2,7 @@
 each minimised by hand and a real defect of mdx: a wrong number, NumPy code that does not
 run, or printed output that does not read back.  Each test fails today and is marked
 xfail(strict=True), so the suite stays green until the defect is fixed; then the test
-passes, strict xfail turns it red, and the mark must go (and the entry in
-tests/fuzz/known.py with it).
+passes, strict xfail turns it red, and the mark must go.
 
 Numbers are checked as everywhere else: against central differences of an independent
 NumPy function (tests/fdcheck.py), in both layouts.
@@ -47,8 +46,8 @@ def _reads_back(problem, shapes, method="differential"):
 
 
 # --------------------------------------------------------------------------------------
-# 1. The chain method loses the count n of a product of ones (tests/fuzz/known.py ONES_VEC).
-# mdx.operators.apply rewrites vec(P) as a vector of ones for any product P of two matrices
+# 1. The chain method lost the count n of a product of ones (fixed in 3670b93).
+# mdx.expressions.operators.apply rewrote vec(P) as a vector of ones for any product P of two matrices
 # of ones ("vec(1 1ᵀ) = 1"), also for (1_n 1_nᵀ)(1_n 1_mᵀ) = n 1_n 1_mᵀ, which the chain
 # method builds from (I_m ⊗ 1_n 1_nᵀ) vec(1).  Found by fuzz_readings (random problems
 # with softmax of a matrix, broadcast rows) and by fuzz_derive (d^2 -sum(log(softmax(W P)))).
@@ -68,9 +67,6 @@ ONES = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="fuzz finding: chain method drops the n of "
-                   "(1_n 1_n^T)(1_n 1_m^T) (operators.apply: vec(1 1^T) = 1 on a product of "
-                   "ones matrices)")
 @pytest.mark.parametrize("problem,shapes,f,wrt", ONES, ids=[c[0] for c in ONES])
 def test_chain_keeps_the_count_of_a_product_of_ones(problem, shapes, f, wrt):
     if problem.startswith("d^2"):

@@ -86,7 +86,7 @@ def _deep(fn, *args):
 
 def check_outputs(der) -> dict:
     """Every output renders; generated code is safe; returns the JSON record."""
-    from mdx import pynames, render
+    from mdx.rendering import pynames, render
     der.text()
     der.text(steps=False)
     der.latex()
@@ -102,7 +102,7 @@ def check_outputs(der) -> dict:
     printer = render._numpy_printer(der)
     for st in der.steps:
         if st.numpy and st.numpy_text is None and not hasattr(st.expr, "terms_"):
-            printer.doprint(st.expr)
+            printer.doprint(st.value())
     params |= set(printer.free)
     _deep(check_expression, record["result"]["numpy"], params)
     for step in record["steps"]:
@@ -124,9 +124,9 @@ class Typed:
     """The function mdx typed, its names, sizes and the values of everything else."""
 
     def __init__(self, der):
-        from mdx.numeric import derivation_sizes, evaluation_names
-        from mdx.printers.numpy import NumpyPrinter
-        from mdx.pynames import derivation_names
+        from mdx.checking.numeric import derivation_sizes, evaluation_names
+        from mdx.rendering.numpy_code import NumpyPrinter
+        from mdx.rendering.pynames import derivation_names
         self.der = der
         self.sizes = derivation_sizes(der)
         self.names = derivation_names(der)
@@ -146,7 +146,7 @@ class Typed:
         return np.asarray(self.eval(self.f_code, inputs), dtype=float)
 
     def draw(self, rng, positive: bool) -> dict:
-        from mdx.numeric import draw_inputs
+        from mdx.checking.numeric import draw_inputs
         return draw_inputs(self.der.symbols, self.sizes, np, rng, self.names, positive)
 
 
@@ -357,7 +357,7 @@ def numeric_check(ders, rng, independent=None, deadline: float = 20.0, sink=None
 
 
 def _structured(want: dict, der):
-    """The gradient on the structured space of --structured (mdx.verify._structured)."""
+    """The gradient on the structured space of --structured (mdx.checking.verify._structured)."""
     form = der.structured
     if form is None:
         return want[der.layout]
@@ -501,12 +501,12 @@ def _check_function(der, typed, inputs, got, tag):
 def read_back(der, rng) -> None:
     """`d (RESULT) / dVAR WHERE` types again, and its value is the result's."""
     from mdx.errors import LimitError, MdxError
-    from mdx.parser import parse
-    from mdx.printers.numpy import NumpyPrinter
-    from mdx.printers.text import to_text
-    from mdx.pynames import problem_names
-    from mdx.render import where_text
-    from mdx.shapes import type_problem
+    from mdx.language.parser import parse
+    from mdx.rendering.numpy_code import NumpyPrinter
+    from mdx.expressions.text import to_text
+    from mdx.rendering.pynames import problem_names
+    from mdx.rendering.render import where_text
+    from mdx.shapes.typer import type_problem
     text = f"d ({to_text(der.result)}) / d{der.var.name} {where_text(der)}".strip()
     try:
         typed_back = type_problem(parse(text))

@@ -98,7 +98,7 @@ def logsumexp(z, axis=0):
 
 
 def stand_in(t):
-    """The abstract function's value in mdx's checks (mdx.numeric.stand_in), rewritten."""
+    """The abstract function's value in mdx's checks (mdx.checking.numeric.stand_in), rewritten."""
     return np.sin(t) + t ** 3 / 4
 
 
