@@ -105,10 +105,10 @@ def stand_in(t):
 ELEMENTWISE = {
     "exp": np.exp, "sin": np.sin, "cos": np.cos, "tanh": np.tanh, "sigmoid": sigmoid,
     "σ": sigmoid, "relu": lambda a: np.maximum(a, 0), "softplus": lambda a: np.logaddexp(0, a),
-    "abs": np.abs,
+    "abs": np.abs, "arctan": np.arctan, "sinh": np.sinh, "cosh": np.cosh, "expm1": np.expm1,
 }
-POSITIVE_ONLY = {"log": np.log, "sqrt": np.sqrt}
-POSITIVE_RESULT = {"exp", "sigmoid", "σ", "softplus"}
+POSITIVE_ONLY = {"log": np.log, "sqrt": np.sqrt, "log1p": np.log1p}
+POSITIVE_RESULT = {"exp", "sigmoid", "σ", "softplus", "cosh"}
 
 NUMBERS = [("2", 2.0), ("3", 3.0), ("0.5", 0.5), ("1e-4", 1e-4), ("2.5E-3", 2.5e-3),
            ("1e+2", 100.0), ("1.5", 1.5), ("10", 10.0), ("1e-1", 0.1), ("0.25", 0.25),
@@ -294,7 +294,7 @@ class Gen:
             return N(f"{self.wrap(a, PROD)}{op}{self.wrap(b, UNARY + 1)}", PROD,
                      lambda get: a.fn(get) * b.fn(get), t, a.pos and b.pos, names=a.names | b.names)
         if k == 3:
-            f = self.src.pick(list(ELEMENTWISE) + ["log", "sqrt"])
+            f = self.src.pick(list(ELEMENTWISE) + list(POSITIVE_ONLY))
             a = self.gen(t, d)
             if f in POSITIVE_ONLY:
                 a = self.positive(a)
@@ -401,7 +401,7 @@ class Gen:
             return N(f"{self.wrap(a, PROD)}{op}{self.wrap(b, POSTFIX)}", PROD,
                      lambda t: a.fn(t) * b.fn(t), "s")
         if k in (4, 5, 6):
-            f = self.src.pick(list(ELEMENTWISE) + ["log", "sqrt", "log", "sqrt"])
+            f = self.src.pick(list(ELEMENTWISE) + list(POSITIVE_ONLY) * 2)
             a = self.body(p, d + 1)
             if f in POSITIVE_ONLY:
                 if not a.pos:
