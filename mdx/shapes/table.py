@@ -150,3 +150,5 @@ class Typed:
 CONSTRAINTS = frozenset({"symmetric", "spd", "diagonal", "orthogonal"})
 # operators of the product level, which group to the left (SPEC 3 and 7)
 LEFT_ASSOC = frozenset({"matmul", "div", "hadamard", "ediv", "kron"})
+# operators written after an atom: ^T, ^2, ^{-1}, ' (postfix) and .^ (epow)
+POSTFIX = frozenset({"postfix", "epow"})
