@@ -107,6 +107,19 @@ def test_definition_reassembles_softmax_of_a_function_of_a_product(problem, shap
     _fd(problem, shapes, f, wrt, "definition", props)
 
 
+def test_definition_hessian_through_a_branch_of_the_index_graph():
+    """The same defect in a Hessian (fuzz_readings, 30-minute run)."""
+    problem = ("d^2/dA^2 tr((Y softmax(A Y)^T)^2^T ⊗ (A + A + (A + A) + (A + A + (A + A)) + A + A))"
+               " where A: symmetric; Y: matrix p x k")
+
+    def f(A, Y):
+        M = Y @ _softmax(A @ Y).T
+        return np.trace(np.kron((M @ M).T, 10 * A))
+    for layout in LAYOUTS:
+        check(mdx.derive(problem, layout=layout, method="definition").json(), f,
+              {"A": (3, 3), "Y": (3, 2)}, "A", layout, {"A": "symmetric"}, order=2)
+
+
 # --------------------------------------------------------------------------------------
 # 3. `.^` after a call of a declared function bound into its argument: `g(x).^2` was typed
 # g(x.^2) (SPEC 7: a call with parentheses is an atom, postfix operators apply to the call;
