@@ -242,13 +242,15 @@ def test_a_product_size_in_the_where_line_reads_back():
 
 
 # --------------------------------------------------------------------------------------
-# 9. `./` prints its right operand without parentheses where a product follows:
-# d sum(log(-(A y w^T))) / dw gives `-((1) ./ -A y w^T)^T A y`, which reads back as
-# ((1) ./ (-A)) y w^T.  Found by fuzz_derive (d log(1 Omega(-y w^T)) / dw).
-@pytest.mark.xfail(strict=True, reason="fuzz finding: (1) ./ -A y w^T is printed without "
-                   "the parentheses its meaning needs")
+# 9. `./` printed its right operand without parentheses where a product follows:
+# d sum(log(-(A y w^T))) / dw gave `-((1) ./ -A y w^T)^T A y`, which reads back as
+# ((1) ./ (-A)) y w^T: the printed result was not the result.  Found by fuzz_derive
+# (d log(1 Omega(-y w^T)) / dw).  The right operand of ./, ∘ and ⊗ that is a negative
+# product is now in parentheses.
 def test_elementwise_division_by_a_product_reads_back():
     _reads_back("d sum(log(-(A y w^T))) / dw", {"A": (3, 2), "y": (2, 1), "w": (4, 1)})
+    _reads_back("d sum(x ./ (-2 y)) / dx", {"x": (3, 1), "y": (3, 1)})
+    _reads_back("d sum(X ⊗ (-A B)) / dA", {"X": (2, 2), "A": (3, 2), "B": (2, 3)})
 
 
 # --------------------------------------------------------------------------------------

@@ -181,8 +181,17 @@ class Printer:
         for i, f in enumerate(operands):
             if any(bool(o.free) for j, o in enumerate(operands) if j != i):
                 self._pin = self.BROADCAST
-            out.append(self.paren(f, Prec.PRODUCT, strict=True))
+            out.append(self.paren(f, Prec.PRODUCT, strict=True) if i == 0 else self.right_operand(f))
         return out
+
+    def right_operand(self, e: E.Expr) -> str:
+        """e after ∘, ./ or ⊗, which group to the left: a negative product such as
+        `-A y w^T` needs parentheses there, since its minus takes A alone (`1 ./ -A y w^T`
+        reads as (1 ./ (-A)) y w^T); `-x` does not."""
+        c, rest = C.split_coeff(e)
+        if isinstance(e, E.Mul) and c < 0 and (c != -1 or precedence(rest) < Prec.POSTFIX):
+            return self.wrap(self.doprint(e))
+        return self.paren(e, Prec.PRODUCT, strict=True)
 
     # Constants print the same in text and LaTeX (the NumPy printer overrides them).
     def _print_Zero(self, e):

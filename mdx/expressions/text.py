@@ -64,7 +64,7 @@ class TextPrinter(Printer):
         return " ./ ".join(self.elementwise_operands((e.num, e.den)))
 
     def _print_Kron(self, e):
-        return f"{self.paren(e.a, Prec.PRODUCT, strict=True)} ⊗ {self.paren(e.b, Prec.PRODUCT, strict=True)}"
+        return f"{self.paren(e.a, Prec.PRODUCT, strict=True)} ⊗ {self.right_operand(e.b)}"
 
     def _print_Apply(self, e):
         a = e.arg
