@@ -182,14 +182,15 @@ def test_a_product_size_prints_so_that_it_reads_back(problem, shapes):
 
 
 # --------------------------------------------------------------------------------------
-# 5. A norm inside a norm prints with the same delimiter, ‖‖x‖^2 x‖, which does not parse
+# 5. A norm inside a norm printed with the same delimiter, ‖‖x‖^2 x‖, which does not parse
 # ("empty or unbalanced norm"; SPEC 7: the inner one needs the other delimiter or norm()).
-# Found by both targets (norm of an expression holding a norm).
-@pytest.mark.xfail(strict=True, reason="fuzz finding: nested norms print as ‖...‖...‖...‖, "
-                   "which does not read back")
+# Found by both targets (norm of an expression holding a norm).  The outer one now prints
+# as a call, norm(‖x‖^2 x).
 @pytest.mark.parametrize("problem,shapes", [
     ("d norm(‖x‖^2 x) / dx", {"x": (3, 1)}),
     ("d norm(x - mu ‖y‖) / dx", {"x": (3, 1), "mu": (), "y": (2, 1)}),
+    ("d norm1(x - ‖y‖_1 a) / dx", {"x": (3, 1), "y": (2, 1), "a": (3, 1)}),
+    ("d norm(X - ‖Y‖_F A) / dX", {"X": (3, 2), "Y": (2, 2), "A": (3, 2)}),
 ])
 def test_a_norm_inside_a_norm_prints_so_that_it_reads_back(problem, shapes):
     _reads_back(problem, shapes)

@@ -68,11 +68,12 @@ class TextPrinter(Printer):
 
     def _print_Apply(self, e):
         a = e.arg
-        if e.name == "norm":
-            sub = "_F" if a.rows != "1" and a.cols != "1" else ""
-            return f"‖{self.doprint(a)}‖{sub}"
-        if e.name == "norm1":
-            return f"‖{self.doprint(a)}‖_1"
+        if e.name in ("norm", "norm1"):
+            inner = self.doprint(a)
+            if "‖" in inner:        # ‖x - ‖y‖ 1‖ does not parse: the outer one is a call
+                return f"{e.name}({inner})"
+            sub = "_1" if e.name == "norm1" else "_F" if a.rows != "1" and a.cols != "1" else ""
+            return f"‖{inner}‖{sub}"
         if e.name == "logdet":
             return "log det " + (self.doprint(a) if isinstance(a, E.Sym) else f"({self.doprint(a)})")
         row = self.transposed_row_form(e)
