@@ -70,6 +70,11 @@ def one_input(data: bytes) -> None:
         der = out.derivation
         try:
             oracle.check_outputs(der)       # within the problem's budget, as the CLI renders
+        except errors.MdxError as e:        # the CLI's error too (a LimitError while printing)
+            if isinstance(e, errors.InternalError):
+                oracle.report("internal", e.message, out.problem)
+            e.render(out.problem)
+            continue
         except oracle.Finding as e:
             oracle.report(e.kind, e.message, out.problem)
             continue

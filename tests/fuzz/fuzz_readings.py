@@ -79,8 +79,12 @@ def derive_all(text: str, structured=None):
             if o.error is not None:
                 o.error.render(o.problem)           # the message a user sees must render
                 return o.error
-            for der in o.derivation:
-                oracle.check_outputs(der)           # inside the problem's budget, like the CLI
+            try:
+                for der in o.derivation:
+                    oracle.check_outputs(der)       # inside the problem's budget, like the CLI
+            except errors.MdxError as e:            # the CLI's error too (a LimitError while
+                e.render(o.problem)                 # printing): a refusal, not a crash
+                return e
             out[layout] = o.derivation
     return out
 
