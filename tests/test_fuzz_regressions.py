@@ -278,3 +278,17 @@ def test_a_user_body_derivative_is_finite_where_the_builtin_is(body, want):
     ref = {"sigmoid(t)": lambda x: np.sum(1 / (1 + np.exp(-x))),
            "softplus(t)": lambda x: np.sum(np.logaddexp(0, x))}[body]
     _fd(f"d sum(g(x)) / dx where g(t) = {body}", {"x": (3, 1)}, ref, "x", "differential")
+
+
+# --------------------------------------------------------------------------------------
+# 11. The definition method wrote (X + 2/d)^23 entry by entry as 2^23 index terms without
+# charging them to the problem's work: `d (X+2/ d)^{23} / dX -m definition` ran 606 s and
+# grew to 19.5 GB (the bound is 8 s and 350 MB).  Each index term is now charged like a
+# node, so the problem stops with a LimitError within its bounds.  Found by fuzz_derive
+# (a libFuzzer timeout).
+def test_index_terms_count_against_the_problems_bounds():
+    from child_process import run_mdx
+    got = run_mdx(["derive", "d (X+2/ d)^{23} / dX", "--layout", "numerator", "-m",
+                   "definition"], timeout=60)
+    assert got["seconds"] < 12 and got["mb"] < 500, got
+    assert got["code"] == 1 and "needs more than" in got["err"], got
