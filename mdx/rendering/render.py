@@ -307,9 +307,8 @@ def torch_function(der, name: str | None = None) -> str:
 
 
 def function_name(der) -> str:
-    if hasattr(der, "parts"):           # several gradients: one function for all of them
-        from .several import function_name as several_name
-        return several_name(der)
+    """The generated function's name (several gradients': mdx.rendering.several.function_name,
+    which imports this module)."""
     return derivation_names(der).function
 
 
