@@ -292,3 +292,28 @@ def test_index_terms_count_against_the_problems_bounds():
                    "definition"], timeout=60)
     assert got["seconds"] < 12 and got["mb"] < 500, got
     assert got["code"] == 1 and "needs more than" in got["err"], got
+
+
+# --------------------------------------------------------------------------------------
+# 12. A scaled product inside a product's chain lost its coefficient: transposing
+# c ((x + a)ᵀ + (x - a)ᵀ) gives ((x + a) + (x - a)) cᵀ, and the sum collects to 2 x, a product
+# with a coefficient that construct._make_mul dropped while it flattened the chain, so
+# d ((x + a)^T (x + a) + (x - a)^T (x - a)) c / dx by the chain method was 2 x c^T, not
+# 4 x c^T (and so two Hessians, chain and definition).  Found by fuzz_readings (a
+# standardised vector, d^2).
+@pytest.mark.parametrize("method", ["differential", "chain", "definition"])
+@pytest.mark.parametrize("problem,shapes,f,wrt,order", [
+    ("d ((x + a)^T (x + a) + (x - a)^T (x - a)) c / dx", {"x": (3, 1), "a": (3, 1), "c": (2, 1)},
+     lambda x, a, c: (np.sum((x + a) ** 2) + np.sum((x - a) ** 2)) * c, "x", 1),
+    ("d (sum((x + sum(x) 1).^2) + sum((x - sum(x) 1).^2)) c / dx", {"x": (3, 1), "c": (2, 1)},
+     lambda x, c: (np.sum((x + np.sum(x)) ** 2) + np.sum((x - np.sum(x)) ** 2)) * c, "x", 1),
+    ("d^2 (c^T x) (sum((x + sum(x) 1).^2) + sum((x - sum(x) 1).^2)) / dx^2",
+     {"x": (3, 1), "c": (3, 1)},
+     lambda x, c: np.sum(c * x) * (np.sum((x + np.sum(x)) ** 2) + np.sum((x - np.sum(x)) ** 2)),
+     "x", 2),
+], ids=["sum-of-squares-times-c", "centred-by-sum", "hessian"])
+def test_a_scaled_factor_keeps_its_coefficient_in_a_product(problem, shapes, f, wrt, order,
+                                                             method):
+    for layout in LAYOUTS:
+        check(mdx.derive(problem, layout=layout, method=method).json(), f, shapes, wrt, layout,
+              order=order)
