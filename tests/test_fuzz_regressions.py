@@ -317,3 +317,22 @@ def test_a_scaled_factor_keeps_its_coefficient_in_a_product(problem, shapes, f, 
     for layout in LAYOUTS:
         check(mdx.derive(problem, layout=layout, method=method).json(), f, shapes, wrt, layout,
               order=order)
+
+
+# --------------------------------------------------------------------------------------
+# 13. Sizes that are products of numbers did not meet their value in typing: K_{3,3} is
+# 3·3×3·3 and I_9 is 9×9, so `2 I_9 - s K_{3,3}`, printed in a Hessian over a 3×3 matrix,
+# did not read back ("cannot subtract ... the sizes differ").  The typer now multiplies the
+# numbers of a product size, as the expressions' dim_mul does.  Found by fuzz_readings.
+def _commutation(r, s):
+    K = np.zeros((r * s, r * s))
+    for i in range(r):
+        for j in range(s):
+            K[i * s + j, j * r + i] = 1.0
+    return K
+
+
+def test_a_product_of_numbers_is_its_value_in_typing():
+    K = _commutation(3, 3)
+    _fd("d x^T (I_9 + K_{3,3}) x / dx", {"x": (9, 1)},
+        lambda x: float(np.sum(x * ((np.eye(9) + K) @ x))), "x", "differential")
