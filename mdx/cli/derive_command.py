@@ -156,8 +156,9 @@ class Emitter:
             echo("")
 
     def code(self, der, suffix):
-        from ..rendering.render import function_name
-        name = function_name(der) + (f"_{suffix}" if suffix else "")
+        from ..rendering import render, several
+        named = several if hasattr(der, "parts") else render    # several gradients: one function
+        name = named.function_name(der) + (f"_{suffix}" if suffix else "")
         base, n = name, 2
         while name in self.names:
             name, n = f"{base}_{n}", n + 1

@@ -97,8 +97,8 @@ _NAMED: dict = {}
 
 def _named(sympy) -> dict:
     """mdx's name -> a SymPy function standing for each function of the table whose SymPy
-    value is no single SymPy function of its argument (σ(u) = 1 / (1 + exp(-u)), softplus,
-    log1p, ...).  Its derivative is the table's, σ(u) (1 - σ(u)), which stays finite where
+    value is no single SymPy function of its argument (σ(u) = 1 / (1 + exp(-u)) and the
+    like).  Its derivative is the table's, σ(u) (1 - σ(u)), which stays finite where
     SymPy's exp(-u) / (1 + exp(-u))^2 is inf / inf (u = -800), and it reads back as the
     function; `_explicit` writes SymPy's value in its place, for values."""
     if not _NAMED:
