@@ -3,8 +3,9 @@
 Safe here means: the only names are the function's parameters, names it binds itself
 (`h1 = ...` before the return, `h1 := ...` in an expression) and `np`; every attribute is either a NumPy member reached from `np`
 (`np.linalg.inv`) or one of the array attributes the printer uses (`.T`, `.shape`,
-`.reshape`); calls go to NumPy, to `.reshape`, or to a parameter (an abstract function
-the caller supplies); and nothing else (no imports inside, no lambdas, no dunders,
+`.reshape`, `.astype`); calls go to NumPy, to `.reshape` or `.astype`, or to a parameter (an
+abstract function the caller supplies); comparisons (`np.where(h1 > 0, ...)` for a step
+product); and nothing else (no imports inside, no lambdas, no dunders,
 no string constants except `order="F"` and einsum's "ik,kj->ij").
 """
 
@@ -14,10 +15,10 @@ import ast
 
 from mdx.rendering.numpy_code import OUTER
 
-ARRAY_ATTRS = {"T", "shape", "reshape"}
+ARRAY_ATTRS = {"T", "shape", "reshape", "astype"}
 ALLOWED = (ast.Expression, ast.Expr, ast.BinOp, ast.UnaryOp, ast.Call, ast.Name, ast.Load,
            ast.Store, ast.Attribute, ast.Constant, ast.Subscript, ast.Slice, ast.Tuple, ast.List,
-           ast.NamedExpr, ast.keyword, ast.operator, ast.unaryop)
+           ast.NamedExpr, ast.keyword, ast.operator, ast.unaryop, ast.Compare, ast.cmpop)
 
 
 def _np_chain(node) -> bool:
@@ -44,7 +45,7 @@ def check_expression(code: str, params: set) -> None:
                 f"attribute .{node.attr} outside np: {code}"
         elif isinstance(node, ast.Call):
             f = node.func
-            ok = _np_chain(f) or (isinstance(f, ast.Attribute) and f.attr == "reshape") or \
+            ok = _np_chain(f) or (isinstance(f, ast.Attribute) and f.attr in ("reshape", "astype")) or \
                 (isinstance(f, ast.Name) and f.id in params)
             assert ok, f"call of {ast.unparse(f)} in generated code: {code}"
         elif isinstance(node, ast.Constant):

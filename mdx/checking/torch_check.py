@@ -188,6 +188,8 @@ def script(der) -> str:
     from ..rendering.torch_code import TorchPrinter
     from ..rendering.pynames import derivation_names
     from ..rendering.render import function_name, function_parameters, torch_function
+    if hasattr(der, "parts"):           # several gradients: one function for all of them
+        from ..rendering.several import function_name
     sizes = derivation_sizes(der)
     names = derivation_names(der)
     printer = TorchPrinter(names, der.var)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
+from ..bounds.limits import charge
 from ..expressions import expr as E
 from ..language.functions import ELEMENTWISE
 from .rules import elementwise_prime, epower_prime
@@ -54,7 +55,12 @@ class Fresh:
 
 
 def _times(a: list, b: list) -> list:
-    return [Term(x.coeff * y.coeff, x.factors + y.factors, x.sums + y.sums) for x in a for y in b]
+    out = []
+    for x in a:
+        for y in b:
+            charge()            # a term is work, as a node is: (X + 2/d)^23 has 2^23 of them
+            out.append(Term(x.coeff * y.coeff, x.factors + y.factors, x.sums + y.sums))
+    return out
 
 
 def _scale(terms: list, c) -> list:
@@ -160,6 +166,7 @@ def d_terms(terms: list, var: E.Sym, p: str, q: str, fresh: Fresh) -> list:
                 continue
             rest = t.factors[:n] + t.factors[n + 1:]
             for dt in d_factor(f, var, p, q, fresh):
+                charge()
                 out.append(Term(t.coeff * dt.coeff, rest + dt.factors, t.sums + dt.sums))
     return out
 

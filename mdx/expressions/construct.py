@@ -157,6 +157,15 @@ def _product_shape(factors):
 
 
 def _make_mul(coeff, scalars, chain) -> Expr:
+    if any(isinstance(f, Mul) and (f.coeff != 1 or f.scalars) for f in chain):
+        # a factor of the chain that is a scaled product, such as transpose's ((x + a)ᵀ +
+        # (x - a)ᵀ)ᵀ = 2 x in (c Sᵀ)ᵀ: its coefficient and scalars join this product's
+        coeff, scalars = Fraction(coeff), list(scalars)
+        for f in chain:
+            if isinstance(f, Mul):
+                coeff *= f.coeff
+                scalars.extend(f.scalars)
+        chain = [g for f in chain for g in (f.chain if isinstance(f, Mul) else (f,))]
     coeff, scalars = _normalize_scalars(coeff, scalars)
     chain = _normalize_chain(list(chain))
     run = _scalar_run(chain)

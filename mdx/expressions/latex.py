@@ -81,7 +81,7 @@ class LatexPrinter(Printer):
 
     def _print_Kron(self, e):
         return (self.paren(e.a, Prec.PRODUCT, strict=True) + r" \otimes "
-                + self.paren(e.b, Prec.PRODUCT, strict=True))
+                + self.right_operand(e.b))
 
     def _print_Apply(self, e):
         a = e.arg

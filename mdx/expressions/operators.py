@@ -57,6 +57,8 @@ def func(name: str, arg: Expr, primes: int = 0, defn=None) -> Expr:
     exact = _TABLE[name].exact if name in _TABLE and not primes else {}
     if isinstance(arg, Num) and arg.value in exact:     # exp 0 = 1, not exp 0 = 0
         return Num(Fraction(exact[arg.value]))
+    if isinstance(arg, Zero) and 0 in exact:            # exp(0) of a vector is 1, a vector
+        return scale(exact[0], ones(arg.shape)) if exact[0] else arg
     return Func(name, arg, primes, defn)
 
 
@@ -210,6 +212,15 @@ def apply(name: str, a: Expr) -> Expr:
         return mul(_make_mul(a.coeff, a.scalars, ()), apply("diagm", _make_mul(F1, (), a.chain)))
     if name == "diagv" and isinstance(a, Identity):
         return Ones((a.rows, ONE))
+    if isinstance(a, Zero):         # a zero vector prints as 0, and softmax(0) would read as 1
+        if name == "diagm":
+            return Zero((a.rows, a.rows))
+        if name == "diagv":
+            return Zero((a.rows, ONE))
+        if name == "softmax":       # each column: 1/n of its n entries
+            return mul(power(entry_count((a.rows,)), -1), Ones(a.shape))
+        if name == "logsumexp" and a.cols == ONE:
+            return func("log", entry_count((a.rows,)))
     if name == "logdet" and a.is_scalar:
         return func("log", a)
     return Apply(name, a)

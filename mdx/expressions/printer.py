@@ -139,7 +139,7 @@ class Printer:
 
     def _print_Add(self, e: E.Add) -> str:
         """Terms joined by + and -; a negative term prints as `- term`."""
-        shaped = [bool(t.free) for t in e.terms]
+        shaped = [shapes_itself(t) for t in e.terms]
         self.pin_terms(0, shaped)
         out = self.doprint(e.terms[0])
         for i, t in enumerate(e.terms[1:], 1):
@@ -179,10 +179,19 @@ class Printer:
         """The operands of ∘ or ./, printed; a `1` beside a sibling with symbols broadcasts."""
         out = []
         for i, f in enumerate(operands):
-            if any(bool(o.free) for j, o in enumerate(operands) if j != i):
+            if any(shapes_itself(o) for j, o in enumerate(operands) if j != i):
                 self._pin = self.BROADCAST
-            out.append(self.paren(f, Prec.PRODUCT, strict=True))
+            out.append(self.paren(f, Prec.PRODUCT, strict=True) if i == 0 else self.right_operand(f))
         return out
+
+    def right_operand(self, e: E.Expr) -> str:
+        """e after ∘, ./ or ⊗, which group to the left: a negative product such as
+        `-A y w^T` needs parentheses there, since its minus takes A alone (`1 ./ -A y w^T`
+        reads as (1 ./ (-A)) y w^T); `-x` does not."""
+        c, rest = C.split_coeff(e)
+        if isinstance(e, E.Mul) and c < 0 and (c != -1 or precedence(rest) < Prec.POSTFIX):
+            return self.wrap(self.doprint(e))
+        return self.paren(e, Prec.PRODUCT, strict=True)
 
     # Constants print the same in text and LaTeX (the NumPy printer overrides them).
     def _print_Zero(self, e):
@@ -231,6 +240,19 @@ class Printer:
         if isinstance(f, (E.Mul, E.Had, E.EDiv, E.Kron)):
             return self.wrap(self.doprint(f))
         return self.paren(f, Prec.POSTFIX)
+
+
+def shapes_itself(e: E.Expr) -> bool:
+    """Whether e, printed, has a shape of its own: a vector or matrix symbol outside its
+    scalar parts.  Beside it a `1` broadcasts (x - 1); beside exp(θ) 1 or sum(P) 1 1ᵀ, whose
+    symbols are scalars, a `1` needs its size (1_n / θ + exp(θ) 1_n)."""
+    if e.is_scalar:
+        return False
+    got = e.__dict__.get("_shapes_itself")
+    if got is None:
+        got = e.__dict__["_shapes_itself"] = isinstance(e, E.Sym) or \
+            any(shapes_itself(c) for c in e.children())
+    return got
 
 
 def split_fraction(m: E.Mul):

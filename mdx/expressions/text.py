@@ -64,15 +64,16 @@ class TextPrinter(Printer):
         return " ./ ".join(self.elementwise_operands((e.num, e.den)))
 
     def _print_Kron(self, e):
-        return f"{self.paren(e.a, Prec.PRODUCT, strict=True)} ⊗ {self.paren(e.b, Prec.PRODUCT, strict=True)}"
+        return f"{self.paren(e.a, Prec.PRODUCT, strict=True)} ⊗ {self.right_operand(e.b)}"
 
     def _print_Apply(self, e):
         a = e.arg
-        if e.name == "norm":
-            sub = "_F" if a.rows != "1" and a.cols != "1" else ""
-            return f"‖{self.doprint(a)}‖{sub}"
-        if e.name == "norm1":
-            return f"‖{self.doprint(a)}‖_1"
+        if e.name in ("norm", "norm1"):
+            inner = self.doprint(a)
+            if "‖" in inner:        # ‖x - ‖y‖ 1‖ does not parse: the outer one is a call
+                return f"{e.name}({inner})"
+            sub = "_1" if e.name == "norm1" else "_F" if a.rows != "1" and a.cols != "1" else ""
+            return f"‖{inner}‖{sub}"
         if e.name == "logdet":
             return "log det " + (self.doprint(a) if isinstance(a, E.Sym) else f"({self.doprint(a)})")
         row = self.transposed_row_form(e)

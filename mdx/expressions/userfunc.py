@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from . import expr as E
-from ..language.functions import ELEMENTWISE_FUNCTIONS
+from ..language.functions import ELEMENTWISE, ELEMENTWISE_FUNCTIONS
 from ..errors import ShapeError, UnsupportedError
 from ..bounds.limits import watched
 
@@ -41,9 +41,8 @@ class UserFunction:
         if got is None:
             import sympy
             if k == 0:
-                from .sympy_values import SympyValues
                 t = sympy.Symbol(self.param, real=True)
-                got = SympyValues({self.param: t}, {}).value(self.body)
+                got = _body_values(sympy, {self.param: t}).value(self.body)
             else:
                 with watched(f"SymPy's derivative of {self.name}"):
                     got = real_diff(self.sympy_body(k - 1), sympy.Symbol(self.param, real=True))
@@ -53,7 +52,7 @@ class UserFunction:
     def sympy_callable(self, k: int):
         import sympy
         t = sympy.Symbol(self.param, real=True)
-        body = self.sympy_body(k)
+        body = _explicit(sympy, self.sympy_body(k))
         return lambda u: body.subs(t, u)
 
     def derivative(self, k: int) -> E.Expr:
@@ -91,6 +90,44 @@ class UserFunction:
     def definition_text(self, k: int) -> str:
         from .text import to_text
         return f"{self.name}{chr(39) * k}({self.param}) = {to_text(self.derivative(k))}"
+
+
+_NAMED: dict = {}
+
+
+def _named(sympy) -> dict:
+    """mdx's name -> a SymPy function standing for each function of the table whose SymPy
+    value is no single SymPy function of its argument (σ(u) = 1 / (1 + exp(-u)) and the
+    like).  Its derivative is the table's, σ(u) (1 - σ(u)), which stays finite where
+    SymPy's exp(-u) / (1 + exp(-u))^2 is inf / inf (u = -800), and it reads back as the
+    function; `_explicit` writes SymPy's value in its place, for values."""
+    if not _NAMED:
+        u = sympy.Symbol("u", real=True)
+        for f in ELEMENTWISE_FUNCTIONS:
+            if f.per_column or _single(sympy, f, u) or f.derivative is None:
+                continue
+
+            def fdiff(self, argindex=1, f=f):
+                t = E.Sym("_t", E.SCALAR, "scalar")
+                d = _body_values(sympy, {"_t": u}).value(f.derivative(E, t))
+                return d.subs(u, self.args[0])
+            _NAMED[f.name] = type(f"mdx_{f.name}", (sympy.Function,), {"fdiff": fdiff})
+    return _NAMED
+
+
+def _body_values(sympy, env: dict):
+    """SympyValues in which the table's functions are SymPy functions of their own (_named)."""
+    from .sympy_values import SympyValues
+    values = SympyValues(env, {})
+    values.elementwise = {**values.elementwise,
+                          **{n: (lambda a, cls=cls: cls(a)) for n, cls in _named(sympy).items()}}
+    return values
+
+
+def _explicit(sympy, e):
+    """e with each function of _named written as SymPy's value of it."""
+    by_class = {cls: ELEMENTWISE[n] for n, cls in _named(sympy).items()}
+    return e.replace(lambda x: type(x) in by_class, lambda x: by_class[type(x)].sympy(sympy, x.args[0]))
 
 
 _REAL: dict = {}
@@ -179,15 +216,19 @@ def _from_sympy_names(sympy) -> dict:
         u = sympy.Symbol("u", real=True)
         got = _FROM_SYMPY["names"] = {}
         for f in ELEMENTWISE_FUNCTIONS:
-            if f.per_column:
-                continue
-            v = f.sympy(sympy, u)
-            if isinstance(v, sympy.Function) and v.args[:1] == (u,):
-                got.setdefault(type(v).__name__, f.name)
+            if not f.per_column and _single(sympy, f, u):
+                got.setdefault(type(f.sympy(sympy, u)).__name__, f.name)
+        got.update({cls.__name__: n for n, cls in _named(sympy).items()})
     return got
 
 
 _FROM_SYMPY: dict = {}
+
+
+def _single(sympy, f, u) -> bool:
+    """Whether SymPy's value of the table's function f is one SymPy function of u."""
+    v = f.sympy(sympy, u)
+    return isinstance(v, sympy.Function) and v.args[:1] == (u,)
 
 
 def from_sympy(s, t: E.Sym) -> E.Expr:

@@ -308,6 +308,8 @@ def torch_function(der, name: str | None = None) -> str:
 
 
 def function_name(der) -> str:
+    """The generated function's name (several gradients': mdx.rendering.several.function_name,
+    which imports this module)."""
     return derivation_names(der).function
 
 

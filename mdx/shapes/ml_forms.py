@@ -30,6 +30,8 @@ from ..language.syntax import Node
 SIZED_IDENTITY = re.compile(r"^I_(\{(?P<b>[A-Za-z0-9]+)\}|(?P<s>[A-Za-z0-9]+))$")
 # The commutation matrix K_{r,s} (vec(Aᵀ) = K_{r,s} vec(A) for A r×s), as mdx prints it
 COMMUTATION = re.compile(r"^K_\{(?P<r>[A-Za-z0-9]+),(?P<s>[A-Za-z0-9]+)\}$")
+# a size written with a count before it, 2n or 3mn (the 3 of I_{3m})
+LEADING_COUNT = re.compile(r"^([0-9]+)([A-Za-z][A-Za-z0-9]*)$")
 
 
 def error_at(cls, msg, node, hint=""):
@@ -52,11 +54,14 @@ class MLForms:
 
     # ------------------------------------------------------------ sizes
     def _size_of_text(self, text: str):
-        """A written size (`n`, `3`, `nm` as n·m) as a dimension term."""
+        """A written size (`n`, `3`, `nm` as n·m, `2n` as 2·n) as a dimension term."""
         if text.isdigit():
             return ONE if text == "1" else text
         if text in self.named_dims:
             return text
+        count = LEADING_COUNT.match(text)
+        if count:                   # a size is a name: 2n is no name, but 2·n as mdx prints it
+            return self.dims.prod(count.group(1), self._size_of_text(count.group(2)))
         if len(text) > 1 and all(c in self.named_dims for c in text):
             return self.dims.prod(*text)
         self.named_dims.add(text)
@@ -71,8 +76,9 @@ class MLForms:
                     self.named_dims.add(a.value)
             return
         if node.op == "sized_ones" and not node.value.isdigit():
-            if node.value not in self.named_dims and not all(c in self.named_dims for c in node.value):
-                self.named_dims.add(node.value)
+            value = LEADING_COUNT.sub(r"\2", node.value)
+            if value not in self.named_dims and not all(c in self.named_dims for c in value):
+                self.named_dims.add(value)
         for a in node.args:
             self._prescan_sizes(a)
 

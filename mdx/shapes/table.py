@@ -3,6 +3,7 @@ size variables), a symbol's entry, the typed problem, and positioned errors."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -118,6 +119,10 @@ class Dims:
         if sum(map(len, parts)) > MAX_SIZE_FACTORS:
             raise size_error(sum(map(len, parts)))
         out = tuple(sorted(x for p in parts for x in p))
+        numbers = [x for x in out if isinstance(x, str) and x.isdigit()]
+        if len(numbers) > 1:            # 3·3 is 9, as the expressions' dim_mul writes it
+            count = math.prod(int(x) for x in numbers)
+            out = tuple(sorted([str(count)] + [x for x in out if x not in numbers]))
         self._flat[id(d)] = (d, out)
         return out
 
@@ -150,3 +155,5 @@ class Typed:
 CONSTRAINTS = frozenset({"symmetric", "spd", "diagonal", "orthogonal"})
 # operators of the product level, which group to the left (SPEC 3 and 7)
 LEFT_ASSOC = frozenset({"matmul", "div", "hadamard", "ediv", "kron"})
+# operators written after an atom: ^T, ^2, ^{-1}, ' (postfix) and .^ (epow)
+POSTFIX = frozenset({"postfix", "epow"})

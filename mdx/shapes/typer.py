@@ -16,7 +16,7 @@ from .build import TypedBuild
 from .composites import Composites
 from .declarations import Declarations
 from .inference import Inference
-from .table import CONSTRAINTS, LEFT_ASSOC, NOT_SYMBOLS, Dims, Typed, error_at
+from .table import CONSTRAINTS, LEFT_ASSOC, NOT_SYMBOLS, POSTFIX, Dims, Typed, error_at
 from .ml_forms import MLForms
 from .readings import Readings
 from ..language.syntax import Node, Problem
@@ -161,7 +161,7 @@ class _Typer(Declarations, Inference, TypedBuild, MLForms, Readings, Broadcasts,
             return node
         left, right = node.args
         posts, inner = [], right
-        while inner.op == "postfix":
+        while inner.op in POSTFIX:          # f(y)^T, f(y).^2: the call's, not y's
             posts.append(inner)
             inner = inner.args[0]
         if inner.op != "paren":
@@ -182,7 +182,7 @@ class _Typer(Declarations, Inference, TypedBuild, MLForms, Readings, Broadcasts,
             return node
         call = Node("matmul", (fname, inner), value=primes, start=fname.start, end=inner.end)
         for p in reversed(posts):           # innermost postfix first: f(y)^T^2
-            call = Node("postfix", (call,), value=p.value, start=fname.start, end=p.end)
+            call = Node(p.op, (call,), value=p.value, start=fname.start, end=p.end)
         if len(spine) == 1:
             return call
         spine[-2].args = spine[-2].args[:-1] + (call,)

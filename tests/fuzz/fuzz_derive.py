@@ -2,17 +2,26 @@
 
     pip install atheris
     python tests/fuzz/fuzz_derive.py tests/fuzz/corpus -max_total_time=1800 -timeout=30
+    MDX_FUZZ_LOG=findings.jsonl python tests/fuzz/fuzz_derive.py tests/fuzz/corpus ...
 
-The corpus folder is created and seeded from examples/ and the identity table when empty.
+The corpus folder is created and seeded when empty: examples/, the identity table, the
+ML, typing and practitioners' corpora, the user-function cases and tests/fuzz/seeds.txt
+(declarations, user-defined bodies, SPEC 9 spellings).
 A crash is any exception other than mdx's own errors (MdxError), an InternalError (a bug
-caught on its line), or generated NumPy code that fails tests/numpy_safety.py.  libFuzzer
-writes the input to crash-<hash>; add it to tests/test_fuzz_regressions.py.
+caught on its line), generated NumPy code that fails tests/numpy_safety.py, or a finding
+of tests/fuzz/oracle.py: an output that does not render, a result (or step, or --format
+numpy function) that differs from finite differences of the function mdx typed, a result
+that does not read back.  Without MDX_FUZZ_LOG libFuzzer writes the input to
+crash-<hash>; with it, each distinct finding is appended there and the run goes on.  Add
+each finding to tests/test_fuzz_regressions.py.
 """
 
 from __future__ import annotations
 
 import io
 import sys
+import traceback
+import zlib
 from pathlib import Path
 
 import atheris
@@ -31,12 +40,17 @@ with atheris.instrument_imports():          # coverage of lark and of every mdx 
     importlib.import_module("lark.parsers.lalr_parser")
     from mdx import errors
     from mdx.cli import batch
-    from mdx.rendering import pynames, render
 
-from numpy_safety import check_expression, check_function  # noqa: E402
+sys.path.insert(0, str(HERE))
+import numpy as np  # noqa: E402
+
+import oracle  # noqa: E402
 
 LAYOUTS = ("denominator", "numerator")
 METHODS = ("differential", "chain", "definition")
+
+
+NUMERIC_PER_INPUT = 3       # problems of one input checked numerically (the cost of FD)
 
 
 def one_input(data: bytes) -> None:
@@ -46,31 +60,43 @@ def one_input(data: bytes) -> None:
     method = METHODS[(config >> 1) % 3]
     structured = (None, None, "sym", "cookbook")[(config >> 4) & 3]
     lines = batch.read_problems(io.BytesIO(raw), headings=True)
+    numeric = NUMERIC_PER_INPUT
     for out in batch.derive_lines(lines, layout, method, structured):
         if out.error is not None:
             if isinstance(out.error, errors.InternalError):
-                raise RuntimeError(f"internal error on {out.problem!r}: {out.error.message}")
+                oracle.report("internal", out.error.message, out.problem)
             out.error.render(out.problem)
             continue
         der = out.derivation
-        der.text()
-        der.latex()
-        check_function(der.numpy_function())
-        check_steps(der)
-
-
-def check_steps(der) -> None:
-    """Each step's NumPy value uses only the symbols, dVAR and abstract functions."""
-    names = pynames.derivation_names(der)
-    params = {names.sym(s) for s in der.symbols} | {names.diff(der.wrt)} | set(names.callables())
-    printer = render._numpy_printer(der)
-    for st in der.steps:
-        if st.numpy and st.numpy_text is None and not hasattr(st.expr, "terms_"):
-            printer.doprint(st.expr)
-    params |= set(printer.free)         # sizes no symbol has are parameters too
-    for step in der.json()["steps"]:
-        if "numpy" in step:
-            check_expression(step["numpy"], params)
+        try:
+            oracle.check_outputs(der)       # within the problem's budget, as the CLI renders
+        except errors.MdxError as e:        # the CLI's error too (a LimitError while printing)
+            if isinstance(e, errors.InternalError):
+                oracle.report("internal", e.message, out.problem)
+            e.render(out.problem)
+            continue
+        except oracle.Finding as e:
+            oracle.report(e.kind, e.message, out.problem)
+            continue
+        except Exception as e:
+            oracle.report("exception", f"{type(e).__name__}: {e}", out.problem,
+                          traceback.format_exc(limit=-6))
+            continue
+        if numeric <= 0:
+            continue
+        numeric -= 1
+        rng = np.random.default_rng(zlib.crc32(out.problem.encode("utf-8", "replace")))
+        try:
+            oracle.numeric_check([der], rng)
+            oracle.read_back(der, rng)
+        except oracle.Skip:
+            pass
+        except oracle.Finding as e:
+            oracle.report(e.kind, e.message, out.problem + f"  [{layout}, {method}"
+                          + (f", --structured {structured}]" if structured else "]"))
+        except Exception as e:
+            oracle.report("exception", f"{type(e).__name__}: {e}", out.problem,
+                          traceback.format_exc(limit=-6))
 
 
 def seed(corpus: Path) -> None:
@@ -85,6 +111,13 @@ def seed(corpus: Path) -> None:
                      if ln.strip() and not ln.startswith("#")]
     from identities import FIRST_ORDER, MORE, SECOND_ORDER
     problems += [c["problem"] for c in FIRST_ORDER + SECOND_ORDER + MORE]
+    from ml_corpus import CASES as ML
+    from typing_corpus import CASES as TYPING
+    from test_practitioners import READINGS
+    from test_user_functions import CASES as USER
+    problems += [c["problem"] for c in ML + TYPING] + [r[0] for r in READINGS] + [c[0] for c in USER]
+    problems += [ln for ln in (HERE / "seeds.txt").read_text(encoding="utf-8").splitlines()
+                 if ln.strip() and not ln.startswith("#")]
     for n, p in enumerate(problems):
         options = bytes([(n % 2) | ((n // 2 % 3) << 1)])      # both layouts, every method
         (corpus / f"seed-{n:04d}").write_bytes(options + p.encode("utf-8"))

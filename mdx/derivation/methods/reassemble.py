@@ -97,7 +97,28 @@ def _series_parallel(factors: list, free: set, dims: dict) -> list:
             factors = rest + [Factor(E.mul(E.transpose(m1), m2), a, b)]
             break
         else:
-            return factors
+            folded = _fold_vector(factors, summed, meets)
+            if folded is None:
+                return factors
+            factors = folded
+
+
+def _fold_vector(factors: list, summed: dict, meets: dict) -> list | None:
+    """A summed index met by a vector and two matrices is a branch no path may cross
+    (Σ_kl b_k F_kl W_kp S_pl X_ql walked from p comes back to p through S): the vector
+    joins one of the matrices, b_k F_kl = (diag(b) F)_kl, so that the index is met by
+    two factors, a matrix product.  None when no index is such a branch."""
+    for k in summed:
+        at = meets[k]
+        vectors = [f for f in at if ONE in (f.i, f.j)]
+        others = [f for f in at if ONE not in (f.i, f.j)]
+        if len(vectors) != 1 or len(others) != 2 or any(f.i == f.j for f in others):
+            continue
+        v, g = vectors[0], others[0]
+        m, end = _oriented(g, k)
+        rest = [f for f in factors if f is not v and f is not g]
+        return rest + [Factor(E.mul(E.apply("diagm", _oriented(v, k)[0]), m), k, end)]
+    return None
 
 
 def _diag_vectors(factors: list, free: set) -> list:
