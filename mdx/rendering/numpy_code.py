@@ -226,16 +226,15 @@ class NumpyPrinter(Printer):
         return f"{self.func_name(e)}({arg})"
 
     def _print_Had(self, e):
-        """A product with step(u) is a choice, `where(u > 0, rest, 0)`: one pass, where
-        step(u) ∘ rest took three (relu's backward pass is such a product)."""
+        """A product with step(u) multiplies by the mask u > 0 (`rest * np.greater(u, 0)`):
+        one pass, where step(u) ∘ rest took three and `where` two (relu's backward pass is
+        such a product; a boolean array times a float array is the float array)."""
         steps = [f for f in e.factors if isinstance(f, E.Func) and f.name == "step"
                  and not f.primes and f.defn is None]
         rest = [f for f in e.factors if f not in steps]
         if steps and rest:
-            cond = f"{self.LIB}.greater({self.value(steps[0].arg)}, 0)"
-            for f in steps[1:]:
-                cond = f"{self.LIB}.logical_and({cond}, {self.LIB}.greater({self.value(f.arg)}, 0))"
-            return f"{self.LIB}.where({cond}, {' * '.join(self.p(f) for f in rest)}, 0.0)"
+            masks = [f"{self.LIB}.greater({self.value(f.arg)}, 0)" for f in steps]
+            return " * ".join([self.p(f) for f in rest] + masks)
         return " * ".join(self.p(f) for f in e.factors)
 
     def _print_EDiv(self, e):

@@ -3,8 +3,9 @@ vectors are (n, 1) tensors, `vec` column-major as in SPEC 6)."""
 
 from __future__ import annotations
 
+from ..expressions import nodes as E
 from ..language.functions import ELEMENTWISE_FUNCTIONS
-from .numpy_code import NumpyPrinter
+from .numpy_code import NumpyPrinter, _spread_vector
 
 _FUNCS = {f.name: f.torch for f in ELEMENTWISE_FUNCTIONS}
 
@@ -39,3 +40,23 @@ class TorchPrinter(NumpyPrinter):
     def _print_Kron(self, e):
         # torch.kron views its operands: a transposed (non-contiguous) one fails in 2.x
         return f"torch.kron(({self.doprint(e.a)}).contiguous(), ({self.doprint(e.b)}).contiguous())"
+
+    def _print_Add(self, e):
+        """A product of two matrices plus a bias spread over its columns or rows, `W X + b 1ᵀ`,
+        is one addmm (a layer's forward pass in one call, as torch.nn.Linear does)."""
+        if len(e.terms) == 2:
+            prod, bias = e.terms
+            if not _matrix_product(prod):
+                prod, bias = bias, prod
+            b = _spread_vector(bias) if _matrix_product(prod) and bias.shape == prod.shape else None
+            if b is not None:
+                a, c = prod.chain
+                return f"torch.addmm({self.p(b)}, {self.p(a)}, {self.p(c)})"
+        return super()._print_Add(e)
+
+
+def _matrix_product(t) -> bool:
+    """A product of two matrices, neither of them a diagonal (printed as a broadcast)."""
+    return isinstance(t, E.Mul) and t.coeff == 1 and not t.scalars and len(t.chain) == 2 and \
+        "1" not in t.shape and all("1" not in f.shape and not (isinstance(f, E.Apply) and f.name == "diagm")
+                                   for f in t.chain)
