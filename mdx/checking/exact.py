@@ -24,7 +24,7 @@ def _sympy():
         import sympy
     except ImportError:
         raise VerificationError("--verify exact needs SymPy, which is not installed", 1,
-                                'pip install sympy (or pip install "mdx[verify]")') from None
+                                'pip install sympy') from None
     return sympy
 
 

@@ -23,7 +23,7 @@ def to_sympy(der, sizes: dict | None = None):
         import sympy
     except ImportError:
         raise UnsupportedError("to_sympy needs SymPy", 1,
-                               'pip install sympy (or pip install "mdx[verify]")') from None
+                               'pip install sympy') from None
     if sizes is not None:
         return _explicit(sympy, der, sizes)
     return SympyMatrixExpr(sympy).value(der.result)

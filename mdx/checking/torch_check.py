@@ -235,7 +235,7 @@ def _torch(column: int = 1):
         import torch
     except ImportError:
         raise CheckError("checking against PyTorch needs torch, which is not installed", column,
-                         'pip install "mdx[torch]", or print the script with '
+                         'pip install torch, or print the script with '
                          "`mdx check PROBLEM --script` and run it where torch is") from None
     return torch
 

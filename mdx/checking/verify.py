@@ -27,7 +27,7 @@ def _numpy():
         import numpy
     except ImportError:
         raise VerificationError("--verify needs NumPy, which is not installed", 1,
-                                'pip install numpy (or pip install "mdx[verify]")') from None
+                                'pip install numpy') from None
     return numpy
 
 

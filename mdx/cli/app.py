@@ -54,7 +54,7 @@ def derive(
         help="Check the result and the steps: numeric (finite differences at random points, "
              "the default) or exact (SymPy, on small matrices of symbols)."),
     check: bool = typer.Option(False, "--check", help="Compare with PyTorch autograd "
-                               '(needs torch: pip install "mdx[torch]").'),
+                               '(needs torch: pip install torch).'),
 ):
     """Derive problems and print steps and results."""
     try:

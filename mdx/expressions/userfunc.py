@@ -19,7 +19,7 @@ def require_sympy(column: int) -> None:
     if find_spec("sympy") is None:
         raise UnsupportedError("a function with a body needs SymPy (to differentiate it), which "
                                "is not installed", column,
-                               'pip install sympy (or pip install "mdx[verify]")')
+                               'pip install sympy')
 
 
 @dataclass(frozen=True)
