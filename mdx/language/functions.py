@@ -140,21 +140,17 @@ ELEMENTWISE_FUNCTIONS = (
     # where each column has its largest (smallest) entry: the gradient of max(x) (min(x),
     # mdx.language.composites), 1/k on each of k tied entries as torch.amax; 0 a.e.
     Elementwise("ismax", None, "d ismax(U) = 0 (almost everywhere)",
-                "(lambda _t: (_t == np.max(_t, axis=0, keepdims=True))"
-                " / np.sum(_t == np.max(_t, axis=0, keepdims=True), axis=0, keepdims=True))"
-                "(np.asarray({}, dtype=np.float64))",
-                "(lambda _t: (_t == torch.amax(_t, dim=0, keepdim=True)).to(_t.dtype)"
-                " / (_t == torch.amax(_t, dim=0, keepdim=True)).sum(dim=0, keepdim=True))"
-                "(torch.as_tensor({}, dtype=torch.float64))",
+                "(np.equal((_t := np.asarray({}, dtype=np.float64)), np.max(_t, axis=0, keepdims=True))"
+                " / np.sum(np.equal(_t, np.max(_t, axis=0, keepdims=True)), axis=0, keepdims=True))",
+                "(torch.eq((_t := torch.as_tensor({}, dtype=torch.float64)), torch.amax(_t, dim=0, keepdim=True))"
+                " / torch.sum(torch.eq(_t, torch.amax(_t, dim=0, keepdim=True)), dim=0, keepdim=True))",
                 r"\operatorname{ismax}", lambda sp, col: _is_extreme(sp, col, sp.Max),
                 lambda np, u: _np_is_extreme(np, u, np.max), per_column=True),
     Elementwise("ismin", None, "d ismin(U) = 0 (almost everywhere)",
-                "(lambda _t: (_t == np.min(_t, axis=0, keepdims=True))"
-                " / np.sum(_t == np.min(_t, axis=0, keepdims=True), axis=0, keepdims=True))"
-                "(np.asarray({}, dtype=np.float64))",
-                "(lambda _t: (_t == torch.amin(_t, dim=0, keepdim=True)).to(_t.dtype)"
-                " / (_t == torch.amin(_t, dim=0, keepdim=True)).sum(dim=0, keepdim=True))"
-                "(torch.as_tensor({}, dtype=torch.float64))",
+                "(np.equal((_t := np.asarray({}, dtype=np.float64)), np.min(_t, axis=0, keepdims=True))"
+                " / np.sum(np.equal(_t, np.min(_t, axis=0, keepdims=True)), axis=0, keepdims=True))",
+                "(torch.eq((_t := torch.as_tensor({}, dtype=torch.float64)), torch.amin(_t, dim=0, keepdim=True))"
+                " / torch.sum(torch.eq(_t, torch.amin(_t, dim=0, keepdim=True)), dim=0, keepdim=True))",
                 r"\operatorname{ismin}", lambda sp, col: _is_extreme(sp, col, sp.Min),
                 lambda np, u: _np_is_extreme(np, u, np.min), per_column=True),
 )
