@@ -70,9 +70,10 @@ def test_every_composite_prints_and_says_its_note(c):
     problem = problems(c)[0][0]
     der = mdx.derive(problem)
     text, latex, js = der.text(), der.latex(), der.json()
-    assert "\\begin{align*}" in latex and js["result"]["numpy"]
+    assert "\\begin{align*}" in latex and js["result"]["numpy"] and "result:" in text
     if c.note:
         assert any(c.name in note or "relu" in note for note in der.notes), der.notes
+        assert any("note:" in line for line in text.splitlines())
     compile(der.numpy_function(), "<mdx>", "exec")
 
 

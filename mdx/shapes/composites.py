@@ -16,6 +16,7 @@ from ..errors import ShapeError
 from ..language.composites import composite
 from ..language.functions import ELEMENTWISE
 from ..language.syntax import Node
+from .ml_forms import unparen
 from .readings import AXIS_WORDS
 from .table import error_at
 
@@ -28,7 +29,6 @@ def _default(argument: str):
 
 def _number(node) -> Fraction | None:
     """The value of a number, or of a negated one, as typed; else None."""
-    from .ml_forms import unparen
     node = unparen(node) if node is not None else None
     sign = 1
     while node is not None and node.op == "neg":
@@ -43,7 +43,6 @@ class Composites:
     dims, decision, shape_of."""
 
     def _init_composites(self):
-        self.composite_calls: list = []     # every call of a composite
         self.column_calls: list = []        # column-wise calls of a matrix without dim
         self.composite_notes: list = []
         self.kinked_calls: set = set()      # the functions with a kink the problem calls
@@ -103,7 +102,6 @@ class Composites:
         nodes, axis = self._composite_arguments(node, rec)
         given = [(i, n) for i, n in enumerate(nodes) if n is not None]
         shapes = {i: self._infer(n) for i, n in given}
-        self.composite_calls.append(node)
         for i, n in given:
             if rec.argument(i) in rec.scalars:
                 self._read_scalar_argument(node, rec, i, n, shapes[i])
