@@ -7,6 +7,7 @@ differences of `f` (Richardson-extrapolated), arranged as SPEC section 4 says.
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import re
 
@@ -193,3 +194,43 @@ def check_at(der_json: dict, f, inputs, wrt, want, order=1, direction=None, extr
             assert close(value, want), f"step {st['rule']!r} differs from the derivative"
         elif st.get("equals") == "differential" or pattern.search(st["numpy"]):
             assert close(value, df), f"step {st['rule']!r}: {st['text']} differs from df"
+
+
+# ----------------------------------------------------------------- the corpora's draws
+def seeded(salt: str, case_id: str, k: int):
+    """A generator of its own for draw k of a case: the same inputs on every run."""
+    digest = hashlib.sha256(f"{salt}|{case_id}|{k}".encode()).digest()
+    return np.random.default_rng(int.from_bytes(digest[:8], "little"))
+
+
+def call_args(fn, inputs) -> dict:
+    """The inputs a function takes by name (all of them for **kwargs)."""
+    params = inspect.signature(fn).parameters
+    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        return dict(inputs)
+    return {p: inputs[p] for p in params if p in inputs}
+
+
+def draw_valid(case: dict, k: int, salt: str, attempts: int = 500) -> dict:
+    """Inputs of a corpus case (shapes, props, f, and maybe `valid`), drawn until `valid`
+    holds and f is finite there."""
+    for attempt in range(attempts):
+        inputs = draw(case["shapes"], case["props"], seeded(salt, case["id"], 1000 * k + attempt))
+        try:
+            with np.errstate(all="ignore"):
+                if case.get("valid") is not None and not case["valid"](**_valid_args(case, inputs)):
+                    continue
+                if np.all(np.isfinite(_call(case["f"], inputs))):
+                    return inputs
+        except (ValueError, ZeroDivisionError, FloatingPointError, np.linalg.LinAlgError):
+            continue
+    raise RuntimeError(f"{case['id']}: no valid inputs in {attempts} draws")
+
+
+def _valid_args(case, inputs) -> dict:
+    """What `valid` is given: the inputs it names, or f's when it takes any (**kwargs)."""
+    valid = inspect.signature(case["valid"]).parameters
+    if any(p.kind is p.VAR_KEYWORD for p in valid.values()):
+        return call_args(case["f"], inputs)
+    return call_args(case["valid"], inputs)
+

@@ -19,7 +19,6 @@ functions run against finite differences, `--verify`, `--check`, `--method all`,
 from __future__ import annotations
 
 import functools
-import hashlib
 import inspect
 import json
 import os
@@ -36,7 +35,7 @@ import pytest
 
 import mdx
 from mdx.errors import MdxError
-from fdcheck import _call, close, draw, evaluate, expected_layouts, fd_jacobian
+from fdcheck import _call, close, draw_valid, evaluate, expected_layouts, fd_jacobian, seeded
 from several_corpus import CASES
 
 LAYOUTS = ("denominator", "numerator")
@@ -48,32 +47,6 @@ SLOW = 8.0
 # id -> (category, what mdx does); strict xfails, so a fix shows up as an XPASS
 KNOWN: dict = {
 }
-
-
-def _rng(case_id: str, k: int):
-    digest = hashlib.sha256(f"several|{case_id}|{k}".encode()).digest()
-    return np.random.default_rng(int.from_bytes(digest[:8], "little"))
-
-
-def _args(fn, inputs):
-    params = inspect.signature(fn).parameters
-    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
-        return dict(inputs)
-    return {p: inputs[p] for p in params if p in inputs}
-
-
-def draw_inputs(case, k: int) -> dict:
-    for attempt in range(ATTEMPTS):
-        inputs = draw(case["shapes"], case["props"], _rng(case["id"], 1000 * k + attempt))
-        try:
-            with np.errstate(all="ignore"):
-                if case.get("valid") is not None and not case["valid"](**_args(case["valid"], inputs)):
-                    continue
-                if np.all(np.isfinite(_call(case["f"], inputs))):
-                    return inputs
-        except (ValueError, ZeroDivisionError, FloatingPointError, np.linalg.LinAlgError):
-            continue
-    raise RuntimeError(f"{case['id']}: no valid inputs in {ATTEMPTS} draws")
 
 
 def mixed_fd(fn, inputs, x, y):
@@ -92,7 +65,7 @@ def points(case_id: str) -> list:
     case = BY_ID[case_id]
     out = []
     for k in range(DRAWS):
-        inputs = draw_inputs(case, k)
+        inputs = draw_valid(case, k, "several", ATTEMPTS)
         if case["kind"] == "mixed":
             want = mixed_fd(case["f"], inputs, *case["wrts"])
         else:
@@ -193,7 +166,7 @@ def _check_grads(case, layout, method, der, record):
             if not agrees(g, want[w][layout]):
                 _fail("WRONG", case, layout, method, f"der.numpy()[{w}] differs: {g!r}")
         # the steps: shared ones along every variable, each gradient's along its own
-        rng = _rng(case["id"], 99)
+        rng = seeded("several", case["id"], 99)
         dirs = {w: (rng.standard_normal(np.shape(inputs[w])) if np.shape(inputs[w]) else 0.7)
                 for w in wrts}
         extra = {_dname(w): d for w, d in dirs.items()}

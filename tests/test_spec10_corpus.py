@@ -15,7 +15,6 @@ does; they are strict xfails, so a fix shows up as an XPASS to be removed from t
 from __future__ import annotations
 
 import functools
-import hashlib
 import inspect
 import re
 
@@ -24,7 +23,7 @@ import pytest
 
 import mdx
 from mdx.errors import MdxError
-from fdcheck import _call, check_at, close, draw, evaluate, expected_layouts
+from fdcheck import check_at, close, draw_valid, evaluate, expected_layouts, seeded
 from spec10_corpus import CASES
 
 LAYOUTS = ("denominator", "numerator")
@@ -37,32 +36,6 @@ KNOWN: dict = {
 }
 
 
-def _rng(case_id: str, k: int):
-    digest = hashlib.sha256(f"spec10|{case_id}|{k}".encode()).digest()
-    return np.random.default_rng(int.from_bytes(digest[:8], "little"))
-
-
-def _args(fn, inputs):
-    params = inspect.signature(fn).parameters
-    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
-        return dict(inputs)
-    return {p: inputs[p] for p in params if p in inputs}
-
-
-def draw_inputs(case, k: int) -> dict:
-    for attempt in range(ATTEMPTS):
-        inputs = draw(case["shapes"], case["props"], _rng(case["id"], 1000 * k + attempt))
-        try:
-            with np.errstate(all="ignore"):
-                if case.get("valid") is not None and not case["valid"](**_args(case["valid"], inputs)):
-                    continue
-                if np.all(np.isfinite(_call(case["f"], inputs))):
-                    return inputs
-        except (ValueError, ZeroDivisionError, FloatingPointError, np.linalg.LinAlgError):
-            continue
-    raise RuntimeError(f"{case['id']}: no valid inputs in {ATTEMPTS} draws")
-
-
 BY_ID = {c["id"]: c for c in CASES}
 
 
@@ -71,7 +44,7 @@ def points(case_id: str) -> list:
     case = BY_ID[case_id]
     out = []
     for k in range(DRAWS):
-        inputs = draw_inputs(case, k)
+        inputs = draw_valid(case, k, "spec10", ATTEMPTS)
         out.append((inputs, expected_layouts(case["f"], inputs, case["wrt"], case["order"])))
     return out
 
@@ -131,7 +104,7 @@ def test_spec10_case(case, layout, method):
                         f"notes {record.get('notes') or []}", pytrace=False)
         if k == 0 and case["order"] == 1:
             wshape = np.shape(inputs[case["wrt"]])
-            direction = _rng(case["id"], 99).standard_normal(wshape) if wshape else 0.7
+            direction = seeded("spec10", case["id"], 99).standard_normal(wshape) if wshape else 0.7
             check_at(record, case["f"], inputs, case["wrt"], want[layout], 1, direction)
 
 

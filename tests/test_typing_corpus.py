@@ -14,7 +14,6 @@ method is its own test; a failure's message starts with WRONG, REFUSED or COLLIS
 from __future__ import annotations
 
 import functools
-import hashlib
 import inspect
 
 import numpy as np
@@ -23,7 +22,7 @@ import pytest
 import mdx
 from mdx.errors import InternalError, MdxError
 from mdx.language.names import py_name
-from fdcheck import _call, close, draw, expected_layouts
+from fdcheck import close, draw_valid, expected_layouts
 from test_identities import LAYOUTS, METHODS
 from typing_corpus import CASES, REFUSE
 
@@ -82,30 +81,6 @@ def agrees(got, want) -> bool:
     return g.shape == np.shape(want) and bool(np.isfinite(g).all()) and close(g, want)
 
 
-def _rng(case_id: str, k: int):
-    digest = hashlib.sha256(f"typing|{case_id}|{k}".encode()).digest()
-    return np.random.default_rng(int.from_bytes(digest[:8], "little"))
-
-
-def draw_inputs(case, k: int) -> dict:
-    """Inputs with the case's properties, drawn until `valid` holds and f is finite."""
-    for attempt in range(ATTEMPTS):
-        inputs = draw(case["shapes"], case["props"], _rng(case["id"], 1000 * k + attempt))
-        try:
-            with np.errstate(all="ignore"):
-                if case.get("valid") is not None and not case["valid"](**_f_args(case, inputs)):
-                    continue
-                if np.all(np.isfinite(_call(case["f"], inputs))):
-                    return inputs
-        except (ValueError, ZeroDivisionError, FloatingPointError, np.linalg.LinAlgError):
-            continue
-    raise RuntimeError(f"{case['id']}: no valid inputs in {ATTEMPTS} draws")
-
-
-def _f_args(case, inputs):
-    return {p: inputs[p] for p in inspect.signature(case["f"]).parameters}
-
-
 @functools.lru_cache(maxsize=None)
 def points(case_id: str) -> list:
     """[(inputs, {layout: expected})] for each draw: one finite-difference Jacobian per draw,
@@ -113,7 +88,7 @@ def points(case_id: str) -> list:
     case = BY_ID[case_id]
     out = []
     for k in range(DRAWS):
-        inputs = draw_inputs(case, k)
+        inputs = draw_valid(case, k, "typing", ATTEMPTS)
         out.append((inputs, expected_layouts(case["f"], inputs, case["wrt"], case.get("order", 1))))
     return out
 
