@@ -60,6 +60,20 @@ def _np_is_extreme(np, u, extreme):
     return hit / np.sum(hit, axis=0, keepdims=True)
 
 
+def _extreme_record(which: str) -> "Elementwise":
+    """ismax or ismin: 1/k on each of a column's k largest (smallest) entries."""
+    name, np_f, torch_f = f"is{which}", f"np.{which}", f"torch.a{which}"
+    return Elementwise(
+        name, None, f"d {name}(U) = 0 (almost everywhere)",
+        f"(np.equal((_t := np.asarray({{}}, dtype=np.float64)), {np_f}(_t, axis=0, keepdims=True))"
+        f" / np.sum(np.equal(_t, {np_f}(_t, axis=0, keepdims=True)), axis=0, keepdims=True))",
+        f"(torch.eq((_t := torch.as_tensor({{}}, dtype=torch.float64)), {torch_f}(_t, dim=0, keepdim=True))"
+        f" / torch.sum(torch.eq(_t, {torch_f}(_t, dim=0, keepdim=True)), dim=0, keepdim=True))",
+        rf"\operatorname{{{name}}}",
+        lambda sp, col: _is_extreme(sp, col, sp.Max if which == "max" else sp.Min),
+        lambda np, u: _np_is_extreme(np, u, np.max if which == "max" else np.min), per_column=True)
+
+
 ELEMENTWISE_FUNCTIONS = (
     Elementwise("exp", lambda E, u: E.func("exp", u), "chain rule, d exp(u) = exp(u) ∘ du",
                 "np.exp({})", "torch.exp({})", r"\exp", lambda sp, u: sp.exp(u),
@@ -139,20 +153,8 @@ ELEMENTWISE_FUNCTIONS = (
                 exact={0: 0}, domain="away0"),
     # where each column has its largest (smallest) entry: the gradient of max(x) (min(x),
     # mdx.language.composites), 1/k on each of k tied entries as torch.amax; 0 a.e.
-    Elementwise("ismax", None, "d ismax(U) = 0 (almost everywhere)",
-                "(np.equal((_t := np.asarray({}, dtype=np.float64)), np.max(_t, axis=0, keepdims=True))"
-                " / np.sum(np.equal(_t, np.max(_t, axis=0, keepdims=True)), axis=0, keepdims=True))",
-                "(torch.eq((_t := torch.as_tensor({}, dtype=torch.float64)), torch.amax(_t, dim=0, keepdim=True))"
-                " / torch.sum(torch.eq(_t, torch.amax(_t, dim=0, keepdim=True)), dim=0, keepdim=True))",
-                r"\operatorname{ismax}", lambda sp, col: _is_extreme(sp, col, sp.Max),
-                lambda np, u: _np_is_extreme(np, u, np.max), per_column=True),
-    Elementwise("ismin", None, "d ismin(U) = 0 (almost everywhere)",
-                "(np.equal((_t := np.asarray({}, dtype=np.float64)), np.min(_t, axis=0, keepdims=True))"
-                " / np.sum(np.equal(_t, np.min(_t, axis=0, keepdims=True)), axis=0, keepdims=True))",
-                "(torch.eq((_t := torch.as_tensor({}, dtype=torch.float64)), torch.amin(_t, dim=0, keepdim=True))"
-                " / torch.sum(torch.eq(_t, torch.amin(_t, dim=0, keepdim=True)), dim=0, keepdim=True))",
-                r"\operatorname{ismin}", lambda sp, col: _is_extreme(sp, col, sp.Min),
-                lambda np, u: _np_is_extreme(np, u, np.min), per_column=True),
+    _extreme_record("max"),
+    _extreme_record("min"),
 )
 
 # The functions of matrices, reductions and structure, each with rules of its own
