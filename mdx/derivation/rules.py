@@ -268,8 +268,35 @@ def expand_once(e: E.Expr, var: E.Sym):
     return walk(e), names
 
 
+def rule_names(e: E.Expr, var: E.Sym) -> list:
+    """The names of the rules that working out every unevaluated D(u) in e applies (what
+    expand_once would report, level after level), each once, in the order met."""
+    names: list = []
+    seen: set = set()
+
+    def walk(x):
+        if x in seen:
+            return
+        seen.add(x)
+        if isinstance(x, E.D):
+            trivial = d(x.arg, var)
+            if not isinstance(trivial, E.D):
+                name = "d of the variable itself" if depends(x.arg, var) else "d of a constant is 0"
+                body = trivial
+            else:
+                name, body = rule(x.arg, var)
+            if name not in names:
+                names.append(name)
+            x = body
+        for k in x.children():
+            if _has_d(k):
+                walk(k)
+    walk(e)
+    return names
+
+
 def has_unevaluated(e: E.Expr) -> bool:
     return _has_d(e)
 
 
-__all__ = ["dvar", "d", "depends", "variables", "rule", "epower_prime", "elementwise_prime", "differentiate", "resolve", "expand_once", "inner"]
+__all__ = ["dvar", "d", "depends", "variables", "rule", "epower_prime", "elementwise_prime", "differentiate", "resolve", "expand_once", "inner", "rule_names"]

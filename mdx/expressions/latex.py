@@ -6,7 +6,7 @@ from __future__ import annotations
 from . import nodes as E
 from . import construct as C
 from ..language.functions import ELEMENTWISE_FUNCTIONS
-from ..language.names import latex_context, latex_name
+from ..language.names import latex_name
 from .printer import Prec, Printer, split_fraction, subscript_size
 
 OPS = {"tr": r"\operatorname{tr}", "det": r"\det", "sum": r"\operatorname{sum}",
@@ -169,20 +169,11 @@ class InlineLatexPrinter(LatexPrinter):
         return f"{sign}{top} / {below}"
 
 
-_PRINTERS: dict = {}
+_PRINTER = LatexPrinter()
+_PRINTER.memo = True
 
 
 def to_latex(e: E.Expr) -> str:
-    """e as LaTeX.  Each node keeps its LaTeX (a memo): one per way the names print
-    (mdx.language.names.latex_context), so that a problem that prints two names apart never
-    reads a form kept for another."""
-    key = latex_context()
-    printer = _PRINTERS.get(key)
-    if printer is None:
-        if len(_PRINTERS) > 64:         # a long batch of problems with names apart
-            _PRINTERS.clear()
-        printer = _PRINTERS[key] = LatexPrinter()
-        printer.memo = "_latex" + key
-    return printer.doprint(e)
+    return _PRINTER.doprint(e)
 
 

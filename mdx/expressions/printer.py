@@ -66,10 +66,12 @@ def _transposes(e) -> int:
 
 class Printer:
     # A printer whose output for a node depends on nothing but the node (the parent adds
-    # any parentheses) names an attribute here, and each node keeps its printed form
-    # there: sorting by printed form and printing step after step of a deep derivation
-    # then print each node once, not once per enclosing expression.
-    memo: str | None = None
+    # any parentheses) sets `memo`: while one call prints, each node it meets is printed
+    # once, however often the tree shares it (a deep derivative's backward pass repeats
+    # the forward activations).  The memo lives for that call only: kept on the nodes,
+    # the printed forms of every step of a deep derivation held memory cubic in the depth.
+    memo = False
+    _printed: dict | None = None        # id(node) and pins -> (node, text), during one call
     # Whether the operand about to be printed has its (rows, cols) fixed by a neighbour:
     # `X 1` needs no size on the 1, a lone `1` or `I` does (`1_n`, `I_n`).  Only the
     # ones and identity leaves read it, and they are printed afresh each time.
@@ -82,21 +84,30 @@ class Printer:
     BROADCAST = (True, True, "broadcast")     # a sibling of the same shape: `1` broadcasts
 
     def doprint(self, e: E.Expr) -> str:
+        if not self.memo or self._printed is not None:
+            return self._doprint(e)
+        self._printed = {}
+        try:
+            return self._doprint(e)
+        finally:
+            self._printed = None
+
+    def _doprint(self, e: E.Expr) -> str:
         self.leaf_pin, self._pin = self._pin, NOPIN
-        memo = None if isinstance(e, (E.Ones, E.Identity)) else self.memo
-        if memo is not None and self.leaf_pin != NOPIN and isinstance(e, E.Mul):
-            memo += "_pinned%d%d" % self.leaf_pin[:2]      # a product passes its pins to its ends
-        if memo is not None:
-            done = e.__dict__.get(memo)
+        key = None
+        if self._printed is not None and not isinstance(e, (E.Ones, E.Identity)):
+            # a product passes its pins to its ends
+            key = (id(e), self.leaf_pin[:2]) if isinstance(e, E.Mul) else id(e)
+            done = self._printed.get(key)
             if done is not None:
-                return done
+                return done[1]
         charge()                        # printing a huge result is work too
         method = _DISPATCH.get((type(self), type(e)))
         if method is None:
             method = _DISPATCH[type(self), type(e)] = self._method_for(type(e))
         out = method(self, e)
-        if memo is not None:
-            e.__dict__[memo] = out
+        if key is not None:
+            self._printed[key] = (e, out)     # the node is kept, so its id stays its own
         return out
 
     def _method_for(self, node_type):

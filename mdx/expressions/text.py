@@ -93,7 +93,7 @@ def _sub(d: str) -> str:
 
 
 _PRINTER = TextPrinter()
-_PRINTER.memo = "_text"
+_PRINTER.memo = True
 
 
 def to_text(e: E.Expr) -> str:
@@ -108,7 +108,17 @@ def printed_length(e: E.Expr, to_text=to_text) -> tuple:
     length, except for a large expression, measured by its node count (kept on the node):
     printing the pieces of a deep derivative only to measure them cost time quadratic in
     the depth."""
-    return (0, len(to_text(e))) if e.size < LARGE else (1, e.size)
+    if e.size >= LARGE:
+        return (1, e.size)
+    if to_text is not _to_text:
+        return (0, len(to_text(e)))
+    got = e.__dict__.get("_text_length")       # a number, not the text: nodes stay small
+    if got is None:
+        got = e.__dict__["_text_length"] = len(to_text(e))
+    return (0, got)
+
+
+_to_text = to_text
 
 
 

@@ -167,13 +167,6 @@ def latex_table() -> dict:
     return _LATEX_TABLE.get() or {}
 
 
-def latex_context() -> str:
-    """A key for what latex_name prints now: "" in the usual case (for printers that keep
-    each node's LaTeX on the node, one kept form per way of printing the names)."""
-    table = _LATEX_TABLE.get()
-    return "" if table is None else repr(sorted(table.items()))
-
-
 # Names the generated code uses besides the problem's: the libraries, and the builtins
 # that mdx's scripts call (the `mdx check` script; NumPy and torch expressions call none).
 # A symbol, size or function with one of these names, or a keyword, gets a trailing `_`.

@@ -51,6 +51,7 @@ class NumpyPrinter(Printer):
     DTYPE = ""          # NumPy's default is float64 already
     FLOAT = "np.float64({})"    # a Python number made the library's float (see value)
     SUM = "np.sum({}, axis={}, keepdims=True)"
+    memo = True         # a shared subtree prints once per call (a body prints apart: print_bound)
 
     def __init__(self, names, var: E.Sym | None = None):
         self.names = names
@@ -91,10 +92,11 @@ class NumpyPrinter(Printer):
     def print_bound(self, e, param: str, name: str) -> str:
         """e printed with the scalar Sym `param` written as `name` (see mdx.expressions.user_body)."""
         saved, self.bound = self.bound, {param: name}
+        printed, self._printed = self._printed, None        # what printed outside reads otherwise
         try:
             return self.doprint(e)
         finally:
-            self.bound = saved
+            self.bound, self._printed = saved, printed
 
     def _print_Sym(self, e):
         if not e.diff and e.name in self.bound:

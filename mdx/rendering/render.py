@@ -255,10 +255,45 @@ def result_numpy(der, p=None) -> str:
     return f"[{lets}, {p.value(body)}][-1]"
 
 
-def step_numpy(der, st) -> str:
+def step_numpy(der, st, names=None, printed=None) -> str:
+    """The step's value as one expression.  `names` (the step names' definitions and
+    mapping, `_step_names`) print the result's named pieces by name, each used one
+    defined first by an assignment expression: the steps of a deep network then stay as
+    long as the result, where spelled out they grow with the cube of the depth.
+    `printed` (a dict, value -> code) prints a value that several steps share once: the
+    differential method's steps all have the value df."""
+    p = _numpy_printer(der)
     if st.numpy_text is not None:
-        return st.numpy_text(_numpy_printer(der))
-    return _numpy_printer(der).doprint(st.value())
+        return st.numpy_text(p)
+    value = st.value()
+    if printed is not None:
+        if value not in printed:
+            printed[value] = _step_numpy_of(p, value, names)
+        return printed[value]
+    return _step_numpy_of(p, value, names)
+
+
+def _step_numpy_of(p, value, names) -> str:
+    if not names or not names[0]:
+        return p.doprint(value)
+    defs, mapping = names
+    value = _named_step(value, mapping, {})
+    used = _used_definitions(defs, value)
+    if not used:
+        return p.doprint(value)
+    lets = ", ".join(f"({p.names.sym(s.name)} := {p.value(d)})" for s, d in used)
+    return f"[{lets}, {p.doprint(value)}][-1]"
+
+
+def _used_definitions(defs: list, e) -> list:
+    """The definitions e refers to, with those they refer to, in order of definition."""
+    need = set(e.free)
+    used = []
+    for sym, body in reversed(defs):
+        if sym.name in need:
+            used.append((sym, body))
+            need |= body.free
+    return used[::-1]
 
 
 def derivation_json(der) -> dict:
@@ -270,11 +305,15 @@ def _derivation_json(der) -> dict:
     symbols = {s.name: {"kind": KIND_NAMES[s.kind], "shape": list(s.shape),
                         "props": sorted(s.props)} for s in der.symbols.values()}
     steps = []
+    names = _step_names(der)
+    defs, mapping = names
+    memo, printed = {}, {}
     for st in der.steps:
-        item = {"rule": st.rule, "text": f"{st.lhs} = {_expr_text(st.expr)}",
-                "latex": f"{_lhs_latex(st.lhs)} = {_expr_latex(st.expr)}"}
+        shown = _named_step(st.expr, mapping, memo)
+        item = {"rule": st.rule, "text": f"{st.lhs} = {_expr_text(shown)}",
+                "latex": f"{_lhs_latex(st.lhs)} = {_expr_latex(shown)}"}
         if st.numpy:
-            item["numpy"] = step_numpy(der, st)
+            item["numpy"] = step_numpy(der, st, names, printed)
             if st.equals:
                 item["equals"] = st.equals
         steps.append(item)
@@ -284,6 +323,10 @@ def _derivation_json(der) -> dict:
            "result": {"text": result_text(der), "latex": result_latex(der),
                       "numpy": result_numpy(der), "shape": list(der.result.shape)},
            "steps": steps}
+    if defs:        # the names the steps use, as the text's `let` line gives them
+        p = _numpy_printer(der)
+        out["let"] = [{"name": s.name, "text": to_text(d), "latex": to_latex(d),
+                       "numpy": p.value(d)} for s, d in defs]
     if der.notes:
         out["notes"] = der.notes
     if der.verification is not None:

@@ -96,10 +96,16 @@ def _coeff_gcd(coeffs) -> Fraction:
     return Fraction(sign * max(g, 1))
 
 
+# Factoring part of a sum nests: the k terms of d tr(A1 X … Ak X) become a Horner form
+# k levels deep, each level rebuilding the products below it (time k³, and k⁴ once the
+# nest outgrew the main thread's stack), a form no shorter to read than the sum.
+MAX_PARTIAL_TERMS = 12
+
+
 def factor_partial(e: E.Expr):
     """Factor the largest group of terms sharing a first or last factor:
     X^T a - X^T b + c = X^T (a - b) + c."""
-    if not isinstance(e, E.Add) or len(e.terms) < 3:
+    if not isinstance(e, E.Add) or not 3 <= len(e.terms) <= MAX_PARTIAL_TERMS:
         return None
     chains = [E.parts(t)[2] for t in e.terms]
     best = []

@@ -5,18 +5,31 @@ from __future__ import annotations
 
 from ...expressions import expr as E
 from ..identify import gradient, jacobian
-from ..rules import differentiate, dvar, expand_once, has_unevaluated, inner, resolve
+from ..rules import differentiate, dvar, expand_once, has_unevaluated, inner, resolve, rule_names
 from ...simplification.simplify import present, simplify, symmetrised
 from ..steps import Step, recording
 
-def expand_steps(start: E.Expr, var: E.Sym, lhs: str, steps: list) -> E.Expr:
-    """Record `lhs = d(...)` and one step per level of rules; returns the simplified result."""
+# The second differential of a deep network has three levels of rules per layer, and each
+# level's step prints every term so far: past this many levels the rest is one step.
+SECOND_LEVELS = 8
+
+
+def expand_steps(start: E.Expr, var: E.Sym, lhs: str, steps: list, levels: int | None = None) -> E.Expr:
+    """Record `lhs = d(...)` and one step per level of rules (after `levels` of them, the
+    remaining levels as one step); returns the simplified result."""
     expr = start
     if not recording(steps):                # no steps to show: every level in one pass
         return simplify(resolve(expr, var))
     steps.append(Step("take the differential of both sides", lhs, expr))
+    done = 0
     while has_unevaluated(expr):            # one level per pass; parse() bounds the depth
+        if levels is not None and done == levels:
+            names = rule_names(expr, var)
+            expr = resolve(expr, var)
+            steps.append(Step("every remaining level at once: " + "; ".join(names), lhs, expr))
+            break
         expr, names = expand_once(expr, var)
+        done += 1
         steps.append(Step("; ".join(names), lhs, expr))
     simple = simplify(expr)
     if simple != expr:
@@ -66,7 +79,7 @@ def second_derivative(f: E.Expr, var: E.Sym, steps: list) -> E.Expr:
     g = identify_scalar(df, var, steps)
     steps.append(Step("the gradient", "∇f", g, numpy=True))
     dx = dvar(var)
-    dg = expand_steps(E.D(g, var), var, "d∇f", steps)
+    dg = expand_steps(E.D(g, var), var, "d∇f", steps, SECOND_LEVELS)
     if var.is_scalar:
         H = present(E.substitute(dg, {dx: E.ONE_SCALAR}))
     else:
