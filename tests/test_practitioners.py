@@ -36,7 +36,9 @@ READINGS = [
     ("d -sum(Y .* log(softmax(X W))) / dW", {"W": "matrix"}, "dim=1"),
     ("d ||W X + b - Y||_F^2 / db", {"b": "vector"}, "b 1^T"),
     ("d ||Z + r||_F^2 / dr where r: row vector", {"r": "row vector"}, "1 r"),
+    ("d ||X w + b - y||^2 / dw", {"b": "vector", "y": "vector"}, "one intercept"),
     # SPEC 2-8 keep their meaning, with no note
+    ("d ||y - X w||^2 / dw", {"y": "vector"}, None),       # a target, not an intercept
     ("d θ a / dθ", {"a": "vector"}, None),
     ("d exp(θ a) / dθ", {"a": "vector"}, None),
     ("d 2 μ x / dx", {"x": "vector"}, None),

@@ -119,6 +119,25 @@ def check_clock() -> None:
         spent = _exceeded(deadline, _state.memory)
         if spent is not None:
             raise _limit_error(spent)
+        if getattr(_state, "dog", False) is None:
+            _watch_the_rest(deadline, _state.memory)
+
+
+def _watch_the_rest(deadline: float, memory: float) -> None:
+    """A call that has charged this much may run long between two charges (a rule that
+    compares and hashes and builds little, over a huge sum): a watchdog stops it in time
+    from now on.  Small calls never start one (a thread start is a tenth of their time)."""
+    _state.dog = Watchdog(lambda: _exceeded(deadline, memory), WATCH_SECONDS)
+
+
+def _stop_watching() -> str | None:
+    """Stop the call's watchdog, if it started; what it found spent, if it fired."""
+    dog = getattr(_state, "dog", None)
+    _state.dog = False
+    if not dog:
+        return None
+    dog.stop()
+    return dog.reason
 
 
 def _exceeded(deadline: float, memory: float) -> str | None:
@@ -223,17 +242,22 @@ def bounded(fn):
             return fn(*args, **kwargs)
         _state.left = MAX_WORK
         _state.scratch = {}
+        _state.dog = None                   # none yet: check_clock starts one (_watch_the_rest)
         _pause_collector()
+        reason = None
         try:
-            return fn(*args, **kwargs)
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                reason = _stop_watching()
         except MdxError as e:
             # A message for the user: its traceback would keep every frame of the failed
             # derivation, and every node they hold, alive as long as the error is kept
             # (seconds to free at exit; a batch keeps its errors).
             e.__traceback__ = e.__context__ = e.__cause__ = None
             raise
-        except Expired:             # a watchdog's, met just as its block ended
-            raise _limit_error(f"more than {MAX_SECONDS:g} s") from None
+        except Expired:             # the call's watchdog's, or a watched block's as it ended
+            raise _limit_error(reason or f"more than {MAX_SECONDS:g} s") from None
         finally:
             _state.left = _state.scratch = None
             _resume_collector()

@@ -13,6 +13,7 @@ from ..language.functions import ELEMENTWISE as _TABLE, RATIOS
 from .construct import (F1, ONE_SCALAR, ZERO_SCALAR, _make_mul, entry_count, ones, power, scale,
                         split_coeff, transpose, zero)
 from .dims import ONE, dim_mul
+from ..bounds.limits import charge
 from .order import ReadingOrder
 from .nodes import (SCALAR, D, Add, Apply, EDiv, EPow, Expr, Func, Had, Identity, Kron, Mul, Num, Pow,
                     Ones, T, Zero, is_zero)
@@ -238,6 +239,7 @@ def substitute(e: Expr, mapping: dict, _done: dict | None = None) -> Expr:
     seen = done.get(id(e))
     if seen is not None:
         return seen[1]
+    charge()                # visiting a huge result is work, even where nothing changes
     new = tuple(substitute(k, mapping, done) for k in kids)
     out = e if all(a is b for a, b in zip(new, kids)) else rebuild(e, new)
     done[id(e)] = (e, out)          # holding e keeps its id from being reused

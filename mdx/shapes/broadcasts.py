@@ -41,7 +41,9 @@ class Broadcasts:
     def _read_per_entry_bias(self, node: Node, a, b) -> None:
         """`X w + b` with b open, X a matrix and w the weights: a vector of one bias per
         entry by SPEC 2, where the field often means one intercept; remembered for a note
-        if b stays a vector."""
+        if b stays a vector.  Only a sum: `y - X w` is a target, not an intercept."""
+        if node.op != "add":
+            return
         for mine, other, shape in ((node.args[0], node.args[1], b), (node.args[1], node.args[0], a)):
             leaf, other = unparen(mine), unparen(other)
             if leaf.op != "name" or default_kind(leaf.value) != "vector" or \
