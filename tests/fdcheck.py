@@ -30,6 +30,9 @@ def draw(shapes: dict, props: dict, rng) -> dict:
             out[name] = rng.uniform(-0.3, 0.3, shape)
         elif prop == "away0":                   # no entry near a kink at 0
             out[name] = rng.choice([-1.0, 1.0], shape) * rng.uniform(0.3, 1.5, shape)
+        elif prop == "distribution":            # each column sums to one
+            g = rng.uniform(0.2, 1.0, shape)
+            out[name] = g / g.sum(axis=0, keepdims=True)
         elif prop == "symmetric":
             g = rng.standard_normal(shape)
             out[name] = (g + g.T) / 2

@@ -81,6 +81,8 @@ def _structure(sp, sym, M, name) -> dict:
         return {M[i, j]: 0 for i in range(n) for j in range(n) if i != j}
     if props & {"symmetric", "spd"}:
         return {M[i, j]: M[j, i] for i in range(n) for j in range(n) if i > j}
+    if "distribution" in props:         # each column sums to one: its last entry is the rest
+        return {M[n - 1, j]: 1 - sum(M[i, j] for i in range(n - 1)) for j in range(M.shape[1])}
     return {}
 
 
@@ -225,7 +227,7 @@ def _verify_at(sp, der, sizes) -> Verification:
     env, subs = symbol_values(sp, der, sizes), {}
     names = derivation_names(der)
     for sym in der.symbols.values():
-        if sym.kind == "matrix":
+        if sym.kind in ("matrix", "vector"):
             subs.update(_structure(sp, sym, env[sym.name], names.sym(sym.name)))
     try:
         f = SympyValues(env, sizes).value(der.function)

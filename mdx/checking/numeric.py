@@ -57,6 +57,9 @@ def draw_value(sym, sizes: dict, np, rng, positive=False):
     if "symmetric" in props:
         g = rng.uniform(0.5, 1.5, (n, n)) if positive else rng.standard_normal((n, n))
         return (g + g.T) / 2
+    if "distribution" in props:     # positive entries, each column summing to one
+        g = rng.uniform(0.2, 1.0, shape)
+        return g / g.sum(axis=0, keepdims=True)
     if "invertible" in props:       # well conditioned, so that differences of the inverse are
         q1, _ = np.linalg.qr(rng.standard_normal((n, n)))
         q2, _ = np.linalg.qr(rng.standard_normal((n, n)))

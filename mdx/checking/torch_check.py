@@ -86,6 +86,9 @@ def _value(shape, props, positive, gen):
     if "spd" in props:
         q, _ = torch.linalg.qr(torch.randn(n, n, generator=gen))
         return (q * (0.5 + 1.5 * torch.rand(n, generator=gen))) @ q.T
+    if "distribution" in props:
+        g = 0.2 + 0.8 * torch.rand(shape, generator=gen)
+        return g / g.sum(dim=0, keepdim=True)
     if "invertible" in props:
         q1, _ = torch.linalg.qr(torch.randn(n, n, generator=gen))
         q2, _ = torch.linalg.qr(torch.randn(n, n, generator=gen))

@@ -11,7 +11,7 @@ from ..expressions import expr as E
 from ..errors import InternalError, MdxError, UnsupportedError
 from .layout import LAYOUTS, arrange
 from ..bounds.limits import bounded, first_try
-from ..simplification.simplify import symmetrised
+from ..simplification.simplify import recognised, symmetrised
 from .steps import Derivation, NoSteps, Step, structure_notes as _structure_notes
 
 METHODS = ("differential", "chain", "definition")
@@ -42,6 +42,9 @@ def derive(problem: str, layout: str = "denominator", method: str = "differentia
     parsed = parse(problem)
     try:
         typed = type_problem(parsed)
+        read = recognised(typed.expr)
+        if read != typed.expr:
+            typed.expr, typed.recognised = read, True
         if typed.user_functions:
             from ..expressions.userfunc import check_definitions
             check_definitions(parsed, typed)
@@ -73,6 +76,8 @@ def _derive_typed(parsed, typed, layout, method, record: bool = True) -> Derivat
     f, var = typed.expr, typed.var
     steps: list = [] if record else NoSteps()
     notes = typed.notes + _structure_notes(typed.symbols[var.name])   # readings, properties
+    if typed.recognised:
+        steps.append(Step("read exp(a) / sum(exp(a)) as softmax(a)", "f", f, numpy=False))
     if method == "chain":
         result, lhs = _chain(f, var, parsed.order, layout, steps, typed.symbols)
     elif method == "definition":

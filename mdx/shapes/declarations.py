@@ -8,7 +8,7 @@ import difflib
 from ..expressions.dims import ONE
 from ..errors import ShapeError
 from ..language.names import CAPITAL_NAMES, GREEK_NAMES, default_kind
-from .table import (FUNCTIONS, PROPS, SIZE_WORD, SQUARE_PROPS,
+from .table import (FUNCTIONS, PROP_ALIASES, PROPS, SIZE_WORD, SQUARE_PROPS,
                           SymbolInfo, error_at)
 from ..language.syntax import Node, Problem
 
@@ -75,7 +75,7 @@ class Declarations:
             elif w == "function":
                 kind = "function"
             elif w in PROPS:
-                props.append(w)
+                props.append(PROP_ALIASES.get(w, w))
             elif w in ("x", "×", "by") and sizes:
                 pass
             elif SIZE_WORD.match(w) and (kind or props):
@@ -87,6 +87,8 @@ class Declarations:
                     "kinds: scalar, vector, row vector, matrix; properties: " + ", ".join(PROPS)
                 raise error_at(ShapeError, f"unknown word {w!r} in a declaration", s, hint, e)
             i += 1
+        if kind is None and props and not set(props) & SQUARE_PROPS:
+            kind = default_kind(decl.names[0][0])     # `y: distribution` is a vector, `Y` a matrix
         if props and kind in (None, "matrix"):
             kind = "matrix"
         if kind is None:
@@ -100,9 +102,12 @@ class Declarations:
             w, s, e = sizes[-1]
             raise error_at(ShapeError, f"a {kind} declaration takes {max(want)} size(s), got {len(sizes)}", s,
                            "write e.g. `X: matrix n x m` or `x: vector n`", e)
-        if props and kind != "matrix":
+        if set(props) & SQUARE_PROPS and kind != "matrix":
             raise error_at(ShapeError, f"{', '.join(props)} needs a matrix", decl.names[0][1],
                            "properties apply to square matrices")
+        if props and kind not in ("vector", "matrix"):
+            raise error_at(ShapeError, f"{', '.join(props)} needs a vector or a matrix",
+                           decl.names[0][1], "its entries (of each column) sum to one")
         return {"kind": kind, "props": props, "sizes": [w for w, _, _ in sizes],
                 "start": decl.names[0][1], "end": decl.words[-1][2]}
 

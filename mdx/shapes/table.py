@@ -17,8 +17,11 @@ from ..language.syntax import error_at  # noqa: F401 - the shapes modules' too
 FUNCTIONS = function_names()       # the language's, from mdx.language.functions
 # names in the symbol table that are not variables of the problem
 NOT_SYMBOLS = ("function", "identity", "size", "commutation")
-PROPS = ("symmetric", "spd", "diagonal", "orthogonal", "invertible", "square")
-SQUARE_PROPS = set(PROPS)
+SQUARE_PROPS = {"symmetric", "spd", "diagonal", "orthogonal", "invertible", "square"}
+# `distribution`: entries sum to one (each column of a matrix), a vector or a matrix of any shape
+PROPS = ("symmetric", "spd", "diagonal", "orthogonal", "invertible", "square", "distribution",
+         "onehot")
+PROP_ALIASES = {"onehot": "distribution"}     # the same for the simplifier
 
 SIZE_WORD = re.compile(r"^([0-9]+|[A-Za-z][A-Za-z0-9_]*)$")
 
@@ -150,9 +153,10 @@ class Typed:
     user_functions: dict = field(default_factory=dict)  # name -> UserFunction
     notes: list = field(default_factory=list)   # how practitioners' spellings were read (SPEC 9)
     variables: list = field(default_factory=list)   # every variable written after `/`, in order
+    recognised: bool = False      # a form of expr was read as a named function (softmax)
 
 
-CONSTRAINTS = frozenset({"symmetric", "spd", "diagonal", "orthogonal"})
+CONSTRAINTS = frozenset({"symmetric", "spd", "diagonal", "orthogonal", "distribution"})
 # operators of the product level, which group to the left (SPEC 3 and 7)
 LEFT_ASSOC = frozenset({"matmul", "div", "hadamard", "ediv", "kron"})
 # operators written after an atom: ^T, ^2, ^{-1}, ' (postfix) and .^ (epow)

@@ -15,12 +15,13 @@ from ..expressions import expr as E
 from . import textbook
 from ..expressions.text import printed_length
 from .sum_rules import (broadcast_hadamard, cancel_quotient, diag_to_hadamard,
-                        expand_if_shorter, factor_hadamard, factor_partial, factor_sum, ones_inner,
+                        expand_if_shorter, expand_scalar_factor, factor_hadamard, factor_partial, factor_sum, ones_inner,
                         trace_of_outer)
 from .vecrules import vec_identities
 
 RULES = (vec_identities, cancel_quotient, diag_to_hadamard, factor_sum, factor_partial,
-         factor_hadamard, ones_inner, trace_of_outer, expand_if_shorter) + textbook.RULES
+         factor_hadamard, ones_inner, trace_of_outer, expand_if_shorter,
+         expand_scalar_factor) + textbook.RULES
 
 
 def _bottom_up(e: E.Expr, rules, depth: int = 0) -> E.Expr:
@@ -60,6 +61,12 @@ def simplify(e: E.Expr, rules=RULES) -> E.Expr:
             return new
         e = new
     return e
+
+
+def recognised(f: E.Expr) -> E.Expr:
+    """A problem's function with the forms that have a name read as it (exp(z) / sum(exp(z))
+    is softmax(z)), so that every method differentiates the named function."""
+    return simplify(f, textbook.READING_RULES)
 
 
 # ----------------------------------------------------------------- presentation

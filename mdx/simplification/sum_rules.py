@@ -82,13 +82,19 @@ def factor_sum(e: E.Expr):
     head = chains[0][:pre]
     tail = chains[0][len(chains[0]) - suf:] if suf else []
     out = E.mul(E.Num(g), *common, *head, inner, *tail)
+    if g.denominator != 1 and not (common or pre or suf) and printed_length(out) >= printed_length(e):
+        return None                   # (a + b)/2 only where it reads shorter than a/2 + b/2
     return out if out != e else None
 
 
 def _coeff_gcd(coeffs) -> Fraction:
     """The common factor of the coefficients, negative when all of them are."""
+    dens = {c.denominator for c in coeffs}
+    if len(dens) == 1 and dens != {1}:      # A/2 + Aᵀ/2 = (A + Aᵀ)/2: one denominator
+        d = dens.pop()
+        return _coeff_gcd([c * d for c in coeffs]) / d
     sign = -1 if all(c < 0 for c in coeffs) else 1
-    if any(c.denominator != 1 for c in coeffs):
+    if len(dens) > 1:
         return Fraction(sign)
     g = 0
     for c in coeffs:
@@ -310,4 +316,76 @@ def broadcast_hadamard(e: E.Expr):
         if isinstance(last, E.Ones):
             col = E.mul(*f.chain[:-1], E.ones((last.rows, "1")))
             return E.mul(E.Num(f.coeff), *f.scalars, E.apply("diagm", col), rest)
+    return None
+
+
+def _negative_powers(t: E.Expr) -> int:
+    return sum(isinstance(g, E.Pow) and g.k < 0 for g in E.parts(t)[1])
+
+
+def _scalar_level(s: E.Expr):
+    """(s with each term's product distributed over one sum factor, whether terms cancelled
+    on the way), or None.  The sum with the most quotients first:
+    σ ((1 - y)/(1 - σ) - y/σ)(1 - σ) cancels over its terms."""
+    terms, changed, quotients = [], False, 0
+    for t in (s.terms if isinstance(s, E.Add) else (s,)):
+        coeff, scalars, chain = E.parts(t)
+        sums = [i for i, f in enumerate(scalars) if isinstance(f, E.Add)]
+        if chain or not sums:
+            terms.append(t)
+            continue
+        i = max(sums, key=lambda k: sum(_negative_powers(u) for u in scalars[k].terms))
+        rest = scalars[:i] + scalars[i + 1:]
+        quotients += sum(_negative_powers(u) for u in scalars[i].terms) + \
+            sum(isinstance(g, E.Pow) and g.k < 0 for g in rest)
+        terms.extend(E.mul(E.Num(coeff), *rest, u) for u in scalars[i].terms)
+        changed = True
+    if not changed:
+        return None
+    out = E.add(*terms)
+    kept = out.terms if isinstance(out, E.Add) else (out,)
+    cancelled = len(kept) < len(terms) or sum(_negative_powers(t) for t in terms) < quotients
+    return out, cancelled
+
+
+def _expanded_scalar(s: E.Expr, cancelled: bool = False):
+    """The shortest of s multiplied out one level, two, three, taken only where terms
+    cancel (σ (1 - y) - y (1 - σ) = σ - y; σ (1 - σ) stays), or None."""
+    best, size, cand = (s if cancelled else None), printed_length(s), s
+    for _ in range(3):
+        got = _scalar_level(cand)
+        if got is None:
+            break
+        cand, cancels = got
+        if isinstance(cand, E.Add) and len(cand.terms) > MAX_EXPANDED_TERMS:
+            break
+        if cancels and printed_length(cand) < size:
+            best, size = cand, printed_length(cand)
+    return best
+
+
+def expand_scalar_factor(e: E.Expr):
+    """The scalar factor of a product, or the scalar factors of the terms of a sum that share
+    one matrix product, multiplied out where terms cancel:
+    σ (1 - y) x - y (1 - σ) x = (σ - y) x."""
+    if isinstance(e, E.Mul):
+        if not any(isinstance(f, E.Add) for f in e.scalars):
+            return None
+        got = _expanded_scalar(E.mul(E.Num(e.coeff), *e.scalars))
+        return None if got is None else E.mul(got, *e.chain)
+    if not isinstance(e, E.Add):
+        return None
+    groups: dict = {}
+    for t in e.terms:
+        coeff, scalars, chain = E.parts(t)
+        groups.setdefault(tuple(chain), []).append(E.mul(E.Num(coeff), *scalars))
+    for chain, scalars in groups.items():
+        if len(scalars) < 2:
+            continue
+        total = E.add(*scalars)
+        merged = len(total.terms) if isinstance(total, E.Add) else 1
+        got = _expanded_scalar(total, merged < len(scalars))
+        if got is not None:
+            rest = [t for t in e.terms if tuple(E.parts(t)[2]) != chain]
+            return E.add(E.mul(got, *chain), *rest)
     return None

@@ -11,6 +11,8 @@ differential method reaches, so that the three methods print the same result:
     (a ⊗ B) M = a ⊗ (B M) (a a column)     vec(a bᵀ) = b ⊗ a
     sum(a − mean(a) 1) = 0                 (1 1ᵀ)(1 1ᵀ) = n 1 1ᵀ
     diag(a) + diag(b) = diag(a + b)        uᵀv − sum(u) sum(v)/n = uᵀ(v − mean(v) 1)
+    sum(y) = 1, 1ᵀ Y = 1ᵀ (y, Y declared `distribution`)
+    exp(z) / sum(exp(z)) = softmax(z)
 """
 
 from __future__ import annotations
@@ -102,6 +104,53 @@ def ones_dot(e: E.Expr):
         if a is not None and b is not None and (a[0], b[1]) != (ONE, ONE):
             merged = E.mul(E.entry_count((a[1], ONE)), E.ones((a[0], b[1])))
             return E.mul(E.Num(e.coeff), *e.scalars, *chain[:i], merged, *chain[i + 2:])
+    return None
+
+
+def _distribution(e: E.Expr) -> bool:
+    """A symbol declared `distribution`: its entries (of each column) sum to one."""
+    return isinstance(e, E.Sym) and "distribution" in e.props
+
+
+def sums_to_one(e: E.Expr):
+    """sum(y) = 1 for a distribution y (sum(Y) = m for m columns); 1ᵀ Y = 1ᵀ and
+    Yᵀ 1 = 1, so that diag(Yᵀ 1) = I."""
+    if isinstance(e, E.Apply) and e.name == "sum" and _distribution(e.arg):
+        return E.entry_count((e.arg.cols, ONE))
+    if not isinstance(e, E.Mul):
+        return None
+    chain = list(e.chain)
+    for i in range(len(chain) - 1):
+        a, b = chain[i], chain[i + 1]
+        if _ones_shape(a) is not None and _distribution(b):          # 1ᵀ Y = 1ᵀ
+            merged = E.ones((a.rows, b.cols))
+        elif isinstance(a, E.T) and _distribution(a.arg) and _ones_shape(b) is not None:
+            merged = E.ones((a.rows, b.cols))                           # Yᵀ 1 = 1
+        else:
+            continue
+        return E.mul(E.Num(e.coeff), *e.scalars, *chain[:i], merged, *chain[i + 2:])
+    return None
+
+
+def _exp_sum(s: E.Expr, a: E.Expr) -> bool:
+    """Whether s is sum(exp(a))."""
+    return isinstance(s, E.Apply) and s.name == "sum" and s.arg == E.func("exp", a)
+
+
+def softmax_of_quotient(e: E.Expr):
+    """exp(z) / sum(exp(z)) = softmax(z) for a column z (of a matrix, the sum runs over
+    all entries: not a per-column softmax)."""
+    if isinstance(e, E.EDiv) and isinstance(e.num, E.Func) and e.num.name == "exp" \
+            and e.num.arg.cols == ONE and _exp_sum(e.den, e.num.arg):
+        return E.apply("softmax", e.num.arg)
+    if not (isinstance(e, E.Mul) and len(e.chain) == 1 and isinstance(e.chain[0], E.Func)
+            and e.chain[0].name == "exp" and e.chain[0].arg.cols == ONE):
+        return None
+    a = e.chain[0].arg
+    for i, s in enumerate(e.scalars):
+        if isinstance(s, E.Pow) and s.k == -1 and _exp_sum(s.base, a):
+            rest = e.scalars[:i] + e.scalars[i + 1:]
+            return E.mul(E.Num(e.coeff), *rest, E.apply("softmax", a))
     return None
 
 
@@ -351,7 +400,8 @@ def centred_inner(e: E.Expr):
     return None
 
 
-RULES = (sum_of_hadamard, centred_sum, sum_of_terms, ones_sandwich, ones_dot, ones_power,
+RULES = (sum_of_hadamard, centred_sum, sum_of_terms, ones_sandwich, ones_dot, ones_power, sums_to_one,
          kron_mixed_product, through_kron, factor_kron, sum_of_diagonals,
-         vec_of_outer, centred_inner)
+         vec_of_outer, centred_inner, softmax_of_quotient)
+READING_RULES = (softmax_of_quotient,)      # also run on a problem's function (mdx.derivation.api)
 PRESENT_RULES = (negative_powers, mirror_terms_in_order)
