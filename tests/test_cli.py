@@ -3,6 +3,7 @@
 import json
 
 import numpy as np
+import pytest
 from typer.testing import CliRunner
 
 from mdx import __version__
@@ -161,3 +162,23 @@ def test_agreement_reports_a_result_that_cannot_be_evaluated_instead_of_a_traceb
     ders = [mdx.derive("d x ∘ exp(x) / dx", method=m) for m in ("differential", "chain")]
     ders[1].numpy_expression = lambda: "np.ones((2, 3)) @ np.ones((2, 3))"     # a broken result
     assert "DISAGREE" in agreement(ders)
+
+
+@pytest.mark.parametrize("rich", ["1", "0"])
+def test_help_shows_square_brackets_as_typed(rich):
+    """Rich markup took `[torch]` in `pip install ".[torch]"` for a style and printed
+    `pip install "."`; every command's help is escaped (TYPER_USE_RICH=0: plain click help)."""
+    import os
+    import subprocess
+    import sys
+    env = dict(os.environ, COLUMNS="200", TYPER_USE_RICH=rich, NO_COLOR="1", TERM="dumb")
+    helps = {}
+    for command in ["", "derive", "solve", "check", "worksheet"]:
+        run = subprocess.run([sys.executable, "-m", "mdx", *command.split(), "--help"],
+                             capture_output=True, text=True, env=env, timeout=120)
+        assert run.returncode == 0, run.stderr
+        assert "\\[" not in run.stdout, (command, run.stdout)
+        helps[command] = run.stdout
+    assert 'pip install ".[torch]"' in helps["derive"], helps["derive"]
+    assert 'pip install ".[torch]"' in helps["check"], helps["check"]
+    assert "[sym|cookbook]" in helps["derive"] and "## Heading" in helps["worksheet"]

@@ -15,7 +15,9 @@ from .derive_command import (FORMATS, LAYOUTS, METHODS, OPTIONAL_VALUES, UsageEr
 from ..errors import visible
 from .streams import echo, flush, json_line
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+# Help is rich markup ("rich" pinned: typer's default moved between versions), in which
+# `[torch]` is a style tag and vanishes; _help_as_typed (at the end) escapes every help text.
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
                   help="Matrix calculus, derived step by step.")
 
 
@@ -54,7 +56,8 @@ def derive(
         help="Check the result and the steps: numeric (finite differences at random points, "
              "the default) or exact (SymPy, on small matrices of symbols)."),
     check: bool = typer.Option(False, "--check", help="Compare with PyTorch autograd "
-                               '(needs torch: pip install torch).'),
+                               '(needs torch: pip install torch, or pip install ".[torch]" '
+                               'in a checkout of mdx).'),
 ):
     """Derive problems and print steps and results."""
     try:
@@ -112,7 +115,9 @@ def check_command(
     layout: Layout = typer.Option(Layout.denominator, "--layout", "-l"),
     method: Method = typer.Option(Method.differential, "--method", "-m"),
     script: bool = typer.Option(False, "--script", help="Print the check as a Python script "
-                                "instead of running it (to run where torch is installed)."),
+                                "instead of running it (to run where torch is installed). Without "
+                                '--script it needs torch: pip install torch, or pip install ".[torch]" '
+                                "in a checkout of mdx."),
 ):
     """Compare mdx's derivative with PyTorch autograd at random float64 inputs."""
     from .batch import derive_lines
@@ -147,7 +152,8 @@ def _where_text(der) -> str:
 def worksheet(
     file: Path = typer.Argument(..., help="A file of problems, one a line; `## Heading` starts a section."),
     output: Path = typer.Option(..., "-o", "--output", help="The .tex (or, with --pdf, .pdf) to write."),
-    pdf: bool = typer.Option(False, "--pdf", help="Compile with pdflatex."),
+    pdf: bool = typer.Option(False, "--pdf", help="Compile with pdflatex (Debian, Ubuntu: "
+                             "apt-get install texlive-latex-base texlive-latex-recommended)."),
     title: Optional[str] = typer.Option(None, "--title", help="Default: from the file name."),
     solutions: bool = typer.Option(True, "--solutions/--no-solutions", help="Worked solutions."),
     answers: bool = typer.Option(False, "--answers", help="Add a short answer key."),
@@ -200,6 +206,28 @@ def worksheet(
 def _usage(message: str, command: str):
     echo(f"usage error: {visible(message)}\nTry 'mdx {command} --help'.", err=True)
     raise typer.Exit(2)
+
+
+def _help_as_typed(typer_app) -> None:
+    """Every help text (a command's docstring, each argument's and option's help) shown as
+    typed: escaped for rich markup when typer renders help with rich, as it is otherwise."""
+    import inspect
+    core = typer.core
+    if not getattr(core, "HAS_RICH", getattr(core, "rich", None) is not None):
+        return                          # plain click help: no markup to escape
+    from rich.markup import escape
+    infos = list(typer_app.registered_commands)
+    if typer_app.registered_callback is not None:
+        infos.append(typer_app.registered_callback)
+    typer_app.info.help = escape(typer_app.info.help or "")
+    for info in infos:
+        info.help = escape(info.help or inspect.getdoc(info.callback) or "")
+        for parameter in inspect.signature(info.callback).parameters.values():
+            if getattr(parameter.default, "help", None):
+                parameter.default.help = escape(parameter.default.help)
+
+
+_help_as_typed(app)
 
 
 def typer_main(argv: list) -> None:
