@@ -88,6 +88,21 @@ def _renumber(defs, bodies, prefix):
     return [(fresh[s], C.substitute(d, fresh)) for s, d in defs], [C.substitute(b, fresh) for b in bodies]
 
 
+def for_code(defs, bodies) -> tuple:
+    """(definitions, bodies) for generated code: a named diagonal `h5 = diag(h3)` put back
+    where it is used, so that a product prints it as a broadcast (`h3 * M`); named, NumPy
+    built the p×p matrix (800 MB for p = 10,000 samples) to multiply by it."""
+    mapping: dict = {}
+    kept = []
+    for sym, body in defs:
+        body = C.substitute(body, mapping) if mapping else body
+        if isinstance(body, E.Apply) and body.name == "diagm":
+            mapping[sym] = body
+        else:
+            kept.append((sym, body))
+    return kept, [C.substitute(b, mapping) for b in bodies] if mapping else bodies
+
+
 def _inline_single_uses(defs, bodies):
     """A name used once is not worth its definition: put the expression back.  Inlining
     moves the uses inside it to the one place that used it, so the counts stay right

@@ -6,7 +6,7 @@ import re
 
 from ..expressions import expr as E
 from ..errors import visible
-from .cse import LONG, name_repeats
+from .cse import LONG, for_code, name_repeats
 from ..language.names import (ALIASES, CAPITAL_NAMES, CHAR_NAMES, GREEK_NAMES, distinct_latex_names, latex_name,
                     latex_table)
 from ..expressions.latex import to_latex
@@ -99,6 +99,11 @@ def _named(der):
         parts = name_repeats(der.result, set(der.symbols), to_text)
     der.__dict__["_named"] = (der.result, parts)
     return parts
+
+
+def _named_lists(der) -> tuple:
+    defs, body = _named(der)
+    return defs, [body]
 
 
 def result_text(der) -> str:
@@ -248,7 +253,7 @@ def _derivation_latex(der, steps: bool) -> str:
 def result_numpy(der, p=None) -> str:
     """One expression; named repeats become assignment expressions evaluated first."""
     p = p or _numpy_printer(der)
-    defs, body = _named(der)
+    defs, (body,) = for_code(*_named_lists(der))
     if not defs:
         return p.value(body)
     lets = ", ".join(f"({p.names.sym(s.name)} := {p.value(d)})" for s, d in defs)
@@ -366,6 +371,7 @@ def _function(der, printer, imports: str, arrays: str, name: str | None = None) 
     defs, body = _named(der)
     if not defs:        # however short the result, code computes a repeated piece once
         defs, body = name_repeats(der.result, _taken(der), to_text)
+    defs, (body,) = for_code(defs, [body])
     lets = "".join(f"    {printer.names.sym(sym.name)} = {printer.value(d)}\n" for sym, d in defs)
     ret = printer.value(body)
     args = function_parameters(der, printer)

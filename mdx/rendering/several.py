@@ -11,7 +11,7 @@ from ..errors import visible
 from ..expressions import expr as E
 from ..expressions.text import to_text
 from ..expressions.latex import to_latex
-from .cse import LONG, name_repeats_in
+from .cse import LONG, for_code, name_repeats_in
 from .numpy_code import NumpyPrinter
 from .pynames import problem_names, used_callables
 from . import render as R
@@ -137,7 +137,7 @@ def several_function(sev, library: str, name: str | None = None) -> str:
         from .torch_code import TorchPrinter
         printer, imports = TorchPrinter(names, sev.var), "import torch"
         arrays = "Vectors are (n, 1) tensors; scalars are 0-d tensors."
-    defs, bodies = name_repeats_in(sev.results, set(sev.symbols) | names.own, to_text)
+    defs, bodies = for_code(*name_repeats_in(sev.results, set(sev.symbols) | names.own, to_text))
     lets = "".join(f"    {printer.names.sym(s.name)} = {printer.value(d)}\n" for s, d in defs)
     values = [printer.value(b) for b in bodies]
     args = [printer.names.sym(s.name) for s in sev.symbols.values()]
