@@ -65,7 +65,7 @@ def test_numpy_function_computes_a_repeated_piece_once():
 def test_latex_format_is_an_align_block():
     result = runner.invoke(app, ["derive", "d log det X / dX", "--format", "latex"])
     assert result.stdout.startswith("\\begin{align*}")
-    assert "X^{-T}" in result.stdout
+    assert r"X^{-\top}" in result.stdout
 
 
 def test_standard_input_streams_line_by_line():

@@ -89,7 +89,7 @@ def test_worksheet_output_is_checked_against_pdf(tmp_path):
 def test_library_repr_latex_and_callable():
     der = mdx.derive("d tr(X^T A X) / dX")
     assert repr(der) == "<Derivation 'd tr(X^T A X) / dX' (denominator, differential): ∂f/∂X = (A + A^T) X>"
-    assert der.result._repr_latex_() == r"$\left(A + A^{T}\right) X$"
+    assert der.result._repr_latex_() == r"$\left(A + A^{\top}\right) X$"
     assert all(st._repr_latex_().startswith("$$") for st in der.steps)
     assert der._repr_latex_().startswith("$$")
     X, A = np.arange(6.0).reshape(3, 2), np.arange(9.0).reshape(3, 3)

@@ -314,7 +314,7 @@ def test_w1_beside_w_1():
     from mdx.expressions.latex import to_latex
     assert to_latex(der.result) == "W_{1}"          # printed alone first: the usual form kept
     assert der.json()["result"]["latex"] == "W1"     # ... is not what the problem reads
-    assert r"\partial f/\partial W_1 &= W1" in der.latex(steps=False)
+    assert r"\frac{\partial f}{\partial W_{1}} &= W1" in der.latex(steps=False)
     der = mdx.derive("d tr(W1^T W_1) / dW1")
-    assert r"\partial f/\partial W1  &= W_{1}" in der.latex(steps=False)
+    assert r"\frac{\partial f}{\partial W1} &= W_{1}" in der.latex(steps=False)
     assert r"\,\mathrm{d}W1\," in der.latex()

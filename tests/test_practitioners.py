@@ -72,7 +72,7 @@ def test_a_reading_is_noted_in_every_output(problem, note, tmp_path):
     der = mdx.derive(problem)
     assert f"note: {note}" in der.text() or note in der.text()
     assert "note: " in der.text(steps=False)
-    assert r"\text{note: " in der.latex() and r"\text{note: " in der.latex(steps=False)
+    assert r"\intertext{\raggedright Note: " in der.latex() and r"\intertext{\raggedright Note: " in der.latex(steps=False)
     assert any(note in n for n in json.loads(json.dumps(der.json()))["notes"])
     from mdx.cli.worksheet import build, derive_items, read_sheet
     sheet = build(derive_items(read_sheet(problem.encode()), "denominator", "differential"),

@@ -58,11 +58,13 @@ def derive(
     check: bool = typer.Option(False, "--check", help="Compare with PyTorch autograd "
                                '(needs torch: pip install torch, or pip install ".[torch]" '
                                'in a checkout of mdx).'),
+    bold: bool = typer.Option(False, "--bold", help="LaTeX: vectors and matrices in bold "
+                              "(\\mathbf{x}, \\boldsymbol{\\Sigma}), as the Deep Learning book."),
 ):
     """Derive problems and print steps and results."""
     try:
         code = run_derive(problem, file, layout.value, method.value, fmt.value, steps, structured,
-                          verify, check)
+                          verify, check, bold)
     except UsageError as e:
         _usage(str(e), e.command)
     raise typer.Exit(code)
@@ -159,6 +161,7 @@ def worksheet(
     answers: bool = typer.Option(False, "--answers", help="Add a short answer key."),
     layout: Layout = typer.Option(Layout.denominator, "--layout", "-l"),
     method: Method = typer.Option(Method.differential, "--method", "-m"),
+    bold: bool = typer.Option(False, "--bold", help="Vectors and matrices in bold."),
 ):
     """Turn a file of problems into a LaTeX worksheet: problems, then worked solutions."""
     from .worksheet import LatexFailure, build, compile_pdf, derive_items, read_sheet, write_atomic, write_new
@@ -181,7 +184,7 @@ def worksheet(
     from ..bounds.limits import deep
     try:                # typesetting recurses as deep as the problems nest: on the worker
         source = deep(build)(items, title or default_title, layout.value, method.value,
-                             solutions, answers)
+                             solutions, answers, bold)
     except Exception as e:  # noqa: BLE001 - never a traceback, even from a bug
         echo(visible(f"cannot typeset the worksheet ({type(e).__name__}: {e}); please report "
                      "the problem file to the mdx developers"), err=True)

@@ -25,20 +25,20 @@ class UsageError(Exception):
 
 
 def run_derive(problem, file, layout: str, method: str, fmt: str, steps: bool,
-               structured, verify, check: bool) -> int:
+               structured, verify, check: bool, bold: bool = False) -> int:
     """Derive every problem given; the exit status (1 if any failed)."""
     items = problem_items(problem, file)
     if structured not in (None, "sym", "cookbook"):
         raise UsageError("--structured takes sym or cookbook")
     if verify not in (None, "numeric", "exact"):
         raise UsageError("--verify takes numeric or exact")
-    return _derive_all(items, layout, method, fmt, steps, structured, verify, check)
+    return _derive_all(items, layout, method, fmt, steps, structured, verify, check, bold)
 
 
-def _derive_all(items, layout, method, fmt, steps, structured, verify, check) -> int:
+def _derive_all(items, layout, method, fmt, steps, structured, verify, check, bold=False) -> int:
     from .batch import derive_lines
     failed = 0
-    emit = Emitter(fmt, steps)
+    emit = Emitter(fmt, steps, bold)
     for out in derive_lines(items, layout, method, structured, verify, steps=steps):
         if out.error is None:
             out = _emitted(emit, out)
@@ -120,8 +120,8 @@ class Emitter:
     NumPy or torch output is one module (imported once, every function named apart, the
     methods' agreement a comment), JSON carries the agreement in each record."""
 
-    def __init__(self, fmt: str, steps: bool):
-        self.fmt, self.steps = fmt, steps
+    def __init__(self, fmt: str, steps: bool, bold: bool = False):
+        self.fmt, self.steps, self.bold = fmt, steps, bold
         self.names: set = set()
         self.imported = False
 
@@ -148,7 +148,7 @@ class Emitter:
                 record["agreement"] = verdict
             echo(json_line(record))
         elif fmt == "latex":
-            echo(der.latex(steps=self.steps))
+            echo(der.latex(steps=self.steps, bold=self.bold))
         elif fmt in ("numpy", "torch"):
             echo(self.code(der, suffix))
         else:

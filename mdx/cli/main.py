@@ -16,7 +16,8 @@ import sys
 
 _VALUED = {"-f": "file", "--file": "file", "-l": "layout", "--layout": "layout",
            "-m": "method", "--method": "method", "--format": "fmt"}
-_FLAGS = {"--steps": ("steps", True), "--no-steps": ("steps", False), "--check": ("check", True)}
+_FLAGS = {"--steps": ("steps", True), "--no-steps": ("steps", False), "--check": ("check", True),
+          "--bold": ("bold", True)}
 
 
 def derive_arguments(args: list) -> dict | None:
@@ -26,7 +27,8 @@ def derive_arguments(args: list) -> dict | None:
         return None
     choices = {"layout": LAYOUTS, "method": METHODS, "fmt": FORMATS}
     out = {"problem": None, "file": None, "layout": "denominator", "method": "differential",
-           "fmt": "text", "steps": True, "structured": None, "verify": None, "check": False}
+           "fmt": "text", "steps": True, "structured": None, "verify": None, "check": False,
+           "bold": False}
     positional, i = [], 1
     while i < len(args):
         arg = args[i]

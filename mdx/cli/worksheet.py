@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..errors import MdxError
 
-TEXT_WIDTH = 72          # steps longer than this (as text) break after each top-level term
+from ..rendering.sheet_fit import TEXT_WIDTH, printed as _printed, where_rows
 
 
 @dataclass
@@ -105,7 +105,7 @@ def _statement(der, display: bool = False) -> str:
     v = latex_name(der.var.name)
     if der.order == 2:
         w = latex_name(der.var2.name) if der.var2 is not None else v      # d^2 f / dx dy
-        op = rf"\frac{{\partial^2}}{{\partial {v}\, \partial {w}^{{T}}}}"
+        op = rf"\frac{{\partial^2}}{{\partial {v}\, \partial {w}^{{\top}}}}"
     else:
         op = rf"\frac{{\partial}}{{\partial {v}}}"
     zero = " = 0" if _is_solution(der) else ""         # `mdx solve`: the gradient set to zero
@@ -132,54 +132,11 @@ def _symbols(der) -> str:
     return ", ".join(parts)
 
 
-def _printed(expr) -> str:
-    """A step's right-hand side for align rows, long sums broken onto new rows."""
-    from ..expressions.latex import BreakingLatexPrinter
-    if hasattr(expr, "terms_"):                      # index notation: break between terms
-        lines, cur = [], ""
-        for n, t in enumerate(expr.terms_):
-            for k, p in enumerate(_term_pieces(t)):
-                if k:                                 # the rest of a long product: a new row
-                    lines.append(cur)
-                    cur = p
-                    continue
-                p = p if n == 0 or p.lstrip().startswith("-") else "+ " + p
-                if cur and len(cur) + len(p) > 2 * TEXT_WIDTH:
-                    lines.append(cur)
-                    cur = p
-                else:
-                    cur = f"{cur} {p}" if cur else p
-        lines.append(cur or "0")
-        return BreakingLatexPrinter.BREAK.join(lines)
-    return BreakingLatexPrinter(TEXT_WIDTH).doprint(expr)
-
-
-def _term_pieces(t) -> list:
-    """One index-notation term as LaTeX, in pieces of at most a row's width: a product of
-    many entries breaks between its factors."""
-    from dataclasses import replace
-    from ..rendering.index_print import terms_latex, terms_text
-    if len(terms_text([t])) <= TEXT_WIDTH or len(t.factors) < 2:
-        return [terms_latex([t])]
-    chunks, current, used = [], [], 0
-    for f in t.factors:
-        size = len(terms_text([replace(t, coeff=1, sums=(), factors=(f,))])) + 1
-        if current and used + size > TEXT_WIDTH:
-            chunks.append(current)
-            current, used = [], 0
-        current.append(f)
-        used += size
-    chunks.append(current)
-    first = terms_latex([replace(t, factors=tuple(chunks[0]))])
-    rest = [terms_latex([replace(t, coeff=1, sums=(), factors=tuple(c))]) for c in chunks[1:]]
-    return [first] + [r"\cdot " + r for r in rest]
-
-
 def _rows(lhs: str, expr, rule: str | None, first: bool, step=None, names=None) -> tuple:
     """(align rows, whether names were defined) for one step: its rule as a line of text
     above it, the equation, then `where` rows for pieces named to make it fit."""
     from ..rendering.render import _lhs_latex, rule_latex_text
-    rows = [r"\shortintertext{\small " + rule_latex_text(rule) + "}"] if rule else []
+    rows = [r"\shortintertext{\small\raggedright " + rule_latex_text(rule) + "}"] if rule else []
     if step is not None and (step.lhs_expr is not None or step.lhs == "0"):
         from ..derivation.solving.stationary import step_lhs_latex
         left = step_lhs_latex(step)
@@ -194,19 +151,14 @@ def _rows(lhs: str, expr, rule: str | None, first: bool, step=None, names=None) 
 
 
 def _where_rows(defs, heading: bool = True) -> list:
-    """`where h1 = …` as align rows."""
-    from ..expressions.latex import latex_name
-    if not defs:
-        return []
-    rows = [f"{latex_name(s.name)} &= {_printed(d)}" for s, d in defs]
-    return [r"\shortintertext{\small where}"] + rows if heading else rows
+    return where_rows(defs, r"\shortintertext{\small where}" if heading else None)
 
 
-def _solution(n: int, it: Item) -> str:
+def _solution(n: int, it: Item, bold: bool = False) -> str:
     from ..rendering.render import latex_names
     if it.error is not None:
         return _solution_of(n, it)
-    with latex_names(it.derivation):
+    with latex_names(it.derivation, bold):
         return _solution_of(n, it)
 
 
@@ -257,8 +209,8 @@ def _solution_of(n: int, it: Item) -> str:
 
 
 def build(items: list, title: str, layout: str, method: str, solutions: bool = True,
-          answers: bool = False) -> str:
-    """The complete LaTeX document."""
+          answers: bool = False, bold: bool = False) -> str:
+    """The complete LaTeX document; `bold`: vectors and matrices in bold."""
     out = [r"\documentclass[11pt]{article}", r"\usepackage[a4paper,margin=2.2cm]{geometry}",
            r"\usepackage{amsmath,amssymb,mathtools}", r"\allowdisplaybreaks", r"\setlength{\parindent}{0pt}",
            r"\setlength{\emergencystretch}{3em}",     # long inline formulas wrap, never overrun
@@ -286,24 +238,24 @@ def build(items: list, title: str, layout: str, method: str, solutions: bool = T
                        rf"(line {it.line}: could not be derived)")
         else:
             from ..rendering.render import latex_names
-            with latex_names(it.derivation):
+            with latex_names(it.derivation, bold):
                 out.append(rf"\item ${_statement(it.derivation)}$, where {_symbols(it.derivation)}."
                            + "\n" + rf"{{\footnotesize (typed: \texttt{{{escape(it.text)}}})}}")
     if in_list:
         out.append(r"\end{enumerate}")
     if solutions:
         out.append(r"\section*{Solutions}")
-        out.extend(_solution(k, it) for k, it in problems)
+        out.extend(_solution(k, it, bold) for k, it in problems)
     if answers:
         from ..expressions.latex import InlineLatexPrinter
         from ..rendering.render import _lhs_latex, latex_names, result_latex
         out.append(r"\section*{Answers}")
-        out.append(r"\begin{enumerate}")
+        out.append(r"\begin{enumerate}\raggedright")     # a long answer breaks where it can
         for k, it in problems:
             if it.error:
                 out.append(r"\item could not be derived")
                 continue
-            with latex_names(it.derivation):
+            with latex_names(it.derivation, bold):
                 out.append(rf"\item ${_lhs_latex(it.derivation.result_lhs)} = "
                            rf"{result_latex(it.derivation, InlineLatexPrinter())}$")
         out.append(r"\end{enumerate}")

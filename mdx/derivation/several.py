@@ -62,9 +62,10 @@ class Several:
         return several_text(self, steps)
 
     @bounded
-    def latex(self, steps: bool = True) -> str:
+    def latex(self, steps: bool = True, bold: bool = False) -> str:
+        """An amsmath align* block; `bold`: vectors and matrices in bold."""
         from ..rendering.several import several_latex
-        return several_latex(self, steps)
+        return several_latex(self, steps, bold)
 
     @bounded
     def json(self) -> dict:

@@ -84,9 +84,11 @@ class Derivation:
         return derivation_text(self, steps)
 
     @bounded
-    def latex(self, steps: bool = True) -> str:
+    def latex(self, steps: bool = True, bold: bool = False) -> str:
+        """An amsmath align* block that fits an article's text width; `bold`: vectors and
+        matrices in bold (\\mathbf{x}, \\boldsymbol{\\Sigma}), as the Deep Learning book."""
         from ..rendering.render import derivation_latex
-        return derivation_latex(self, steps)
+        return derivation_latex(self, steps, bold)
 
     @bounded
     def json(self) -> dict:
@@ -137,7 +139,10 @@ class Derivation:
                 f"{self.result_lhs} = {result_text(self)}>")
 
     def _repr_latex_(self) -> str:
-        return "$$" + self.latex(steps=True).replace("\\begin{align*}", "\\begin{aligned}") \
+        import re            # MathJax's aligned has no \\intertext: the rule as a row of text
+        block = re.sub(r"\\intertext\{(?:\\raggedright )?(.*)\}\n", lambda m: r"&\text{" + m.group(1) + "} \\\\\n",
+                       self.latex(steps=True))
+        return "$$" + block.replace("\\begin{align*}", "\\begin{aligned}") \
             .replace("\\end{align*}", "\\end{aligned}") + "$$"
 
     def __str__(self) -> str:

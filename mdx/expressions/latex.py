@@ -1,19 +1,17 @@
-"""LaTeX (amsmath): `\\left(A + A^{T}\\right) X`, `X^{-1}`, `\\operatorname{tr}`."""
+"""LaTeX (amsmath), as a textbook sets it: `\\left(A + A^{\\top}\\right) X`, `X^{-1}`,
+`\\operatorname{tr}`, `\\sqrt{d}`; vectors and matrices bold when asked
+(mdx.language.names.latex_name)."""
 
 from __future__ import annotations
 
 
 from . import nodes as E
 from . import construct as C
-from ..language.functions import ELEMENTWISE_FUNCTIONS
-from ..language.names import latex_name
+from ..language.functions import ELEMENTWISE, STRUCTURAL_LATEX as OPS
+from ..language.names import bold_names, latex_name
 from .printer import Prec, Printer, split_fraction, subscript_size
 
-OPS = {"tr": r"\operatorname{tr}", "det": r"\det", "sum": r"\operatorname{sum}",
-       "mean": r"\operatorname{mean}",
-       "softmax": r"\operatorname{softmax}", "logsumexp": r"\operatorname{logsumexp}",
-       "diagm": r"\operatorname{diag}", "diagv": r"\operatorname{diag}", "vec": r"\operatorname{vec}"}
-FUNCS = {f.name: f.latex for f in ELEMENTWISE_FUNCTIONS}
+TOP = r"^{\top}"         # the transpose, as the Deep Learning book and most texts set it
 
 
 class LatexPrinter(Printer):
@@ -26,8 +24,8 @@ class LatexPrinter(Printer):
 
     def _print_Sym(self, e):
         if e.diff:                                  # thin spaces: A \, dX \, B
-            return r"\,\mathrm{d}" + latex_name(e.name[1:]) + r"\,"
-        return latex_name(e.name)
+            return r"\,\mathrm{d}" + latex_name(e.name[1:], e.kind) + r"\,"
+        return latex_name(e.name, e.kind)
 
     def _print_Num(self, e):
         v = e.value
@@ -36,13 +34,14 @@ class LatexPrinter(Printer):
         return rf"\frac{{{v.numerator}}}{{{v.denominator}}}"
 
     def _print_Ones(self, e):
-        return self.ones_form(e, r"\mathbf{1}", lambda d: f"_{{{subscript_size(d)}}}", "^{T}")
+        return self.ones_form(e, r"\mathbf{1}", lambda d: f"_{{{subscript_size(d)}}}", TOP)
 
     def sized_row(self, one, sub, transposed):
         return "{" + one + sub + "}" + transposed       # (1_m)ᵀ: the T after the size
 
     def _print_Identity(self, e):
-        return "I" if any(self.leaf_pin) else f"I_{{{subscript_size(e.n)}}}"
+        eye = r"\mathbf{I}" if bold_names() else "I"
+        return eye if any(self.leaf_pin) else f"{eye}_{{{subscript_size(e.n)}}}"
 
     def _print_Mul(self, e):
         sign, top, bottom = self._fraction(e)
@@ -54,12 +53,12 @@ class LatexPrinter(Printer):
         row = self.row_form(e)
         if row is not None:
             return OPS[e.arg.name] + self.wrap(self.doprint(row) + r",\ \mathrm{dim}=1")
-        return self.paren(e.arg, Prec.POSTFIX, strict=True) + "^{T}"
+        return self.paren(e.arg, Prec.POSTFIX, strict=True) + TOP
 
     def _print_Pow(self, e):
         k = e.k
         if isinstance(e.base, E.T) and k == -1:
-            return self.paren(e.base.arg, Prec.POSTFIX, strict=True) + "^{-T}"
+            return self.paren(e.base.arg, Prec.POSTFIX, strict=True) + r"^{-\top}"
         base = self.paren(e.base, Prec.POSTFIX, strict=True)
         kk = str(k.numerator) if k.denominator == 1 else rf"{k.numerator}/{k.denominator}"
         return f"{base}^{{{kk}}}"
@@ -70,8 +69,12 @@ class LatexPrinter(Printer):
         return self.paren(e.base, Prec.POSTFIX, strict=True) + rf"^{{\circ {kk}}}"
 
     def _print_Func(self, e):
-        name = FUNCS.get(e.name, latex_name(e.name)) + "'" * e.primes
-        return name + self.wrap(self.doprint(e.arg))
+        arg = self.doprint(e.arg)
+        f = ELEMENTWISE.get(e.name)
+        if f is not None and not e.primes:
+            return f.latex_call(arg, self.wrap(arg))
+        name = latex_name(e.name) if f is None else _named(f.latex, e.name)
+        return name + "'" * e.primes + self.wrap(arg)
 
     def _print_Had(self, e):
         return r" \circ ".join(self.elementwise_operands(e.factors))
@@ -90,17 +93,20 @@ class LatexPrinter(Printer):
             return self.delim(r"\lVert ", self.doprint(a), r" \rVert") + sub
         if e.name == "norm1":
             return self.delim(r"\lVert ", self.doprint(a), r" \rVert") + "_1"
-        if e.name == "logdet":
-            return r"\log\det" + self.wrap(self.doprint(a))
         row = self.transposed_row_form(e)
         if row is not None:
-            return OPS[e.name] + self.wrap(self.doprint(row) + r",\ \mathrm{dim}=1") + "^{T}"
+            return OPS[e.name] + self.wrap(self.doprint(row) + r",\ \mathrm{dim}=1") + TOP
         return OPS[e.name] + self.wrap(self.doprint(a))
 
     def _print_D(self, e):
         if isinstance(e.arg, E.Sym):
             return r"\mathrm{d}" + latex_name(e.arg.name)
         return r"\mathrm{d}" + self.wrap(self.doprint(e.arg))
+
+
+def _named(latex: str, name: str) -> str:
+    """A function's name alone, for its derivative f': a call template (\\sqrt{}) has none."""
+    return rf"\operatorname{{{name}}}" if "{}" in latex else latex
 
 
 class BreakingLatexPrinter(LatexPrinter):

@@ -21,7 +21,8 @@ class Elementwise:
     rule: str                           # the step's rule
     numpy: str                          # code, `{}` the argument
     torch: str
-    latex: str
+    latex: str                          # a name set before (argument), or a whole call,
+    #                                     `{}` the argument (\\sqrt{{}})
     sympy: Callable                     # (sympy, u) -> f(u)
     reference: Callable                 # (numpy, u) -> f(u), for the tests
     aliases: tuple = ()                 # other spellings typed (`σ`)
@@ -36,6 +37,12 @@ class Elementwise:
     @property
     def shown(self) -> str:
         return self.text or self.name
+
+    def latex_call(self, arg: str, wrapped: str) -> str:
+        """The call in LaTeX: `arg` is the argument bare, `wrapped` in parentheses."""
+        if "{}" in self.latex:
+            return self.latex.replace("{}", "{" + arg + "}")
+        return self.latex + wrapped
 
 
 def _sigmoid(E, u):
@@ -127,7 +134,7 @@ ELEMENTWISE_FUNCTIONS = (
                 lambda sp, u: sp.exp(u) - 1, lambda np, u: np.expm1(u), exact={0: 0}),
     Elementwise("sqrt", lambda E, u: E.ediv(E.ONE_SCALAR, E.scale(2, E.func("sqrt", u))),
                 "d sqrt(u) = du ./ (2 sqrt(u))", "np.sqrt({})", "torch.sqrt({})",
-                r"\operatorname{sqrt}", lambda sp, u: sp.sqrt(u), lambda np, u: np.sqrt(u),
+                r"\sqrt{}", lambda sp, u: sp.sqrt(u), lambda np, u: np.sqrt(u),
                 exact={0: 0, 1: 1}, domain="positive"),
     Elementwise("relu", lambda E, u: E.func("step", u), "chain rule, d relu(u) = step(u) ∘ du",
                 "np.maximum({}, 0)", "torch.relu({})", r"\operatorname{relu}",
@@ -161,6 +168,14 @@ ELEMENTWISE_FUNCTIONS = (
 # (mdx.derivation.rules, mdx.expressions.operators): their names for the grammar and the typer.
 STRUCTURAL = ("tr", "det", "logdet", "sum", "mean", "norm", "norm1", "ones", "softmax",
               "logsumexp", "inv", "diag", "vec", "kron")
+
+# how LaTeX writes them (diag: diagm and diagv, the two ways the typer reads it)
+STRUCTURAL_LATEX = {"tr": r"\operatorname{tr}", "det": r"\det", "logdet": r"\log\det",
+                    "sum": r"\operatorname{sum}", "mean": r"\operatorname{mean}",
+                    "softmax": r"\operatorname{softmax}", "logsumexp": r"\operatorname{logsumexp}",
+                    "diag": r"\operatorname{diag}", "diagm": r"\operatorname{diag}",
+                    "diagv": r"\operatorname{diag}", "vec": r"\operatorname{vec}",
+                    "norm": r"\operatorname{norm}"}
 
 ELEMENTWISE = {f.name: f for f in ELEMENTWISE_FUNCTIONS}
 # functions of each column (mdx.simplification and the SymPy values treat them so)

@@ -14,6 +14,7 @@ import keyword
 import re
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 
 # (spelled out, lower-case character, upper-case character, LaTeX of the capital: a
 # capital that is a Latin letter's twin is that letter, upright)
@@ -84,14 +85,45 @@ def is_greek_scalar(name: str) -> bool:
     return parts is not None and default_kind(name) == "scalar"
 
 
-def latex_name(name: str) -> str:
+def latex_name(name: str, kind: str | None = None) -> str:
     """W1 -> W_{1}, W_2 -> W_{2}, W_{L-1} -> W_{L-1}, theta -> \\theta, λ1 -> \\lambda_{1},
     Sigma -> \\Sigma, eps -> \\epsilon; inside `distinct_latex_names`, the problem's own
-    spelling of a name that would print like another of its names (see distinct_latex)."""
-    table = _LATEX_TABLE.get()
-    if table is not None and name in table:
-        return table[name]
-    return _standard_latex(name)
+    spelling of a name that would print like another of its names (see distinct_latex),
+    and in bold (\\mathbf{W}_{1}) a vector or matrix when the problem asks for bold.
+    `kind` is the symbol's kind where the caller knows it (a node does)."""
+    ctx = _LATEX_TABLE.get()
+    form = ctx.table.get(name) if ctx is not None else None
+    form = form or _standard_latex(name)
+    if ctx is not None and ctx.bold and _is_array(name, kind or ctx.kinds.get(name)):
+        return bold_latex(form)
+    return form
+
+
+def _is_array(name: str, kind: str | None) -> bool:
+    """A vector or a matrix of the problem: a name of unknown kind (f, a rule's U) stays
+    as it is, since its spelling does not say what it stands for."""
+    return kind in ("vector", "row", "matrix")
+
+
+_HEAD = re.compile(r"^(\\mathrm\{[^}]*\}|\\[A-Za-z]+|[A-Za-z])")
+
+
+def bold_latex(form: str) -> str:
+    """A name's LaTeX with its letter bold, as the Deep Learning book sets vectors and
+    matrices: W_{1} -> \\mathbf{W}_{1}; a Greek letter, which \\mathbf cannot set,
+    \\boldsymbol{\\Sigma}."""
+    m = _HEAD.match(form)
+    if m is None:
+        return form
+    head = m.group(1)
+    cmd = r"\boldsymbol" if head.startswith("\\") else r"\mathbf"
+    return f"{cmd}{{{head}}}" + form[m.end():]
+
+
+def bold_names() -> bool:
+    """Whether the names now print bold (distinct_latex_names(..., bold=True))."""
+    ctx = _LATEX_TABLE.get()
+    return ctx is not None and ctx.bold
 
 
 def _standard_latex(name: str) -> str:
@@ -148,23 +180,59 @@ def distinct_latex(names) -> dict:
     return out
 
 
+@dataclass(frozen=True)
+class _LatexNames:
+    table: dict             # name -> LaTeX, for the names printed apart
+    names: tuple = ()       # every name of the problem
+    bold: bool = False      # vectors and matrices in bold
+    kinds: dict = field(default_factory=dict)      # name -> kind, where known
+
+
 _LATEX_TABLE: ContextVar = ContextVar("mdx_latex_names", default=None)
 
 
 @contextmanager
-def distinct_latex_names(names):
-    """While it lasts, latex_name prints the names of one problem apart (distinct_latex)."""
+def distinct_latex_names(names, bold: bool = False, kinds: dict | None = None):
+    """While it lasts, latex_name prints the names of one problem apart (distinct_latex),
+    and, with `bold`, its vectors and matrices bold (`kinds`: name -> kind where the
+    spelling alone does not say it)."""
     table = {n: f for n, f in distinct_latex(names).items() if f != _standard_latex(n)}
-    token = _LATEX_TABLE.set(table or None)
+    token = _LATEX_TABLE.set(_LatexNames(table, tuple(names), bold, dict(kinds or {})))
     try:
         yield
     finally:
         _LATEX_TABLE.reset(token)
 
 
+_INDEXED = re.compile(r"^(?P<name>[A-Za-z]+[0-9]*(?:_[A-Za-z0-9]+)*?)_(?P<index>[a-z]{1,2})$")
+
+
+def indexed_latex(token: str) -> str:
+    """A name as written in a step's left-hand side or a rule (`W1`, `z1`, `X_pq`, `W_2_pq`,
+    `f_ij`): a name of the problem, else a name with entry indices, printed as the body
+    prints them: {W_{2}}_{pq}, X_{pq}."""
+    ctx = _LATEX_TABLE.get()
+    known = ctx.names if ctx is not None else ()
+    if token in known or split(token) is not None and "_" not in token:
+        return latex_name(token)
+    m = _INDEXED.match(token)
+    if m is None:
+        return latex_name(token)
+    head = latex_name(m.group("name"))
+    head = "{" + head + "}" if "_" in head else head
+    return f"{head}_{{{m.group('index')}}}"
+
+
+def problem_names() -> tuple:
+    """The names of the problem being printed (inside distinct_latex_names)."""
+    ctx = _LATEX_TABLE.get()
+    return ctx.names if ctx is not None else ()
+
+
 def latex_table() -> dict:
     """The names that print otherwise than latex_name alone would, now: name -> LaTeX."""
-    return _LATEX_TABLE.get() or {}
+    ctx = _LATEX_TABLE.get()
+    return ctx.table if ctx is not None else {}
 
 
 # Names the generated code uses besides the problem's: the libraries, and the builtins

@@ -7,8 +7,7 @@ import re
 from ..expressions import expr as E
 from ..errors import visible
 from .cse import LONG, for_code, name_repeats
-from ..language.names import (ALIASES, CAPITAL_NAMES, CHAR_NAMES, GREEK_NAMES, distinct_latex_names, latex_name,
-                    latex_table)
+from ..language.names import distinct_latex_names, indexed_latex, latex_name, problem_names
 from ..expressions.latex import to_latex
 from .numpy_code import NumpyPrinter
 from ..expressions.text import to_text
@@ -54,10 +53,30 @@ def _numpy_printer(der) -> NumpyPrinter:
     return NumpyPrinter(derivation_names(der), der.var)
 
 
-def latex_names(der):
-    """While it lasts, the problem's names print apart in LaTeX (mdx.language.names.distinct_latex)."""
-    return distinct_latex_names(list(der.symbols) + list(getattr(der, "abstract_functions", ()))
-                                + list(der.functions))
+def latex_names(der, bold: bool = False):
+    """While it lasts, the problem's names print apart in LaTeX (mdx.language.names.distinct_latex),
+    and with `bold` its vectors and matrices bold."""
+    names = list(der.symbols) + list(getattr(der, "abstract_functions", ())) + list(der.functions)
+    return distinct_latex_names(names, bold, _kinds(der) if bold else None)
+
+
+def _kinds(der) -> dict:
+    """name -> kind of every symbol the derivation prints (its intermediate variables z1,
+    u1 too), so that a name written in a left-hand side is as bold as in the body."""
+    kinds = {n: s.kind for n, s in der.symbols.items()}
+    seen: set = set()
+    parts = getattr(der, "parts", [der])            # several gradients: each part's steps
+    stack = [st.expr for d in [der] + parts for st in d.steps if isinstance(st.expr, E.Expr)]
+    stack += [d.result for d in parts if isinstance(getattr(d, "result", None), E.Expr)]
+    while stack:
+        x = stack.pop()
+        if id(x) in seen or hasattr(x, "terms_"):
+            continue
+        seen.add(id(x))
+        if isinstance(x, E.Sym) and not x.diff:
+            kinds.setdefault(x.name, x.kind)
+        stack.extend(x.children())
+    return kinds
 
 
 def _taken(der) -> set:
@@ -67,24 +86,46 @@ def _taken(der) -> set:
 
 
 def _lhs_latex(lhs: str) -> str:
-    """∂f/∂W2 -> \\partial f/\\partial W_{2}: the variable's name as the body prints it."""
-    table = latex_table()           # names printed apart (W1 beside W_1): as the body has them
-    kept = sorted(table, key=len, reverse=True)
-    for k, name in enumerate(kept):
-        lhs = re.sub(r"(?<=[∂d∇])" + re.escape(name) + r"(?![0-9A-Za-z_{])", f"\x00{k}\x00", lhs)
-    out = re.sub(r"(?<=[∂d])([A-Z][0-9]+|[a-z][0-9]+)(?![0-9A-Za-z_])", lambda m: latex_name(m.group(1)), lhs)
-    for a, b in (("∂²", r"\partial^2 "), ("∂", r"\partial "), ("∇", r"\nabla "), ("ᵀ", "^{T}"),
-                 ("d²", r"\mathrm{d}^2 "), ("²", "^2")):
-        out = out.replace(a, b)
-    out = re.sub(r"\bd(?=[A-Za-z∇\\])", r"\\mathrm{d}", out)
-    out = re.sub(r"_([A-Za-z0-9]{2,})", r"_{\1}", out)        # X_pq -> X_{pq}
-    out = out.replace("vec(", r"\operatorname{vec}(")
-    out = _GREEK_IN_LHS.sub(lambda m: latex_name(m.group(0)) + " ", out)
-    return re.sub("\x00([0-9]+)\x00", lambda m: table[kept[int(m.group(1))]] + " ", out)
+    """A step's left-hand side as the body prints its names: ∂f/∂W2 -> \\frac{\\partial
+    f}{\\partial W_{2}}, ∂²f/∂X∂Xᵀ, ∂f/∂X_pq, df, d∇_x f, vec(dF), z1, g'(t)."""
+    top, slash, bottom = lhs.partition("/")
+    if slash and top.startswith("∂") and bottom.startswith("∂"):
+        order = "^2" if top.startswith("∂²") else ""
+        den = r"\, ".join(r"\partial " + _lhs_piece(v) for v in bottom.split("∂") if v)
+        return rf"\frac{{\partial{order} {_lhs_piece(top.lstrip('∂²'))}}}{{{den}}}"
+    return _lhs_piece(lhs)
 
 
-_GREEK_IN_LHS = re.compile("(" + "|".join(CHAR_NAMES) + "|(?<![A-Za-z\\\\])(" + "|".join(
-    sorted(GREEK_NAMES + CAPITAL_NAMES + tuple(ALIASES), key=len, reverse=True)) + r")(?![A-Za-z]))[0-9]*")
+_LHS_TOKEN = re.compile(r"(?P<nabla>∇_(?P<sub>[^ ]+) )|(?P<d>d(?=[∇²(]))"
+                        r"|(?P<name>[A-Za-zα-ωΑ-Ω][A-Za-z0-9_α-ωΑ-Ω]*'*)|(?P<sym>ᵀ|²|∇)|(?P<other>.)")
+
+
+def _lhs_piece(text: str) -> str:
+    """One side of a left-hand side: names, ∇_x f, differentials, vec(…), ᵀ."""
+    out = []
+    for m in _LHS_TOKEN.finditer(text):
+        if m.group("nabla"):
+            out.append(rf"\nabla_{{{indexed_latex(m.group('sub'))}}} ")
+        elif m.group("d"):
+            out.append(r"\mathrm{d}")
+        elif m.group("name"):
+            out.append(_lhs_name(m.group("name")))
+        elif m.group("sym"):
+            out.append({"ᵀ": r"^{\top}", "²": "^2 ", "∇": r"\nabla "}[m.group("sym")])
+        else:
+            out.append(m.group("other"))
+    return "".join(out).strip()
+
+
+def _lhs_name(name: str) -> str:
+    """A name, a function's derivative g', vec, or a differential dX (d and a name)."""
+    primes = len(name) - len(name.rstrip("'"))
+    name = name.rstrip("'")
+    if name == "vec":
+        return r"\operatorname{vec}"
+    if name[0] == "d" and len(name) > 1 and name not in problem_names() and name[1:] != "et":
+        return r"\mathrm{d}" + indexed_latex(name[1:])
+    return indexed_latex(name) + "'" * primes
 
 
 def _named(der):
@@ -219,35 +260,97 @@ def rule_latex_text(rule: str) -> str:
     return rule_latex(rule)
 
 
-def _latex_rule(rule: str) -> str:
-    return r"\text{" + rule_latex_text(rule) + "}"
+def intertext(rule: str) -> str:
+    """A line of text between the rows of an align: the rule a step uses, a note; ragged
+    right, since a justified line cannot take a long formula onto the next."""
+    return r"\intertext{\raggedright " + rule_latex_text(rule) + "}"
 
 
-def derivation_latex(der, steps: bool = True) -> str:
-    with latex_names(der):
-        return _derivation_latex(der, steps)
+def derivation_latex(der, steps: bool = True, bold: bool = False) -> str:
+    with latex_names(der, bold):
+        return align(_derivation_rows(der, steps)) + _verified(der)
 
 
-def _derivation_latex(der, steps: bool) -> str:
+def align(rows: list) -> str:
+    """An align* of rows: an \\intertext line ends the row before it itself."""
+    out, after_row = "", False
+    for row in rows:
+        text = row.startswith(r"\intertext")
+        out += (" \\\\\n" if after_row and not text else "\n") + row
+        after_row = not text
+    return "\\begin{align*}" + out + "\n\\end{align*}"
+
+
+def _verified(der) -> str:
+    return "" if der.verification is None else "\n% " + der.verification.line()
+
+
+def _derivation_rows(der, steps: bool) -> list:
+    """Rows that fit an article's text width: each step's rule on a line of its own above
+    it, a long sum broken between its terms, a long product's pieces named (h1 = …) on
+    rows of their own (mdx.rendering.sheet_fit, as the worksheet fits its page)."""
+    from .sheet_fit import SheetNames, TEXT_WIDTH
+    defs, mapping = _step_names(der) if steps else ([], {})
+    names = SheetNames(set(der.symbols) | set(problem_names()), TEXT_WIDTH, mapping)
     rows = []
     if steps:
-        defs, mapping = _step_names(der)
-        if defs:
-            rows.append(r"&\text{let } " + r",\ ".join(f"{latex_name(s.name)} = {to_latex(d)}"
-                                                       for s, d in defs))
-        memo: dict = {}
-        prev = None
-        for st in der.steps:
-            lhs = _lhs_latex(st.lhs) if st.lhs != prev else ""
-            prev = st.lhs
-            rows.append(rf"{lhs} &= {_expr_latex(_named_step(st.expr, mapping, memo))} && {_latex_rule(st.rule)}")
+        rows += _let_rows(defs, names) + step_rows(der.steps, names)
     else:
-        rows.append(rf"{_lhs_latex(der.result_lhs)} &= {result_latex(der)}")
-    rows.extend(r"&\text{note: " + rule_latex_text(n) + "}" for n in notes_to_show(der, steps))
-    out = "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
-    if der.verification is not None:
-        out += "\n% " + der.verification.line()
-    return out
+        defs, body = _named(der)
+        more, body = names.fit(body)
+        rows.append(f"{_lhs_latex(der.result_lhs)} &= {_printed_row(body)}")
+        rows += _where(list(defs) + more, names)
+    rows += [intertext("Note: " + n) for n in notes_to_show(der, steps)]
+    return rows
+
+
+def step_rows(steps, names) -> list:
+    """Each step: its rule as a line of text, then its equation, fitted by `names` (a
+    SheetNames), and `where` rows for the pieces that named."""
+    rows, prev = [], None
+    for st in steps:
+        rows.append(intertext(st.rule))
+        more, shown = names.fit_entries(st.expr) if hasattr(st.expr, "terms_") else names.fit(st.expr)
+        rows.append(f"{_lhs_latex(st.lhs) if st.lhs != prev else ''} &= {_printed_row(shown)}")
+        rows += _where(more)
+        prev = None if more else st.lhs
+    return rows
+
+
+def _printed_row(e) -> str:
+    from .sheet_fit import printed
+    return printed(e)
+
+
+def _let_rows(defs, names) -> list:
+    """The named pieces of a long result, each on a row that fits."""
+    if not defs:
+        return []
+    rows = [intertext("let")]
+    for sym, body in defs:
+        more, body = names.fit(body, own=sym)
+        rows.append(f"{latex_name(sym.name, sym.kind)} &= {_printed_row(body)}")
+        rows += _where(more)
+    return rows
+
+
+def fitted_rows(lhs: str, e, names) -> list:
+    """`lhs &= e`, fitted, with `where` rows for the pieces named to make it fit."""
+    more, e = names.fit(e)
+    return [f"{lhs} &= {_printed_row(e)}"] + _where(more)
+
+
+def _where(defs, names=None) -> list:
+    """`where h1 = …` rows; a definition too long for a row gets pieces named too."""
+    from .sheet_fit import where_rows
+    if names is None:
+        return where_rows(defs, intertext("where"))
+    rows = []
+    for sym, body in defs:
+        more, body = names.fit(body, own=sym)
+        rows.append(f"{latex_name(sym.name, sym.kind)} &= {_printed_row(body)}")
+        rows += where_rows(more, None)
+    return [intertext("where")] + rows if rows else []
 
 
 def result_numpy(der, p=None) -> str:

@@ -78,21 +78,20 @@ def several_text(sev, steps: bool = True) -> str:
     return "\n".join(lines)
 
 
-def several_latex(sev, steps: bool = True) -> str:
-    with R.latex_names(sev):
-        rows = []
-        if steps:
-            prev = None
-            for st in _step_lines(sev):
-                lhs = R._lhs_latex(st.lhs) if st.lhs != prev else ""
-                prev = st.lhs
-                rows.append(rf"{lhs} &= {R._expr_latex(st.expr)} && {R._latex_rule(st.rule)}")
+def several_latex(sev, steps: bool = True, bold: bool = False) -> str:
+    from .sheet_fit import SheetNames, TEXT_WIDTH
+    with R.latex_names(sev, bold):
+        names = SheetNames(set(sev.symbols), TEXT_WIDTH)
+        rows = R.step_rows(_step_lines(sev), names) if steps else []
         defs, bodies = shared_pieces(sev)
-        rows += [rf"{R.latex_name(s.name)} &= {to_latex(d)}" for s, d in defs]
-        rows += [rf"{R._lhs_latex(p.result_lhs)} &= {to_latex(b) if defs else R.result_latex(p)}"
-                 for p, b in zip(sev.parts, bodies)]
-        rows.extend(r"&\text{note: " + R.rule_latex_text(n) + "}" for n in sev.notes)
-        out = "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
+        if defs:
+            rows.append(R.intertext("let"))
+        for s, d in defs:
+            rows += R.fitted_rows(R.latex_name(s.name, s.kind), d, names)
+        for p, b in zip(sev.parts, bodies):
+            rows += R.fitted_rows(R._lhs_latex(p.result_lhs), b if defs else p.result, names)
+        rows += [R.intertext("Note: " + n) for n in sev.notes]
+        out = R.align(rows)
     if sev.verification is not None:
         out += "\n% " + sev.verification.line()
     return out

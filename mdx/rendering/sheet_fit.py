@@ -9,9 +9,11 @@ fits; every name is defined on its own row, which fits too, and later rows reuse
 from __future__ import annotations
 
 from ..expressions import expr as E
+from ..expressions.latex import BreakingLatexPrinter
 from .cse import fresh_prefix
 from ..expressions.text import to_text
 
+TEXT_WIDTH = 72         # a row longer than this (as text) breaks, or gets pieces named
 MIN_PIECE = 10          # a piece shorter than this is never worth a name
 LONG_ENTRY = 16         # in index notation, a factor printed longer than this gets a name
 
@@ -120,3 +122,54 @@ def _differentials(e: E.Expr, out: set) -> set:
             out.add(x.name)
         stack.extend(x.children())
     return out
+
+
+def printed(expr) -> str:
+    """A step's right-hand side for align rows, long sums broken onto new rows."""
+    if hasattr(expr, "terms_"):                      # index notation: break between terms
+        lines, cur = [], ""
+        for n, t in enumerate(expr.terms_):
+            for k, p in enumerate(term_pieces(t)):
+                if k:                                 # the rest of a long product: a new row
+                    lines.append(cur)
+                    cur = p
+                    continue
+                p = p if n == 0 or p.lstrip().startswith("-") else "+ " + p
+                if cur and len(cur) + len(p) > 2 * TEXT_WIDTH:
+                    lines.append(cur)
+                    cur = p
+                else:
+                    cur = f"{cur} {p}" if cur else p
+        lines.append(cur or "0")
+        return BreakingLatexPrinter.BREAK.join(lines)
+    return BreakingLatexPrinter(TEXT_WIDTH).doprint(expr)
+
+
+def term_pieces(t) -> list:
+    """One index-notation term as LaTeX, in pieces of at most a row's width: a product of
+    many entries breaks between its factors."""
+    from dataclasses import replace
+    from .index_print import terms_latex, terms_text
+    if len(terms_text([t])) <= TEXT_WIDTH or len(t.factors) < 2:
+        return [terms_latex([t])]
+    chunks, current, used = [], [], 0
+    for f in t.factors:
+        size = len(terms_text([replace(t, coeff=1, sums=(), factors=(f,))])) + 1
+        if current and used + size > TEXT_WIDTH:
+            chunks.append(current)
+            current, used = [], 0
+        current.append(f)
+        used += size
+    chunks.append(current)
+    first = terms_latex([replace(t, factors=tuple(chunks[0]))])
+    rest = [terms_latex([replace(t, coeff=1, sums=(), factors=tuple(c))]) for c in chunks[1:]]
+    return [first] + [r"\cdot " + r for r in rest]
+
+
+def where_rows(defs, heading: str | None) -> list:
+    """`where h1 = …` as align rows, after a `heading` row (None: no heading)."""
+    from ..expressions.latex import latex_name
+    if not defs:
+        return []
+    rows = [f"{latex_name(s.name)} &= {printed(d)}" for s, d in defs]
+    return [heading] + rows if heading else rows

@@ -73,24 +73,25 @@ class Solution:
                 self.symbols, exprs + [st.expr for st in self.steps], self.functions, (), self.var)
         return self.__dict__["_py_names"]
 
-    def latex(self, steps: bool = True) -> str:
+    def latex(self, steps: bool = True, bold: bool = False) -> str:
         from ...rendering.render import latex_names
-        with latex_names(self):
+        with latex_names(self, bold):
             return self._latex(steps)
 
     def _latex(self, steps: bool) -> str:
-        from ...expressions.latex import latex_name, to_latex
-        from ...rendering.render import rule_latex_text
+        from ...expressions.latex import latex_name
+        from ...rendering.render import align, fitted_rows, intertext
+        from ...rendering.sheet_fit import SheetNames, TEXT_WIDTH
+        names = SheetNames(set(self.symbols), TEXT_WIDTH)
         rows = []
         if steps:
             for st in self.steps:
-                rows.append(rf"{step_lhs_latex(st)} &= {to_latex(st.expr)} && "
-                            rf"\text{{{rule_latex_text(st.rule)}}}")
+                rows += [intertext(st.rule)] + fitted_rows(step_lhs_latex(st), st.expr, names)
         else:
-            rows.append(rf"{latex_name(self.wrt)} &= {to_latex(self.result)}")
-        rows.append(rf"&\text{{condition: }} {self.condition_latex}")
-        rows.extend(r"&\text{note: " + rule_latex_text(n) + "}" for n in self.notes)
-        return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
+            rows += fitted_rows(latex_name(self.wrt), self.result, names)
+        rows.append(r"&\text{condition: } " + self.condition_latex)
+        rows.extend(intertext("Note: " + n) for n in self.notes)
+        return align(rows)
 
     def check(self, points: int = 3, seed: int = 0) -> float:
         """The largest relative size of the gradient at the solution, at random inputs
