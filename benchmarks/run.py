@@ -62,9 +62,11 @@ def cold_start(repeats: int) -> dict:
 # ----------------------------------------------------------------- 2. warm throughput
 def warm(repeats: int) -> dict:
     """Per problem: mdx from text to result and steps (mdx.derive) against SymPy's diff of the
-    same function, built beforehand.  SymPy memoises (sympy.core.cache), so its cache is
-    cleared before every timed call; otherwise the repeats would time a dictionary lookup.
-    Also timed: mdx with every step rendered as text, LaTeX and NumPy (`.json()`)."""
+    same function, built beforehand, the calls interleaved (mdx, SymPy, mdx, ...): timed in
+    blocks, a noisy moment during one side's block read as 17× where interleaved calls gave
+    11×.  SymPy memoises (sympy.core.cache), so its cache is cleared before every timed
+    call; otherwise the repeats would time a dictionary lookup.  Also timed: mdx with every
+    step rendered as text, LaTeX and NumPy (`.json()`)."""
     import mdx
     from sympy import Derivative
     from mdx.expressions.expr import is_zero
@@ -79,25 +81,28 @@ def warm(repeats: int) -> dict:
             f = None
         except Exception:           # noqa: BLE001 - SymPy cannot build it
             f = None
-        row = {"id": case["id"], "problem": problem,
-               "mdx_s": _median_time(lambda: mdx.derive(problem), repeats),
-               "mdx_rendered_s": _median_time(lambda: mdx.derive(problem).json(), repeats)}
+        row = {"id": case["id"], "problem": problem}
+        answer = None
         if f is not None:
             try:
                 answer = f.diff(var)
             except Exception as e:  # noqa: BLE001 - SymPy fails on it: recorded, not compared
                 row["sympy_error"] = type(e).__name__
+        sides = {"mdx_s": (lambda: mdx.derive(problem), None),
+                 "mdx_rendered_s": (lambda: mdx.derive(problem).json(), None)}
+        if answer is not None:
+            sides["sympy_s"] = (lambda: f.diff(var), clear_cache)
+        row.update(_interleaved(sides, repeats, limit=15.0))
+        if answer is not None:
+            row["sympy_result"] = str(answer)[:200]
+            if answer.has(Derivative):
+                row["sympy_error"] = "unevaluated"
+            elif (answer.is_zero or getattr(answer, "is_ZeroMatrix", False)) \
+                    and not is_zero(mdx.derive(problem).result):
+                row["sympy_error"] = "wrong (0)"
             else:
-                row["sympy_result"] = str(answer)[:200]
-                row["sympy_s"] = _median_time(lambda: f.diff(var), repeats, limit=5.0, before=clear_cache)
-                if answer.has(Derivative):
-                    row["sympy_error"] = "unevaluated"
-                elif (answer.is_zero or getattr(answer, "is_ZeroMatrix", False)) \
-                        and not is_zero(mdx.derive(problem).result):
-                    row["sympy_error"] = "wrong (0)"
-                else:
-                    row["ratio"] = row["sympy_s"] / row["mdx_s"]
-                    row["ratio_rendered"] = row["sympy_s"] / row["mdx_rendered_s"]
+                row["ratio"] = row["sympy_s"] / row["mdx_s"]
+                row["ratio_rendered"] = row["sympy_s"] / row["mdx_rendered_s"]
         rows.append(row)
     ratios = [r["ratio"] for r in rows if "ratio" in r]
     failures: dict = {}
@@ -118,6 +123,24 @@ def _public_cases() -> list:
     ns: dict = {"__file__": str(path)}
     exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), ns)
     return ns["CASES"]
+
+
+def _interleaved(sides: dict, repeats: int, limit: float = 1e9) -> dict:
+    """{name: median seconds} of calls made in turn, one of each side per round (fewer
+    rounds once they add up to `limit` seconds); a side is (call, untimed call before it)."""
+    times: dict = {name: [] for name in sides}
+    spent = 0.0
+    for _ in range(repeats):
+        for name, (fn, before) in sides.items():
+            if before is not None:
+                before()
+            t = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t)
+            spent += times[name][-1]
+        if spent > limit:
+            break
+    return {name: statistics.median(v) for name, v in times.items()}
 
 
 def _median_time(fn, repeats: int, limit: float = 1e9, before=None) -> float:
