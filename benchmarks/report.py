@@ -56,12 +56,44 @@ def markdown(res: dict) -> str:
             out.append(f"| generated NumPy, {r['case']} (n = {g['n']}) | NumPy {_ms(r['numpy_s'])}, "
                        f"PyTorch forward+backward {_ms(r['torch_s'])}; NumPy on {numpy_blas}, "
                        f"PyTorch on {torch_blas} | {r['median_ratio']:.2f} | ≤ 1.0 |")
+    if "large" in res:
+        out += _large_rows(res["large"])
     out.append("")
     if "scaling" in res:
         for name, s in res["scaling"].items():
             out.append(f"{name}: " + ", ".join(f"{r['n']}: {r['time_s'] * 1e3:.0f} ms/{r['result_tokens']} tokens"
                                                for r in s["rows"]))
     return "\n".join(out) + "\n"
+
+
+def _large_rows(lg: dict) -> list:
+    """Issue 25's rows: large problems, each against its target."""
+    rows = []
+    d = lg.get("deep_steps")
+    if d:
+        rows.append(f"| text with steps, depth-192 network | {d['time_s']['192']:.2f} s in process "
+                    f"(96: {d['time_s']['96']:.2f} s); a process peaks at {d['peak_mb']:.0f} MB for "
+                    f"{d['output_mb']:.1f} MB of output | time ∝ L^{d['exponent']:.2f} from 96 to 192 | "
+                    f"≤ 150 MB, exponent ≤ 2.0 |")
+    j = lg.get("json_steps")
+    if j:
+        rows.append(f"| JSON with steps, depth-128 network | {j['time_s']['128']:.2f} s in process, "
+                    f"exit {j['exit']}; {j['output_mb']:.1f} MB of output; harness: "
+                    f"{j['harness'].get('summary', j['harness'].get('error'))[:90]} | peak "
+                    f"{j['peak_mb']:.0f} MB | ≤ 300 MB, ≤ 20 MB of output |")
+    t = lg.get("long_product")
+    if t:
+        rows.append(f"| tr(A1 X … Ak X) | k = 128: {t['time_s']['128']:.2f} s (k = 64: "
+                    f"{t['time_s']['64']:.2f} s) | time ∝ k^{t['exponent']:.2f} | ≤ 3 s, exponent ≤ 2.2 |")
+    h = lg.get("deep_hessian")
+    if h:
+        rows.append(f"| Hessian of a depth-32 network | differential {h['time_s']['differential']:.2f} s, "
+                    f"chain {h['time_s']['chain']:.2f} s; a process peaks at {h['peak_mb']:.0f} MB | "
+                    f"{h['ratio']:.2f} of the chain method's time | ≤ 2, ≤ 200 MB |")
+    for r in lg.get("batch_code", {}).get("rows", []):
+        rows.append(f"| generated NumPy, {r['case']} | mdx {_ms(r['mdx_s'])}, hand-written NumPy "
+                    f"{_ms(r['by_hand_s'])} (one BLAS thread) | {r['ratio']:.2f} | ≤ 1.5 |")
+    return rows
 
 
 def plot(res: dict, path) -> None:

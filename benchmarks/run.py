@@ -351,10 +351,10 @@ def report(res: dict) -> str:
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true", help="fewer repeats and sizes (a smoke run)")
-    ap.add_argument("--only", choices=["cold", "warm", "scaling", "batch", "generated"], action="append")
+    ap.add_argument("--only", choices=["cold", "warm", "scaling", "batch", "generated", "large"], action="append")
     args = ap.parse_args(argv)
     q = args.quick
-    todo = args.only or ["cold", "warm", "scaling", "batch", "generated"]
+    todo = args.only or ["cold", "warm", "scaling", "batch", "generated", "large"]
     res = {"machine": machine(), "date": time.strftime("%Y-%m-%d")}
     if "cold" in todo:
         res["cold"] = cold_start(5 if q else 21)
@@ -373,6 +373,9 @@ def main(argv=None) -> None:
     if "generated" in todo:
         res["generated"] = generated(200 if q else 1000, 5 if q else 201)
         print("generated", res["generated"], flush=True)
+    if "large" in todo:
+        from large import large
+        res["large"] = large(1 if q else 3, " ".join(mdx_cmd()), [1000] if q else [1000, 10000])
     OUT.mkdir(exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(res, indent=1), encoding="utf-8")
     (OUT / "results.md").write_text(report(res), encoding="utf-8")

@@ -26,6 +26,7 @@ ARGVS = [
     ["derive", "d X / dX where X: symmetric", "--structured=sym"],
     ["derive", "d x / dx", "--verify"],
     ["derive", "d x / dx", "--verify", "exact", "--check"],
+    ["derive", "d x / dx", "--format", "latex", "--bold"],
     ["derive", "--", "d x / dx"],
 ]
 
@@ -34,7 +35,7 @@ def _by_typer(argv, monkeypatch):
     seen = {}
 
     def record(*args):
-        names = ("problem", "file", "layout", "method", "fmt", "steps", "structured", "verify", "check")
+        names = ("problem", "file", "layout", "method", "fmt", "steps", "structured", "verify", "check", "bold")
         seen.update(zip(names, args))
         return 0
     monkeypatch.setattr(mdx.cli.app, "run_derive", record)

@@ -18,7 +18,6 @@ RecursionError or run for minutes, mdx
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 import threading
@@ -27,6 +26,7 @@ from contextlib import contextmanager
 from functools import wraps
 
 from ..errors import LimitError, MdxError, SizeLimitError
+from .collector import pause_collector, resume_collector
 from .watchdog import Expired, Watchdog
 
 MAX_CHARS = 10_000          # a textbook problem is under 200 characters
@@ -243,7 +243,7 @@ def bounded(fn):
         _state.left = MAX_WORK
         _state.scratch = {}
         _state.dog = None                   # none yet: check_clock starts one (_watch_the_rest)
-        _pause_collector()
+        pause_collector()
         reason = None
         try:
             try:
@@ -260,7 +260,7 @@ def bounded(fn):
             raise _limit_error(reason or f"more than {MAX_SECONDS:g} s") from None
         finally:
             _state.left = _state.scratch = None
-            _resume_collector()
+            resume_collector()
     run = deep(budgeted)
 
     @wraps(fn)
@@ -284,33 +284,6 @@ def scratch(name: str) -> dict | None:
     if len(memo) >= MAX_SCRATCH:
         memo.clear()
     return memo
-
-
-# ----------------------------------------------------------------- the cyclic collector
-_paused = 0
-_collecting = True
-
-
-def _pause_collector() -> None:
-    """Expression nodes are immutable and hold no cycles, yet a deep derivation builds
-    hundreds of thousands of them, and the cyclic collector traversed them again and again
-    (a third of the time of a 128-layer network's steps).  It pauses while any call runs
-    and resumes, as it was, when the last one returns; what little garbage a call leaves
-    in cycles is collected then."""
-    global _paused, _collecting
-    with _lock:
-        if _paused == 0:
-            _collecting = gc.isenabled()
-            gc.disable()
-        _paused += 1
-
-
-def _resume_collector() -> None:
-    global _paused
-    with _lock:
-        _paused -= 1
-        if _paused == 0 and _collecting:
-            gc.enable()
 
 
 # ----------------------------------------------------------------- room to recurse

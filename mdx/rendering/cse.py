@@ -129,3 +129,40 @@ def _count_syms(e, uses):
     for k in e.children():
         _count_syms(k, uses)
     return uses
+
+
+def named_step(e, mapping: dict, memo: dict):
+    """e with the named pieces replaced; a memo by identity keeps shared subtrees one visit."""
+    if not mapping:
+        return e
+    if hasattr(e, "terms_"):                    # an index-notation step: name inside its factors
+        from dataclasses import replace
+        return type(e)([replace(t, factors=tuple(
+            f if f.atom is None else replace(f, atom=named_step(f.atom, mapping, memo))
+            for f in t.factors)) for t in e.terms_])
+    got = memo.get(id(e))
+    if got is None:
+        if e in mapping:
+            got = mapping[e]
+        else:
+            kids = e.children()
+            new = tuple(named_step(k, mapping, memo) for k in kids)
+            got = e if all(a is b for a, b in zip(new, kids)) else _same_node(e, new)
+        memo[id(e)] = got
+    return got
+
+
+def _same_node(e, kids):
+    """e over new children, built as is: naming a piece must not reorder or simplify the
+    step around it (the smart constructors would)."""
+    if isinstance(e, E.D):
+        return E.D(kids[0], e.var)
+    values, rest = [], list(kids)
+    for name in e._fields:
+        v = getattr(e, name)
+        if isinstance(v, E.Expr):
+            v = rest.pop(0)
+        elif isinstance(v, tuple) and v and isinstance(v[0], E.Expr):
+            v, rest = tuple(rest[:len(v)]), rest[len(v):]
+        values.append(v)
+    return type(e)(*values)

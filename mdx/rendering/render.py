@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from ..expressions import expr as E
 from ..errors import visible
-from .cse import LONG, for_code, name_repeats
-from ..language.names import distinct_latex_names, indexed_latex, latex_name, problem_names
+from .cse import LONG, for_code, name_repeats, named_step as _named_step
+from .latex_names import latex_names, lhs_latex as _lhs_latex
+from ..language.names import latex_name, problem_names
 from ..expressions.latex import to_latex
 from .numpy_code import NumpyPrinter
 from ..expressions.text import to_text
@@ -53,79 +52,10 @@ def _numpy_printer(der) -> NumpyPrinter:
     return NumpyPrinter(derivation_names(der), der.var)
 
 
-def latex_names(der, bold: bool = False):
-    """While it lasts, the problem's names print apart in LaTeX (mdx.language.names.distinct_latex),
-    and with `bold` its vectors and matrices bold."""
-    names = list(der.symbols) + list(getattr(der, "abstract_functions", ())) + list(der.functions)
-    return distinct_latex_names(names, bold, _kinds(der) if bold else None)
-
-
-def _kinds(der) -> dict:
-    """name -> kind of every symbol the derivation prints (its intermediate variables z1,
-    u1 too), so that a name written in a left-hand side is as bold as in the body."""
-    kinds = {n: s.kind for n, s in der.symbols.items()}
-    seen: set = set()
-    parts = getattr(der, "parts", [der])            # several gradients: each part's steps
-    stack = [st.expr for d in [der] + parts for st in d.steps if isinstance(st.expr, E.Expr)]
-    stack += [d.result for d in parts if isinstance(getattr(d, "result", None), E.Expr)]
-    while stack:
-        x = stack.pop()
-        if id(x) in seen or hasattr(x, "terms_"):
-            continue
-        seen.add(id(x))
-        if isinstance(x, E.Sym) and not x.diff:
-            kinds.setdefault(x.name, x.kind)
-        stack.extend(x.children())
-    return kinds
-
-
 def _taken(der) -> set:
     """Names a piece of code (h1 = ...) should not start like: the problem's, and their
     identifiers (PyNames sets the pieces apart in any case)."""
     return set(der.symbols) | derivation_names(der).own
-
-
-def _lhs_latex(lhs: str) -> str:
-    """A step's left-hand side as the body prints its names: ∂f/∂W2 -> \\frac{\\partial
-    f}{\\partial W_{2}}, ∂²f/∂X∂Xᵀ, ∂f/∂X_pq, df, d∇_x f, vec(dF), z1, g'(t)."""
-    top, slash, bottom = lhs.partition("/")
-    if slash and top.startswith("∂") and bottom.startswith("∂"):
-        order = "^2" if top.startswith("∂²") else ""
-        den = r"\, ".join(r"\partial " + _lhs_piece(v) for v in bottom.split("∂") if v)
-        return rf"\frac{{\partial{order} {_lhs_piece(top.lstrip('∂²'))}}}{{{den}}}"
-    return _lhs_piece(lhs)
-
-
-_LHS_TOKEN = re.compile(r"(?P<nabla>∇_(?P<sub>[^ ]+) )|(?P<d>d(?=[∇²(]))"
-                        r"|(?P<name>[A-Za-zα-ωΑ-Ω][A-Za-z0-9_α-ωΑ-Ω]*'*)|(?P<sym>ᵀ|²|∇)|(?P<other>.)")
-
-
-def _lhs_piece(text: str) -> str:
-    """One side of a left-hand side: names, ∇_x f, differentials, vec(…), ᵀ."""
-    out = []
-    for m in _LHS_TOKEN.finditer(text):
-        if m.group("nabla"):
-            out.append(rf"\nabla_{{{indexed_latex(m.group('sub'))}}} ")
-        elif m.group("d"):
-            out.append(r"\mathrm{d}")
-        elif m.group("name"):
-            out.append(_lhs_name(m.group("name")))
-        elif m.group("sym"):
-            out.append({"ᵀ": r"^{\top}", "²": "^2 ", "∇": r"\nabla "}[m.group("sym")])
-        else:
-            out.append(m.group("other"))
-    return "".join(out).strip()
-
-
-def _lhs_name(name: str) -> str:
-    """A name, a function's derivative g', vec, or a differential dX (d and a name)."""
-    primes = len(name) - len(name.rstrip("'"))
-    name = name.rstrip("'")
-    if name == "vec":
-        return r"\operatorname{vec}"
-    if name[0] == "d" and len(name) > 1 and name not in problem_names() and name[1:] != "et":
-        return r"\mathrm{d}" + indexed_latex(name[1:])
-    return indexed_latex(name) + "'" * primes
 
 
 def _named(der):
@@ -140,11 +70,6 @@ def _named(der):
         parts = name_repeats(der.result, set(der.symbols), to_text)
     der.__dict__["_named"] = (der.result, parts)
     return parts
-
-
-def _named_lists(der) -> tuple:
-    defs, body = _named(der)
-    return defs, [body]
 
 
 def result_text(der) -> str:
@@ -189,43 +114,6 @@ def _step_names(der):
         mapping[full] = sym
     der.__dict__["_step_names"] = (der.result, (defs, mapping))
     return defs, mapping
-
-
-def _named_step(e, mapping: dict, memo: dict):
-    """e with the named pieces replaced; a memo by identity keeps shared subtrees one visit."""
-    if not mapping:
-        return e
-    if hasattr(e, "terms_"):                    # an index-notation step: name inside its factors
-        from dataclasses import replace
-        return type(e)([replace(t, factors=tuple(
-            f if f.atom is None else replace(f, atom=_named_step(f.atom, mapping, memo))
-            for f in t.factors)) for t in e.terms_])
-    got = memo.get(id(e))
-    if got is None:
-        if e in mapping:
-            got = mapping[e]
-        else:
-            kids = e.children()
-            new = tuple(_named_step(k, mapping, memo) for k in kids)
-            got = e if all(a is b for a, b in zip(new, kids)) else _same_node(e, new)
-        memo[id(e)] = got
-    return got
-
-
-def _same_node(e, kids):
-    """e over new children, built as is: naming a piece must not reorder or simplify the
-    step around it (the smart constructors would)."""
-    if isinstance(e, E.D):
-        return E.D(kids[0], e.var)
-    values, rest = [], list(kids)
-    for name in e._fields:
-        v = getattr(e, name)
-        if isinstance(v, E.Expr):
-            v = rest.pop(0)
-        elif isinstance(v, tuple) and v and isinstance(v[0], E.Expr):
-            v, rest = tuple(rest[:len(v)]), rest[len(v):]
-        values.append(v)
-    return type(e)(*values)
 
 
 def derivation_text(der, steps: bool = True) -> str:
@@ -356,7 +244,8 @@ def _where(defs, names=None) -> list:
 def result_numpy(der, p=None) -> str:
     """One expression; named repeats become assignment expressions evaluated first."""
     p = p or _numpy_printer(der)
-    defs, (body,) = for_code(*_named_lists(der))
+    defs, body = _named(der)
+    defs, (body,) = for_code(defs, [body])
     if not defs:
         return p.value(body)
     lets = ", ".join(f"({p.names.sym(s.name)} := {p.value(d)})" for s, d in defs)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from ..errors import visible
 from ..expressions import expr as E
 from ..expressions.text import to_text
-from ..expressions.latex import to_latex
 from .cse import LONG, for_code, name_repeats_in
 from .numpy_code import NumpyPrinter
 from .pynames import problem_names, used_callables

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..expressions import expr as E
 from ..expressions.latex import BreakingLatexPrinter
-from .cse import fresh_prefix
+from .cse import fresh_prefix, named_step
 from ..expressions.text import to_text
 
 TEXT_WIDTH = 72         # a row longer than this (as text) breaks, or gets pieces named
@@ -37,9 +37,8 @@ class SheetNames:
         """(new definitions [(Sym, piece)], e with its named pieces replaced): e printed in
         at most `width` characters, unless no piece of it is worth naming.  `own` is the
         name e itself defines (its definition must not read h1 = h1)."""
-        from .render import _named_step
         mapping = {k: v for k, v in self.mapping.items() if v != own}
-        e = _named_step(e, mapping, {})
+        e = named_step(e, mapping, {})
         new: list = []
         while len(to_text(e)) > self.width:
             piece = _largest_piece(e, self.width)
@@ -47,7 +46,7 @@ class SheetNames:
                 break
             sym = self._name(piece)
             new.append((sym, piece))
-            e = _named_step(e, {piece: sym}, {})
+            e = named_step(e, {piece: sym}, {})
         return new, e
 
     def fit_entries(self, e) -> tuple:
@@ -55,8 +54,7 @@ class SheetNames:
         factor (W2 tanh(W1 x))_k is named as a whole, h1_k, so each term reads as a short
         product of entries."""
         from dataclasses import replace
-        from .render import _named_step
-        e = _named_step(e, self.mapping, {})
+        e = named_step(e, self.mapping, {})
         new: list = []
         terms = []
         for t in e.terms_:
@@ -75,11 +73,10 @@ class SheetNames:
         return new, type(e)(terms)
 
     def _name(self, piece: E.Expr) -> E.Sym:
-        from .render import _named_step
         self.count += 1
         kind = "scalar" if piece.is_scalar else ("vector" if piece.cols == "1" else "matrix")
         sym = E.Sym(f"{self.prefix}{self.count}", piece.shape, kind)
-        full = _named_step(piece, self.expanded, {}) if self.expanded else piece
+        full = named_step(piece, self.expanded, {}) if self.expanded else piece
         self.mapping[full] = sym
         self.expanded[sym] = full
         return sym
