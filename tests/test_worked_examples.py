@@ -4,6 +4,8 @@ is right (finite differences) in both layouts.  The rules behind them keep their
 
 from fractions import Fraction
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
 
@@ -108,7 +110,7 @@ def test_one_denominator_is_factored_out():
     from fractions import Fraction
     A = sym("A", "n", "n")
     before = E.add(E.scale(Fraction(1, 2), A), E.scale(Fraction(1, 2), E.transpose(A)))
-    after = S.factor_sum(before)
+    after = S.factor_denominator(before)
     assert str(after) == "(A + A^T) / 2"
     assert_same_value(before, after)
 
@@ -164,3 +166,20 @@ def test_distribution_is_declared_like_the_other_properties():
     assert mdx.derive("d x^T y / dx where y: vector distribution").symbols["y"].kind == "vector"
     with pytest.raises(ShapeError, match="needs a vector or a matrix"):
         mdx.derive("d alpha x / dx where alpha: distribution")
+
+
+def test_a_scaled_sum_keeps_its_denominator():
+    """(a + b)/10 + c/10 is left alone: taken out, a + b would merge into the outer sum
+    and a piece shared elsewhere (h1 = a + b) would no longer read as one."""
+    a, b, c = sym("a", "n"), sym("b", "n"), sym("c", "n")
+    before = E.add(E.scale(Fraction(1, 10), E.add(a, b)), E.scale(Fraction(1, 10), c))
+    assert S.factor_denominator(before) is None
+
+
+def test_a_term_that_is_the_common_factor_joins_the_hadamard_product():
+    """a + a ∘ b = a ∘ (1 + b), where it reads shorter; the value is kept."""
+    a, b = sym("a", "n"), sym("b", "n")
+    before = E.add(a, E.hadamard(a, b), E.neg(E.hadamard(a, sym("c", "n"))))
+    after = S.factor_hadamard(before)
+    assert str(after) == "a ∘ (1 + b - c)"
+    assert_same_value(before, after)
