@@ -168,14 +168,6 @@ def test_distribution_is_declared_like_the_other_properties():
         mdx.derive("d alpha x / dx where alpha: distribution")
 
 
-def test_a_scaled_sum_keeps_its_denominator():
-    """(a + b)/10 + c/10 is left alone: taken out, a + b would merge into the outer sum
-    and a piece shared elsewhere (h1 = a + b) would no longer read as one."""
-    a, b, c = sym("a", "n"), sym("b", "n"), sym("c", "n")
-    before = E.add(E.scale(Fraction(1, 10), E.add(a, b)), E.scale(Fraction(1, 10), c))
-    assert S.factor_denominator(before) is None
-
-
 def test_a_term_that_is_the_common_factor_joins_the_hadamard_product():
     """a + a ∘ b = a ∘ (1 + b), where it reads shorter; the value is kept."""
     a, b = sym("a", "n"), sym("b", "n")

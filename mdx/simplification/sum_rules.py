@@ -56,8 +56,6 @@ def factor_denominator(e: E.Expr):
     """One denominator out of a sum: A/2 + A^T/2 = (A + A^T)/2.  A rule of its own, tried
     after the others: taken first, the /2 outside hides the terms' own coefficients from
     the rules that merge them (a/2 ∘ (1 - s) + a/2 ∘ (1 + s) ...)."""
-    if not isinstance(e, E.Add) or any(isinstance(E.split_coeff(t)[1], E.Add) for t in e.terms):
-        return None                  # (a + b)/10 + c/10: a + b would merge into the sum
     out = _factored(e, one_denominator=True)
     if out is None or E.split_coeff(out)[0].denominator == 1:
         return None
