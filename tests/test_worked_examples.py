@@ -4,6 +4,8 @@ is right (finite differences) in both layouts.  The rules behind them keep their
 
 from fractions import Fraction
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
 
@@ -42,6 +44,9 @@ WORKED = [
      lambda y, X, w: 0.5 * np.sum((y - X @ w) ** 2), "X^T (X w - y)"),
     ("d σ(u^T v + c) / du where c: scalar", "u", {"u": (3, 1), "v": (3, 1), "c": ()}, {},
      lambda u, v, c: _sig((u.T @ v).item() + c), "σ(u^T v + c) (1 - σ(u^T v + c)) v"),
+    # a ones matrix reads bare in a product: ∂ sum(Z)/∂Z = 1 1ᵀ
+    ("d sum(A X) / dX", "X", {"A": (4, 3), "X": (3, 2)}, {}, lambda A, X: np.sum(A @ X),
+     "A^T 1 1_p^T"),
     # a distribution y sums to one: 1ᵀy = 1, and for a matrix 1ᵀY = 1ᵀ
     ("d -y^T log(softmax(z)) / dz where y: distribution", "z", {"y": (4, 1), "z": (4, 1)}, DIST,
      lambda y, z: -y.T @ np.log(_sm(z)), "softmax(z) - y"),
@@ -108,7 +113,7 @@ def test_one_denominator_is_factored_out():
     from fractions import Fraction
     A = sym("A", "n", "n")
     before = E.add(E.scale(Fraction(1, 2), A), E.scale(Fraction(1, 2), E.transpose(A)))
-    after = S.factor_sum(before)
+    after = S.factor_denominator(before)
     assert str(after) == "(A + A^T) / 2"
     assert_same_value(before, after)
 
@@ -164,3 +169,18 @@ def test_distribution_is_declared_like_the_other_properties():
     assert mdx.derive("d x^T y / dx where y: vector distribution").symbols["y"].kind == "vector"
     with pytest.raises(ShapeError, match="needs a vector or a matrix"):
         mdx.derive("d alpha x / dx where alpha: distribution")
+
+
+def test_a_term_that_is_the_common_factor_joins_the_hadamard_product():
+    """a + a ∘ b = a ∘ (1 + b), where it reads shorter; the value is kept."""
+    a, b = sym("a", "n"), sym("b", "n")
+    before = E.add(a, E.hadamard(a, b), E.neg(E.hadamard(a, sym("c", "n"))))
+    after = S.factor_hadamard(before)
+    assert str(after) == "a ∘ (1 + b - c)"
+    assert_same_value(before, after)
+
+
+def test_a_ones_matrix_keeps_its_parentheses_after_a_number():
+    """2 (1 1ᵀ) A: `2 1 1^T` would read back as the number 21."""
+    der = mdx.derive("d 2 sum(A X) / dX", layout="numerator")
+    assert str(der.result) == "2 (1_p 1^T) A"

@@ -239,12 +239,17 @@ class Printer:
             if isinstance(f, E.Identity):
                 left = right = left or right
             self.pin_next(left, right)
-            texts.append(self._factor(f))
+            texts.append(self._chain_factor(f, after_number=bool(head) and not texts))
         top = " ".join(head + texts) or "1"
         bottom = [self._factor(f) for f in den]
         if c.denominator != 1:
             bottom.insert(0, str(c.denominator))
         return sign, top, bottom
+
+    def _chain_factor(self, f: E.Expr, after_number: bool) -> str:
+        """A factor of a product's matrix chain (a printer may drop parentheses it needs
+        only after a number)."""
+        return self._factor(f)
 
     def _factor(self, f: E.Expr) -> str:
         """A factor of a juxtaposed product; products inside one get parentheses."""

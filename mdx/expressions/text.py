@@ -31,6 +31,13 @@ class TextPrinter(Printer):
         below = bottom[0] if len(bottom) == 1 else self.wrap(" ".join(bottom))
         return f"{sign}{top} / {below}"
 
+    def _chain_factor(self, f, after_number):
+        """A ones matrix bare in a product (A^T 1 1^T: products group left to right, so it
+        reads back the same), but in parentheses after a number: `2 1 1^T` reads as 21."""
+        if isinstance(f, E.Ones) and not after_number:
+            return self.doprint(f)
+        return super()._chain_factor(f, after_number)
+
     def _print_T(self, e):
         row = self.row_form(e)
         if row is not None:

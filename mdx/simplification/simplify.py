@@ -15,13 +15,13 @@ from ..expressions import expr as E
 from . import textbook
 from ..expressions.text import printed_length
 from .sum_rules import (broadcast_hadamard, cancel_quotient, diag_to_hadamard,
-                        expand_if_shorter, expand_scalar_factor, factor_hadamard, factor_partial, factor_sum, ones_inner,
+                        expand_if_shorter, expand_scalar_factor, factor_denominator, factor_hadamard, factor_partial, factor_sum, ones_inner,
                         trace_of_outer)
 from .vecrules import vec_identities
 
 RULES = (vec_identities, cancel_quotient, diag_to_hadamard, factor_sum, factor_partial,
          factor_hadamard, ones_inner, trace_of_outer, expand_if_shorter,
-         expand_scalar_factor) + textbook.RULES
+         expand_scalar_factor) + textbook.RULES + (factor_denominator,)
 
 
 def _bottom_up(e: E.Expr, rules, depth: int = 0) -> E.Expr:

@@ -49,6 +49,20 @@ def _common_run(chains, from_end: bool) -> int:
 
 def factor_sum(e: E.Expr):
     """Pull common factors out of a sum: A X + A^T X = (A + A^T) X, 2 a + 2 b = 2 (a + b)."""
+    return _factored(e, one_denominator=False)
+
+
+def factor_denominator(e: E.Expr):
+    """One denominator out of a sum: A/2 + A^T/2 = (A + A^T)/2.  A rule of its own, tried
+    after the others: taken first, the /2 outside hides the terms' own coefficients from
+    the rules that merge them (a/2 ∘ (1 - s) + a/2 ∘ (1 + s) ...)."""
+    out = _factored(e, one_denominator=True)
+    if out is None or E.split_coeff(out)[0].denominator == 1:
+        return None
+    return out
+
+
+def _factored(e: E.Expr, one_denominator: bool):
     if not isinstance(e, E.Add):
         return None
     parts = [E.parts(t) for t in e.terms]
@@ -67,7 +81,7 @@ def factor_sum(e: E.Expr):
         if pre + suf >= shortest:
             suf = 0 if pre >= suf else suf
             pre = 0 if suf else pre
-    g = _coeff_gcd([p[0] for p in parts])
+    g = _coeff_gcd([p[0] for p in parts], one_denominator)
     if not common and not pre and not suf and g == 1:
         return None
     if (pre or suf) and any(len(c) == pre + suf for c in chains):
@@ -87,10 +101,11 @@ def factor_sum(e: E.Expr):
     return out if out != e else None
 
 
-def _coeff_gcd(coeffs) -> Fraction:
-    """The common factor of the coefficients, negative when all of them are."""
+def _coeff_gcd(coeffs, one_denominator: bool = False) -> Fraction:
+    """The common factor of the coefficients, negative when all of them are; with
+    `one_denominator`, a denominator all of them share is part of it (A/2 + Aᵀ/2)."""
     dens = {c.denominator for c in coeffs}
-    if len(dens) == 1 and dens != {1}:      # A/2 + Aᵀ/2 = (A + Aᵀ)/2: one denominator
+    if one_denominator and len(dens) == 1 and dens != {1}:
         d = dens.pop()
         return _coeff_gcd([c * d for c in coeffs]) / d
     sign = -1 if all(c < 0 for c in coeffs) else 1
@@ -166,7 +181,7 @@ def factor_hadamard(e: E.Expr):
     if not isinstance(e, E.Add) or e.is_scalar:
         return None
     parts = [_had_parts(t) for t in e.terms]
-    if any(p is None or len(p[2]) < 2 for p in parts):
+    if any(p is None for p in parts) or all(len(p[2]) < 2 for p in parts):
         return None
     shared = Counter(parts[0][2])
     for p in parts[1:]:
@@ -174,9 +189,17 @@ def factor_hadamard(e: E.Expr):
     common = list(shared.elements())
     if not common:
         return None
-    rest = [E.mul(E.Num(coeff), *scalars, E.hadamard(*_without(factors, common)))
+    rest = [E.mul(E.Num(coeff), *scalars, _had_or_ones(_without(factors, common), e.shape))
             for coeff, scalars, factors in parts]
-    return E.hadamard(E.add(*rest), *common)
+    out = E.hadamard(E.add(*rest), *common)
+    if any(len(p[2]) == len(common) for p in parts) and printed_length(out) >= printed_length(e):
+        return None                      # a + a ∘ b = a ∘ (1 + b) only where it reads shorter
+    return out
+
+
+def _had_or_ones(factors, shape) -> E.Expr:
+    """The Hadamard product of factors; of none, the ones it leaves (a = a ∘ 1)."""
+    return E.hadamard(*factors) if factors else E.ones(shape)
 
 
 def _distribute(t: E.Expr):
