@@ -86,3 +86,18 @@ def test_a_deep_network_without_steps_matches_finite_differences():
     shapes = {f"W{k}": (2, 2) for k in range(1, L + 1)}
     shapes.update(x=(2, 1), y=(2, 1))
     check(mdx.derive(network(L), steps=False).json(), forward(L), shapes, "W1", "denominator")
+
+
+def test_code_of_a_deep_network_is_not_nested_past_python_s_limit():
+    """Python refuses an expression nested past 200 brackets: the backward pass of a deep
+    network is cut into named pieces (t1 = ...), in result.numpy, every step's numpy and the
+    generated functions (the harness could not evaluate a 128-layer network's result)."""
+    h = "tanh(W1 x)"
+    for k in range(2, 101):
+        h = f"tanh(W{k} {h})"
+    der = mdx.derive(f"d ||{h} - y||^2 / dW1")
+    out = der.json()
+    for code in [out["result"]["numpy"]] + [s["numpy"] for s in out["steps"] if "numpy" in s]:
+        compile(code, "<numpy>", "eval")
+    for code in (der.numpy_function(), der.torch_function()):
+        compile(code, "<function>", "exec")

@@ -49,6 +49,7 @@ def precedence(e: E.Expr) -> Prec:
 
 
 NOPIN = (False, False)
+KEPT_SIZE = 400         # nodes; printed, about 1,500 characters (text.printed_length's LARGE)
 _CONSTANT_LEAVES = (E.Ones, E.Identity, E.Zero)
 
 
@@ -72,6 +73,11 @@ class Printer:
     # the printed forms of every step of a deep derivation held memory cubic in the depth.
     memo = False
     _printed: dict | None = None        # id(node) and pins -> (node, text), during one call
+    # A printer whose output depends on nothing else at all (text; not LaTeX, whose names
+    # depend on the problem) may keep a small node's text on the node, under this name:
+    # "whichever reads shorter" prints the same small pieces again and again.  Small only,
+    # so that what is kept stays linear in the nodes (a deep spine's texts are quadratic).
+    keep_on_node: str | None = None
     # Whether the operand about to be printed has its (rows, cols) fixed by a neighbour:
     # `X 1` needs no size on the 1, a lone `1` or `I` does (`1_n`, `I_n`).  Only the
     # ones and identity leaves read it, and they are printed afresh each time.
@@ -94,13 +100,19 @@ class Printer:
 
     def _doprint(self, e: E.Expr) -> str:
         self.leaf_pin, self._pin = self._pin, NOPIN
-        key = None
-        if self._printed is not None and not isinstance(e, (E.Ones, E.Identity)):
-            # a product passes its pins to its ends
-            key = (id(e), self.leaf_pin[:2]) if isinstance(e, E.Mul) else id(e)
-            done = self._printed.get(key)
-            if done is not None:
-                return done[1]
+        key = kept = None
+        if not isinstance(e, (E.Ones, E.Identity)):
+            pinned = isinstance(e, E.Mul) and self.leaf_pin != NOPIN   # a product passes its pins to its ends
+            if self.keep_on_node is not None and e.size < KEPT_SIZE:
+                kept = self.keep_on_node + ("%d%d" % self.leaf_pin[:2] if pinned else "")
+                done = e.__dict__.get(kept)
+                if done is not None:
+                    return done
+            if self._printed is not None:
+                key = (id(e), self.leaf_pin[:2]) if pinned else id(e)
+                done = self._printed.get(key)
+                if done is not None:
+                    return done[1]
         charge()                        # printing a huge result is work too
         method = _DISPATCH.get((type(self), type(e)))
         if method is None:
@@ -108,6 +120,8 @@ class Printer:
         out = method(self, e)
         if key is not None:
             self._printed[key] = (e, out)     # the node is kept, so its id stays its own
+        if kept is not None:
+            e.__dict__[kept] = out
         return out
 
     def _method_for(self, node_type):

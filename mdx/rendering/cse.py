@@ -91,7 +91,8 @@ def _renumber(defs, bodies, prefix):
 def for_code(defs, bodies) -> tuple:
     """(definitions, bodies) for generated code: a named diagonal `h5 = diag(h3)` put back
     where it is used, so that a product prints it as a broadcast (`h3 * M`); named, NumPy
-    built the p×p matrix (800 MB for p = 10,000 samples) to multiply by it."""
+    built the p×p matrix (800 MB for p = 10,000 samples) to multiply by it.  Then no
+    expression nests too deep for Python (shallow)."""
     mapping: dict = {}
     kept = []
     for sym, body in defs:
@@ -100,7 +101,44 @@ def for_code(defs, bodies) -> tuple:
             mapping[sym] = body
         else:
             kept.append((sym, body))
-    return kept, [C.substitute(b, mapping) for b in bodies] if mapping else bodies
+    return shallow(kept, [C.substitute(b, mapping) for b in bodies] if mapping else bodies)
+
+
+CODE_DEPTH = 40     # node levels in one expression of code: each prints a bracket or two
+
+
+def shallow(defs, bodies, taken=()) -> tuple:
+    """(definitions, bodies) with every subtree CODE_DEPTH levels deep named apart (t1 =
+    …, innermost first), each in order before its first use: Python refuses an expression
+    nested past 200 brackets ("too many nested parentheses"), which the backward pass of a
+    64-layer network is."""
+    prefix = fresh_prefix(("t", "u", "v"), set(taken) | {s.name for s, _ in defs} |
+                          {n for _, d in defs for n in d.free} | {n for b in bodies for n in b.free})
+    out: list = []
+    done: dict = {}                 # id(node) -> (node, its replacement, its height)
+
+    def cut(e):
+        got = done.get(id(e))
+        if got is not None:
+            return got[1], got[2]
+        kids = e.children()
+        if not kids:
+            new, height = e, 1
+        else:
+            parts = [cut(k) for k in kids]
+            height = 1 + max(h for _, h in parts)
+            new = e if all(a is k for (a, _), k in zip(parts, kids)) else _same_node(e, [a for a, _ in parts])
+            if height >= CODE_DEPTH:
+                kind = "scalar" if new.is_scalar else ("vector" if new.cols == "1" else "matrix")
+                sym = E.Sym(f"{prefix}{sum(1 for s, _ in out if s.name.startswith(prefix)) + 1}",
+                            new.shape, kind)
+                out.append((sym, new))
+                new, height = sym, 1
+        done[id(e)] = (e, new, height)
+        return new, height
+    for sym, body in defs:
+        out.append((sym, cut(body)[0]))
+    return out, [cut(b)[0] for b in bodies]
 
 
 def _inline_single_uses(defs, bodies):

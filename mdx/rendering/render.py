@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..expressions import expr as E
 from ..errors import visible
-from .cse import LONG, for_code, name_repeats, named_step as _named_step
+from .cse import LONG, for_code, name_repeats, named_step as _named_step, shallow
 from .latex_names import latex_names, lhs_latex as _lhs_latex
 from ..language.names import latex_name, problem_names
 from ..expressions.latex import to_latex
@@ -272,10 +272,13 @@ def step_numpy(der, st, names=None, printed=None) -> str:
 
 def _step_numpy_of(p, value, names) -> str:
     if not names or not names[0]:
-        return p.doprint(value)
+        defs, (value,) = shallow([], [value])
+        if not defs:
+            return p.doprint(value)
+        names = (defs, {})
     defs, mapping = names
     value = _named_step(value, mapping, {})
-    used = _used_definitions(defs, value)
+    used, (value,) = shallow(_used_definitions(defs, value), [value])
     if not used:
         return p.doprint(value)
     lets = ", ".join(f"({p.names.sym(s.name)} := {p.value(d)})" for s, d in used)
