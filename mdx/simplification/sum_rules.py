@@ -56,6 +56,11 @@ def factor_denominator(e: E.Expr):
     """One denominator out of a sum: A/2 + A^T/2 = (A + A^T)/2.  A rule of its own, tried
     after the others: taken first, the /2 outside hides the terms' own coefficients from
     the rules that merge them (a/2 ∘ (1 - s) + a/2 ∘ (1 + s) ...)."""
+    if not isinstance(e, E.Add):
+        return None
+    dens = {E.split_coeff(t)[0].denominator for t in e.terms}
+    if len(dens) != 1 or dens == {1}:
+        return None                     # no denominator every term shares (most sums)
     out = _factored(e, one_denominator=True)
     if out is None or E.split_coeff(out)[0].denominator == 1:
         return None
