@@ -46,7 +46,8 @@ def _bottom_up(e: E.Expr, rules, depth: int = 0) -> E.Expr:
     for r in rules:
         out = r(e)
         if out is not None:
-            return _bottom_up(out, rules, depth + 1) if depth < 8 else out  # DEBUGDEPTH
+            # a rewrite settles at once, a chain of eight at most (simplify makes more passes)
+            return _bottom_up(out, rules, depth + 1) if depth < 8 else out
     if settled is None:
         settled = e.__dict__["_settled"] = []
     settled.append(rules)
