@@ -8,6 +8,7 @@ bring the products back to matrix form:
     diag(vec W) vec(M) = vec(W ∘ M)       vec(M)ᵀ diag(vec W) = vec(M ∘ W)ᵀ
     E v = vec(diag(v))                    vec(M)ᵀ E = diag(M)ᵀ
     vec(M)ᵀ vec(N) = tr(Mᵀ N)
+    (1_mᵀ ⊗ I_n) diag(v) (I_m ⊗ 1_n) = unvec(v), the n×m matrix whose vec is v
 """
 
 from __future__ import annotations
@@ -88,6 +89,21 @@ def _pair_rule(a: E.Expr, b: E.Expr):
     return None
 
 
+def _selected_entries(a: E.Expr, w: E.Expr, b: E.Expr):
+    """(1_mᵀ ⊗ I_n) diag(v) (I_m ⊗ 1_n) = unvec(v): entry (i, j) picks v's entry i + n j, the
+    column-major reshape; its transpose (I_m ⊗ 1_nᵀ) diag(v) (1_m ⊗ I_n) is unvec(v)ᵀ.  Else None."""
+    if not (isinstance(w, E.Apply) and w.name == "diagm" and isinstance(a, E.Kron)
+            and isinstance(b, E.Kron)) or ONE in (a.rows, b.cols):
+        return None
+    n, m = a.rows, b.cols
+    if (a, b) == (E.kron(E.Ones((ONE, m)), E.identity(n)), E.kron(E.identity(m), E.Ones((n, ONE)))):
+        return E.unvec(w.arg, (n, m))
+    m, n = a.rows, b.cols
+    if (a, b) == (E.kron(E.identity(m), E.Ones((ONE, n))), E.kron(E.Ones((m, ONE)), E.identity(n))):
+        return E.transpose(E.unvec(w.arg, (n, m)))
+    return None
+
+
 def _special(f: E.Expr) -> bool:
     return isinstance(f, (E.Kron, E.Commutation, E.DiagSelector)) or _diag_of_vec(f) or (
         isinstance(f, E.Mul) and any(_special(g) for g in f.chain))
@@ -114,6 +130,10 @@ def vec_identities(e: E.Expr):
     spread = _distribute(e)
     if spread is not None:
         return spread
+    for i in range(len(chain) - 2):
+        new = _selected_entries(*chain[i:i + 3])
+        if new is not None:
+            return E.mul(E.Num(e.coeff), *e.scalars, *chain[:i], new, *chain[i + 3:])
     for i in range(len(chain) - 1):
         new = _pair(chain[i], chain[i + 1])
         if new is not None:
