@@ -35,6 +35,12 @@ PROBLEMS = [
      ("unvec(ismax(vec(X)))", "unvec(ismax(vec(X)))^T")),
     ("d (vec(X)^T c)^2 / dX", {"X": (3, 2), "c": (6, 1)}, lambda X, c: (_vec(X).T @ c).item() ** 2,
      "X", ("2 (vec(X)^T c) unvec(c)", "2 (vec(X)^T c) unvec(c)^T")),
+    # the chain method's (I ⊗ Xᵀ) h comes back as Xᵀ unvec(h), a sum term by term
+    ("d max(X W) / dW", {"X": (3, 2), "W": (2, 4)}, lambda X, W: np.max(X @ W), "W",
+     ("X^T unvec(ismax(vec(X W)))", "unvec(ismax(vec(X W)))^T X")),
+    ("d exp(vec(X)^T c) + tr(X^T B) / dX", {"X": (3, 2), "c": (6, 1), "B": (3, 2)},
+     lambda X, c, B: np.exp((_vec(X).T @ c).item()) + np.trace(X.T @ B), "X",
+     ("exp(vec(X)^T c) unvec(c) + B", "(exp(vec(X)^T c) unvec(c) + B)^T")),
 ]
 
 

@@ -93,10 +93,9 @@ def _adjoint(L: E.Expr, G: E.Expr, dx: E.Sym) -> list:
 
 
 def unvec_any(g: E.Expr, shape) -> E.Expr:
-    """M of `shape` with vec(M) = g: read off g's structure, or unvec(g) where it shows none."""
-    from ..simplification.vecrules import unvec
-    M = unvec(g, shape)
-    return E.unvec(g, shape) if M is None else M
+    """M of `shape` with vec(M) = g: read off g's structure, unvec(·) where it shows none."""
+    from ..simplification.vecrules import unvec_partial
+    return unvec_partial(g, shape)
 
 
 def _kron_adjoint(L: E.Kron, G: E.Expr, dx: E.Sym) -> list:

@@ -17,6 +17,7 @@ from fractions import Fraction
 
 from ..expressions import expr as E
 from ..expressions.dims import ONE, dim_mul
+from ..expressions.text import printed_length
 from ..language.functions import PER_COLUMN
 
 
@@ -210,6 +211,26 @@ def unvec(v: E.Expr, shape) -> E.Expr | None:
     else:
         M = _as_matrix(body, shape[0], shape[1])
     return None if M is None else E.mul(E.Num(coeff), *scalars, M)
+
+
+def unvec_partial(v: E.Expr, shape) -> E.Expr:
+    """unvec(v) read off v's structure where it shows, the node unvec(·) around what does not:
+    a sum term by term, and the column a Kronecker factor acts on ((P ⊗ Q) h = vec(Q unvec(h)
+    Pᵀ)), so that unvec((I ⊗ Xᵀ) h) is Xᵀ unvec(h), as the other methods find it."""
+    M = unvec(v, shape)
+    if M is not None:
+        return M
+    whole = E.unvec(v, shape)
+    if isinstance(v, E.Add):
+        split = E.add(*(unvec_partial(t, shape) for t in v.terms))
+        return min((whole, split), key=printed_length)
+    coeff, scalars, chain = E.parts(v)
+    first, rest = (chain[0], E.mul(*chain[1:])) if len(chain) > 1 else (None, None)
+    if isinstance(first, E.Kron) and rest.cols == ONE and (first.b.rows, first.a.rows) == shape:
+        P, Q = first.a, first.b
+        inner = unvec_partial(rest, (Q.cols, P.cols))
+        return E.mul(E.Num(coeff), *scalars, Q, inner, E.transpose(P))
+    return whole
 
 
 def _unvec_all(parts, shape, combine):
