@@ -140,8 +140,6 @@ DEFINITION = ("the definition method does not collect the terms it gathers entry
               "((1 - y) relu(...), ‖x - μ 1‖^2)")
 SCALAR_FACTOR = ("x is not pulled out of a sum of scalar multiples of it, and σ(w^T x) is written "
                  "out where the reference abbreviates it σ")
-UNVEC = ("the gradient comes out as the selector sandwich (1^T ⊗ I) diag(v) (I ⊗ 1), which is "
-         "unvec(v): the language has no unvec yet")
 CHAIN_BIAS = ("the chain method sums a bias's gradient over the batch through vec, (I ⊗ 1^T) vec(G), "
               "where the other methods give G^T 1")
 VEC_FORM = ("a Jacobian in vec form (SPEC 4) of a reduction, a reshape or a per-column function: "
@@ -187,7 +185,6 @@ SELECTOR = {
     'd -sum(Y .* log_softmax(X W, dim=1)) - 0.1 mean(log_softmax(X W, dim=1)) / dW':
         (CHAIN_BIAS, {('chain', 'den'), ('chain', 'num')}),
     'd var(X, dim=0) / dX': (VEC_FORM, ALL),
-    'd max(X) / dX': (UNVEC, ALL),
     'd^2 sum(logsumexp(X, dim=1)) / dX^2': (VEC_HESSIAN, ALL),
     'd^2 sum(logsumexp(X W, dim=0)) / dW^2': (VEC_HESSIAN, ALL),
     'd^2 sum(Y .* log_softmax(X W, dim=1)) / dW^2': (VEC_HESSIAN, ALL),

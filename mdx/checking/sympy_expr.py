@@ -100,6 +100,9 @@ class SympyMatrixExpr:
     def _DiagSelector(self, e):
         self._refuse("diagonal selector E (vec(diag(v)) = E v)")
 
+    def _Unvec(self, e):
+        self._refuse("unvec (the matrix whose vec is v)")
+
     # ------------------------------------------------------------ operations
     def _Add(self, e):
         return reduce(lambda a, b: a + b, (self.value(t) for t in e.terms))

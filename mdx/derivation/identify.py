@@ -85,20 +85,17 @@ def _adjoint(L: E.Expr, G: E.Expr, dx: E.Sym) -> list:
             return _adjoint(a, E.apply("diagm", G), dx)
         if L.name == "vec":                     # <G, vec(L)> = <unvec(G), L>
             return _adjoint(a, unvec_any(G, a.shape), dx)
+    if isinstance(L, E.Unvec):                  # <G, unvec(u)> = <vec(G), u>
+        return _adjoint(L.arg, E.apply("vec", G), dx)
     if isinstance(L, E.Kron):
         return _kron_adjoint(L, G, dx)
     raise UnsupportedError(f"cannot identify a derivative through {L!r}")
 
 
 def unvec_any(g: E.Expr, shape) -> E.Expr:
-    """M (r×c) with vec(M) = g: read off g's structure, or (1ᵀ ⊗ I)((g 1ᵀ) ∘ (I ⊗ 1))."""
-    from ..simplification.vecrules import unvec
-    r, c = shape
-    M = unvec(g, shape)
-    if M is not None:
-        return M
-    pick = E.hadamard(E.mul(g, E.transpose(E.ones((c, ONE)))), E.kron(E.identity(c), E.ones((r, ONE))))
-    return E.mul(E.kron(E.transpose(E.ones((c, ONE))), E.identity(r)), pick)
+    """M of `shape` with vec(M) = g: read off g's structure, unvec(·) where it shows none."""
+    from ..simplification.vecrules import unvec_partial
+    return unvec_partial(g, shape)
 
 
 def _kron_adjoint(L: E.Kron, G: E.Expr, dx: E.Sym) -> list:
@@ -171,6 +168,8 @@ def _jac(L: E.Expr, dx: E.Sym, size: str) -> E.Expr:
         weight = E.ediv(E.ONE_SCALAR, L.den)
         return E.mul(E.apply("diagm", vec(weight)), _jac(L.num, dx, size))
     if isinstance(L, E.Apply) and L.name == "vec":
+        return _jac(L.arg, dx, size)
+    if isinstance(L, E.Unvec):                              # vec(unvec(u)) = u
         return _jac(L.arg, dx, size)
     if isinstance(L, E.Kron):
         return _jac_kron(L, dx, size)

@@ -65,6 +65,8 @@ def rule(u: E.Expr, var: E.Sym):
                 E.hadamard(epower_prime(u), dd(u.base)))
     if isinstance(u, E.Apply):
         return _apply_rule(u, var)
+    if isinstance(u, E.Unvec):
+        return "linearity of unvec: d unvec(u) = unvec(du)", E.unvec(dd(u.arg), u.shape)
     if isinstance(u, E.Had):
         terms = [E.hadamard(*(dd(g) if j == i else g for j, g in enumerate(u.factors)))
                  for i in range(len(u.factors))]

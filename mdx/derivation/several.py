@@ -146,8 +146,7 @@ def _by_total_differential(parsed, typed, layout, record, shared) -> list:
     from .layout import arrange
     from .methods.differential import expand_steps, identify_scalar
     from .rules import dvar
-    from .steps import structure_notes
-    from .steps import NoSteps
+    from .steps import NoSteps, structure_notes, unvec_notes
     f, variables = typed.expr, tuple(typed.variables)
     steps = shared if record else NoSteps()
     df = expand_steps(E.D(f, variables), variables, "df", steps)
@@ -166,7 +165,7 @@ def _by_total_differential(parsed, typed, layout, record, shared) -> list:
         lhs = f"∂f/∂{v.name}"
         own.append(Step(f"identification in {layout} layout", lhs, result, equals="derivative"))
         notes = [] if v.name in f.free else [f"f does not depend on {v.name}: the derivative is 0"]
-        notes += structure_notes(typed.symbols[v.name])
+        notes += structure_notes(typed.symbols[v.name]) + unvec_notes(result)
         parts.append(Derivation(problem=parsed.text.strip(), wrt=v.name, layout=layout,
                                 method="differential", order=1, function=f, var=v,
                                 symbols=typed.symbols, result=result, result_lhs=lhs,

@@ -157,3 +157,20 @@ def structure_notes(var: E.Sym) -> list:
         return []
     return [f"{var.name} is declared {', '.join(sorted(structured))}; this is the unconstrained "
             f"derivative, every entry of {var.name} treated as independent"]
+
+
+def unvec_notes(result: E.Expr) -> list:
+    """unvec(v) prints without its shape (as 1 and I do without theirs): a note states it,
+    for each shape the result holds."""
+    shapes: dict = {}
+    todo, seen = [result], set()
+    while todo:                 # a subtree shared many times is visited once
+        e = todo.pop()
+        if id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, E.Unvec):
+            shapes.setdefault(e.shape, None)
+        todo.extend(e.children())
+    return [f"unvec(v) is the {'×'.join(s)} matrix whose columns, stacked, are v (vec(unvec(v)) = v; "
+            f"NumPy's v.reshape(({', '.join(s)}), order=\"F\"))" for s in shapes]

@@ -16,9 +16,11 @@ from .construct import (
 from .latex import to_latex
 from .nodes import (
     SCALAR, Add, Apply, Commutation, D, DiagSelector, DimSize, EDiv, EPow, Expr, Func, Had,
-    Identity, Kron, Mul, Num, Ones, Pow, Shape, Sym, T, Zero, is_const, is_vector_shape, is_zero,
+    Identity, Kron, Mul, Num, Ones, Pow, Shape, Sym, T, Unvec, Zero, is_const, is_vector_shape,
+    is_zero,
 )
-from .operators import ELEMENTWISE, apply, ediv, epower, func, hadamard, kron, mul, rebuild, substitute
+from .operators import (ELEMENTWISE, apply, ediv, epower, func, hadamard, kron, mul, rebuild,
+                        substitute, unvec)
 from .text import to_text
 
 
@@ -38,8 +40,8 @@ __all__ = [
     "ELEMENTWISE", "ONE_SCALAR", "SYMMETRIC_PROPS", "ZERO_SCALAR", "add", "apply",
     "commutation", "ediv", "entry_count", "epower", "func", "hadamard", "identity", "inverse",
     "is_symmetric", "kron", "mul", "neg", "num", "ones", "parts", "power", "rebuild", "scale",
-    "split_coeff", "sub", "substitute", "transpose", "zero", "SCALAR", "Add", "Apply",
+    "split_coeff", "sub", "substitute", "transpose", "unvec", "zero", "SCALAR", "Add", "Apply",
     "Commutation", "D", "DiagSelector", "DimSize", "EDiv", "EPow", "Expr", "Func", "Had",
-    "Identity", "Kron", "Mul", "Num", "Ones", "Pow", "Shape", "Sym", "T", "Zero", "is_const",
+    "Identity", "Kron", "Mul", "Num", "Ones", "Pow", "Shape", "Sym", "T", "Unvec", "Zero", "is_const",
     "is_vector_shape", "is_zero",
 ]

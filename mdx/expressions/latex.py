@@ -98,6 +98,9 @@ class LatexPrinter(Printer):
             return OPS[e.name] + self.wrap(self.doprint(row) + r",\ \mathrm{dim}=1") + TOP
         return OPS[e.name] + self.wrap(self.doprint(a))
 
+    def _print_Unvec(self, e):
+        return r"\operatorname{unvec}" + self.wrap(self.doprint(e.arg))
+
     def _print_D(self, e):
         if isinstance(e.arg, E.Sym):
             return r"\mathrm{d}" + latex_name(e.arg.name)

@@ -251,6 +251,18 @@ class Apply(Expr):
 
 
 @node
+class Unvec(Expr):
+    """unvec(v): the matrix of `shape` whose vec (columns stacked) is the column v.  Its
+    own node, since no size arithmetic recovers the rows and columns from v's length."""
+    arg: Expr
+    shape: Shape
+
+    def children(self):
+        return (self.arg,)
+
+
+
+@node
 class D(Expr):
     """An unevaluated differential d(arg) with respect to `var` (used in steps)."""
     arg: Expr

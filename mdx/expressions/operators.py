@@ -16,7 +16,7 @@ from .dims import ONE, dim_mul
 from ..bounds.limits import charge
 from .order import ReadingOrder
 from .nodes import (SCALAR, D, Add, Apply, EDiv, EPow, Expr, Func, Had, Identity, Kron, Mul, Num, Pow,
-                    Ones, T, Zero, is_zero)
+                    Ones, T, Unvec, Zero, is_zero)
 
 
 def epower(b: Expr, k) -> Expr:
@@ -194,6 +194,8 @@ def apply(name: str, a: Expr) -> Expr:
             return ZERO_SCALAR
     if name == "vec" and a.cols == ONE:
         return a
+    if name == "vec" and isinstance(a, Unvec):                # vec(unvec(v)) = v
+        return a.arg
     if name in ("vec", "diagv") and isinstance(a, Mul) and (a.coeff != 1 or a.scalars):
         return mul(_make_mul(a.coeff, a.scalars, ()), apply(name, _make_mul(F1, (), a.chain)))
     if name == "vec" and isinstance(a, Mul) and len(a.chain) == 2 and a.chain[0].cols == ONE and \
@@ -225,6 +227,24 @@ def apply(name: str, a: Expr) -> Expr:
     if name == "logdet" and a.is_scalar:
         return func("log", a)
     return Apply(name, a)
+
+
+def unvec(v: Expr, shape) -> Expr:
+    """The matrix of `shape` whose vec is the column v: unvec(vec(M)) = M, a vector is itself
+    (or its transpose, for a row), ones and zeros keep their kind, and a scalar factor
+    comes out (unvec is linear)."""
+    shape = tuple(shape)
+    if isinstance(v, Apply) and v.name == "vec" and v.arg.shape == shape:
+        return v.arg
+    if shape[1] == ONE:
+        return v
+    if shape[0] == ONE:
+        return transpose(v)
+    if isinstance(v, (Ones, Zero)):
+        return type(v)(shape)
+    if isinstance(v, Mul) and (v.coeff != 1 or v.scalars):
+        return mul(_make_mul(v.coeff, v.scalars, ()), unvec(_make_mul(F1, (), v.chain), shape))
+    return Unvec(v, shape)
 
 
 def substitute(e: Expr, mapping: dict, _done: dict | None = None) -> Expr:
@@ -295,6 +315,8 @@ def rebuild(e: Expr, kids: tuple) -> Expr:
         return kron(*kids)
     if isinstance(e, Apply):
         return apply(e.name, kids[0])
+    if isinstance(e, Unvec):
+        return unvec(kids[0], e.shape)
     if isinstance(e, D):
         return D(kids[0], e.var)
     return e

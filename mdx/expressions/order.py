@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..language.functions import text_name
 from .nodes import (Add, Apply, Commutation, D, DiagSelector, DimSize, EDiv, EPow, Expr, Func, Had,
-                    Identity, Kron, Mul, Num, Ones, Pow, Sym, T, Zero)
+                    Identity, Kron, Mul, Num, Ones, Pow, Sym, T, Unvec, Zero)
 from .node_base import compare
 
 LENGTH = 6          # tokens compared; beyond them, the structure decides
@@ -43,6 +43,8 @@ def _tokens(e: Expr) -> tuple:
         return (text_name(e.name) + "'" * e.primes, "(") + reading(e.arg)
     if isinstance(e, Apply):
         return (_APPLY.get(e.name, e.name), "(") + reading(e.arg)
+    if isinstance(e, Unvec):
+        return ("unvec", "(") + reading(e.arg)
     if isinstance(e, T):
         return _operand(e.arg) + ("^T",)
     if isinstance(e, EPow):

@@ -201,5 +201,10 @@ class SympyValues:
             return sp.Matrix(list(M.T))         # column-major: the columns stacked
         raise UnsupportedError(f"{name} has no SymPy form", 1)
 
+    def _Unvec(self, e):
+        r, c = self.shape(e)
+        v = self.matrix(self.value(e.arg), (r * c, 1))
+        return self.sp.Matrix(r, c, lambda i, j: v[i + r * j])      # column-major, as vec
+
     def _D(self, e):
         raise UnsupportedError("a differential has no SymPy value", 1)

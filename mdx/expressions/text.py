@@ -88,6 +88,10 @@ class TextPrinter(Printer):
             return f"{APPLY_NAMES[e.name]}({self.doprint(row)}, dim=1)^T"
         return f"{APPLY_NAMES[e.name]}({self.doprint(a)})"
 
+    def _print_Unvec(self, e):
+        # its shape is the one the result states (the variable's, a where line's)
+        return f"unvec({self.doprint(e.arg)})"
+
     def _print_D(self, e):
         if isinstance(e.arg, E.Sym):
             return "d" + e.arg.name

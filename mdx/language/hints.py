@@ -32,6 +32,11 @@ NAME_HINTS = {
     "hadamard": "write `A .* B` (or `A ∘ B`)",
     "kronecker": "write `kron(A, B)` or `A ⊗ B`",
     "solve": "write `inv(A) b`",
+    # printed in results with its shape beside it; typed, nothing says which shape
+    "unvec": "unvec(v) (the matrix whose vec is v) appears in results, with its shape stated "
+             "there; in a problem its shape is unknown: write it with `vec` "
+             "(`tr(unvec(v)^T X)` is `vec(X)^T v`)",
+    "reshape": "mdx has no reshape; `vec(X)` stacks the columns of X",
     # functions of NumPy and PyTorch that mdx does not have: the same meaning, or a plain no
 }
 # functions of other tools with no spelling in mdx: never "did you mean" a function of

@@ -47,6 +47,7 @@ class NumpyPrinter(Printer):
 
     FUNCS = _FUNCS
     APPLY = _APPLY
+    UNVEC = '({a}).reshape(({r}, {c}), order="F")'       # column-major, as vec
     LIB = "np"
     DTYPE = ""          # NumPy's default is float64 already
     FLOAT = "np.float64({})"    # a Python number made the library's float (see value)
@@ -76,7 +77,7 @@ class NumpyPrinter(Printer):
     def p(self, e):
         """Printed so that it can be an operand of any operator."""
         s = self.doprint(e)
-        if isinstance(e, (E.Sym, E.Apply, E.Func, E.Identity, E.Zero, E.Ones)) or \
+        if isinstance(e, (E.Sym, E.Apply, E.Unvec, E.Func, E.Identity, E.Zero, E.Ones)) or \
                 (isinstance(e, E.Num) and e.value >= 0 and e.value.denominator == 1):
             return s
         return f"({s})"
@@ -247,6 +248,9 @@ class NumpyPrinter(Printer):
 
     def _print_Apply(self, e):
         return self.APPLY[e.name].format(a=self.value(e.arg))
+
+    def _print_Unvec(self, e):
+        return self.UNVEC.format(a=self.value(e.arg), r=self.size(e.rows), c=self.size(e.cols))
 
     def _print_D(self, e):
         raise TypeError("an unevaluated d(u) has no code: print the step's value()")

@@ -28,6 +28,7 @@ _APPLY = {
 class TorchPrinter(NumpyPrinter):
     FUNCS = _FUNCS
     APPLY = _APPLY
+    UNVEC = "({a}).reshape({c}, {r}).T"         # column-major: rows of the transpose
     LIB = "torch"
     DTYPE = ", dtype=torch.float64"
     FLOAT = "torch.as_tensor({}, dtype=torch.float64)"

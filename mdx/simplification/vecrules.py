@@ -8,6 +8,7 @@ bring the products back to matrix form:
     diag(vec W) vec(M) = vec(W ∘ M)       vec(M)ᵀ diag(vec W) = vec(M ∘ W)ᵀ
     E v = vec(diag(v))                    vec(M)ᵀ E = diag(M)ᵀ
     vec(M)ᵀ vec(N) = tr(Mᵀ N)
+    (1_mᵀ ⊗ I_n) diag(v) (I_m ⊗ 1_n) = unvec(v), the n×m matrix whose vec is v
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from fractions import Fraction
 
 from ..expressions import expr as E
 from ..expressions.dims import ONE, dim_mul
+from ..expressions.text import printed_length
 from ..language.functions import PER_COLUMN
 
 
@@ -88,6 +90,21 @@ def _pair_rule(a: E.Expr, b: E.Expr):
     return None
 
 
+def _selected_entries(a: E.Expr, w: E.Expr, b: E.Expr):
+    """(1_mᵀ ⊗ I_n) diag(v) (I_m ⊗ 1_n) = unvec(v): entry (i, j) picks v's entry i + n j, the
+    column-major reshape; its transpose (I_m ⊗ 1_nᵀ) diag(v) (1_m ⊗ I_n) is unvec(v)ᵀ.  Else None."""
+    if not (isinstance(w, E.Apply) and w.name == "diagm" and isinstance(a, E.Kron)
+            and isinstance(b, E.Kron)) or ONE in (a.rows, b.cols):
+        return None
+    n, m = a.rows, b.cols
+    if (a, b) == (E.kron(E.Ones((ONE, m)), E.identity(n)), E.kron(E.identity(m), E.Ones((n, ONE)))):
+        return E.unvec(w.arg, (n, m))
+    m, n = a.rows, b.cols
+    if (a, b) == (E.kron(E.identity(m), E.Ones((ONE, n))), E.kron(E.Ones((m, ONE)), E.identity(n))):
+        return E.transpose(E.unvec(w.arg, (n, m)))
+    return None
+
+
 def _special(f: E.Expr) -> bool:
     return isinstance(f, (E.Kron, E.Commutation, E.DiagSelector)) or _diag_of_vec(f) or (
         isinstance(f, E.Mul) and any(_special(g) for g in f.chain))
@@ -114,6 +131,10 @@ def vec_identities(e: E.Expr):
     spread = _distribute(e)
     if spread is not None:
         return spread
+    for i in range(len(chain) - 2):
+        new = _selected_entries(*chain[i:i + 3])
+        if new is not None:
+            return E.mul(E.Num(e.coeff), *e.scalars, *chain[:i], new, *chain[i + 3:])
     for i in range(len(chain) - 1):
         new = _pair(chain[i], chain[i + 1])
         if new is not None:
@@ -190,6 +211,26 @@ def unvec(v: E.Expr, shape) -> E.Expr | None:
     else:
         M = _as_matrix(body, shape[0], shape[1])
     return None if M is None else E.mul(E.Num(coeff), *scalars, M)
+
+
+def unvec_partial(v: E.Expr, shape) -> E.Expr:
+    """unvec(v) read off v's structure where it shows, the node unvec(·) around what does not:
+    a sum term by term, and the column a Kronecker factor acts on ((P ⊗ Q) h = vec(Q unvec(h)
+    Pᵀ)), so that unvec((I ⊗ Xᵀ) h) is Xᵀ unvec(h), as the other methods find it."""
+    M = unvec(v, shape)
+    if M is not None:
+        return M
+    whole = E.unvec(v, shape)
+    if isinstance(v, E.Add):
+        split = E.add(*(unvec_partial(t, shape) for t in v.terms))
+        return min((whole, split), key=printed_length)
+    coeff, scalars, chain = E.parts(v)
+    first, rest = (chain[0], E.mul(*chain[1:])) if len(chain) > 1 else (None, None)
+    if isinstance(first, E.Kron) and rest.cols == ONE and (first.b.rows, first.a.rows) == shape:
+        P, Q = first.a, first.b
+        inner = unvec_partial(rest, (Q.cols, P.cols))
+        return E.mul(E.Num(coeff), *scalars, Q, inner, E.transpose(P))
+    return whole
 
 
 def _unvec_all(parts, shape, combine):

@@ -1,0 +1,162 @@
+"""unvec(v), the matrix whose column-major vec is v: the gradients that need it (vec(X)ᵀ c,
+max(X)) print it by every method in both layouts and match finite differences; the node
+goes through every printer, the SymPy values, the differential and identification; the
+selector sandwich it replaces rewrites to it; typed in a problem, it is refused."""
+
+import subprocess
+import sys
+from fractions import Fraction
+from importlib.util import find_spec
+
+import numpy as np
+import pytest
+
+import mdx
+from fdcheck import check
+from mdx.expressions import expr as E
+from test_identities import LAYOUTS, METHODS
+from test_textbook_rules import value
+
+n, m = "n", "m"
+c = E.Sym("c", ("m*n", "1"), "vector")
+X = E.Sym("X", (n, m), "matrix")
+U = E.unvec(c, (n, m))
+
+
+def _vec(a):
+    return a.reshape(-1, 1, order="F")
+
+
+# (problem, shapes, NumPy function, variable, what the result prints in each layout)
+PROBLEMS = [
+    ("d vec(X)^T c / dX", {"X": (3, 2), "c": (6, 1)}, lambda X, c: (_vec(X).T @ c).item(), "X",
+     ("unvec(c)", "unvec(c)^T")),
+    ("d max(X) / dX", {"X": (3, 4)}, lambda X: np.max(X), "X",
+     ("unvec(ismax(vec(X)))", "unvec(ismax(vec(X)))^T")),
+    ("d (vec(X)^T c)^2 / dX", {"X": (3, 2), "c": (6, 1)}, lambda X, c: (_vec(X).T @ c).item() ** 2,
+     "X", ("2 (vec(X)^T c) unvec(c)", "2 (vec(X)^T c) unvec(c)^T")),
+    # the chain method's (I ⊗ Xᵀ) h comes back as Xᵀ unvec(h), a sum term by term
+    ("d max(X W) / dW", {"X": (3, 2), "W": (2, 4)}, lambda X, W: np.max(X @ W), "W",
+     ("X^T unvec(ismax(vec(X W)))", "unvec(ismax(vec(X W)))^T X")),
+    ("d exp(vec(X)^T c) + tr(X^T B) / dX", {"X": (3, 2), "c": (6, 1), "B": (3, 2)},
+     lambda X, c, B: np.exp((_vec(X).T @ c).item()) + np.trace(X.T @ B), "X",
+     ("exp(vec(X)^T c) unvec(c) + B", "(exp(vec(X)^T c) unvec(c) + B)^T")),
+]
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("problem,shapes,fn,wrt,text", PROBLEMS, ids=[p[0] for p in PROBLEMS])
+def test_the_gradient_is_unvec_and_right(problem, shapes, fn, wrt, text, layout, method):
+    der = mdx.derive(problem, layout=layout, method=method)
+    printed = der.text(steps=False)
+    want = text[LAYOUTS.index(layout)]
+    assert f"= {want}    (" in printed, printed
+    assert "⊗" not in printed and "unvec(v) is the" in printed
+    check(der.json(), fn, shapes, wrt, layout, draws=2)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("problem", [p[0] for p in PROBLEMS[:2]])
+def test_verify_and_verify_exact(problem, layout):
+    pytest.importorskip("sympy")
+    der = mdx.derive(problem, layout=layout)
+    assert der.verify().max_error < 1e-6            # a failed check raises
+    assert "simplifies to 0" in der.verify("exact").line()
+
+
+def test_printers():
+    assert str(U) == "unvec(c)" and str(E.transpose(U)) == "unvec(c)^T"
+    assert E.to_latex(U) == r"\operatorname{unvec}\left(c\right)"
+    der = mdx.derive("d vec(X)^T c / dX")
+    assert der.json()["result"]["numpy"] == '(c).reshape((X.shape[0], X.shape[1]), order="F")'
+    assert "(c).reshape(X.shape[1], X.shape[0]).T" in der.torch_function()
+    assert r"\operatorname{unvec}" in der.latex()
+
+
+def test_code_runs_and_matches_the_reshape():
+    rng = np.random.default_rng(1)
+    Xv, cv = rng.standard_normal((3, 2)), rng.standard_normal((6, 1))
+    for layout in LAYOUTS:
+        got = mdx.derive("d vec(X)^T c / dX", layout=layout).numpy()(X=Xv, c=cv)
+        want = cv.reshape((3, 2), order="F")
+        np.testing.assert_array_equal(got, want if layout == "denominator" else want.T)
+
+
+_TORCH = """
+import numpy as np, torch, mdx
+rng = np.random.default_rng(0)
+args = {"X": rng.standard_normal((3, 4)), "c": rng.standard_normal((12, 1))}
+for problem in ("d vec(X)^T c / dX", "d max(X) / dX"):
+    for layout in ("denominator", "numerator"):
+        der = mdx.derive(problem, layout=layout)
+        spaces = {}, {}
+        exec(compile(der.numpy_function(), "<mdx>", "exec"), spaces[0])
+        exec(compile(der.torch_function(), "<mdx>", "exec"), spaces[1])
+        np_fn, torch_fn = (next(v for k, v in sp.items() if k.startswith("df_d")) for sp in spaces)
+        own = {k: v for k, v in args.items() if k in der.symbols}
+        got = torch_fn(**{k: torch.tensor(v) for k, v in own.items()})
+        assert np.allclose(np.asarray(got), np_fn(**own)), (problem, layout)
+print("ok")
+"""
+
+
+def test_torch_code_equals_the_numpy_code():
+    """In a process of its own, as tests/test_functions.py runs torch."""
+    if find_spec("torch") is None:
+        pytest.skip("torch is not installed")
+    out = subprocess.run([sys.executable, "-c", _TORCH], capture_output=True, text=True, timeout=300)
+    assert out.stdout.strip() == "ok", out.stderr
+
+
+def test_constructors():
+    assert E.apply("vec", U) == c                                   # vec(unvec(v)) = v
+    assert E.unvec(E.apply("vec", X), (n, m)) == X                  # unvec(vec(X)) = X
+    assert E.unvec(E.scale(2, c), (n, m)) == E.scale(2, U)          # linear
+    assert E.unvec(c, ("m*n", "1")) == c and E.unvec(c, ("1", "m*n")) == E.transpose(c)
+    assert E.unvec(E.zero(("m*n", "1")), (n, m)) == E.zero((n, m))
+    assert U.shape == (n, m) and E.transpose(U).shape == (m, n) and not E.is_symmetric(U)
+    assert E.rebuild(U, (E.scale(3, c),)) == E.scale(3, U)
+
+
+def test_differential_and_identification():
+    from mdx.derivation.identify import gradient, jacobian
+    from mdx.derivation.rules import differentiate, dvar, rule
+    name, body = rule(U, c)
+    assert name.startswith("linearity of unvec") and differentiate(U, c) == E.unvec(dvar(c), (n, m))
+    dc = dvar(c)
+    A = E.Sym("A", (n, m), "matrix")
+    assert gradient(E.apply("tr", E.mul(E.transpose(A), E.unvec(dc, (n, m)))), dc) == E.apply("vec", A)
+    assert jacobian(E.unvec(dc, (n, m)), dc) == E.identity("m*n")
+
+
+def test_sympy_values_are_column_major():
+    sympy = pytest.importorskip("sympy")
+    from mdx.expressions.sympy_values import SympyValues
+    v = sympy.Matrix(6, 1, lambda i, j: i)
+    got = SympyValues({"c": v}, {"n": 2, "m": 3}).value(U)
+    assert got == sympy.Matrix([[0, 2, 4], [1, 3, 5]])
+    with pytest.raises(mdx.UnsupportedError):          # no matrix-expression form in SymPy
+        mdx.derive("d vec(X)^T c / dX").to_sympy()
+
+
+def test_the_selector_sandwich_is_unvec():
+    """(1_mᵀ ⊗ I_n) diag(v) (I_m ⊗ 1_n) = unvec(v), and its transpose (numerator layout)."""
+    from mdx.simplification.vecrules import vec_identities
+    F1 = Fraction(1)
+    v = E.Sym("v", ("m*n", "1"), "vector")
+    den = E.Mul(F1, (), (E.kron(E.ones(("1", m)), E.identity(n)), E.apply("diagm", v),
+                         E.kron(E.identity(m), E.ones((n, "1")))))
+    num = E.Mul(F1, (), (E.kron(E.identity(m), E.ones(("1", n))), E.apply("diagm", v),
+                         E.kron(E.ones((m, "1")), E.identity(n))))
+    assert vec_identities(den) == E.unvec(v, (n, m))
+    assert vec_identities(num) == E.transpose(E.unvec(v, (n, m)))
+    inputs = {"v": np.random.default_rng(2).standard_normal((12, 1))}     # n = 3, m = 4
+    for before in (den, num):
+        np.testing.assert_allclose(value(vec_identities(before), inputs), value(before, inputs))
+
+
+def test_typed_unvec_is_refused_with_its_position():
+    with pytest.raises(mdx.errors.MdxError) as e:
+        mdx.derive("d tr(A unvec(c)) / dc where A: matrix 2 x 3")
+    assert e.value.column == 8 and "vec(X)^T v" in str(e.value.hint)
