@@ -14,7 +14,7 @@ from mdx.expressions import expr as E
 from mdx.simplification import simplify as S
 from mdx.simplification import textbook as T
 from mdx.expressions.dims import dim_mul
-from mdx.simplification.vecrules import unvec
+from mdx.simplification.vecrules import kron_on_vec_sum, unvec
 from corpora import CORPUS
 from fdcheck import check, evaluate
 from test_identities import LAYOUTS, METHODS
@@ -115,6 +115,17 @@ RULE_CASES = [
            E.mul(E.Num(-2), E.apply("sum", a), E.apply("sum", b), E.power(E.DimSize(a.rows), -1), A))),
     ("A (B − B C B) Aᵀ: common factors at both ends", S.factor_sum,
      E.add(E.mul(X, M, E.transpose(X)), E.neg(E.mul(X, M, D, M, E.transpose(X))))),
+    ("(I ⊗ 1ᵀ)(vec X − vec W) = (X − W)ᵀ 1: a sum over the rows", kron_on_vec_sum,
+     E.Mul(F1, (), (E.kron(E.identity(m), E.transpose(ones_n)),
+                    E.add(E.apply("vec", X), E.neg(E.apply("vec", W)))))),
+    ("(vec X − vec W)ᵀ (I ⊗ 1) = 1ᵀ (X − W)", kron_on_vec_sum,
+     E.Mul(F1, (), (E.transpose(E.add(E.apply("vec", X), E.neg(E.apply("vec", W)))),
+                    E.kron(E.identity(m), ones_n)))),
+    ("(1ᵀ ⊗ I)(vec X ∘ (vec W + vec P)) = (X ∘ (W + P)) 1: a sum over the columns", kron_on_vec_sum,
+     E.Mul(F1, (), (E.kron(E.transpose(ones_m), E.identity(n)),
+                    E.hadamard(E.apply("vec", X), E.add(E.apply("vec", W), E.apply("vec", P)))))),
+    ("(C ⊗ A)(vec X + vec W) = vec(A (X + W) Cᵀ)", kron_on_vec_sum,
+     E.Mul(F1, (), (E.kron(C, A), E.add(E.apply("vec", X), E.apply("vec", W))))),
 ]
 
 
