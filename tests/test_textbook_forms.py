@@ -133,7 +133,6 @@ NORM = ("layer norm: the reference names s and c; mdx writes sqrt(mean(...) + ep
         "other pieces (h1, h2), and does not factor (I - 1 1^T / n)")
 NAMED = ("the reference names a piece that repeats (s, D, R, u, P, dS); mdx writes it out where "
          "it repeats only across terms it does not factor")
-SIGMOID = "exp(u) ./ (1 + exp(u)) is not read as σ(u)"
 VECTOR_Y = ("y is a vector by its name (SPEC 2), so y ∘ σ(...) stays inside a row; the reference "
             "reads y as a scalar")
 DEFINITION = ("the definition method does not collect the terms it gathers entry by entry "
@@ -154,7 +153,6 @@ LONG = {
     'd x / sqrt(mean(x.^2) + eps) / dx': (NAMED, ALL),
     'd x^T y / (||x|| ||y|| + eps) / dx': (NAMED, ALL),
     'd sum(G .* (X - mean(X)) / sqrt(mean((X - mean(X)).^2) + eps)) / dX': (NORM, ALL),
-    'd sum(log1p(exp(-X w))) / dw': (SIGMOID, ALL),
     'd log(1 + exp(-y w^T x)) / dw': (VECTOR_Y, EVERY_DEN),
     'd relu(-y w^T x) / dw': (VECTOR_Y, EVERY_DEN),
     'd y ||x1 - x2||^2 + (1 - y) relu(m - ||x1 - x2||)^2 / dx1':

@@ -14,6 +14,7 @@ from mdx.expressions import expr as E
 from mdx.simplification import simplify as S
 from mdx.simplification import textbook as T
 from mdx.expressions.dims import dim_mul
+from mdx.simplification.logistic import sigmoid_of_quotient
 from mdx.simplification.vecrules import kron_on_vec_sum, unvec
 from corpora import CORPUS
 from fdcheck import check, evaluate
@@ -126,6 +127,16 @@ RULE_CASES = [
                     E.hadamard(E.apply("vec", X), E.add(E.apply("vec", W), E.apply("vec", P)))))),
     ("(C ⊗ A)(vec X + vec W) = vec(A (X + W) Cᵀ)", kron_on_vec_sum,
      E.Mul(F1, (), (E.kron(C, A), E.add(E.apply("vec", X), E.apply("vec", W))))),
+    ("exp(a) ./ (1 + exp(a)) = σ(a)", sigmoid_of_quotient,
+     E.ediv(E.func("exp", a), E.add(ones_n, E.func("exp", a)))),
+    ("1 ./ (1 + exp(a)) = σ(-a)", sigmoid_of_quotient,
+     E.ediv(ones_n, E.add(ones_n, E.func("exp", a)))),
+    ("(b ∘ exp(-a)) ./ (1 + exp(-a)) = b ∘ σ(-a)", sigmoid_of_quotient,
+     E.ediv(E.hadamard(b, E.func("exp", E.neg(a))), E.add(ones_n, E.func("exp", E.neg(a))))),
+    ("exp(c) / (1 + exp(c)) = σ(c)", sigmoid_of_quotient,
+     E.ediv(E.func("exp", sym("c")), E.add(E.ONE_SCALAR, E.func("exp", sym("c"))))),
+    ("a / (1 + exp(-c)) = σ(c) a", sigmoid_of_quotient,
+     E.mul(E.power(E.add(E.ONE_SCALAR, E.func("exp", E.neg(sym("c")))), -1), a)),
 ]
 
 
