@@ -135,8 +135,8 @@ NAMED = ("the reference names a piece that repeats (s, D, R, u, P, dS); mdx writ
          "it repeats only across terms it does not factor")
 VECTOR_Y = ("y is a vector by its name (SPEC 2), so y ∘ σ(...) stays inside a row; the reference "
             "reads y as a scalar")
-DEFINITION = ("the definition method does not collect the terms it gathers entry by entry "
-              "((1 - y) relu(...), ‖x - μ 1‖^2)")
+DEFINITION = ("the definition method gathers Σ_k a_k b_k as 1^T (a ∘ b), whose product is "
+              "multiplied out before it is read as a^T b: ‖x - μ 1‖^2 is not found")
 SCALAR_FACTOR = ("x is not pulled out of a sum of scalar multiples of it, and σ(w^T x) is written "
                  "out where the reference abbreviates it σ")
 UNVEC = ("the gradient comes out as the selector sandwich (1^T ⊗ I) diag(v) (I ⊗ 1), which is "
@@ -155,8 +155,6 @@ LONG = {
     'd sum(G .* (X - mean(X)) / sqrt(mean((X - mean(X)).^2) + eps)) / dX': (NORM, ALL),
     'd log(1 + exp(-y w^T x)) / dw': (VECTOR_Y, EVERY_DEN),
     'd relu(-y w^T x) / dw': (VECTOR_Y, EVERY_DEN),
-    'd y ||x1 - x2||^2 + (1 - y) relu(m - ||x1 - x2||)^2 / dx1':
-        (DEFINITION, {('defin', 'den'), ('defin', 'num')}),
     'd -y (1 - σ(w^T x))^2 log(σ(w^T x)) / dw': (SCALAR_FACTOR, ALL),
     'd ||(x - mu) / sigma||^2 / dsigma': (DEFINITION, {('defin', 'den'), ('defin', 'num')}),
     'd -sum(Y .* log(softmax(X W))) / dW': (UNDECLARED, EVERY_DEN),

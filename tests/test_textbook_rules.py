@@ -14,6 +14,7 @@ from mdx.expressions import expr as E
 from mdx.simplification import simplify as S
 from mdx.simplification import textbook as T
 from mdx.expressions.dims import dim_mul
+from mdx.simplification.collect import collect_scalar_factors
 from mdx.simplification.logistic import sigmoid_of_quotient
 from mdx.simplification.vecrules import kron_on_vec_sum, unvec
 from corpora import CORPUS
@@ -137,6 +138,13 @@ RULE_CASES = [
      E.ediv(E.func("exp", sym("c")), E.add(E.ONE_SCALAR, E.func("exp", sym("c"))))),
     ("a / (1 + exp(-c)) = σ(c) a", sigmoid_of_quotient,
      E.mul(E.power(E.add(E.ONE_SCALAR, E.func("exp", E.neg(sym("c")))), -1), a)),
+    ("r a - ‖b‖ a + r ‖b‖ a = r a + (r - 1) ‖b‖ a: part of a sum over its common scalars",
+     collect_scalar_factors,
+     E.add(E.mul(sym("r"), a), E.neg(E.mul(E.apply("norm", b), a)),
+           E.mul(sym("r"), E.apply("norm", b), a))),
+    ("… with a matrix product: ‖b‖ A X - k ‖b‖ A X + B", collect_scalar_factors,
+     E.add(E.mul(E.apply("norm", b), A, X), E.neg(E.mul(sym("k"), E.apply("norm", b), A, X)),
+           sym("B", n, m))),
 ]
 
 
