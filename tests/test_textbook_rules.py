@@ -14,7 +14,9 @@ from mdx.expressions import expr as E
 from mdx.simplification import simplify as S
 from mdx.simplification import textbook as T
 from mdx.expressions.dims import dim_mul
-from mdx.simplification.vecrules import unvec
+from mdx.simplification.collect import collect_scalar_factors
+from mdx.simplification.logistic import sigmoid_of_quotient
+from mdx.simplification.vecrules import kron_on_vec_sum, unvec
 from corpora import CORPUS
 from fdcheck import check, evaluate
 from test_identities import LAYOUTS, METHODS
@@ -115,6 +117,34 @@ RULE_CASES = [
            E.mul(E.Num(-2), E.apply("sum", a), E.apply("sum", b), E.power(E.DimSize(a.rows), -1), A))),
     ("A (B − B C B) Aᵀ: common factors at both ends", S.factor_sum,
      E.add(E.mul(X, M, E.transpose(X)), E.neg(E.mul(X, M, D, M, E.transpose(X))))),
+    ("(I ⊗ 1ᵀ)(vec X − vec W) = (X − W)ᵀ 1: a sum over the rows", kron_on_vec_sum,
+     E.Mul(F1, (), (E.kron(E.identity(m), E.transpose(ones_n)),
+                    E.add(E.apply("vec", X), E.neg(E.apply("vec", W)))))),
+    ("(vec X − vec W)ᵀ (I ⊗ 1) = 1ᵀ (X − W)", kron_on_vec_sum,
+     E.Mul(F1, (), (E.transpose(E.add(E.apply("vec", X), E.neg(E.apply("vec", W)))),
+                    E.kron(E.identity(m), ones_n)))),
+    ("(1ᵀ ⊗ I)(vec X ∘ (vec W + vec P)) = (X ∘ (W + P)) 1: a sum over the columns", kron_on_vec_sum,
+     E.Mul(F1, (), (E.kron(E.transpose(ones_m), E.identity(n)),
+                    E.hadamard(E.apply("vec", X), E.add(E.apply("vec", W), E.apply("vec", P)))))),
+    ("(C ⊗ A)(vec X + vec W) = vec(A (X + W) Cᵀ)", kron_on_vec_sum,
+     E.Mul(F1, (), (E.kron(C, A), E.add(E.apply("vec", X), E.apply("vec", W))))),
+    ("exp(a) ./ (1 + exp(a)) = σ(a)", sigmoid_of_quotient,
+     E.ediv(E.func("exp", a), E.add(ones_n, E.func("exp", a)))),
+    ("1 ./ (1 + exp(a)) = σ(-a)", sigmoid_of_quotient,
+     E.ediv(ones_n, E.add(ones_n, E.func("exp", a)))),
+    ("(b ∘ exp(-a)) ./ (1 + exp(-a)) = b ∘ σ(-a)", sigmoid_of_quotient,
+     E.ediv(E.hadamard(b, E.func("exp", E.neg(a))), E.add(ones_n, E.func("exp", E.neg(a))))),
+    ("exp(c) / (1 + exp(c)) = σ(c)", sigmoid_of_quotient,
+     E.ediv(E.func("exp", sym("c")), E.add(E.ONE_SCALAR, E.func("exp", sym("c"))))),
+    ("a / (1 + exp(-c)) = σ(c) a", sigmoid_of_quotient,
+     E.mul(E.power(E.add(E.ONE_SCALAR, E.func("exp", E.neg(sym("c")))), -1), a)),
+    ("r a - ‖b‖ a + r ‖b‖ a = r a + (r - 1) ‖b‖ a: part of a sum over its common scalars",
+     collect_scalar_factors,
+     E.add(E.mul(sym("r"), a), E.neg(E.mul(E.apply("norm", b), a)),
+           E.mul(sym("r"), E.apply("norm", b), a))),
+    ("… with a matrix product: ‖b‖ A X - k ‖b‖ A X + B", collect_scalar_factors,
+     E.add(E.mul(E.apply("norm", b), A, X), E.neg(E.mul(sym("k"), E.apply("norm", b), A, X)),
+           sym("B", n, m))),
 ]
 
 

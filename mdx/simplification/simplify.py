@@ -17,11 +17,14 @@ from ..expressions.text import printed_length
 from .sum_rules import (broadcast_hadamard, cancel_quotient, diag_to_hadamard,
                         expand_if_shorter, expand_scalar_factor, factor_denominator, factor_hadamard, factor_partial, factor_sum, ones_inner,
                         trace_of_outer)
-from .vecrules import vec_identities
+from .collect import collect_scalar_factors
+from .logistic import sigmoid_of_quotient
+from .vecrules import kron_on_vec_sum, vec_identities
 
-RULES = (vec_identities, cancel_quotient, diag_to_hadamard, factor_sum, factor_partial,
-         factor_hadamard, ones_inner, trace_of_outer, expand_if_shorter,
-         expand_scalar_factor) + textbook.RULES + (factor_denominator,)
+RULES = (vec_identities, kron_on_vec_sum, cancel_quotient, diag_to_hadamard, factor_sum,
+         factor_partial, factor_hadamard, ones_inner, trace_of_outer, expand_if_shorter,
+         expand_scalar_factor) + textbook.RULES + (sigmoid_of_quotient, collect_scalar_factors,
+                                                   factor_denominator)
 
 
 def _bottom_up(e: E.Expr, rules, depth: int = 0) -> E.Expr:

@@ -259,3 +259,37 @@ def _unvec_product(chain, shape):
         M = unvec(rest, shape)
         return None if M is None else E.hadamard(first.arg.arg, M)
     return None
+
+
+def kron_on_vec_sum(e: E.Expr):
+    """(P ⊗ Q) v = vec(Q M Pᵀ) and vᵀ (P ⊗ Q) = vec(Qᵀ M P)ᵀ where v = vec(M) is read
+    through a sum or an elementwise form (vec A - vec B = vec(A - B)), which
+    vec_identities, pairing a Kronecker factor with one vec form, does not see.  The
+    chain method sums a bias's gradient over a batch so: (I ⊗ 1ᵀ) vec(G) = Gᵀ 1."""
+    if not isinstance(e, E.Mul):
+        return None
+    chain = e.chain
+    for i in range(len(chain) - 1):
+        new = _kron_beside_vec_form(chain[i], chain[i + 1])
+        if new is not None:
+            return E.mul(E.Num(e.coeff), *e.scalars, *chain[:i], new, *chain[i + 2:])
+    return None
+
+
+def _kron_beside_vec_form(a: E.Expr, b: E.Expr):
+    if isinstance(a, E.Kron) and b.cols == ONE and _composite(b):         # (P ⊗ Q) vec M
+        P, Q = a.a, a.b
+        M = unvec(b, (Q.cols, P.cols))
+        return None if M is None else E.apply("vec", E.mul(Q, M, E.transpose(P)))
+    if isinstance(b, E.Kron) and a.rows == ONE and _composite(E.transpose(a)):  # vec(M)ᵀ (P ⊗ Q)
+        P, Q = b.a, b.b
+        M = unvec(E.transpose(a), (Q.rows, P.rows))
+        return None if M is None else E.transpose(E.apply("vec", E.mul(E.transpose(Q), M, P)))
+    return None
+
+
+def _composite(v: E.Expr) -> bool:
+    """A column that is a sum or an elementwise form (of vec forms, maybe)."""
+    if isinstance(v, E.T):
+        v = v.arg
+    return isinstance(v, (E.Add, E.Had, E.EDiv))

@@ -1,0 +1,55 @@
+"""Terms collected over the scalar factors some of them share (the definition method
+multiplies every product out entry by entry, (1 - y) r² into r² - y r²):
+
+    a M - c M + y c M = a M + (y - 1) c M
+
+where what is left of each collected term is a number or one scalar factor.
+
+factor_sum takes what all the terms of a sum share, factor_partial a first or last
+matrix factor; this takes scalar factors a part of the terms share, where that reads
+shorter."""
+
+from __future__ import annotations
+
+from ..expressions import expr as E
+from ..expressions.text import printed_length
+from .sum_rules import _common_scalars, _without
+
+
+def collect_scalar_factors(e: E.Expr):
+    """The shortest sum with one group of terms that share a matrix product and some
+    scalar factors written as (their common factors) (the sum of the rest); or None."""
+    if not isinstance(e, E.Add) or len(e.terms) < 3:
+        return None
+    parts = [E.parts(t) for t in e.terms]
+    best, size = None, printed_length(e)
+    for group in _groups(parts):
+        cand = _collected(e.terms, parts, group)
+        if cand is not None and printed_length(cand) < size:
+            best, size = cand, printed_length(cand)
+    return best
+
+
+def _groups(parts):
+    """Index sets of two or more (not all) terms with the same matrix product that all
+    hold a scalar factor: one set for each such factor."""
+    out = []
+    for _, scalars, chain in parts:
+        for f in scalars:
+            group = tuple(j for j, (_, s, c) in enumerate(parts) if c == chain and f in s)
+            if 2 <= len(group) < len(parts) and group not in out:
+                out.append(group)
+    return out
+
+
+def _collected(terms, parts, group):
+    chosen = [parts[j] for j in group]
+    common = _common_scalars(chosen)
+    left = [_without(s, common) for _, s, _ in chosen]
+    if any(len(s) > 1 for s in left):
+        return None               # (1 - y) c M, not (a b - c d) M: longer once pieces are named
+    inner = E.add(*(E.mul(E.Num(c), *s) for (c, _, _), s in zip(chosen, left)))
+    merged = E.mul(*common, inner, *chosen[0][2])
+    rest = [t for j, t in enumerate(terms) if j not in group]
+    return E.add(*rest[:group[0]], merged, *rest[group[0]:])
+
