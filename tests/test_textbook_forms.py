@@ -198,8 +198,7 @@ SELECTOR = {
         (CHAIN_BIAS, {('chain', 'den'), ('chain', 'num')}),
     'd -sum(Y .* log_softmax(relu(X W1 + 1 b1^T) W2 + 1 b2^T, dim=1)) / dW1, db1, dW2, db2':
         (CHAIN_BIAS, {('chain', 'den'), ('chain', 'num')}),
-    'd^2 sum(softmax(W x, dim=0) .* y) / dW dx':
-        (VEC_HESSIAN, {('chain', 'den'), ('chain', 'num'), ('diffe', 'den'), ('diffe', 'num')}),
+    'd^2 sum(softmax(W x, dim=0) .* y) / dW dx': (VEC_HESSIAN, {('chain', 'den'), ('chain', 'num')}),
     'd^2 -sum(Y .* log_softmax(W X + b 1^T, dim=0)) / dW db': (VEC_HESSIAN, ALL),
     'd^2 sum(Y .* log_softmax(X W, dim=1)) / dX dW': (VEC_HESSIAN, ALL),
     'd^2 tr(G^T softmax(Q K^T, dim=1) V) / dQ dV': (VEC_HESSIAN, ALL),
