@@ -51,6 +51,8 @@ FORMS = [
     ("d^2 1^T g(x) / dx^2 where g(t) = sin(t) + t^2", {"x": (3, 1)}),
     ("d tr(X^T) / dX", {"X": (3, 2)}),
     ("d vec(X^T) / dX", {"X": (3, 2)}),
+    ("d diag(vec(X)) / dX", {"X": (3, 2)}),                 # E_{mn}
+    ("d^2 sum(softmax(W x, dim=0) .* y) / dW dx", {"W": (2, 3), "x": (3, 1), "y": (2, 1)}),
     ("d sum(abs(x)) + sum(relu(x)) / dx", {"x": (3, 1)}),
 ]
 
@@ -97,3 +99,14 @@ def test_small_and_large_numbers_print_so_that_they_read_back():
         text = to_text(E.Num(Fraction(v)))
         der = mdx.derive(f"d {text} x^T x / dx")
         assert der.result == mdx.derive(f"d {v} x^T x / dx").result, text
+
+
+def test_a_selector_of_a_number_size_does_not_read_back():
+    """E_n reads back as the selector only with a size the problem names, as K_{m,n}; a
+    number is never its size, since E_1, E_2 are matrices of the problem's (SPEC 2). So
+    where a declaration fixes the size to a number, the printed E_3 is typed back as a
+    matrix named E_3: the one printed constant that does not read back."""
+    der = mdx.derive("d diag(x) / dx where x: vector 3")
+    assert str(der.result) == "E_3^T" and "E_3 is the 3²×3 matrix" in der.text(steps=False)
+    text, typed = typed_back(der)
+    assert "E_3" in typed.symbols

@@ -182,8 +182,7 @@ SELECTOR = {
     'd max(X, dim=1) / dX': (VEC_FORM, ALL),
     'd std(X, dim=0) / dX':
         (VEC_FORM, {('chain', 'den'), ('chain', 'num'), ('diffe', 'den'), ('diffe', 'num')}),
-    'd^2 sum(softmax(W x, dim=0) .* y) / dW dx':
-        (VEC_HESSIAN, {('chain', 'den'), ('chain', 'num'), ('diffe', 'den'), ('diffe', 'num')}),
+    'd^2 sum(softmax(W x, dim=0) .* y) / dW dx': (VEC_HESSIAN, {('chain', 'den'), ('chain', 'num')}),
     'd^2 -sum(Y .* log_softmax(W X + b 1^T, dim=0)) / dW db': (VEC_HESSIAN, ALL),
     'd^2 sum(Y .* log_softmax(X W, dim=1)) / dX dW': (VEC_HESSIAN, ALL),
     'd^2 tr(G^T softmax(Q K^T, dim=1) V) / dQ dV': (VEC_HESSIAN, ALL),

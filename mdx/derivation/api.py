@@ -12,7 +12,7 @@ from ..errors import InternalError, MdxError, UnsupportedError
 from .layout import LAYOUTS, arrange
 from ..bounds.limits import bounded, first_try
 from ..simplification.simplify import recognised, symmetrised
-from .steps import Derivation, NoSteps, Step, structure_notes as _structure_notes, unvec_notes
+from .steps import Derivation, NoSteps, Step, structure_notes as _structure_notes, notation_notes
 
 METHODS = ("differential", "chain", "definition")
 
@@ -101,7 +101,7 @@ def _derive_typed(parsed, typed, layout, method, record: bool = True) -> Derivat
     for note in _structure_notes(typed.symbols[var.name]):
         steps.append(Step("structured variable: " + note, lhs, result, numpy=False))
     notes += [f"{n} is a size of the declarations, used here as a number (not a vector named {n})"
-              for n in typed.sizes] + unvec_notes(result)
+              for n in typed.sizes] + notation_notes(result)
     _user_function_steps(typed, result, steps, notes)
     if var.name not in f.free:          # say so: a 0 from a typo in the variable looks the same
         note = f"f does not depend on {var.name}: the derivative is 0"

@@ -146,7 +146,7 @@ def _by_total_differential(parsed, typed, layout, record, shared) -> list:
     from .layout import arrange
     from .methods.differential import expand_steps, identify_scalar
     from .rules import dvar
-    from .steps import NoSteps, structure_notes, unvec_notes
+    from .steps import NoSteps, structure_notes, notation_notes
     f, variables = typed.expr, tuple(typed.variables)
     steps = shared if record else NoSteps()
     df = expand_steps(E.D(f, variables), variables, "df", steps)
@@ -165,7 +165,7 @@ def _by_total_differential(parsed, typed, layout, record, shared) -> list:
         lhs = f"∂f/∂{v.name}"
         own.append(Step(f"identification in {layout} layout", lhs, result, equals="derivative"))
         notes = [] if v.name in f.free else [f"f does not depend on {v.name}: the derivative is 0"]
-        notes += structure_notes(typed.symbols[v.name]) + unvec_notes(result)
+        notes += structure_notes(typed.symbols[v.name]) + notation_notes(result)
         parts.append(Derivation(problem=parsed.text.strip(), wrt=v.name, layout=layout,
                                 method="differential", order=1, function=f, var=v,
                                 symbols=typed.symbols, result=result, result_lhs=lhs,
@@ -203,12 +203,13 @@ def derive_mixed(parsed, typed, layout: str, method: str, record: bool, first) -
         st.numpy, st.equals = False, None
     steps.append(Step(f"the mixed second derivative: the Jacobian by {y.name} of the gradient "
                       f"by {x.name} (the same in both layouts)", lhs, H, equals="derivative"))
-    from .steps import structure_notes
+    from .steps import notation_notes, structure_notes
     notes = list(typed.notes)
     for v in (x, y):
         if v.name not in f.free:
             notes.append(f"f does not depend on {v.name}: the derivative is 0")
         notes += structure_notes(typed.symbols[v.name])
+    notes += notation_notes(H)
     return Derivation(problem=parsed.text.strip(), wrt=x.name, layout=layout, method=method,
                       order=2, function=f, var=x, symbols=typed.symbols, result=H,
                       result_lhs=lhs, steps=steps if record else [], notes=notes,

@@ -159,10 +159,14 @@ def structure_notes(var: E.Sym) -> list:
             f"derivative, every entry of {var.name} treated as independent"]
 
 
-def unvec_notes(result: E.Expr) -> list:
-    """unvec(v) prints without its shape (as 1 and I do without theirs): a note states it,
-    for each shape the result holds."""
+def notation_notes(result: E.Expr) -> list:
+    """What the result's notation of mdx's own stands for, once each: unvec(v) prints
+    without its shape (as 1 and I do without theirs); E_n, the diagonal selector, is a name
+    of mdx's own, as no textbook has one."""
+    from ..expressions.printer import subscript_size
+    from ..expressions.text import to_text
     shapes: dict = {}
+    selectors: dict = {}
     todo, seen = [result], set()
     while todo:                 # a subtree shared many times is visited once
         e = todo.pop()
@@ -171,6 +175,14 @@ def unvec_notes(result: E.Expr) -> list:
         seen.add(id(e))
         if isinstance(e, E.Unvec):
             shapes.setdefault(e.shape, None)
+        elif isinstance(e, E.DiagSelector):
+            selectors.setdefault(e.n, None)
         todo.extend(e.children())
-    return [f"unvec(v) is the {'×'.join(s)} matrix whose columns, stacked, are v (vec(unvec(v)) = v; "
-            f"NumPy's v.reshape(({', '.join(s)}), order=\"F\"))" for s in shapes]
+    notes = [f"unvec(v) is the {'×'.join(s)} matrix whose columns, stacked, are v (vec(unvec(v)) = v; "
+             f"NumPy's v.reshape(({', '.join(s)}), order=\"F\"))" for s in shapes]
+    for n in selectors:
+        name, k = to_text(E.DiagSelector(n)), subscript_size(n)
+        square = k if len(k) == 1 else f"({k})"
+        notes.append(f"{name} is the {square}²×{k} matrix whose column i is vec(e_i e_iᵀ): "
+                     f"vec(diag(v)) = {name} v and diag(M) = {name}ᵀ vec(M)")
+    return notes

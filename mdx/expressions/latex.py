@@ -43,6 +43,9 @@ class LatexPrinter(Printer):
         eye = r"\mathbf{I}" if bold_names() else "I"
         return eye if any(self.leaf_pin) else f"{eye}_{{{subscript_size(e.n)}}}"
 
+    def _print_DiagSelector(self, e):
+        return (r"\mathbf{E}" if bold_names() else "E") + f"_{{{subscript_size(e.n)}}}"
+
     def _print_Mul(self, e):
         sign, top, bottom = self._fraction(e)
         if not bottom:

@@ -33,7 +33,7 @@ def precedence(e: E.Expr) -> Prec:
         if e.coeff < 0:
             return Prec.NEG
         return Prec.PRODUCT
-    if isinstance(e, (E.Had, E.EDiv, E.Kron, E.DiagSelector)):     # E prints as a ∘ of ⊗s
+    if isinstance(e, (E.Had, E.EDiv, E.Kron)):
         return Prec.PRODUCT
     if isinstance(e, E.Pow) and e.is_scalar and e.k < 0:
         return Prec.PRODUCT
@@ -224,12 +224,6 @@ class Printer:
 
     def _print_Identity(self, e):
         return "I"
-
-    def _print_DiagSelector(self, e):
-        # E (n²×n) with vec(diag(v)) = E v is (1_n ⊗ I_n) ∘ (I_n ⊗ 1_n): written so, it reads back
-        n = E.Identity(e.n)
-        one = E.Ones((e.n, "1"))
-        return self.doprint(E.Had((E.Kron(one, n), E.Kron(n, one))))
 
     def _print_DimSize(self, e):
         return e.n

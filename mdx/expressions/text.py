@@ -24,6 +24,11 @@ class TextPrinter(Printer):
     def _print_Identity(self, e):
         return "I" if any(self.leaf_pin) else "I_" + _sub(e.n)
 
+    def _print_DiagSelector(self, e):
+        # always sized, as K_{m,n}: the size is what makes E_n read back as the selector
+        # (mdx.shapes.ml_forms), where E alone or E_1 is a matrix of the problem's (SPEC 2)
+        return "E_" + _sub(e.n)
+
     def _print_Mul(self, e):
         sign, top, bottom = self._fraction(e)
         if not bottom:

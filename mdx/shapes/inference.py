@@ -54,6 +54,9 @@ class Inference:
         if info.kind == "commutation":
             n = self.dims.prod(*info.shape)
             return (n, n)
+        if info.kind == "selector":
+            n, = info.shape
+            return (self.dims.prod(n, n), n)
         if info.kind == "identity":
             if info.shape:
                 return info.shape

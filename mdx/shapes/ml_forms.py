@@ -30,6 +30,8 @@ from ..language.syntax import Node
 SIZED_IDENTITY = re.compile(r"^I_(\{(?P<b>[A-Za-z0-9]+)\}|(?P<s>[A-Za-z0-9]+))$")
 # The commutation matrix K_{r,s} (vec(Aᵀ) = K_{r,s} vec(A) for A r×s), as mdx prints it
 COMMUTATION = re.compile(r"^K_\{(?P<r>[A-Za-z0-9]+),(?P<s>[A-Za-z0-9]+)\}$")
+# The diagonal selector E_n (n²×n, vec(diag(x)) = E_n x), as mdx prints it
+SELECTOR = re.compile(r"^E_(\{(?P<b>[A-Za-z0-9]+)\}|(?P<s>[A-Za-z0-9]+))$")
 # a size written with a count before it, 2n or 3mn (the 3 of I_{3m})
 LEADING_COUNT = re.compile(r"^([0-9]+)([A-Za-z][A-Za-z0-9]*)$")
 
@@ -83,7 +85,8 @@ class MLForms:
             self._prescan_sizes(a)
 
     def _special_matrix(self, name: str):
-        """SymbolInfo for I_n or K_{r,s} (sizes that are numbers or known sizes), or None."""
+        """SymbolInfo for I_n, K_{r,s} (sizes that are numbers or known sizes) or E_n (a
+        size the problem names), or None."""
         from .table import SymbolInfo
         sized = SIZED_IDENTITY.match(name)
         if sized:
@@ -94,6 +97,13 @@ class MLForms:
         if comm and known(comm.group("r")) and known(comm.group("s")):
             r, s = (self._size_of_text(comm.group(g)) for g in "rs")
             return SymbolInfo(name, "commutation", (r, s))
+        sel = SELECTOR.match(name)
+        size = sel and (sel.group("b") or sel.group("s"))
+        # as K_{r,s}: only with a size of the problem's (n, nm, 2n); never a number alone,
+        # since E_1, E_2 are the problem's own matrices (SPEC 2)
+        letters = size and size.lstrip("0123456789")
+        if letters and (letters in self.named_dims or all(c in self.named_dims for c in letters)):
+            return SymbolInfo(name, "selector", (self._size_of_text(size),))
         return None
 
     # ------------------------------------------------------------ ones
@@ -171,6 +181,8 @@ class MLForms:
         if op == "name" and self.syms[node.value].kind == "commutation":
             r, s = self.syms[node.value].shape
             return E.commutation(name_of(r), name_of(s))
+        if op == "name" and self.syms[node.value].kind == "selector":
+            return E.DiagSelector(name_of(self.syms[node.value].shape[0]))
         if op == "number" and self.decision.get(id(node)) == "ones":
             r, c = self.shape_of[id(node)]
             return E.ones((name_of(r), name_of(c)))

@@ -16,7 +16,7 @@ from ..language.syntax import error_at  # noqa: F401 - the shapes modules' too
 
 FUNCTIONS = function_names()       # the language's, from mdx.language.functions
 # names in the symbol table that are not variables of the problem
-NOT_SYMBOLS = ("function", "identity", "size", "commutation")
+NOT_SYMBOLS = ("function", "identity", "size", "commutation", "selector")
 SQUARE_PROPS = {"symmetric", "spd", "diagonal", "orthogonal", "invertible", "square"}
 # `distribution`: entries sum to one (each column of a matrix), a vector or a matrix of any shape
 PROPS = ("symmetric", "spd", "diagonal", "orthogonal", "invertible", "square", "distribution",
