@@ -24,22 +24,9 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from benchmark_problems import hessian, long_trace, tanh_network  # noqa: E402
 HARNESS = HERE.parent.parent / "shared" / "eval" / "harness.py"
-
-
-def tanh_network(L: int) -> str:
-    h = "tanh(W1 x)"
-    for k in range(2, L + 1):
-        h = f"tanh(W{k} {h})"
-    return f"d ||{h} - y||^2 / dW1"
-
-
-def hessian(L: int) -> str:
-    return tanh_network(L).replace("d ||", "d^2 ||").replace("/ dW1", "/ dx^2")
-
-
-def long_trace(k: int) -> str:
-    return "d tr(" + " ".join(f"A{j} X" for j in range(1, k + 1)) + ") / dX"
 
 
 # ----------------------------------------------------------------- measuring

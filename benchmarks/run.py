@@ -23,6 +23,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 OUT = HERE / "results"
 sys.path.insert(0, str(HERE))
+from benchmark_problems import deep_problem, sum_problem  # noqa: E402
 
 
 def mdx_cmd() -> list:
@@ -159,17 +160,6 @@ def _median_time(fn, repeats: int, limit: float = 1e9, before=None) -> float:
 
 
 # ----------------------------------------------------------------- 3. scaling
-def deep_problem(L: int) -> str:
-    inner = "W1 x"
-    for k in range(2, L + 1):
-        inner = f"W{k} tanh({inner})"
-    return f"d ||{inner} - y||^2 / dW1"
-
-
-def sum_problem(k: int) -> str:
-    return "d " + " + ".join(f"a{j}^T X b{j}" for j in range(1, k + 1)) + " / dX"
-
-
 def scaling(sizes_L: list, sizes_k: list, repeats: int) -> dict:
     """Time (derive and print as text) and result length against L and k, for every method
     on the chain and the default method on the sum, with steps and without

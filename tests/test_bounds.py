@@ -16,6 +16,7 @@ import resource
 import subprocess
 import sys
 import time
+from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -23,6 +24,9 @@ import pytest
 import mdx
 from child_process import run_mdx
 from mdx.bounds import limits
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from benchmark_problems import hessian, long_trace, tanh_network  # noqa: E402  (benchmarks/benchmark_problems.py)
 
 SECONDS = 12            # the wall-clock bound on one problem's whole process
 MEGABYTES = 500         # its peak resident memory
@@ -52,21 +56,6 @@ def network(L: int) -> str:
     for k in range(1, L):
         inner = f"tanh(W{k} {inner})"
     return f"d ||W{L} {inner} - y||^2 / dW1"
-
-
-def tanh_network(L: int) -> str:
-    h = "tanh(W1 x)"
-    for k in range(2, L + 1):
-        h = f"tanh(W{k} {h})"
-    return f"d ||{h} - y||^2 / dW1"
-
-
-def hessian(L: int) -> str:
-    return tanh_network(L).replace("d ||", "d^2 ||").replace("/ dW1", "/ dx^2")
-
-
-def long_trace(k: int) -> str:
-    return "d tr(" + " ".join(f"A{j} X" for j in range(1, k + 1)) + ") / dX"
 
 
 # (name, arguments of `mdx`, what the output must show: a result ("ok"), a message

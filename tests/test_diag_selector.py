@@ -4,14 +4,12 @@ K_{m,n} is, never as the selector Kronecker form (1_n ⊗ I_n) ∘ (I_n ⊗ 1_n)
 finite differences; a note says what it is; every printer; typed back, `E_n` is the
 selector when n is a size of the problem, and a matrix of the problem's otherwise."""
 
-import subprocess
-import sys
-from importlib.util import find_spec
 
 import numpy as np
 import pytest
 
 import mdx
+from child_process import torch_code_matches_numpy
 from fdcheck import check
 from mdx.expressions import expr as E
 from test_identities import LAYOUTS, METHODS
@@ -82,29 +80,9 @@ def test_code_is_the_selector():
     assert np.array_equal(selector(3).T @ _vec(Xv), np.diag(Xv).reshape(-1, 1))
 
 
-_TORCH = """
-import numpy as np, torch, mdx
-args = {"x": np.arange(1.0, 4.0).reshape(3, 1), "X": np.arange(9.0).reshape(3, 3)}
-for problem in ("d diag(x) / dx", "d diag(X) / dX"):
-    for layout in ("denominator", "numerator"):
-        der = mdx.derive(problem, layout=layout)
-        spaces = {}, {}
-        exec(compile(der.numpy_function(), "<mdx>", "exec"), spaces[0])
-        exec(compile(der.torch_function(), "<mdx>", "exec"), spaces[1])
-        np_fn, torch_fn = (next(v for k, v in sp.items() if k.startswith("df_d")) for sp in spaces)
-        own = {k: v for k, v in args.items() if k in der.symbols}
-        got = torch_fn(**{k: torch.tensor(v) for k, v in own.items()})
-        assert np.array_equal(np.asarray(got), np_fn(**own)), (problem, layout)
-print("ok")
-"""
-
-
 def test_torch_code_equals_the_numpy_code():
-    """In a process of its own, as tests/test_functions.py runs torch."""
-    if find_spec("torch") is None:
-        pytest.skip("torch is not installed")
-    out = subprocess.run([sys.executable, "-c", _TORCH], capture_output=True, text=True, timeout=300)
-    assert out.stdout.strip() == "ok", out.stderr
+    torch_code_matches_numpy(("d diag(x) / dx", "d diag(X) / dX"),
+                             '{"x": np.arange(1.0, 4.0).reshape(3, 1), "X": np.arange(9.0).reshape(3, 3)}')
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)

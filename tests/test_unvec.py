@@ -3,15 +3,13 @@ max(X)) print it by every method in both layouts and match finite differences; t
 goes through every printer, the SymPy values, the differential and identification; the
 selector sandwich it replaces rewrites to it; typed in a problem, it is refused."""
 
-import subprocess
-import sys
 from fractions import Fraction
-from importlib.util import find_spec
 
 import numpy as np
 import pytest
 
 import mdx
+from child_process import torch_code_matches_numpy
 from fdcheck import check
 from mdx.expressions import expr as E
 from test_identities import LAYOUTS, METHODS
@@ -83,30 +81,9 @@ def test_code_runs_and_matches_the_reshape():
         np.testing.assert_array_equal(got, want if layout == "denominator" else want.T)
 
 
-_TORCH = """
-import numpy as np, torch, mdx
-rng = np.random.default_rng(0)
-args = {"X": rng.standard_normal((3, 4)), "c": rng.standard_normal((12, 1))}
-for problem in ("d vec(X)^T c / dX", "d max(X) / dX"):
-    for layout in ("denominator", "numerator"):
-        der = mdx.derive(problem, layout=layout)
-        spaces = {}, {}
-        exec(compile(der.numpy_function(), "<mdx>", "exec"), spaces[0])
-        exec(compile(der.torch_function(), "<mdx>", "exec"), spaces[1])
-        np_fn, torch_fn = (next(v for k, v in sp.items() if k.startswith("df_d")) for sp in spaces)
-        own = {k: v for k, v in args.items() if k in der.symbols}
-        got = torch_fn(**{k: torch.tensor(v) for k, v in own.items()})
-        assert np.allclose(np.asarray(got), np_fn(**own)), (problem, layout)
-print("ok")
-"""
-
-
 def test_torch_code_equals_the_numpy_code():
-    """In a process of its own, as tests/test_functions.py runs torch."""
-    if find_spec("torch") is None:
-        pytest.skip("torch is not installed")
-    out = subprocess.run([sys.executable, "-c", _TORCH], capture_output=True, text=True, timeout=300)
-    assert out.stdout.strip() == "ok", out.stderr
+    torch_code_matches_numpy(("d vec(X)^T c / dX", "d max(X) / dX"),
+                             '{"X": rng.standard_normal((3, 4)), "c": rng.standard_normal((12, 1))}')
 
 
 def test_constructors():
