@@ -1,5 +1,5 @@
 """The logistic function read where a result writes it out (the derivative of
-log1p(exp(u)), of log(1 + exp(u)), of softplus' quotient forms):
+log1p(exp(u)) and of log(1 + exp(u)), written as quotients):
 
     exp(u) ./ (1 + exp(u)) = σ(u)         1 ./ (1 + exp(u)) = σ(-u)
     (a ∘ exp(u)) ./ (1 + exp(u)) = a ∘ σ(u)
