@@ -10,10 +10,9 @@ children, and mdx.expressions.expr gives nodes their printed forms.
 from __future__ import annotations
 
 from fractions import Fraction
-from functools import cached_property
 
 from .dims import ONE, dim_mul
-from .node_base import SCALAR, Expr, Shape, node
+from .node_base import SCALAR, Expr, Shape, cached_property, node
 
 
 # ----------------------------------------------------------------- leaves

@@ -49,7 +49,7 @@ def precedence(e: E.Expr) -> Prec:
 
 
 NOPIN = (False, False)
-KEPT_SIZE = 400         # nodes; printed, about 1,500 characters (text.printed_length's LARGE)
+KEPT_SIZE = 100         # nodes; printed, about 400 characters
 _CONSTANT_LEAVES = (E.Ones, E.Identity, E.Zero)
 
 

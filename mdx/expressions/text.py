@@ -5,7 +5,7 @@ from __future__ import annotations
 from . import nodes as E
 from . import construct as C
 from ..language.functions import text_name
-from .printer import KEPT_SIZE, Prec, Printer, number_text, precedence, subscript_size
+from .printer import Prec, Printer, number_text, precedence, subscript_size
 
 APPLY_NAMES = {"tr": "tr", "det": "det", "sum": "sum", "mean": "mean", "softmax": "softmax",
                "logsumexp": "logsumexp", "diagm": "diag", "diagv": "diag", "vec": "vec"}
@@ -117,12 +117,15 @@ def to_text(e: E.Expr) -> str:
     return _PRINTER.doprint(e)
 
 
+LARGE = 400         # nodes; printed, about 1,500 characters
+
+
 def printed_length(e: E.Expr, to_text=to_text) -> tuple:
     """How long e prints, for "whichever reads shorter" and "innermost first": the text's
     length, except for a large expression, measured by its node count (kept on the node):
     printing the pieces of a deep derivative only to measure them cost time quadratic in
     the depth.  A small node keeps its text (Printer.keep_on_node), so measuring is cheap."""
-    return (0, len(to_text(e))) if e.size < KEPT_SIZE else (1, e.size)
+    return (0, len(to_text(e))) if e.size < LARGE else (1, e.size)
 
 
 

@@ -8,26 +8,28 @@ parses what mdx.language.lalr refuses, to explain the error.
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
-from pathlib import Path
 
 from .decl_check import check_declarations, check_sizes
 from ..errors import MdxError, ParseError
 from ..bounds.limits import MAX_NESTING, check_numbers, check_text, nesting_error
 from .syntax import Decl, Node, Problem
 
-_HERE = Path(__file__).resolve().parent
+_HERE = os.path.dirname(os.path.realpath(__file__))     # not pathlib: 3 ms of every start
 # Installed: mdx/grammar/mdx.lark (shipped in the wheel); source tree: grammar/mdx.lark.
-_GRAMMAR_PATHS = (_HERE.parent / "grammar" / "mdx.lark", _HERE.parent.parent / "grammar" / "mdx.lark")
+_GRAMMAR_PATHS = (os.path.join(_HERE, os.pardir, "grammar", "mdx.lark"),
+                  os.path.join(_HERE, os.pardir, os.pardir, "grammar", "mdx.lark"))
 
 
 def grammar_text() -> str:
     """grammar/mdx.lark with the function names of mdx.language.functions written in."""
     from .functions import grammar_with_functions
     for path in _GRAMMAR_PATHS:
-        if path.is_file():
-            return grammar_with_functions(path.read_text(encoding="utf-8"))
+        if os.path.isfile(path):
+            with open(path, encoding="utf-8") as fh:
+                return grammar_with_functions(fh.read())
     raise FileNotFoundError("grammar/mdx.lark not found next to the mdx package")
 
 

@@ -14,8 +14,10 @@ from __future__ import annotations
 from ..expressions import expr as E
 from ..expressions.text import printed_length
 from .sum_rules import _common_scalars, _without
+from .rule_types import on
 
 
+@on(E.Add)
 def collect_scalar_factors(e: E.Expr):
     """The shortest sum with one group of terms that share a matrix product and some
     scalar factors written as (their common factors) (the sum of the rest); or None."""

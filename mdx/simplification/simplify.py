@@ -14,12 +14,13 @@ from fractions import Fraction
 from ..expressions import expr as E
 from . import textbook
 from ..expressions.text import printed_length
-from .sum_rules import (broadcast_hadamard, cancel_quotient, diag_to_hadamard,
-                        expand_if_shorter, expand_scalar_factor, factor_denominator, factor_hadamard, factor_partial, factor_sum, ones_inner,
-                        trace_of_outer)
+from .sum_rules import (broadcast_hadamard, cancel_quotient, diag_to_hadamard, factor_denominator,
+                        factor_hadamard, factor_partial, factor_sum, ones_inner, trace_of_outer)
+from .expand import expand_if_shorter, expand_scalar_factor
 from .collect import collect_scalar_factors
 from .logistic import sigmoid_of_quotient
 from .vecrules import kron_on_vec_sum, vec_identities
+from .rule_types import rules_for
 
 RULES = (vec_identities, kron_on_vec_sum, cancel_quotient, diag_to_hadamard, factor_sum,
          factor_partial, factor_hadamard, ones_inner, trace_of_outer, expand_if_shorter,
@@ -35,18 +36,19 @@ def _bottom_up(e: E.Expr, rules, depth: int = 0) -> E.Expr:
     `rules`: expressions are immutable and the rules look only at the node, so the
     next pass (and every larger expression sharing the node) skips it.
     """
+    kids = e.children()
+    if not kids:                # a leaf (a name, a number, 1, I): the rules rewrite sums,
+        return e                # products and calls, a quarter of their calls went to leaves
     settled = e.__dict__.get("_settled")
     if settled is not None and rules in settled:
         return e
-    kids = e.children()
-    if kids:
-        new = tuple(_bottom_up(k, rules) for k in kids)
-        if any(a is not b for a, b in zip(new, kids)):
-            e = E.rebuild(e, new)
-            settled = e.__dict__.get("_settled")
-            if settled is not None and rules in settled:
-                return e
-    for r in rules:
+    new = tuple(_bottom_up(k, rules) for k in kids)
+    if any(a is not b for a, b in zip(new, kids)):
+        e = E.rebuild(e, new)
+        settled = e.__dict__.get("_settled")
+        if settled is not None and rules in settled:
+            return e
+    for r in rules_for(rules, type(e)):
         out = r(e)
         if out is not None:
             # a rewrite settles at once, a chain of eight at most (simplify makes more passes)

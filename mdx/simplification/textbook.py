@@ -19,8 +19,10 @@ from __future__ import annotations
 
 from ..expressions import expr as E
 from ..expressions.dims import ONE
+from .rule_types import on
 
 
+@on(E.Apply)
 def sum_of_hadamard(e: E.Expr):
     """sum(a ∘ b) = aᵀ b for vectors; sum(P ∘ Qᵀ) = tr(P Q) when a transpose cancels."""
     if not (isinstance(e, E.Apply) and e.name == "sum" and isinstance(e.arg, E.Had)
@@ -38,6 +40,7 @@ def sum_of_hadamard(e: E.Expr):
     return None
 
 
+@on(E.Apply)
 def centred_sum(e: E.Expr):
     """sum(a − mean(a) 1) = 0: a centred vector or matrix sums to zero."""
     if not (isinstance(e, E.Apply) and e.name == "sum" and isinstance(e.arg, E.Add)
@@ -60,6 +63,7 @@ def _summed_term(t: E.Expr) -> E.Expr:
     return E.ZERO_SCALAR if centred_sum(inner) is not None else s
 
 
+@on(E.Apply)
 def sum_of_terms(e: E.Expr):
     """sum(a + b) = sum(a) + sum(b), where a term then drops out (a centred one)."""
     if not (isinstance(e, E.Apply) and e.name == "sum" and isinstance(e.arg, E.Add)):
@@ -70,6 +74,7 @@ def sum_of_terms(e: E.Expr):
     return E.add(*parts)
 
 
+@on(E.Mul)
 def ones_sandwich(e: E.Expr):
     """1ᵀ M 1 = sum(M)."""
     if not (isinstance(e, E.Mul) and e.is_scalar and len(e.chain) == 3):
@@ -94,6 +99,7 @@ def _ones_shape(f: E.Expr):
     return None
 
 
+@on(E.Mul)
 def ones_dot(e: E.Expr):
     """Products of ones: 1ᵀ 1 = n, so (1 1ᵀ)(1 1ᵀ) = n 1 1ᵀ."""
     if not isinstance(e, E.Mul) or len(e.chain) < 2:
@@ -154,6 +160,7 @@ def softmax_of_quotient(e: E.Expr):
     return None
 
 
+@on(E.Pow)
 def ones_power(e: E.Expr):
     """(1 1ᵀ)^k = n^(k-1) 1 1ᵀ for the n×n matrix of ones."""
     if not (isinstance(e, E.Pow) and not e.base.is_scalar and e.k > 1 and e.k.denominator == 1):
@@ -164,6 +171,7 @@ def ones_power(e: E.Expr):
     return E.mul(E.power(E.entry_count((shape[0], ONE)), int(e.k) - 1), E.ones(shape))
 
 
+@on(E.Mul)
 def kron_mixed_product(e: E.Expr):
     """(A ⊗ B)(C ⊗ D) = (A C) ⊗ (B D) when both products are defined."""
     if not isinstance(e, E.Mul):
@@ -223,6 +231,7 @@ def _select_columns(k: E.Expr, m: str):
     return E.mul(E.commutation(S.rows, m), picked) if swap else picked
 
 
+@on(E.Mul)
 def through_kron(e: E.Expr):
     """A factor beside a Kronecker product taken into it (see _selected, _absorbed)."""
     if not isinstance(e, E.Mul):
@@ -245,6 +254,7 @@ def vec_of_outer(e: E.Expr):
     return None
 
 
+@on(E.Add)
 def sum_of_diagonals(e: E.Expr):
     """diag(a) + diag(b) = diag(a + b)."""
     if not isinstance(e, E.Add):
@@ -255,6 +265,7 @@ def sum_of_diagonals(e: E.Expr):
     return E.apply("diagm", E.add(*(E.scale(c, m.arg) for c, m in parts)))
 
 
+@on(E.Add)
 def factor_kron(e: E.Expr):
     """A ⊗ B + A ⊗ C = A ⊗ (B + C), and B ⊗ A + C ⊗ A = (B + C) ⊗ A."""
     if not isinstance(e, E.Add):
@@ -340,6 +351,7 @@ def _mirror_key(t: E.Expr):
     return (len(marks), [-i for i in marks])
 
 
+@on(E.Add)
 def mirror_terms_in_order(e: E.Expr):
     """D + Dᵀ and A X Bᵀ + Aᵀ X B, whichever order a method found the terms in: terms
     that differ only in their transposes are put in one order."""
@@ -372,6 +384,7 @@ def _inner(s: E.Expr):
     return None
 
 
+@on(E.Add)
 def centred_inner(e: E.Expr):
     """α (uᵀv) M − α sum(u) sum(v) M / n = α uᵀ(v − mean(v) 1) M, u and v of size n: the
     two halves of a centred inner product, which the definition method writes apart."""

@@ -19,6 +19,7 @@ from ..expressions import expr as E
 from ..expressions.dims import ONE, dim_mul
 from ..expressions.text import printed_length
 from ..language.functions import PER_COLUMN
+from .rule_types import on
 
 
 def _as_matrix(v: E.Expr, rows: str, cols: str):
@@ -122,6 +123,7 @@ def _distribute(e: E.Mul):
     return None
 
 
+@on(E.Mul)
 def vec_identities(e: E.Expr):
     """Apply the first identity that fits a product chain: the row (or column)
     product on one side of a Kronecker, commutation, diag or selection factor."""
@@ -261,6 +263,7 @@ def _unvec_product(chain, shape):
     return None
 
 
+@on(E.Mul)
 def kron_on_vec_sum(e: E.Expr):
     """(P ⊗ Q) v = vec(Q M Pᵀ) and vᵀ (P ⊗ Q) = vec(Qᵀ M P)ᵀ where v = vec(M) is read
     through a sum or an elementwise form (vec A - vec B = vec(A - B)), which

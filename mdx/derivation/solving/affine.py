@@ -118,9 +118,9 @@ def holder_name(h: E.Expr) -> str:
 def term_refusal(t: E.Expr, var: E.Sym, label: str, written=None) -> tuple:
     """(why, hint) for a term t that holds the unknown (printed `label`, and written back
     with the substitution `written`) but is not linear."""
-    from ...expressions.text import KEPT_SIZE, to_text
+    from ...expressions.text import LARGE, to_text
     shown = to_text(E.substitute(t, written) if written else t)
-    shown = f"its term {shown}" if t.size < KEPT_SIZE // 8 else "a term"
+    shown = f"its term {shown}" if t.size < LARGE // 8 else "a term"
     h = nonlinear_holder(t, var)
     if isinstance(h, E.Func) and h.name in _PIECEWISE_CONSTANT:
         what, kink, hint = _PIECEWISE_CONSTANT[h.name]
