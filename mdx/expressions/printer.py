@@ -6,6 +6,7 @@ a loud error, never a silent str().  Parentheses come from `precedence` alone.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from enum import IntEnum
 from fractions import Fraction
 
@@ -88,6 +89,19 @@ class Printer:
         self._pin = (rows, cols)
 
     BROADCAST = (True, True, "broadcast")     # a sibling of the same shape: `1` broadcasts
+
+    @contextmanager
+    def session(self):
+        """One memo for every call inside the block: measuring many nested pieces (CSE's
+        candidates) prints each shared subtree once, not once per piece."""
+        if not self.memo or self._printed is not None:
+            yield
+            return
+        self._printed = {}
+        try:
+            yield
+        finally:
+            self._printed = None
 
     def doprint(self, e: E.Expr) -> str:
         if not self.memo or self._printed is not None:

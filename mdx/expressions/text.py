@@ -117,6 +117,11 @@ def to_text(e: E.Expr) -> str:
     return _PRINTER.doprint(e)
 
 
+def measuring():
+    """A block in which to_text prints each shared subtree once (Printer.session)."""
+    return _PRINTER.session()
+
+
 LARGE = 400         # nodes; printed, about 1,500 characters
 
 
@@ -124,8 +129,18 @@ def printed_length(e: E.Expr, to_text=to_text) -> tuple:
     """How long e prints, for "whichever reads shorter" and "innermost first": the text's
     length, except for a large expression, measured by its node count (kept on the node):
     printing the pieces of a deep derivative only to measure them cost time quadratic in
-    the depth.  A small node keeps its text (Printer.keep_on_node), so measuring is cheap."""
-    return (0, len(to_text(e))) if e.size < LARGE else (1, e.size)
+    the depth.  A node keeps its length (its text too, if small: Printer.keep_on_node)."""
+    if e.size >= LARGE:
+        return (1, e.size)
+    if to_text is not _to_text:
+        return (0, len(to_text(e)))
+    got = e.__dict__.get("_text_length")   # the length, where the text itself is not kept
+    if got is None:
+        got = e.__dict__["_text_length"] = len(to_text(e))
+    return (0, got)
+
+
+_to_text = to_text
 
 
 

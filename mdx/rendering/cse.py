@@ -11,7 +11,7 @@ from collections import Counter
 
 from ..expressions import nodes as E
 from ..expressions import operators as C
-from ..expressions.text import printed_length
+from ..expressions.text import measuring, printed_length
 
 LONG = 160          # results printed longer than this get their repeats named
 MIN_NAMED = 8       # never name a piece shorter than this
@@ -67,7 +67,8 @@ def name_repeats_in(exprs: list, taken: set, to_text) -> tuple:
     for e in exprs:
         counts.update(_counts(e))
     cands = [x for x, n in counts.items() if _worth(x, n, to_text)]
-    cands.sort(key=lambda x: printed_length(x, to_text))    # innermost first
+    with measuring():
+        cands.sort(key=lambda x: printed_length(x, to_text))    # innermost first
     prefix = fresh_prefix(("h", "g", "q", "s"), taken)
     names: dict = {}
     defs: list = []
