@@ -106,7 +106,7 @@ class Printer:
     def doprint(self, e: E.Expr) -> str:
         if not self.memo or self._printed is not None:
             return self._doprint(e)
-        self._printed = {}
+        self._printed = {}          # session()'s work, without a context manager's microsecond
         try:
             return self._doprint(e)
         finally:
