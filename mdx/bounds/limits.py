@@ -168,21 +168,17 @@ def _limit_error(spent: str, what: str = "") -> LimitError:
 
 
 def _memory_mb() -> float:
-    """The process's resident memory now (its peak where /proc is not there).  The file
-    stays open, read again from its start: opening it was a fiftieth of a small problem."""
-    global _statm
+    """The process's resident memory now (its peak where /proc is not there)."""
     try:
-        if _statm is None or _statm[0] != os.getpid():      # a forked child reads its own
-            _statm = (os.getpid(), os.open("/proc/self/statm", os.O_RDONLY))
-        return int(os.pread(_statm[1], 128, 0).split()[1]) * _PAGE / 2 ** 20
-    except (OSError, ValueError, IndexError, AttributeError):
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[1]) * _PAGE / 2 ** 20
+    except (OSError, ValueError, IndexError):
         import resource
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         return peak / 2 ** (20 if sys.platform == "darwin" else 10)
 
 
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
-_statm = None           # (the pid that opened it, the open /proc/self/statm)
 
 
 @contextmanager
