@@ -168,15 +168,10 @@ def _limit_error(spent: str, what: str = "") -> LimitError:
 
 
 def _memory_mb() -> float:
-    """The process's resident memory now (its peak where /proc is not there).  Read with
-    os.open/os.read: open()'s buffered file object was a fiftieth of a small problem.  (Kept
-    open, the descriptor's number was reused in a long-lived process and read garbage.)"""
+    """The process's resident memory now (its peak where /proc is not there)."""
     try:
-        fd = os.open("/proc/self/statm", os.O_RDONLY)
-        try:
-            return int(os.read(fd, 128).split()[1]) * _PAGE / 2 ** 20
-        finally:
-            os.close(fd)
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[1]) * _PAGE / 2 ** 20
     except (OSError, ValueError, IndexError):
         import resource
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -14,11 +14,10 @@ def on(*node_types):
 
 
 def rules_for(rules: tuple, node_type: type, _memo: dict = {}) -> tuple:  # noqa: B006 - a memo
-    """The rules of `rules` that can rewrite a node of `node_type`, in their order.  Keyed by
-    the tuple's id (hashing its 28 rules at every node cost more than the lookup saved), the
-    tuple kept beside the answer so that a new tuple at a reused address is not mistaken."""
-    got = _memo.get((id(rules), node_type))
-    if got is None or got[0] is not rules:
-        got = _memo[id(rules), node_type] = (rules, tuple(
-            r for r in rules if not hasattr(r, "node_types") or issubclass(node_type, r.node_types)))
-    return got[1]
+    """The rules of `rules` that can rewrite a node of `node_type`, in their order."""
+    key = (rules, node_type)
+    got = _memo.get(key)
+    if got is None:
+        got = _memo[key] = tuple(r for r in rules if not hasattr(r, "node_types")
+                                 or issubclass(node_type, r.node_types))
+    return got
