@@ -146,7 +146,8 @@ VEC_HESSIAN = ("a Hessian or mixed second derivative over vec(X) of a per-column
 
 LONG = {
     'd -(1 - 1e-1) y^T log(softmax(z)) - 1e-1 sum(log(softmax(z))) / 5 / dz': (LABEL, EVERY_DEN),
-    'd (x - mean(x)) / sqrt(mean((x - mean(x)).^2) + eps) / dx': (NORM, ALL),
+    'd (x - mean(x)) / sqrt(mean((x - mean(x)).^2) + eps) / dx':
+        (NORM, {('chain', 'den'), ('chain', 'num'), ('defin', 'den')}),
     'd g^T ((x - mean(x) 1) / sqrt(mean((x - mean(x) 1).^2) + ε)) / dx': (NORM, ALL),
     'd x / sqrt(mean(x.^2) + eps) / dx': (NAMED, ALL),
     'd x^T y / (||x|| ||y|| + eps) / dx': (NAMED, ALL),
@@ -159,8 +160,8 @@ LONG = {
     'd -sum(Y .* log(softmax(W X))) / dX': (UNDECLARED, EVERY_DEN),
     'd -tr(Y^T log(softmax(X Theta))) / dTheta': (UNDECLARED, EVERY_DEN),
     'd -sum(Y .* log(softmax(Theta^T X))) / dTheta': (UNDECLARED, EVERY_DEN),
-    'd tr(G^T softmax(Q K^T) V) / dQ': (NAMED, ALL),
-    'd tr(G^T softmax(K Q^T)^T V) / dQ': (NAMED, ALL),
+    'd tr(G^T softmax(Q K^T) V) / dQ': (NAMED, {('defin', 'den')}),
+    'd tr(G^T softmax(K Q^T)^T V) / dQ': (NAMED, EVERY_DEN),
     'd tr(G^T softmax(Q K^T / 8) V) / dK': (NAMED, ALL),
     'd -sum(Y .* log(softmax(X W + b^T))) / db':
         (UNDECLARED, {('defin', 'den'), ('diffe', 'den')}),

@@ -14,7 +14,9 @@ from mdx.expressions import expr as E
 from mdx.simplification import simplify as S
 from mdx.simplification import textbook as T
 from mdx.expressions.dims import dim_mul
+from mdx.simplification import means
 from mdx.simplification.collect import collect_scalar_factors
+from mdx.simplification.sum_rules import trace_of_outer
 from mdx.simplification.logistic import sigmoid_of_quotient
 from mdx.simplification.vecrules import kron_on_vec_sum, unvec
 from corpora import CORPUS
@@ -112,9 +114,21 @@ RULE_CASES = [
     ("D + Dᵀ", T.mirror_terms_in_order, E.Add((E.transpose(A), A))),
     ("A X Bᵀ + Aᵀ X B", T.mirror_terms_in_order,
      E.Add((E.mul(E.transpose(A), X, M), E.mul(A, X, E.transpose(M))))),
-    ("α (aᵀb) M − α sum(a) sum(b) M / n = α aᵀ(b − mean(b) 1) M", T.centred_inner,
+    ("α (aᵀb) M − α sum(a) sum(b) M / n = α aᵀ(b − mean(b) 1) M", means.centred_products,
      E.add(E.mul(E.Num(2), E.mul(E.transpose(a), b), A),
            E.mul(E.Num(-2), E.apply("sum", a), E.apply("sum", b), E.power(E.DimSize(a.rows), -1), A))),
+    ("… with the means written: (aᵀb) M / n − mean(a) mean(b) M", means.centred_products,
+     E.add(E.mul(E.mul(E.transpose(a), b), E.power(E.DimSize(a.rows), -1), A),
+           E.neg(E.mul(E.apply("mean", a), E.apply("mean", b), A)))),
+    ("sum(X ∘ W) P − sum(X) mean(W) P = sum(X ∘ (W − mean(W) 1 1ᵀ)) P", means.centred_products,
+     E.add(E.mul(E.apply("sum", E.hadamard(X, W)), P),
+           E.neg(E.mul(E.apply("sum", X), E.apply("mean", W), P)))),
+    ("mean(X ∘ W − mean(W) X) = mean(X ∘ (W − mean(W) 1 1ᵀ))", means.centred_hadamard_sum,
+     E.apply("mean", E.add(E.hadamard(X, W), E.neg(E.mul(E.apply("mean", W), X))))),
+    ("3 sum(X) / (n m) = 3 mean(X)", means.mean_of_sum,
+     E.mul(E.Num(3), E.apply("sum", X), E.power(E.mul(E.DimSize(n), E.DimSize(m)), -1))),
+    ("tr(A 1 1ᵀ P) = sum(P A)", trace_of_outer,
+     E.apply("tr", E.Mul(F1, (), (A, E.ones((n, m)), E.transpose(P))))),
     ("A (B − B C B) Aᵀ: common factors at both ends", S.factor_sum,
      E.add(E.mul(X, M, E.transpose(X)), E.neg(E.mul(X, M, D, M, E.transpose(X))))),
     ("(I ⊗ 1ᵀ)(vec X − vec W) = (X − W)ᵀ 1: a sum over the rows", kron_on_vec_sum,
@@ -183,6 +197,10 @@ def test_a_centred_vector_sums_to_zero():
 
 def test_constructors_apply_the_linear_identities():
     assert E.apply("sum", E.apply("diagv", A)) == E.apply("tr", A)
+    assert E.apply("sum", E.apply("vec", X)) == E.apply("sum", X)
+    k = E.mul(E.DimSize(n), E.DimSize(m))
+    assert E.mul(k, E.power(k, -1)) == E.ONE_SCALAR                # n m / (n m) = 1
+    assert E.mul(E.DimSize(n), E.power(k, -1)) == E.power(E.DimSize(m), -1)
     assert E.apply("diagv", E.transpose(A)) == E.apply("diagv", A)
     c = sym("c")
     assert E.apply("vec", E.mul(c, X)) == E.mul(c, E.apply("vec", X))

@@ -74,7 +74,8 @@ def hadamard(*factors) -> Expr:
                 scalars.append(g)
             elif isinstance(g, Mul) and (g.coeff != 1 or g.scalars):
                 scalars.append(_make_mul(g.coeff, g.scalars, ()))
-                out.append(_make_mul(F1, (), g.chain))
+                body = _make_mul(F1, (), g.chain)
+                out.extend(body.factors if isinstance(body, Had) else (body,))   # (2 (x ∘ y)) ∘ y
             else:
                 out.append(g)
     shape = next((g.shape for g in out), SCALAR)
@@ -90,6 +91,7 @@ def hadamard(*factors) -> Expr:
         rest = list(kept)
         rest.remove(r)
         return mul(*scalars, ediv(hadamard(*rest), r.den))
+    kept = _merged_powers(kept)
     kept.sort(key=ReadingOrder)
     if not kept:
         body = ones(shape)
@@ -98,6 +100,32 @@ def hadamard(*factors) -> Expr:
     else:
         body = Had(tuple(kept))
     return mul(*scalars, body)
+
+
+def _merged_powers(factors):
+    """x ∘ x.^2 = x.^3: integer powers of one base are added where one of them is written
+    as a power, so that exp(x) ∘ exp(x).^2 reads exp(x).^3.  x ∘ x stays a product: the
+    σ ∘ (1 − σ) and (a ./ σ) ∘ σ forms need σ as a factor."""
+    exps: dict = {}
+    powered = set()
+    for g in factors:
+        base, k = (g.base, g.k) if isinstance(g, EPow) else (g, F1)
+        if k.denominator != 1:
+            base, k = g, F1
+        elif isinstance(g, EPow):
+            powered.add(base)
+        exps[base] = exps.get(base, 0) + k
+    if len(exps) == len(factors) or not powered:
+        return factors
+    out = []
+    for base, k in exps.items():
+        if base not in powered:
+            out += [base] * int(k)
+            continue
+        g = epower(base, k)
+        if not isinstance(g, Ones):
+            out.append(g)
+    return out
 
 
 def _cancel_quotients(factors):
@@ -110,6 +138,12 @@ def _cancel_quotients(factors):
             rest = factors[:i] + factors[i + 1:]
             rest.remove(g.den)
             return _cancel_quotients(rest + ([] if isinstance(g.num, Ones) else [g.num]))
+        if isinstance(g, EDiv):                     # (a ./ b) ∘ b.^k = a ∘ b.^(k − 1)
+            rest = factors[:i] + factors[i + 1:]
+            for j, h in enumerate(rest):
+                if isinstance(h, EPow) and h.base == g.den and h.k.denominator == 1 and h.k > 1:
+                    rest[j] = epower(h.base, h.k - 1)
+                    return _cancel_quotients(rest + ([] if isinstance(g.num, Ones) else [g.num]))
     return factors
 
 
@@ -192,6 +226,8 @@ def apply(name: str, a: Expr) -> Expr:
             return apply(name, a.arg)
         if isinstance(a, Zero):
             return ZERO_SCALAR
+    if name in ("sum", "mean") and isinstance(a, Apply) and a.name == "vec":
+        return apply(name, a.arg)                             # sum(vec(M)) = sum(M)
     if name == "vec" and a.cols == ONE:
         return a
     if name == "vec" and isinstance(a, Unvec):                # vec(unvec(v)) = v

@@ -14,18 +14,20 @@ from fractions import Fraction
 from ..expressions import expr as E
 from . import textbook
 from ..expressions.text import printed_length
-from .sum_rules import (broadcast_hadamard, cancel_quotient, diag_to_hadamard, factor_denominator,
-                        factor_hadamard, factor_partial, factor_sum, ones_inner, trace_of_outer)
+from .sum_rules import (broadcast_hadamard, cancel_quotient, diag_to_hadamard, factor_common_scalar,
+                        factor_denominator, factor_hadamard, factor_partial, factor_sum, ones_inner,
+                        trace_of_outer)
 from .expand import expand_if_shorter, expand_scalar_factor
 from .collect import collect_scalar_factors
 from .logistic import sigmoid_of_quotient
 from .vecrules import kron_on_vec_sum, vec_identities
+from . import means
 from .rule_types import rules_for
 
 RULES = (vec_identities, kron_on_vec_sum, cancel_quotient, diag_to_hadamard, factor_sum,
          factor_partial, factor_hadamard, ones_inner, trace_of_outer, expand_if_shorter,
-         expand_scalar_factor) + textbook.RULES + (sigmoid_of_quotient, collect_scalar_factors,
-                                                   factor_denominator)
+         expand_scalar_factor) + textbook.RULES + means.RULES + (
+             sigmoid_of_quotient, collect_scalar_factors, factor_denominator, factor_common_scalar)
 
 
 def _bottom_up(e: E.Expr, rules, depth: int = 0) -> E.Expr:

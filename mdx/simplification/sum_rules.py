@@ -158,6 +158,30 @@ def factor_partial(e: E.Expr):
     return E.add(grouped, *rest)
 
 
+@on(E.Add)
+def factor_common_scalar(e: E.Expr):
+    """s A − s B + C = s (A − B) + C for a scalar s (not a number) of some of the terms,
+    where that prints shorter: (G − mean(G) 1 1ᵀ) / σ beside another term.  Last of the
+    rules: the identities that need the terms apart (σ (1 − y) − y (1 − σ)) go first."""
+    if not isinstance(e, E.Add) or not 3 <= len(e.terms) <= MAX_PARTIAL_TERMS:
+        return None
+    groups: dict = {}
+    for i, t in enumerate(e.terms):
+        for f in set(E.parts(t)[1]):
+            groups.setdefault(f, []).append(i)
+    before = printed_length(e)
+    for f, group in sorted(groups.items(), key=lambda g: -len(g[1])):
+        if not 2 <= len(group) < len(e.terms):
+            continue
+        grouped = factor_sum(E.Add(tuple(e.terms[i] for i in group)))
+        if grouped is None:
+            continue
+        out = E.add(grouped, *(t for i, t in enumerate(e.terms) if i not in group))
+        if printed_length(out) < before:
+            return out
+    return None
+
+
 def ones_inner(e: E.Expr):
     """1^T v = v^T 1 = sum(v)."""
     if isinstance(e, E.Mul) and len(e.chain) == 2 and e.is_scalar:
@@ -170,11 +194,16 @@ def ones_inner(e: E.Expr):
 
 
 def trace_of_outer(e: E.Expr):
-    """tr(a b^T) = b^T a: no trace left around a scalar product."""
+    """tr(a b^T) = b^T a: no trace left around a scalar product; so also
+    tr(A 1 1^T B) = 1^T B A 1 = sum(B A)."""
     if isinstance(e, E.Apply) and e.name == "tr" and isinstance(e.arg, E.Mul):
         ch = e.arg.chain
         if len(ch) >= 2 and ch[0].cols == "1":
             return E.mul(E.Num(e.arg.coeff), *e.arg.scalars, *ch[1:], ch[0])
+        for i, f in enumerate(ch):
+            if isinstance(f, E.Ones) and f.rows != "1" and f.cols != "1" and len(ch) >= 2:
+                rest = ch[i + 1:] + ch[:i]
+                return E.mul(E.Num(e.arg.coeff), *e.arg.scalars, E.apply("sum", E.mul(*rest)))
     return None
 
 
@@ -184,7 +213,13 @@ def _had_parts(t: E.Expr):
     if len(chain) != 1:
         return None
     body = chain[0]
-    return coeff, scalars, list(body.factors) if isinstance(body, E.Had) else [body]
+    factors = []
+    for f in (body.factors if isinstance(body, E.Had) else (body,)):
+        if isinstance(f, E.EPow) and f.k.denominator == 1 and 1 < f.k <= 8:
+            factors += [f.base] * int(f.k)      # σ.^2 = σ ∘ σ: its factor σ is shared with σ
+        else:
+            factors.append(f)
+    return coeff, scalars, factors
 
 
 @on(E.Add)

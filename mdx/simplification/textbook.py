@@ -10,7 +10,7 @@ differential method reaches, so that the three methods print the same result:
     (I_m ⊗ S) E_m = diag(vec S) (I_m ⊗ 1)   D + Dᵀ, A X Bᵀ + Aᵀ X B in one order
     (a ⊗ B) M = a ⊗ (B M) (a a column)     vec(a bᵀ) = b ⊗ a
     sum(a − mean(a) 1) = 0                 (1 1ᵀ)(1 1ᵀ) = n 1 1ᵀ
-    diag(a) + diag(b) = diag(a + b)        uᵀv − sum(u) sum(v)/n = uᵀ(v − mean(v) 1)
+    diag(a) + diag(b) = diag(a + b)        (centred products: mdx.simplification.means)
     sum(y) = 1, 1ᵀ Y = 1ᵀ (y, Y declared `distribution`)
     exp(z) / sum(exp(z)) = softmax(z)
 """
@@ -42,25 +42,26 @@ def sum_of_hadamard(e: E.Expr):
 
 @on(E.Apply)
 def centred_sum(e: E.Expr):
-    """sum(a − mean(a) 1) = 0: a centred vector or matrix sums to zero."""
-    if not (isinstance(e, E.Apply) and e.name == "sum" and isinstance(e.arg, E.Add)
-            and len(e.arg.terms) == 2):
+    """sum(a − mean(a) 1) = mean(a − mean(a) 1) = 0: a centred vector or matrix sums to
+    zero, a a term or a sum of terms (X w − y − mean(X w − y) 1)."""
+    if not (isinstance(e, E.Apply) and e.name in ("sum", "mean") and isinstance(e.arg, E.Add)):
         return None
-    for a, t in (e.arg.terms, e.arg.terms[::-1]):
+    terms = e.arg.terms
+    for i, t in enumerate(terms):
         c, mono = E.split_coeff(t)
         if c == -1 and isinstance(mono, E.Mul) and mono.coeff == 1 and len(mono.scalars) == 1 \
-                and len(mono.chain) == 1 and isinstance(mono.chain[0], E.Ones) \
-                and mono.scalars[0] == E.apply("mean", a):
-            return E.ZERO_SCALAR
+                and len(mono.chain) == 1 and isinstance(mono.chain[0], E.Ones):
+            m = mono.scalars[0]
+            if isinstance(m, E.Apply) and m.name == "mean" and \
+                    m == E.apply("mean", E.add(*terms[:i], *terms[i + 1:])):
+                return E.ZERO_SCALAR
     return None
 
 
 def _summed_term(t: E.Expr) -> E.Expr:
     s = E.apply("sum", t)
-    inner = s
-    if isinstance(s, E.Mul):                    # c sum(M): the constructor pulled c out
-        inner = next((f for f in s.scalars if isinstance(f, E.Apply) and f.name == "sum"), s)
-    return E.ZERO_SCALAR if centred_sum(inner) is not None else s
+    factors = s.scalars if isinstance(s, E.Mul) else (s,)   # c sum(M): the constructor pulled c out
+    return E.ZERO_SCALAR if any(centred_sum(f) is not None for f in factors) else s
 
 
 @on(E.Apply)
@@ -375,46 +376,8 @@ def mirror_terms_in_order(e: E.Expr):
     return out if out != e else None
 
 
-def _inner(s: E.Expr):
-    """(u, v) when s is the inner product uᵀ v of two columns, else None."""
-    if isinstance(s, E.Mul) and s.coeff == 1 and not s.scalars and len(s.chain) == 2:
-        a, v = s.chain
-        if isinstance(a, E.T) and a.arg.cols == ONE and v.cols == ONE and a.arg.rows == v.rows:
-            return a.arg, v
-    return None
-
-
-@on(E.Add)
-def centred_inner(e: E.Expr):
-    """α (uᵀv) M − α sum(u) sum(v) M / n = α uᵀ(v − mean(v) 1) M, u and v of size n: the
-    two halves of a centred inner product, which the definition method writes apart."""
-    if not isinstance(e, E.Add):
-        return None
-    terms = list(e.terms)
-    position: dict = {}
-    for i, t in enumerate(terms):
-        position.setdefault(t, i)
-    for i, t in enumerate(terms):
-        coeff, scalars, chain = E.parts(t)
-        for k, s in enumerate(scalars):
-            pair = _inner(s)
-            if pair is None:
-                continue
-            u, v = pair
-            rest = scalars[:k] + scalars[k + 1:]
-            other = E.mul(E.Num(-coeff), *rest, E.apply("sum", u), E.apply("sum", v),
-                          E.power(E.DimSize(u.rows), -1), *chain)
-            j = position.get(other)
-            if j is None or j == i:
-                continue
-            centred = E.sub(v, E.mul(E.apply("mean", v), E.ones(v.shape)))
-            new = E.mul(E.Num(coeff), *rest, E.mul(E.transpose(u), centred), *chain)
-            return E.add(*(new if n == i else x for n, x in enumerate(terms) if n != j))
-    return None
-
-
 RULES = (sum_of_hadamard, centred_sum, sum_of_terms, ones_sandwich, ones_dot, ones_power, sums_to_one,
          kron_mixed_product, through_kron, factor_kron, sum_of_diagonals,
-         vec_of_outer, centred_inner, softmax_of_quotient)
+         vec_of_outer, softmax_of_quotient)
 READING_RULES = (softmax_of_quotient,)      # also run on a problem's function (mdx.derivation.api)
 PRESENT_RULES = (negative_powers, mirror_terms_in_order)

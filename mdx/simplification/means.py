@@ -1,0 +1,115 @@
+"""Means as a textbook writes them: sum(M) / (m n) = mean(M), and the centred forms that
+normalisation layers lead to,
+
+    sum(G ∘ X − mean(X) G) = sum(G ∘ (X − mean(X) 1 1ᵀ))
+    α sum(G ∘ X) R − α sum(G) mean(X) R = α sum(G ∘ (X − mean(X) 1 1ᵀ)) R
+
+(the second as the definition method writes it, term by term; for vectors uᵀv − sum(u) mean(v)
+= uᵀ(v − mean(v) 1))."""
+
+from __future__ import annotations
+
+from ..expressions import expr as E
+from ..expressions.dims import ONE
+from ..expressions.text import printed_length
+from .rule_types import on
+
+
+@on(E.Mul)
+def mean_of_sum(e: E.Expr):
+    """c sum(M) / N = c mean(M), N the number of entries of M (a size product or a number)."""
+    if not isinstance(e, E.Mul):
+        return None
+    for k, s in enumerate(e.scalars):
+        if not (isinstance(s, E.Apply) and s.name == "sum") or s.arg.is_scalar:
+            continue
+        rest = E.mul(E.Num(e.coeff), *e.scalars[:k], *e.scalars[k + 1:])
+        times_count = E.mul(rest, E.entry_count(s.arg.shape))
+        if printed_length(times_count) < printed_length(rest):      # the count cancelled
+            return E.mul(times_count, E.apply("mean", s.arg), *e.chain)
+    return None
+
+
+def centred(x: E.Expr) -> E.Expr:
+    """x − mean(x) 1 (1ᵀ), x a vector or matrix."""
+    return E.sub(x, E.mul(E.apply("mean", x), E.ones(x.shape)))
+
+
+def _pair(had: E.Expr):
+    """(A, B) of a product A ∘ B of two factors, else None."""
+    if isinstance(had, E.Had) and len(had.factors) == 2:
+        return had.factors
+    return None
+
+
+@on(E.Apply)
+def centred_hadamard_sum(e: E.Expr):
+    """sum(c A ∘ B − c mean(B) A + …) = sum(c A ∘ (B − mean(B) 1 1ᵀ) + …)."""
+    if not (isinstance(e, E.Apply) and e.name in ("sum", "mean") and isinstance(e.arg, E.Add)):
+        return None
+    terms = list(e.arg.terms)
+    for i, t in enumerate(terms):
+        coeff, scalars, chain = E.parts(t)
+        pair = _pair(chain[0]) if len(chain) == 1 else None
+        if pair is None:
+            continue
+        for a, b in (pair, pair[::-1]):
+            other = E.mul(E.Num(-coeff), *scalars, E.apply("mean", b), a)
+            if other in terms[:i] + terms[i + 1:]:
+                new = E.mul(E.Num(coeff), *scalars, E.hadamard(a, centred(b)))
+                j = terms.index(other)
+                return E.apply(e.name, E.add(*(new if n == i else x for n, x in enumerate(terms)
+                                              if n != j)))
+    return None
+
+
+def _as_sums(t: E.Expr) -> E.Expr:
+    """A term with each scalar mean(M) written sum(M) / N, so that the halves of a centred
+    product compare equal however mean_of_sum wrote them."""
+    coeff, scalars, chain = E.parts(t)
+    out = [E.mul(E.apply("sum", s.arg), E.power(E.entry_count(s.arg.shape), -1))
+           if isinstance(s, E.Apply) and s.name == "mean" else s for s in scalars]
+    return E.mul(E.Num(coeff), *out, *chain)
+
+
+def _products(s: E.Expr):
+    """The ways to read a scalar as a product of two equal-shaped arrays, each as
+    (u, v, the product with v centred): uᵀ v (columns), sum(A ∘ B), mean(A ∘ B)."""
+    if isinstance(s, E.Mul) and s.coeff == 1 and not s.scalars and len(s.chain) == 2:
+        a, v = s.chain
+        if isinstance(a, E.T) and a.arg.cols == ONE and v.cols == ONE and a.arg.rows == v.rows:
+            return [(a.arg, v, E.mul(a, centred(v)))]
+    if isinstance(s, E.Apply) and s.name in ("sum", "mean"):
+        pair = _pair(s.arg)
+        if pair is not None:
+            return [(a, b, E.apply(s.name, E.hadamard(a, centred(b)))) for a, b in (pair, pair[::-1])]
+    return []
+
+
+@on(E.Add)
+def centred_products(e: E.Expr):
+    """α ⟨U, V⟩ R − α sum(U) sum(V) R / N = α ⟨U, V − mean(V) 1 1ᵀ⟩ R, U and V of N entries,
+    ⟨U, V⟩ written uᵀv or sum(U ∘ V): the two halves of a centred product (a covariance),
+    which the definition method writes apart (the means as sum(M) / N or mean(M))."""
+    if not isinstance(e, E.Add):
+        return None
+    terms = list(e.terms)
+    summed = [_as_sums(t) for t in terms]
+    for i, t in enumerate(terms):
+        coeff, scalars, chain = E.parts(t)
+        for k, s in enumerate(scalars):
+            rest = scalars[:k] + scalars[k + 1:]
+            for u, v, centred_product in _products(s):
+                mean = isinstance(s, E.Apply) and s.name == "mean"
+                ratio = E.power(E.entry_count(u.shape), -1) if mean else E.ONE_SCALAR
+                half = _as_sums(E.mul(E.Num(-coeff), *rest, ratio, E.apply("sum", u),
+                                      E.apply("sum", v), E.power(E.entry_count(u.shape), -1), *chain))
+                j = next((n for n, x in enumerate(summed) if n != i and x == half), None)
+                if j is None:
+                    continue
+                new = E.mul(E.Num(coeff), *rest, centred_product, *chain)
+                return E.add(*(new if n == i else x for n, x in enumerate(terms) if n != j))
+    return None
+
+
+RULES = (mean_of_sum, centred_hadamard_sum, centred_products)
