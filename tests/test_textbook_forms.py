@@ -1,6 +1,6 @@
 """Results print the forms the worked examples print, over the corpora (the public cases
-beside this repository and the stand-ins: typing, SPEC 10, several variables, ML), by every
-method in both layouts:
+beside this repository, and the stand-ins: for the held-out cases (heldout_standin_*.py),
+typing, SPEC 10, several variables, ML), by every method in both layouts:
 
 * no result is longer than 1.5 times its reference text, where the case has one (the
   harness's token count; the sizes of 1, I, 0 and K not counted; in numerator layout the
@@ -18,7 +18,7 @@ import re
 import pytest
 
 import mdx
-from corpora import PUBLIC, public_cases
+from corpora import PUBLIC, PUBLIC_TYPING, STANDINS, case_file, public_cases
 from ml_corpus import CASES as ML_CASES
 from several_corpus import CASES as SEVERAL_CASES
 from spec10_corpus import CASES as SPEC10_CASES
@@ -50,6 +50,9 @@ KRON = re.compile(rf"(?<![\w)^])({ATOM}) ⊗ ({ATOM})(?![\w(])")
 def _corpus():
     """(source, problem, reference text or None), each problem once."""
     rows = [("public", c["problem"], c.get("reference_text")) for c in public_cases()]
+    rows += [("public-typing", c["problem"], c.get("reference_text")) for c in case_file(PUBLIC_TYPING)]
+    rows += [(path.stem.replace("heldout_standin_", "standin-"), c["problem"], c.get("reference_text"))
+             for path in STANDINS for c in case_file(path)]
     rows += [("typing", c["problem"], c.get("reference_text")) for c in TYPING_CASES]
     rows += [(src, c["problem"], None) for src, cases in
              (("spec10", SPEC10_CASES), ("several", SEVERAL_CASES), ("ml", ML_CASES))
@@ -144,7 +147,21 @@ VEC_FORM = ("a Jacobian in vec form (SPEC 4) of a reduction, a reshape or a per-
 VEC_HESSIAN = ("a Hessian or mixed second derivative over vec(X) of a per-column function "
                "(softmax, logsumexp, var): its blocks I ⊗ 1 1^T have no matrix notation yet")
 
+SIGMA_NAMED = ("the reference abbreviates σ(w^T x) as σ: written out, the textbook form is as long "
+               "as mdx's (-2 σ(w^T x) (1 - σ(w^T x)) (y - σ(w^T x)) x)")
+NOT_SQUARE = ("A and B are not declared square, so (A X B)^{-1} does not split and A^T (A X B)^{-T} "
+              "B^T is the general form; with `where A, B: invertible` mdx prints the reference's X^{-T}")
+VAR_WRITTEN = ("the reference keeps the problem's var(x); mdx prints the variance written out, "
+               "mean((x - mean(x) 1).^2)")
+COSH = ("the definition method's Hessian of log cosh keeps sinh(u).^2 ./ cosh(u).^2 and "
+        "X^T (X - diag(...) X) for X^T diag(1 - tanh(u).^2) X")
+
 LONG = {
+    'd (y - sigmoid(w^T x))^2 / dw': (SIGMA_NAMED, ALL),
+    'd det(A X B) / dX': (NOT_SQUARE, EVERY_DEN),
+    'd log det(A X B) / dX': (NOT_SQUARE, ALL),
+    'd c^T (g .* (x - mean(x) 1) / sqrt(var(x) + ε) + b) / dg': (VAR_WRITTEN, EVERY_DEN),
+    'd^2 sum(log(cosh(X w - y))) / dw^2': (COSH, {('defin', 'den'), ('defin', 'num')}),
     'd -(1 - 1e-1) y^T log(softmax(z)) - 1e-1 sum(log(softmax(z))) / 5 / dz': (LABEL, EVERY_DEN),
     'd (x - mean(x)) / sqrt(mean((x - mean(x)).^2) + eps) / dx':
         (NORM, {('chain', 'den'), ('chain', 'num'), ('defin', 'den')}),
@@ -166,10 +183,11 @@ LONG = {
     'd -sum(Y .* log(softmax(X W + b^T))) / db':
         (UNDECLARED, {('defin', 'den'), ('diffe', 'den')}),
     'd (x - mean(x) 1) / sqrt(mean((x - mean(x) 1).^2) + ε) / dx': (NORM, ALL),
-    'd ||X - W W^T X||_F^2 / dW': (NAMED, ALL),
     'd (x - a) / ||x - a|| / dx': (NAMED, ALL),
 }
 SELECTOR = {
+    'd^2 -sum(Y .* log(softmax(W X + b 1^T))) / db^2 where Y: distribution':
+        (VEC_HESSIAN, {('chain', 'den'), ('chain', 'num'), ('diffe', 'den'), ('diffe', 'num')}),
     'd logsumexp(X, dim=1) / dX': (VEC_FORM, ALL),
     'd sum(X, dim=0) / dX': (VEC_FORM, ALL),
     'd softmax(X, dim=1) / dX': (VEC_FORM, ALL),

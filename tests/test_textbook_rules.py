@@ -14,7 +14,7 @@ from mdx.expressions import expr as E
 from mdx.simplification import simplify as S
 from mdx.simplification import textbook as T
 from mdx.expressions.dims import dim_mul
-from mdx.simplification import means
+from mdx.simplification import inverses, means
 from mdx.simplification.collect import collect_scalar_factors
 from mdx.simplification.sum_rules import trace_of_outer
 from mdx.simplification.logistic import sigmoid_of_quotient
@@ -123,10 +123,12 @@ RULE_CASES = [
     ("sum(X ∘ W) P − sum(X) mean(W) P = sum(X ∘ (W − mean(W) 1 1ᵀ)) P", means.centred_products,
      E.add(E.mul(E.apply("sum", E.hadamard(X, W)), P),
            E.neg(E.mul(E.apply("sum", X), E.apply("mean", W), P)))),
-    ("mean(X ∘ W − mean(W) X) = mean(X ∘ (W − mean(W) 1 1ᵀ))", means.centred_hadamard_sum,
-     E.apply("mean", E.add(E.hadamard(X, W), E.neg(E.mul(E.apply("mean", W), X))))),
+    ("X ∘ W − mean(W) X = X ∘ (W − mean(W) 1 1ᵀ)", means.centred_hadamard,
+     E.add(E.hadamard(X, W), E.neg(E.mul(E.apply("mean", W), X)))),
     ("3 sum(X) / (n m) = 3 mean(X)", means.mean_of_sum,
      E.mul(E.Num(3), E.apply("sum", X), E.power(E.mul(E.DimSize(n), E.DimSize(m)), -1))),
+    ("A (B Q A)⁻¹ = A A⁻¹ Q⁻¹ B⁻¹ = Q⁻¹ B⁻¹, the factors square", inverses.inverse_of_square_product,
+     E.Mul(F1, (), (A, E.power(E.Mul(F1, (), (B, sym("Q2", n, n), A)), -1)))),
     ("tr(A 1 1ᵀ P) = sum(P A)", trace_of_outer,
      E.apply("tr", E.Mul(F1, (), (A, E.ones((n, m)), E.transpose(P))))),
     ("A (B − B C B) Aᵀ: common factors at both ends", S.factor_sum,
@@ -235,11 +237,44 @@ PROBLEMS = [
      lambda Z: sum(np.log(np.sum(np.exp(Z), axis=0)))),
     ("d^2 ||A X - B||_F^2 / dX^2", {"A": (3, 4), "X": (4, 2), "B": (3, 2)},
      lambda A, X, B: np.sum((A @ X - B) ** 2)),
+    # means and centred products (mdx.simplification.means)
+    ("d sum(G .* (X - mean(X)) / sqrt(mean((X - mean(X)).^2) + eps)) / dX",
+     {"G": (3, 4), "X": (3, 4), "eps": ()},
+     lambda G, X, eps: np.sum(G * (X - X.mean()) / np.sqrt(np.mean((X - X.mean()) ** 2) + eps))),
+    ("d var(X w - y) / dw", {"X": (5, 3), "w": (3, 1), "y": (5, 1)}, lambda X, w, y: np.var(X @ w - y)),
+    ("d c^T (g .* (x - mean(x) 1) / sqrt(var(x) + eps)) / dg", {"c": (4, 1), "g": (4, 1), "x": (4, 1),
+     "eps": ()}, lambda c, g, x, eps: (c.T @ (g * (x - x.mean()) / np.sqrt(np.var(x) + eps))).item()),
+    ("d sum(exp(x).^3) / dx", {"x": (4, 1)}, lambda x: np.sum(np.exp(x) ** 3)),
+    ("d sqrt(det(X^T X)) / dX", {"X": (5, 3)}, lambda X: np.sqrt(np.linalg.det(X.T @ X))),
+    # inverses: of a product of square matrices, and twice transposed
+    ("d det(A X B) / dX where A, B: invertible", {"A": (3, 3), "X": (3, 3), "B": (3, 3)},
+     lambda A, X, B: np.linalg.det(A @ X @ B)),
+    ("d log det(A X B) / dX", {"A": (2, 3), "X": (3, 4), "B": (4, 2)},
+     lambda A, X, B: np.log(abs(np.linalg.det(A @ X @ B)))),
+    ("d tr(X^{-1}) / dX", {"X": (3, 3)}, lambda X: np.trace(np.linalg.inv(X))),
 ]
+
+# the forms those problems print (denominator layout), which a reader checks by eye
+PRINTED = {
+    "d sum(G .* (X - mean(X)) / sqrt(mean((X - mean(X)).^2) + eps)) / dX":
+        "(G - mean(G) 1 1^T) / h2 - mean(G ∘ h1) h1 / h2^3 where h1 = X - mean(X) 1 1^T, "
+        "h2 = sqrt(mean(h1.^2) + eps)",
+    "d var(X w - y) / dw": "2 X^T (X w - y - mean(X w - y) 1) / n",
+    "d sum(exp(x).^3) / dx": "3 exp(x).^3",
+    "d sqrt(det(X^T X)) / dX": "sqrt(det(X^T X)) X (X^T X)^{-1}",
+    "d det(A X B) / dX where A, B: invertible": "det(A X B) X^{-T}",
+    "d log det(A X B) / dX": "A^T (A X B)^{-T} B^T",
+    "d tr(X^{-1}) / dX": "-X^{-T} X^{-T}",
+}
 
 
 def _props(problem):
-    """A positive-definite A keeps det(A + θ B) away from 0."""
+    """A positive-definite A keeps det(A + θ B) away from 0; det(A X B) of square
+    matrices, log det(A X B) of rectangular ones, need a positive determinant too."""
+    if "A X B" in problem:
+        return {"A": "spd", "X": "spd", "B": "spd"} if "invertible" in problem else {}
+    if "X^{-1}" in problem:
+        return {"X": "spd"}
     return {"A": "spd"} if "det" in problem else {}
 
 
@@ -249,12 +284,14 @@ def test_every_method_is_right_and_prints_the_same_result(problem, shapes, f, la
     from mdx.rendering.render import result_text
     texts = set()
     order = 2 if problem.startswith("d^2") else 1
-    wrt = problem.split("/ d")[-1].strip().replace("^2", "")
+    wrt = problem.split("/ d")[-1].split()[0].replace("^2", "")
     for method in METHODS:
         der = mdx.derive(problem, layout=layout, method=method)
         check(der.json(), f, shapes, wrt, layout, _props(problem), order)
         texts.add(result_text(der))
     assert len(texts) == 1, texts
+    if layout == "denominator" and problem in PRINTED:
+        assert texts == {PRINTED[problem]}
 
 
 # A selector Kronecker product (1ᵀ ⊗ I, I ⊗ 1) or diag(vec(1 …)) in a printed result.

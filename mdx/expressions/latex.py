@@ -9,7 +9,7 @@ from . import nodes as E
 from . import construct as C
 from ..language.functions import ELEMENTWISE, STRUCTURAL_LATEX as OPS
 from ..language.names import bold_names, latex_name
-from .printer import Prec, Printer, split_fraction, subscript_size
+from .printer import Prec, Printer, split_fraction, subscript_size, twice_inverse_transposed
 
 TOP = r"^{\top}"         # the transpose, as the Deep Learning book and most texts set it
 
@@ -60,8 +60,12 @@ class LatexPrinter(Printer):
 
     def _print_Pow(self, e):
         k = e.k
-        if isinstance(e.base, E.T) and k == -1:
-            return self.paren(e.base.arg, Prec.POSTFIX, strict=True) + r"^{-\top}"
+        twice = twice_inverse_transposed(e)
+        if twice is not None:
+            return " ".join([self.paren(twice, Prec.POSTFIX, strict=True) + r"^{-\top}"] * 2)
+        inv_t = self.inverse_transpose_form(e)
+        if inv_t is not None:
+            return self.paren(inv_t, Prec.POSTFIX, strict=True) + r"^{-\top}"
         base = self.paren(e.base, Prec.POSTFIX, strict=True)
         kk = str(k.numerator) if k.denominator == 1 else rf"{k.numerator}/{k.denominator}"
         return f"{base}^{{{kk}}}"

@@ -36,7 +36,7 @@ def precedence(e: E.Expr) -> Prec:
         return Prec.PRODUCT
     if isinstance(e, (E.Had, E.EDiv, E.Kron)):
         return Prec.PRODUCT
-    if isinstance(e, E.Pow) and e.is_scalar and e.k < 0:
+    if isinstance(e, E.Pow) and (e.is_scalar and e.k < 0 or twice_inverse_transposed(e)):
         return Prec.PRODUCT
     if isinstance(e, (E.T, E.Pow, E.EPow)):
         return Prec.POSTFIX
@@ -47,6 +47,14 @@ def precedence(e: E.Expr) -> Prec:
     if isinstance(e, E.Ones) and e.cols != "1":
         return Prec.POSTFIX
     return Prec.ATOM
+
+
+def twice_inverse_transposed(e: E.Pow):
+    """The X of (Xᵀ)⁻² (X a name), printed X^{-T} X^{-T} as the Matrix Cookbook's
+    d tr(X⁻¹)/dX = −X⁻ᵀ X⁻ᵀ is written; else None."""
+    if e.k == -2 and isinstance(e.base, E.T) and isinstance(e.base.arg, E.Sym):
+        return e.base.arg
+    return None
 
 
 NOPIN = (False, False)
@@ -168,6 +176,17 @@ class Printer:
         return a if _transposes(a) <= _transposes(f.arg) else None
 
     @staticmethod
+    def inverse_transpose_form(e: E.Pow):
+        """(Bᵀ Xᵀ Aᵀ)^{-1} as (A X B)^{-T}, Xᵀ^{-1} as X^{-T}: the A to print with ^{-T},
+        when A has fewer transposes than its transpose; else None."""
+        if e.k != -1 or e.is_scalar:
+            return None
+        if isinstance(e.base, E.T):
+            return e.base.arg
+        a = C.transpose(e.base)
+        return a if _transposes(a) < _transposes(e.base) else None
+
+    @staticmethod
     def transposed_row_form(e: E.Apply):
         """softmax(B) as softmax(Bᵀ, dim=1)ᵀ where Bᵀ has fewer transposes (the numerator
         layout of a row softmax: softmax(Wᵀ Xᵀ) is softmax(X W, dim=1)ᵀ); else None."""
@@ -277,6 +296,8 @@ class Printer:
         """A factor of a juxtaposed product; products inside one get parentheses."""
         if isinstance(f, (E.Mul, E.Had, E.EDiv, E.Kron)):
             return self.wrap(self.doprint(f))
+        if isinstance(f, E.Pow) and twice_inverse_transposed(f):
+            return self.doprint(f)          # a matrix product among matrix products
         return self.paren(f, Prec.POSTFIX)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from . import nodes as E
 from . import construct as C
 from ..language.functions import text_name
-from .printer import Prec, Printer, number_text, precedence, subscript_size
+from .printer import Prec, Printer, number_text, precedence, subscript_size, twice_inverse_transposed
 
 APPLY_NAMES = {"tr": "tr", "det": "det", "sum": "sum", "mean": "mean", "softmax": "softmax",
                "logsumexp": "logsumexp", "diagm": "diag", "diagv": "diag", "vec": "vec"}
@@ -53,8 +53,12 @@ class TextPrinter(Printer):
         k = e.k
         if e.is_scalar and k < 0:
             return "1 / " + self.paren(C.power(e.base, -k), Prec.POSTFIX, strict=True)
-        if isinstance(e.base, E.T) and k == -1:
-            return self.paren(e.base.arg, Prec.POSTFIX, strict=True) + "^{-T}"
+        twice = twice_inverse_transposed(e)
+        if twice is not None:
+            return " ".join([self.paren(twice, Prec.POSTFIX, strict=True) + "^{-T}"] * 2)
+        inv_t = self.inverse_transpose_form(e)
+        if inv_t is not None:
+            return self.paren(inv_t, Prec.POSTFIX, strict=True) + "^{-T}"
         base = self.paren(e.base, Prec.POSTFIX, strict=True)
         if k.denominator != 1 or k < 0:
             return f"{base}^{{{number_text(k)}}}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ..expressions import expr as E
 from ..expressions.text import printed_length
+from .means import is_centred
 from .rule_types import on
 
 
@@ -15,7 +16,8 @@ def _distribute(t: E.Expr):
     if len(chain) != 1 or not isinstance(chain[0], E.Had):
         return None
     had = chain[0]
-    sums = [i for i, f in enumerate(had.factors) if isinstance(f, E.Add)]
+    # a centred factor a − mean(a) 1 stays whole: it is what means.centred_hadamard makes
+    sums = [i for i, f in enumerate(had.factors) if isinstance(f, E.Add) and not is_centred(f)]
     if not sums:
         return None
     # the sum of quotients first: s ∘ (1 - s) ∘ (y ./ s - …) cancels over its terms

@@ -1,7 +1,7 @@
 """Means as a textbook writes them: sum(M) / (m n) = mean(M), and the centred forms that
 normalisation layers lead to,
 
-    sum(G ∘ X − mean(X) G) = sum(G ∘ (X − mean(X) 1 1ᵀ))
+    G ∘ X − mean(X) G = G ∘ (X − mean(X) 1 1ᵀ)
     α sum(G ∘ X) R − α sum(G) mean(X) R = α sum(G ∘ (X − mean(X) 1 1ᵀ)) R
 
 (the second as the definition method writes it, term by term; for vectors uᵀv − sum(u) mean(v)
@@ -35,6 +35,22 @@ def centred(x: E.Expr) -> E.Expr:
     return E.sub(x, E.mul(E.apply("mean", x), E.ones(x.shape)))
 
 
+def is_centred(s: E.Expr) -> bool:
+    """Whether s is a − mean(a) 1 (1ᵀ), a a term or a sum of terms (X w − y − mean(X w − y) 1)."""
+    if not isinstance(s, E.Add):
+        return False
+    terms = s.terms
+    for i, t in enumerate(terms):
+        c, mono = E.split_coeff(t)
+        if c == -1 and isinstance(mono, E.Mul) and mono.coeff == 1 and len(mono.scalars) == 1 \
+                and len(mono.chain) == 1 and isinstance(mono.chain[0], E.Ones):
+            m = mono.scalars[0]
+            if isinstance(m, E.Apply) and m.name == "mean" and \
+                    m == E.apply("mean", E.add(*terms[:i], *terms[i + 1:])):
+                return True
+    return False
+
+
 def _pair(had: E.Expr):
     """(A, B) of a product A ∘ B of two factors, else None."""
     if isinstance(had, E.Had) and len(had.factors) == 2:
@@ -42,12 +58,13 @@ def _pair(had: E.Expr):
     return None
 
 
-@on(E.Apply)
-def centred_hadamard_sum(e: E.Expr):
-    """sum(c A ∘ B − c mean(B) A + …) = sum(c A ∘ (B − mean(B) 1 1ᵀ) + …)."""
-    if not (isinstance(e, E.Apply) and e.name in ("sum", "mean") and isinstance(e.arg, E.Add)):
+@on(E.Add)
+def centred_hadamard(e: E.Expr):
+    """c A ∘ B − c mean(B) A + … = c A ∘ (B − mean(B) 1 1ᵀ) + …: a centred factor, as a
+    normalisation layer's gradient writes it."""
+    if not isinstance(e, E.Add) or e.is_scalar:
         return None
-    terms = list(e.arg.terms)
+    terms = list(e.terms)
     for i, t in enumerate(terms):
         coeff, scalars, chain = E.parts(t)
         pair = _pair(chain[0]) if len(chain) == 1 else None
@@ -58,8 +75,7 @@ def centred_hadamard_sum(e: E.Expr):
             if other in terms[:i] + terms[i + 1:]:
                 new = E.mul(E.Num(coeff), *scalars, E.hadamard(a, centred(b)))
                 j = terms.index(other)
-                return E.apply(e.name, E.add(*(new if n == i else x for n, x in enumerate(terms)
-                                              if n != j)))
+                return E.add(*(new if n == i else x for n, x in enumerate(terms) if n != j))
     return None
 
 
@@ -112,4 +128,4 @@ def centred_products(e: E.Expr):
     return None
 
 
-RULES = (mean_of_sum, centred_hadamard_sum, centred_products)
+RULES = (mean_of_sum, centred_hadamard, centred_products)

@@ -21,12 +21,12 @@ from .expand import expand_if_shorter, expand_scalar_factor
 from .collect import collect_scalar_factors
 from .logistic import sigmoid_of_quotient
 from .vecrules import kron_on_vec_sum, vec_identities
-from . import means
+from . import inverses, means
 from .rule_types import rules_for
 
 RULES = (vec_identities, kron_on_vec_sum, cancel_quotient, diag_to_hadamard, factor_sum,
          factor_partial, factor_hadamard, ones_inner, trace_of_outer, expand_if_shorter,
-         expand_scalar_factor) + textbook.RULES + means.RULES + (
+         expand_scalar_factor) + textbook.RULES + means.RULES + inverses.RULES + (
              sigmoid_of_quotient, collect_scalar_factors, factor_denominator, factor_common_scalar)
 
 
@@ -188,6 +188,8 @@ def expanded(e: E.Expr) -> E.Expr:
     """e with every product multiplied out over the sums in it (up to MAX_PRODUCT_TERMS)."""
     if isinstance(e, E.Add):
         return E.add(*(expanded(t) for t in e.terms))
+    if isinstance(e, E.Kron):               # (x xᵀ) ⊗ (D (I − 1 sᵀ)): each side, not across
+        return E.kron(expanded(e.a), expanded(e.b))
     if not isinstance(e, E.Mul):
         return e
     terms = [E.mul(E.Num(e.coeff), *e.scalars)]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from ..expressions import expr as E
 from ..expressions.dims import ONE
+from .means import is_centred
 from .rule_types import on
 
 
@@ -44,17 +45,8 @@ def sum_of_hadamard(e: E.Expr):
 def centred_sum(e: E.Expr):
     """sum(a − mean(a) 1) = mean(a − mean(a) 1) = 0: a centred vector or matrix sums to
     zero, a a term or a sum of terms (X w − y − mean(X w − y) 1)."""
-    if not (isinstance(e, E.Apply) and e.name in ("sum", "mean") and isinstance(e.arg, E.Add)):
-        return None
-    terms = e.arg.terms
-    for i, t in enumerate(terms):
-        c, mono = E.split_coeff(t)
-        if c == -1 and isinstance(mono, E.Mul) and mono.coeff == 1 and len(mono.scalars) == 1 \
-                and len(mono.chain) == 1 and isinstance(mono.chain[0], E.Ones):
-            m = mono.scalars[0]
-            if isinstance(m, E.Apply) and m.name == "mean" and \
-                    m == E.apply("mean", E.add(*terms[:i], *terms[i + 1:])):
-                return E.ZERO_SCALAR
+    if isinstance(e, E.Apply) and e.name in ("sum", "mean") and is_centred(e.arg):
+        return E.ZERO_SCALAR
     return None
 
 
