@@ -41,7 +41,7 @@ CASES = [
      lambda A, X, B, C: float(np.sum((A @ X @ B - C) ** 2)), "X",
      "(A^T A)^{-1} A^T C B^T (B B^T)^{-1}"),
     ("d ||d .* w - y||^2 / dw = 0", {"d": (4, 1), "w": (4, 1), "y": (4, 1)}, {"d": "positive"},
-     lambda d, w, y: float(np.sum((d * w - y) ** 2)), "w", "diag(d ∘ d)^{-1} (d ∘ y)"),
+     lambda d, w, y: float(np.sum((d * w - y) ** 2)), "w", "y ./ d"),
     ("d alpha (theta - beta)^2 / dtheta = 0", {"alpha": (), "theta": (), "beta": ()}, {},
      lambda alpha, theta, beta: alpha * (theta - beta) ** 2, "theta", "beta"),
     # weighted least squares, two spellings: the gradient 2 Xᵀ(c ∘ (X w - y)) holds w inside

@@ -151,8 +151,6 @@ SIGMA_NAMED = ("the reference abbreviates σ(w^T x) as σ: written out, the text
                "as mdx's (-2 σ(w^T x) (1 - σ(w^T x)) (y - σ(w^T x)) x)")
 NOT_SQUARE = ("A and B are not declared square, so (A X B)^{-1} does not split and A^T (A X B)^{-T} "
               "B^T is the general form; with `where A, B: invertible` mdx prints the reference's X^{-T}")
-VAR_WRITTEN = ("the reference keeps the problem's var(x); mdx prints the variance written out, "
-               "mean((x - mean(x) 1).^2)")
 COSH = ("the definition method's Hessian of log cosh keeps sinh(u).^2 ./ cosh(u).^2 and "
         "X^T (X - diag(...) X) for X^T diag(1 - tanh(u).^2) X")
 
@@ -160,11 +158,10 @@ LONG = {
     'd (y - sigmoid(w^T x))^2 / dw': (SIGMA_NAMED, ALL),
     'd det(A X B) / dX': (NOT_SQUARE, EVERY_DEN),
     'd log det(A X B) / dX': (NOT_SQUARE, ALL),
-    'd c^T (g .* (x - mean(x) 1) / sqrt(var(x) + ε) + b) / dg': (VAR_WRITTEN, EVERY_DEN),
     'd^2 sum(log(cosh(X w - y))) / dw^2': (COSH, {('defin', 'den'), ('defin', 'num')}),
     'd -(1 - 1e-1) y^T log(softmax(z)) - 1e-1 sum(log(softmax(z))) / 5 / dz': (LABEL, EVERY_DEN),
     'd (x - mean(x)) / sqrt(mean((x - mean(x)).^2) + eps) / dx':
-        (NORM, {('chain', 'den'), ('chain', 'num'), ('defin', 'den')}),
+        (NORM, {('chain', 'den'), ('chain', 'num'), ('defin', 'den'), ('defin', 'num')}),
     'd g^T ((x - mean(x) 1) / sqrt(mean((x - mean(x) 1).^2) + ε)) / dx': (NORM, ALL),
     'd x / sqrt(mean(x.^2) + eps) / dx': (NAMED, ALL),
     'd x^T y / (||x|| ||y|| + eps) / dx': (NAMED, ALL),

@@ -258,7 +258,7 @@ PROBLEMS = [
 PRINTED = {
     "d sum(G .* (X - mean(X)) / sqrt(mean((X - mean(X)).^2) + eps)) / dX":
         "(G - mean(G) 1 1^T) / h2 - mean(G ∘ h1) h1 / h2^3 where h1 = X - mean(X) 1 1^T, "
-        "h2 = sqrt(mean(h1.^2) + eps)",
+        "h2 = sqrt(var(X) + eps)",
     "d var(X w - y) / dw": "2 X^T (X w - y - mean(X w - y) 1) / n",
     "d sum(exp(x).^3) / dx": "3 exp(x).^3",
     "d sqrt(det(X^T X)) / dX": "sqrt(det(X^T X)) X (X^T X)^{-1}",

@@ -170,6 +170,8 @@ class SympyMatrixExpr:
         return self.sp.KroneckerProduct(self.value(e.a), self.value(e.b))
 
     def _Apply(self, e):
+        if e.name in ("var", "std"):
+            return self.value(E.written_variance(e.arg, e.name))
         sp, a = self.sp, e.arg
         v = self.value(a)
         r, c = self.shape(a)

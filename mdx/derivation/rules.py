@@ -157,6 +157,9 @@ def _apply_rule(u: E.Apply, var):
         return "differential of a sum: d sum(U) = sum(dU)", E.apply("sum", da)
     if name == "mean":
         return "differential of a mean: d mean(U) = mean(dU)", E.apply("mean", da)
+    if name in ("var", "std"):
+        return (f"{name} written out: d {name}(U) = d of its definition (population, all entries)",
+                d(E.written_variance(a, name), var))
     if name == "norm1":
         return ("differential of a 1-norm: d‖u‖₁ = ⟨sign(u), du⟩ (where no entry is 0)",
                 inner(E.func("sign", a), da))

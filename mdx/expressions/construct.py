@@ -13,6 +13,7 @@ from fractions import Fraction
 from .dims import ONE, dim_mul
 from .node_base import ByOrder
 from .order import reading
+from .scalar_exponents import cancel_inside_products, fold_square_roots
 from .nodes import (SCALAR, Add, Apply, Commutation, DimSize, EPow, Expr, Func, Had,
                     Identity, Kron, Mul, Num, Ones, Pow, Sym, T, Zero, is_zero)
 
@@ -220,8 +221,8 @@ def _normalize_scalars(coeff, scalars):
             order.append(base)
             exps[base] = F0
         exps[base] += k
-    _cancel_inside_products(exps, order)
-    _fold_square_roots(exps, order)
+    cancel_inside_products(exps, order)
+    fold_square_roots(exps, order)
     out = [power(b, exps[b]) for b in order if exps[b] != 0]
     flat = []
     for s in out:
@@ -231,46 +232,6 @@ def _normalize_scalars(coeff, scalars):
             flat.append(s)
     flat.sort(key=_scalar_rank)
     return coeff, flat
-
-
-def _cancel_inside_products(exps: dict, order: list) -> None:
-    """p q / (p q) = 1, p q / (p q)^2 = 1 / (p q), p / (p q) = 1 / q: whole copies of a
-    product raised to an integer power cancel against its factors outside it; where only
-    some factors are outside, the product is split into its factors (integer powers only:
-    sqrt(a b) / a is not sqrt(b) / sqrt(a) for negative a and b)."""
-    for b in [b for b in order if isinstance(b, Mul) and not b.chain]:
-        k = exps[b]
-        if k == 0 or k.denominator != 1 or b.coeff != 1:
-            continue
-        factors = [(f.base, f.k) if isinstance(f, Pow) else (f, F1) for f in b.scalars]
-        if not all(fk.denominator == 1 for _, fk in factors) or \
-                not any(exps.get(fb, F0) * k < 0 for fb, _ in factors):
-            continue
-        sign = 1 if k > 0 else -1
-        outside = [exps.get(fb, F0) for fb, _ in factors]
-        if all(fk == 1 for _, fk in factors) and all(o * sign < 0 and o.denominator == 1
-                                                     for o in outside):
-            t = min(min(abs(o) for o in outside), abs(k))     # whole copies of the product cancel
-            exps[b] -= sign * t
-            for fb, _ in factors:
-                exps[fb] += sign * t
-            continue
-        del exps[b]
-        order.remove(b)
-        for fb, fk in factors:
-            if fb not in exps:
-                order.append(fb)
-                exps[fb] = F0
-            exps[fb] += fk * k
-
-
-def _fold_square_roots(exps: dict, order: list) -> None:
-    """a / sqrt(a) = sqrt(a): a beside sqrt(a) is sqrt(a)^2 (a ≥ 0 where sqrt(a) is real)."""
-    for r in [r for r in order if isinstance(r, Func) and r.name == "sqrt" and not r.primes]:
-        k = exps.get(r.arg)
-        if k and exps[r] and k.denominator == 1:
-            exps[r] += 2 * k
-            exps[r.arg] = F0
 
 
 def _scalar_rank(s):
@@ -368,9 +329,6 @@ def power(b: Expr, k) -> Expr:
             return Num(Fraction(b.value) ** int(k))
     if isinstance(b, Identity):
         return b
-    if isinstance(b, Apply) and b.name == "diagm" and k.denominator == 1:
-        from .operators import apply, epower        # diag(a)^k = diag(a.^k)
-        return apply("diagm", epower(b.arg, k))
     if isinstance(b, Pow) and (b.k.denominator == 1 and k.denominator == 1 or b.is_scalar):
         return power(b.base, b.k * k)
     if isinstance(b, T) and isinstance(b.arg, Sym) and "orthogonal" in b.arg.props and k < 0:

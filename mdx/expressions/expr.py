@@ -20,7 +20,7 @@ from .nodes import (
     is_zero,
 )
 from .operators import (ELEMENTWISE, apply, ediv, epower, func, hadamard, kron, mul, rebuild,
-                        substitute, unvec)
+                        substitute, unvec, written_variance)
 from .text import to_text
 
 
@@ -43,5 +43,5 @@ __all__ = [
     "split_coeff", "sub", "substitute", "transpose", "unvec", "zero", "SCALAR", "Add", "Apply",
     "Commutation", "D", "DiagSelector", "DimSize", "EDiv", "EPow", "Expr", "Func", "Had",
     "Identity", "Kron", "Mul", "Num", "Ones", "Pow", "Shape", "Sym", "T", "Unvec", "Zero", "is_const",
-    "is_vector_shape", "is_zero",
+    "is_vector_shape", "is_zero", "written_variance",
 ]

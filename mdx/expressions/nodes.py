@@ -223,16 +223,17 @@ class Kron(Expr):
 
 @node
 class Apply(Expr):
-    """A structural function of one argument: tr, det, logdet, sum, mean, norm, norm1,
-    softmax and logsumexp (per column), diagm (vector -> diagonal matrix),
-    diagv (matrix -> vector), vec."""
+    """A structural function of one argument: tr, det, logdet, sum, mean, var, std, norm,
+    norm1, softmax and logsumexp (per column), diagm (vector -> diagonal matrix),
+    diagv (matrix -> vector), vec.  var and std (population, of all entries) are only ever
+    printed: a result's written-out variance (mdx.simplification.means.variance)."""
     name: str
     arg: Expr
 
     @cached_property
     def shape(self):
         a = self.arg
-        if self.name in ("tr", "det", "logdet", "sum", "mean", "norm", "norm1"):
+        if self.name in ("tr", "det", "logdet", "sum", "mean", "var", "std", "norm", "norm1"):
             return SCALAR
         if self.name == "logsumexp":                # a row: one logsumexp per column
             return (ONE, a.cols)

@@ -226,7 +226,7 @@ def apply(name: str, a: Expr) -> Expr:
             return apply(name, a.arg)
         if isinstance(a, Zero):
             return ZERO_SCALAR
-    if name in ("sum", "mean") and isinstance(a, Apply) and a.name == "vec":
+    if name in ("sum", "mean", "var", "std") and isinstance(a, Apply) and a.name == "vec":
         return apply(name, a.arg)                             # sum(vec(M)) = sum(M)
     if name == "vec" and a.cols == ONE:
         return a
@@ -263,6 +263,13 @@ def apply(name: str, a: Expr) -> Expr:
     if name == "logdet" and a.is_scalar:
         return func("log", a)
     return Apply(name, a)
+
+
+def written_variance(a: Expr, name: str = "var") -> Expr:
+    """var(a) as it is defined: mean((a − mean(a) 1 1ᵀ).^2), over all entries (numpy.var);
+    std(a) its sqrt."""
+    v = apply("mean", epower(construct.sub(a, mul(apply("mean", a), ones(a.shape))), 2))
+    return func("sqrt", v) if name == "std" else v
 
 
 def unvec(v: Expr, shape) -> Expr:

@@ -184,6 +184,9 @@ class SympyValues:
             return sum(M)
         if name == "mean":
             return sum(M) / len(M)
+        if name in ("var", "std"):
+            v = sum((u - sum(M) / len(M)) ** 2 for u in M) / len(M)
+            return sp.sqrt(v) if name == "std" else v
         if name == "norm":
             return sp.sqrt(sum(u ** 2 for u in M))
         if name == "norm1":

@@ -155,7 +155,7 @@ def real_diff(e, t):
 
 
 # For a scalar t, what each function that is not elementwise comes to (for the hint).
-_SCALAR_VALUE = {"sum": "{t}", "mean": "{t}", "tr": "{t}", "det": "{t}", "vec": "{t}",
+_SCALAR_VALUE = {"sum": "{t}", "mean": "{t}", "var": "0", "std": "0", "tr": "{t}", "det": "{t}", "vec": "{t}",
                  "logsumexp": "{t}", "kron": "{t} {t}", "norm": "abs({t})", "norm1": "abs({t})",
                  "softmax": "1", "logdet": "log({t})", "inv": "1 / {t}", "ones": "1"}
 

@@ -172,6 +172,7 @@ STRUCTURAL = ("tr", "det", "logdet", "sum", "mean", "norm", "norm1", "ones", "so
 # how LaTeX writes them (diag: diagm and diagv, the two ways the typer reads it)
 STRUCTURAL_LATEX = {"tr": r"\operatorname{tr}", "det": r"\det", "logdet": r"\log\det",
                     "sum": r"\operatorname{sum}", "mean": r"\operatorname{mean}",
+                    "var": r"\operatorname{var}", "std": r"\operatorname{std}",
                     "softmax": r"\operatorname{softmax}", "logsumexp": r"\operatorname{logsumexp}",
                     "diag": r"\operatorname{diag}", "diagm": r"\operatorname{diag}",
                     "diagv": r"\operatorname{diag}", "vec": r"\operatorname{vec}",

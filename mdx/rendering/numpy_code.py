@@ -20,6 +20,8 @@ _APPLY = {
     "logdet": "np.linalg.slogdet({a})[1]",
     "sum": "np.sum({a})",
     "mean": "np.mean({a})",
+    "var": "np.var({a})",
+    "std": "np.std({a})",
     "norm1": "np.sum(np.abs({a}))",
     "norm": "np.linalg.norm({a})",
     # per column (SPEC 8); for a vector the same as over all entries.  The argument is

@@ -15,6 +15,8 @@ _APPLY = {
     "logdet": "torch.linalg.slogdet({a})[1]",
     "sum": "torch.sum({a})",
     "mean": "torch.mean({a})",
+    "var": "torch.var({a}, unbiased=False)",
+    "std": "torch.std({a}, unbiased=False)",
     "norm1": "torch.sum(torch.abs({a}))",
     "norm": "torch.linalg.norm({a})",
     "softmax": "torch.softmax({a}, dim=0)",                 # per column (SPEC 8)

@@ -128,4 +128,22 @@ def centred_products(e: E.Expr):
     return None
 
 
+def variance(e: E.Expr):
+    """mean((a − mean(a) 1 1ᵀ).^2) = var(a) and its sqrt std(a), as a problem writes them
+    (numpy.var, numpy.std: all entries).  Only on a finished result
+    (mdx.simplification.simplify.finished): no rule looks inside var or std, so a
+    derivation never meets them."""
+    if isinstance(e, E.Func) and e.name == "sqrt" and not e.primes and not e.defn:
+        inner = variance(e.arg)
+        return None if inner is None else E.apply("std", inner.arg)
+    if isinstance(e, E.Apply) and e.name == "mean" and isinstance(e.arg, E.EPow) \
+            and e.arg.k == 2 and is_centred(e.arg.base):
+        terms = e.arg.base.terms
+        for i in range(len(terms)):
+            a = E.add(*terms[:i], *terms[i + 1:])       # all but the − mean(a) 1 term
+            if centred(a) == e.arg.base:
+                return E.apply("var", a)
+    return None
+
+
 RULES = (mean_of_sum, centred_hadamard, centred_products)

@@ -45,9 +45,9 @@ def sum_of_hadamard(e: E.Expr):
 def centred_sum(e: E.Expr):
     """sum(a − mean(a) 1) = mean(a − mean(a) 1) = 0: a centred vector or matrix sums to
     zero, a a term or a sum of terms (X w − y − mean(X w − y) 1)."""
-    if isinstance(e, E.Apply) and e.name in ("sum", "mean") and is_centred(e.arg):
-        return E.ZERO_SCALAR
-    return None
+    if not (isinstance(e, E.Apply) and e.name in ("sum", "mean")):
+        return None
+    return E.ZERO_SCALAR if is_centred(e.arg) else None
 
 
 def _summed_term(t: E.Expr) -> E.Expr:
