@@ -90,15 +90,16 @@ def _as_sums(t: E.Expr) -> E.Expr:
 
 def _products(s: E.Expr):
     """The ways to read a scalar as a product of two equal-shaped arrays, each as
-    (u, v, the product with v centred): uᵀ v (columns), sum(A ∘ B), mean(A ∘ B)."""
+    (u, v, a maker of the product with v centred): uᵀ v (columns), sum(A ∘ B), mean(A ∘ B)."""
     if isinstance(s, E.Mul) and s.coeff == 1 and not s.scalars and len(s.chain) == 2:
         a, v = s.chain
         if isinstance(a, E.T) and a.arg.cols == ONE and v.cols == ONE and a.arg.rows == v.rows:
-            return [(a.arg, v, E.mul(a, centred(v)))]
+            return [(a.arg, v, lambda: E.mul(a, centred(v)))]
     if isinstance(s, E.Apply) and s.name in ("sum", "mean"):
         pair = _pair(s.arg)
         if pair is not None:
-            return [(a, b, E.apply(s.name, E.hadamard(a, centred(b)))) for a, b in (pair, pair[::-1])]
+            return [(a, b, lambda a=a, b=b: E.apply(s.name, E.hadamard(a, centred(b))))
+                    for a, b in (pair, pair[::-1])]
     return []
 
 
@@ -110,21 +111,24 @@ def centred_products(e: E.Expr):
     if not isinstance(e, E.Add):
         return None
     terms = list(e.terms)
+    found = [(i, k, got) for i, t in enumerate(terms) for k, s in enumerate(E.parts(t)[1])
+             for got in _products(s)]
+    if not found:                       # most sums: nothing to compare, nothing to build
+        return None
     summed = [_as_sums(t) for t in terms]
-    for i, t in enumerate(terms):
-        coeff, scalars, chain = E.parts(t)
-        for k, s in enumerate(scalars):
-            rest = scalars[:k] + scalars[k + 1:]
-            for u, v, centred_product in _products(s):
-                mean = isinstance(s, E.Apply) and s.name == "mean"
-                ratio = E.power(E.entry_count(u.shape), -1) if mean else E.ONE_SCALAR
-                half = _as_sums(E.mul(E.Num(-coeff), *rest, ratio, E.apply("sum", u),
-                                      E.apply("sum", v), E.power(E.entry_count(u.shape), -1), *chain))
-                j = next((n for n, x in enumerate(summed) if n != i and x == half), None)
-                if j is None:
-                    continue
-                new = E.mul(E.Num(coeff), *rest, centred_product, *chain)
-                return E.add(*(new if n == i else x for n, x in enumerate(terms) if n != j))
+    for i, k, (u, v, centred_product) in found:
+        coeff, scalars, chain = E.parts(terms[i])
+        s = scalars[k]
+        rest = scalars[:k] + scalars[k + 1:]
+        mean = isinstance(s, E.Apply) and s.name == "mean"
+        ratio = E.power(E.entry_count(u.shape), -1) if mean else E.ONE_SCALAR
+        half = _as_sums(E.mul(E.Num(-coeff), *rest, ratio, E.apply("sum", u),
+                              E.apply("sum", v), E.power(E.entry_count(u.shape), -1), *chain))
+        j = next((n for n, x in enumerate(summed) if n != i and x == half), None)
+        if j is None:
+            continue
+        new = E.mul(E.Num(coeff), *rest, centred_product(), *chain)
+        return E.add(*(new if n == i else x for n, x in enumerate(terms) if n != j))
     return None
 
 
