@@ -1,7 +1,7 @@
 """Does every `--format latex` block fit a standard article's text width?
 
-Derives each problem of the corpora (tests/corpora.py's public cases, the SPEC 10,
-several-variable, ML and typing corpora) by every method in both layouts, with steps and
+Derives each problem of the corpora (tests/corpora.py's public cases and stand-ins for the
+held-out ones, the SPEC 10, several-variable, ML and typing corpora) by every method in both layouts, with steps and
 without, sets the blocks one per page in a plain article with 1-inch margins, runs
 pdflatex once per batch and maps each `Overfull \\hbox (X pt too wide)` and each error of
 the log back to its block.
@@ -47,9 +47,11 @@ def problems() -> list:
     import several_corpus
     import spec10_corpus
     import typing_corpus
-    from corpora import public_cases
+    from corpora import PUBLIC_TYPING, STANDINS, case_file, public_cases
     seen, out = set(), []
-    for corpus, cases in (("public", public_cases()), ("spec10", spec10_corpus.CASES),
+    standins = [(path.stem, case_file(path)) for path in STANDINS]
+    for corpus, cases in (("public", public_cases()), ("public-typing", case_file(PUBLIC_TYPING)),
+                          *standins, ("spec10", spec10_corpus.CASES),
                           ("several", several_corpus.CASES), ("ml", ml_corpus.CASES),
                           ("typing", typing_corpus.CASES)):
         for c in cases:

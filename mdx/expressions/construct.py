@@ -329,6 +329,8 @@ def power(b: Expr, k) -> Expr:
             return Num(Fraction(b.value) ** int(k))
     if isinstance(b, Identity):
         return b
+    if isinstance(b, Apply) and b.name == "diagm" and k.denominator == 1:
+        return _diag_power(b.arg, k)
     if isinstance(b, Pow) and (b.k.denominator == 1 and k.denominator == 1 or b.is_scalar):
         return power(b.base, b.k * k)
     if isinstance(b, T) and isinstance(b.arg, Sym) and "orthogonal" in b.arg.props and k < 0:
@@ -341,6 +343,16 @@ def power(b: Expr, k) -> Expr:
         inner = b.chain[0]
         return mul(power(_make_mul(b.coeff, b.scalars, ()), k), power(inner, k))
     return Pow(b, k)
+
+
+def _diag_power(a: Expr, k: Fraction) -> Expr:
+    """diag(a)^k = diag(a.^k) (k an integer), built here: the chain method's diag(x) diag(x)
+    left as diag(x)^2 swelled its Kronecker forms (0.2 s -> over 8 s on one problem)."""
+    base, k0 = (a.base, a.k) if isinstance(a, EPow) else (a, F1)
+    k = k0 * k
+    if k == 0:
+        return Identity(a.rows)
+    return Apply("diagm", base if k == 1 else EPow(base, k))
 
 
 def inverse(b: Expr) -> Expr:

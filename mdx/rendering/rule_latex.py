@@ -32,7 +32,8 @@ _SYMBOLS = {"ᵀ": r"^{\top}", "^T": r"^{\top}", "⁻¹": "^{-1}", "⁻ᵀ": r"^
             "#": r"\#", "$": r"\$", "~": r"\sim ", "\\": r"\backslash ", _OPEN: "{", _CLOSE: "}",
             _ONE: r"\mathbf{1}"}
 _TEXT_ESCAPES = {"&": r"\&", "%": r"\%", "#": r"\#", "$": r"\$", "_": r"\_", "{": r"\{",
-                 "}": r"\}", "~": r"\~{}", "^": r"\^{}", "\\": r"\textbackslash{}"}
+                 "}": r"\}", "~": r"\~{}", "^": r"\^{}", "\\": r"\textbackslash{}",
+                 "…": r"\ldots{}", "−": "-", "–": "--", "’": "'", "×": r"$\times$"}
 _WORD = re.compile(r"^([(\[]*)([A-Za-z]+(?:-[A-Za-z]+)+|[A-Z][a-z]+[A-Z][a-z]+(?:'s)?"
                    r"|[A-Za-z][a-z']{2,}|[A-Za-z][a-z]|[Aa])"
                    r"([,;:.)\]]*)$")
@@ -138,7 +139,7 @@ def _calls_set_around(text: str) -> str:
 
 def _text(token: str) -> str:
     out = "".join(_TEXT_ESCAPES.get(ch, ch) for ch in token)
-    return out.encode("ascii", "replace").decode("ascii").replace("?", " ")
+    return "".join(ch if ord(ch) < 128 else " " for ch in out)     # what plain LaTeX cannot set
 
 
 def rule_latex(rule: str) -> str:

@@ -14,7 +14,7 @@ from fractions import Fraction
 from ..expressions import expr as E
 from . import textbook
 from ..expressions.text import printed_length
-from .sum_rules import (broadcast_hadamard, cancel_quotient, diag_power, diag_to_hadamard, factor_common_scalar,
+from .sum_rules import (broadcast_hadamard, cancel_quotient, diag_to_hadamard, factor_common_scalar,
                         factor_denominator, factor_hadamard, factor_partial, factor_sum, ones_inner,
                         trace_of_outer)
 from .expand import expand_if_shorter, expand_scalar_factor
@@ -24,7 +24,7 @@ from .vecrules import kron_on_vec_sum, vec_identities
 from . import inverses, means
 from .rule_types import rules_for
 
-RULES = (vec_identities, kron_on_vec_sum, cancel_quotient, diag_power, diag_to_hadamard, factor_sum,
+RULES = (vec_identities, kron_on_vec_sum, cancel_quotient, diag_to_hadamard, factor_sum,
          factor_partial, factor_hadamard, ones_inner, trace_of_outer, expand_if_shorter,
          expand_scalar_factor) + textbook.RULES + means.RULES + inverses.RULES + (
              sigmoid_of_quotient, collect_scalar_factors, factor_denominator, factor_common_scalar)

@@ -320,15 +320,6 @@ def diag_to_hadamard(e: E.Expr):
     return None
 
 
-@on(E.Pow)
-def diag_power(e: E.Expr):
-    """diag(a)^k = diag(a.^k), k an integer: the chain method's diag(x)^2 1 is x.^2."""
-    if not (isinstance(e, E.Pow) and isinstance(e.base, E.Apply) and e.base.name == "diagm"
-            and e.k.denominator == 1):
-        return None
-    return E.apply("diagm", E.epower(e.base.arg, e.k))
-
-
 def broadcast_hadamard(e: E.Expr):
     """A ∘ (1 r) = A diag(rᵀ) and A ∘ (c 1ᵀ) = diag(c) A: a row broadcast down the
     columns scales them, a column broadcast along the rows scales the rows."""
