@@ -32,8 +32,8 @@ DERIVABLE = [
     # swelled the chain method's Kronecker forms past the 8 s limit (a helper's random hunt)
     ("d (a^T (diag(x)^2 a)) / ((a^T (diag(x)^2 a)) ((b^T x)^2 + θ)) / dx",
      {"a": (3, 1), "x": (3, 1), "b": (3, 1), "θ": ()},
-     lambda a, x, b, θ: float(a.T @ np.diag(x.ravel()) @ np.diag(x.ravel()) @ a) /
-     (float(a.T @ np.diag(x.ravel()) @ np.diag(x.ravel()) @ a) * (float(b.T @ x) ** 2 + θ)), {}),
+     lambda a, x, b, θ: (a.T @ np.diag(x.ravel()) @ np.diag(x.ravel()) @ a).item() /
+     ((a.T @ np.diag(x.ravel()) @ np.diag(x.ravel()) @ a).item() * ((b.T @ x).item() ** 2 + θ)), {}),
     # the definition method's Hessian through a diag(v): Σ_s dX_ps a_s A_sl beside E_pl is a
     # branch only once diag(a) joins s to s'; it was read as a scalar of its own and lost,
     # giving the Hessian 0 (test_random.py, seed 20261121)
