@@ -15,6 +15,11 @@ TOP = r"^{\top}"         # the transpose, as the Deep Learning book and most tex
 
 
 class LatexPrinter(Printer):
+    @staticmethod
+    def bare_numerator(f: E.Expr) -> bool:
+        """\\frac{}{} groups its numerator: a sum needs no brackets there either."""
+        return isinstance(f, (E.Had, E.EDiv, E.Kron, E.Add))
+
     def wrap(self, s):
         return self.delim("(", s, ")")
 

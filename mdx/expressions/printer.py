@@ -272,6 +272,11 @@ class Printer:
         head = [str(c.numerator)] if c.numerator != 1 else []
         chain = list(e.chain)
         outer_rows, outer_cols = self.leaf_pin[:2]
+        alone = (num + chain)[0] if len(num) + len(chain) == 1 and not head else None
+        if alone is not None and (den or c.denominator != 1) and self.bare_numerator(alone):
+            # (a ∘ b) / s = a ∘ b / s: the only factor over a scalar needs no brackets
+            bottom = ([str(c.denominator)] if c.denominator != 1 else []) + [self._factor(f) for f in den]
+            return sign, self.doprint(alone), bottom
         texts = [self._factor(f) for f in num]
         for i, f in enumerate(chain):
             left = not isinstance(chain[i - 1], _CONSTANT_LEAVES) if i else outer_rows
@@ -286,6 +291,12 @@ class Printer:
         if c.denominator != 1:
             bottom.insert(0, str(c.denominator))
         return sign, top, bottom
+
+    @staticmethod
+    def bare_numerator(f: E.Expr) -> bool:
+        """Whether f, the whole numerator of a fraction, prints without brackets: a ∘ b / s
+        is (a ∘ b) / s = a ∘ (b / s) (s a scalar), so a bilinear product may."""
+        return isinstance(f, (E.Had, E.EDiv, E.Kron))
 
     def _chain_factor(self, f: E.Expr, after_number: bool) -> str:
         """A factor of a product's matrix chain (a printer may drop parentheses it needs

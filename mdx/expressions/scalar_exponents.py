@@ -43,10 +43,17 @@ def cancel_inside_products(exps: dict, order: list) -> None:
 
 
 def fold_square_roots(exps: dict, order: list) -> None:
-    """a / sqrt(a) = sqrt(a): a beside sqrt(a) is sqrt(a)^2 (a ≥ 0 where sqrt(a) is real)."""
+    """a / sqrt(a) = sqrt(a), sqrt(a) sqrt(a) = a: a beside sqrt(a) is sqrt(a)^2 (a ≥ 0 where
+    sqrt(a) is real), and an even power of sqrt(a) a power of a."""
     for r in [r for r in order if isinstance(r, Func) and r.name == "sqrt" and not r.primes
               and r.defn is None]:
         k = exps.get(r.arg)
         if k and exps[r] and k.denominator == 1:
             exps[r] += 2 * k
             exps[r.arg] = F0
+        if exps[r] and exps[r].denominator == 1 and exps[r].numerator % 2 == 0:
+            if r.arg not in exps:
+                order.append(r.arg)
+                exps[r.arg] = F0
+            exps[r.arg] += exps[r] / 2
+            exps[r] = F0
