@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from ..expressions import expr as E
 from ..expressions.dims import ONE
-from ..expressions.text import printed_length
 from .rule_types import on
 
 
@@ -20,14 +19,26 @@ def mean_of_sum(e: E.Expr):
     """c sum(M) / N = c mean(M), N the number of entries of M (a size product or a number)."""
     if not isinstance(e, E.Mul):
         return None
+    if e.coeff.denominator == 1 and not any(isinstance(s, E.Pow) and s.k < 0 for s in e.scalars):
+        return None                     # nothing divides: no count to cancel
     for k, s in enumerate(e.scalars):
         if not (isinstance(s, E.Apply) and s.name == "sum") or s.arg.is_scalar:
             continue
         rest = E.mul(E.Num(e.coeff), *e.scalars[:k], *e.scalars[k + 1:])
         times_count = E.mul(rest, E.entry_count(s.arg.shape))
-        if printed_length(times_count) < printed_length(rest):      # the count cancelled
+        if _simpler(times_count, rest):                             # the count cancelled
             return E.mul(times_count, E.apply("mean", s.arg), *e.chain)
     return None
+
+
+def _simpler(a: E.Expr, b: E.Expr) -> bool:
+    """Whether scalar a has fewer factors than b, or lower powers (1 / n against 1 / n^2),
+    or a smaller denominator: whether multiplying by a count cancelled something."""
+    def size(e):
+        coeff, scalars, _ = E.parts(e)
+        return len(scalars), sum(abs(s.k) if isinstance(s, E.Pow) else 1 for s in scalars), \
+            coeff.denominator
+    return size(a) < size(b)
 
 
 def centred(x: E.Expr) -> E.Expr:
@@ -65,16 +76,21 @@ def centred_hadamard(e: E.Expr):
     if not isinstance(e, E.Add) or e.is_scalar:
         return None
     terms = list(e.terms)
+    means = {s.arg for t in terms for s in E.parts(t)[1] if isinstance(s, E.Apply) and s.name == "mean"}
+    if not means:                       # most sums: no mean(B) to pair with A ∘ B
+        return None
+    where = {t: n for n, t in enumerate(terms)}
     for i, t in enumerate(terms):
         coeff, scalars, chain = E.parts(t)
         pair = _pair(chain[0]) if len(chain) == 1 else None
         if pair is None:
             continue
         for a, b in (pair, pair[::-1]):
-            other = E.mul(E.Num(-coeff), *scalars, E.apply("mean", b), a)
-            if other in terms[:i] + terms[i + 1:]:
+            if b not in means:
+                continue
+            j = where.get(E.mul(E.Num(-coeff), *scalars, E.apply("mean", b), a))
+            if j is not None and j != i:
                 new = E.mul(E.Num(coeff), *scalars, E.hadamard(a, centred(b)))
-                j = terms.index(other)
                 return E.add(*(new if n == i else x for n, x in enumerate(terms) if n != j))
     return None
 
@@ -111,11 +127,15 @@ def centred_products(e: E.Expr):
     if not isinstance(e, E.Add):
         return None
     terms = list(e.terms)
+    summed_args = {s.arg for t in terms for s in E.parts(t)[1]
+                   if isinstance(s, E.Apply) and s.name in ("sum", "mean")}
     found = [(i, k, got) for i, t in enumerate(terms) for k, s in enumerate(E.parts(t)[1])
-             for got in _products(s)]
-    if not found:                       # most sums: nothing to compare, nothing to build
+             for got in _products(s) if got[0] in summed_args and got[1] in summed_args]
+    if not found:                       # most sums: no sum(u) and sum(v) to pair with uᵀv
         return None
-    summed = [_as_sums(t) for t in terms]
+    summed: dict = {}                   # each term with its means as sums -> where it is
+    for n, t in enumerate(terms):
+        summed.setdefault(_as_sums(t), []).append(n)
     for i, k, (u, v, centred_product) in found:
         coeff, scalars, chain = E.parts(terms[i])
         s = scalars[k]
@@ -124,7 +144,7 @@ def centred_products(e: E.Expr):
         ratio = E.power(E.entry_count(u.shape), -1) if mean else E.ONE_SCALAR
         half = _as_sums(E.mul(E.Num(-coeff), *rest, ratio, E.apply("sum", u),
                               E.apply("sum", v), E.power(E.entry_count(u.shape), -1), *chain))
-        j = next((n for n, x in enumerate(summed) if n != i and x == half), None)
+        j = next((n for n in summed.get(half, ()) if n != i), None)
         if j is None:
             continue
         new = E.mul(E.Num(coeff), *rest, centred_product(), *chain)
