@@ -204,6 +204,29 @@ def test_sympy_work_is_stopped_by_the_watchdog(monkeypatch):
     assert mdx.derive("d x^T x / dx").text()             # and the next call is not stopped
 
 
+def test_a_fired_watchdog_leaves_the_interpreter_as_it_was():
+    """Once a watchdog has fired and its work has ended, calls run as before, also under a
+    trace function.  Its stop() once withdrew the exception with SetAsyncExc(thread, NULL),
+    which on CPython 3.11 leaves the eval breaker set: a traced thread (hypothesis's
+    explain phase, in tests/test_random.py) then spun at its next call without end."""
+    code = """if True:
+        import sys, time
+        from mdx.bounds.watchdog import Expired, Watchdog
+        dog = Watchdog(lambda: "late", 0.02)
+        try:
+            start = time.monotonic()
+            while time.monotonic() - start < 2:
+                pass
+        except Expired:
+            pass
+        dog.stop()
+        sys.settrace(lambda frame, event, arg: None)
+        print(sum(abs(i) for i in range(1000)))
+    """
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
+    assert out.stdout.strip() == "499500", out.stderr
+
+
 def nest_sympy(sympy, t, n):
     for _ in range(n):
         t = 1 / (1 + sympy.exp(-t))
