@@ -275,7 +275,8 @@ class Printer:
         alone = (num + chain)[0] if len(num) + len(chain) == 1 and not head else None
         if alone is not None and (den or c.denominator != 1) and self.bare_numerator(alone):
             # (a ∘ b) / s = a ∘ b / s: the only factor over a scalar needs no brackets
-            bottom = ([str(c.denominator)] if c.denominator != 1 else []) + [self._factor(f) for f in den]
+            bottom = [str(c.denominator)] if c.denominator != 1 else []
+            bottom += [self._factor(f) for f in den]
             return sign, self.doprint(alone), bottom
         texts = [self._factor(f) for f in num]
         for i, f in enumerate(chain):

@@ -7,8 +7,9 @@ from . import construct as C
 from ..language.functions import text_name
 from .printer import Prec, Printer, number_text, precedence, subscript_size, twice_inverse_transposed
 
-APPLY_NAMES = {"tr": "tr", "det": "det", "sum": "sum", "mean": "mean", "var": "var", "std": "std", "softmax": "softmax",
-               "logsumexp": "logsumexp", "diagm": "diag", "diagv": "diag", "vec": "vec"}
+APPLY_NAMES = {"tr": "tr", "det": "det", "sum": "sum", "mean": "mean", "var": "var", "std": "std",
+               "softmax": "softmax", "logsumexp": "logsumexp", "diagm": "diag", "diagv": "diag",
+               "vec": "vec"}
 
 
 class TextPrinter(Printer):

@@ -167,7 +167,7 @@ def factor_common_scalar(e: E.Expr):
         return None
     groups: dict = {}
     for i, t in enumerate(e.terms):
-        for f in set(E.parts(t)[1]):
+        for f in dict.fromkeys(E.parts(t)[1]):      # in order: a set's order varies by run
             groups.setdefault(f, []).append(i)
     before = printed_length(e)
     for f, group in sorted(groups.items(), key=lambda g: -len(g[1])):
