@@ -85,12 +85,13 @@ def hadamard(*factors) -> Expr:
     if len(kept) > 1 and all(isinstance(g, Apply) and g.name == "vec" for g in kept) \
             and len({g.arg.shape for g in kept}) == 1:      # vec(M) ∘ vec(N) = vec(M ∘ N)
         return mul(*scalars, apply("vec", hadamard(*(g.arg for g in kept))))
-    recips = [g for g in kept if isinstance(g, EDiv) and isinstance(g.num, Ones)]
-    if recips and len(kept) > 1:                   # a ∘ (1 ./ b) = a ./ b
-        r = recips[0]
+    quotients = [g for g in kept if isinstance(g, EDiv)]
+    if quotients and len(kept) > 1:                # a ∘ (u ./ b) = (a ∘ u) ./ b
+        r = quotients[0]
         rest = list(kept)
         rest.remove(r)
-        return mul(*scalars, ediv(hadamard(*rest), r.den))
+        top = hadamard(*rest) if isinstance(r.num, Ones) else hadamard(*rest, r.num)
+        return mul(*scalars, ediv(top, r.den))
     kept = _merged_powers(kept)
     kept.sort(key=ReadingOrder)
     if not kept:
@@ -168,6 +169,10 @@ def ediv(a: Expr, b: Expr) -> Expr:
         return mul(_make_mul(a.coeff, a.scalars, ()), ediv(_make_mul(F1, (), a.chain), b))
     if a.is_scalar:
         return mul(a, EDiv(Ones(b.shape), b)) if a != ONE_SCALAR else EDiv(Ones(b.shape), b)
+    if isinstance(b, EDiv):                     # a ./ (u ./ v) = (a ∘ v) ./ u
+        return ediv(hadamard(a, b.den), b.num)
+    if isinstance(a, EDiv):                     # (u ./ v) ./ b = u ./ (v ∘ b)
+        return ediv(a.num, hadamard(a.den, b))
     num = list(a.factors) if isinstance(a, Had) else [a]
     den = list(b.factors) if isinstance(b, Had) else [b]
     common = [f for f in num if f in den]

@@ -273,6 +273,9 @@ class Printer:
         chain = list(e.chain)
         outer_rows, outer_cols = self.leaf_pin[:2]
         alone = (num + chain)[0] if len(num) + len(chain) == 1 and not head else None
+        if alone is not None and not den and c.denominator == 1 and \
+                isinstance(alone, (E.Had, E.EDiv, E.Kron)):
+            return sign, self.doprint(alone), []        # -(a ∘ b) = -a ∘ b, bilinear
         if alone is not None and (den or c.denominator != 1) and self.bare_numerator(alone):
             # (a ∘ b) / s = a ∘ b / s: the only factor over a scalar needs no brackets
             bottom = [str(c.denominator)] if c.denominator != 1 else []

@@ -76,6 +76,8 @@ class Inference:
         if node.op in ("add", "sub"):
             self._read_sum(node, a, b)
             self._read_per_entry_bias(node, a, b)
+        else:                                   # .* and ./
+            self._read_greek_broadcast(node)
         if self._is_scalar(a):
             return b
         if self._is_scalar(b):

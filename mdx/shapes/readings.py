@@ -180,6 +180,12 @@ class Readings:
                     o, it = self._text(other), self._text(mine)
                     self.evidence.setdefault(name, f"the scalar {o} is {verb} {it}" if mine is left
                                              else f"{it} is {verb} the scalar {o}")
+        self._read_greek_broadcast(node)
+
+    def _read_greek_broadcast(self, node: Node) -> None:
+        """A Greek scalar (SPEC 2) beside a vector or matrix in a sum or an elementwise
+        product or division (`x - mu`, `gamma .* z`): broadcast, noted once the shapes are known."""
+        for mine, other in (node.args, node.args[::-1]):
             leaf = unparen(mine)
             if leaf.op == "name" and default_kind(leaf.value) == "scalar" and \
                     not self.syms[leaf.value].declared:
@@ -365,8 +371,9 @@ class Readings:
         for leaf, other, node in self.greek_broadcasts:
             shape = self.shape_of.get(id(other))
             if shape is not None and not self._is_scalar(shape):
-                verb = "subtracted from" if node.op == "sub" and leaf is not unparen(node.args[0]) \
-                    else "added to"
+                first = leaf is unparen(node.args[0])
+                verb = {"sub": "added to" if first else "subtracted from", "hadamard": "multiplying",
+                        "ediv": "divided by" if first else "dividing"}.get(node.op, "added to")
                 notes.append(f"{leaf.value} is a scalar (a Greek letter), {verb} every entry of "
                              f"{self._text(other)}; write `where {leaf.value}: vector` for a vector")
         for how in self.decision.values():
