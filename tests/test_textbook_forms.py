@@ -151,10 +151,20 @@ SIGMA_NAMED = ("the reference abbreviates σ(w^T x) as σ: written out, the text
                "as mdx's (-2 σ(w^T x) (1 - σ(w^T x)) (y - σ(w^T x)) x)")
 NOT_SQUARE = ("A and B are not declared square, so (A X B)^{-1} does not split and A^T (A X B)^{-T} "
               "B^T is the general form; with `where A, B: invertible` mdx prints the reference's X^{-T}")
+C_VECTOR = ("c is a vector by its name, c x^T A x grouped (c x^T) A x by SPEC 7, with a note; the "
+            "reference reads c as a scalar")
+SOFTSIGN = ("1 ./ h - abs(x) ./ (h ∘ h) (h = 1 + abs(x)) is not brought over one denominator, "
+            "1 ./ (1 + abs(x)).^2")
+HUBER_CLIP = ("a Huber loss written with clip: the derivative of clip(u, -δ, δ) ∘ u - clip(u, -δ, δ).^2 / 2 "
+              "is not folded back into clip(u, -δ, δ)")
 COSH = ("the definition method's Hessian of log cosh keeps sinh(u).^2 ./ cosh(u).^2 and "
         "X^T (X - diag(...) X) for X^T diag(1 - tanh(u).^2) X")
 
 LONG = {
+    'd c x^T A x / dA': (C_VECTOR, EVERY_DEN),
+    'd sum(x ./ (1 + abs(x))) / dx': (SOFTSIGN, ALL),
+    'd sum(clip(X w - y, -delta, delta) .* (X w - y) - 0.5 clip(X w - y, -delta, delta).^2) / dw':
+        (HUBER_CLIP, ALL),
     'd (y - sigmoid(w^T x))^2 / dw': (SIGMA_NAMED, ALL),
     'd det(A X B) / dX': (NOT_SQUARE, EVERY_DEN),
     'd log det(A X B) / dX': (NOT_SQUARE, ALL),

@@ -92,7 +92,7 @@ def hadamard(*factors) -> Expr:
         rest.remove(r)
         top = hadamard(*rest) if isinstance(r.num, Ones) else hadamard(*rest, r.num)
         return mul(*scalars, ediv(top, r.den))
-    kept = _merged_powers(kept)
+    kept = _signs_as_abs(_merged_powers(kept))
     kept.sort(key=ReadingOrder)
     if not kept:
         body = ones(shape)
@@ -127,6 +127,18 @@ def _merged_powers(factors):
         if not isinstance(g, Ones):
             out.append(g)
     return out
+
+
+def _signs_as_abs(factors):
+    """sign(u) ∘ u = abs(u) (softsign's and the 1-norm's derivatives meet it)."""
+    for g in factors:
+        if isinstance(g, Func) and g.name == "sign" and not g.primes and g.defn is None \
+                and g.arg in factors:
+            rest = list(factors)
+            rest.remove(g)
+            rest.remove(g.arg)
+            return _signs_as_abs(rest + [func("abs", g.arg)])
+    return factors
 
 
 def _cancel_quotients(factors):

@@ -67,7 +67,7 @@ class TextPrinter(Printer):
 
     def _print_EPow(self, e):
         k = number_text(e.k)
-        exp = k if e.k > 0 and e.k.denominator == 1 else f"({k})"
+        exp = k if e.k > 0 and "/" not in k else f"({k})"          # x.^2, x.^0.5, x.^(1/3), x.^(-1)
         return f"{self.paren(e.base, Prec.POSTFIX, strict=True)}.^{exp}"
 
     def _print_Func(self, e):
