@@ -162,3 +162,23 @@ def test_step_is_checked_by_autograd():
     from mdx.checking.torch_check import run
     for problem in ("d sum(step(x) .* x) / dx", "d step(b) x / db where b: scalar"):
         assert run(mdx.derive(problem)).passed, problem
+
+
+@pytest.mark.parametrize("value,text", [
+    ("1/100000000000000000000", "1e-20"), ("3/10000000000", "3e-10"), ("1/100000", "1e-5"),
+    ("5/2", "2.5"), ("-3/4", "-0.75"), ("123456789/1000", "123456.789"),
+    ("1/1073741824", "1/1073741824"), ("10000000/3", "10000000/3"), ("100000000", "100000000"),
+])
+def test_numbers_print_as_themselves(value, text):
+    """Printed numbers read back as the same number: 3e-10 once printed as 3e-1 (the zeros
+    of the exponent were stripped as if they were a decimal's), and 2^-30 as a shortest
+    decimal that is only its float's neighbour."""
+    from fractions import Fraction
+    from mdx.expressions.printer import number_text
+    assert number_text(Fraction(value)) == text
+    assert Fraction(text) == Fraction(value)
+
+
+def test_a_small_exponent_reads_back():
+    text = mdx.derive("d sum(x.^3e-10) / dx").json()["result"]["text"]
+    assert "x.^(-0.9999999997)" in text and "3e-1 " not in text

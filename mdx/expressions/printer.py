@@ -350,5 +350,16 @@ def number_text(v: Fraction) -> str:
     while d % 5 == 0:
         d //= 5
     if d == 1:
-        return repr(float(v)).rstrip("0").rstrip(".") if abs(v) < 1e6 else str(float(v))
+        text = _decimal(float(v))
+        if Fraction(text) == v:         # exactly v: what reads back is v, not a neighbour
+            return text
     return f"{v.numerator}/{v.denominator}"
+
+
+def _decimal(x: float) -> str:
+    """The shortest decimal of x: 0.25, 1.5, 3e-10 (not 3e-1: the zeros of an exponent stay),
+    1e-5 (not 1e-05)."""
+    mantissa, _, exponent = repr(x).partition("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{int(exponent)}" if exponent else mantissa

@@ -271,7 +271,8 @@ class Readings:
         for side in node.args:
             names = self._open_operand(side)
             if names:
-                self._scalar_evidence(names, f"{self._text(node)} scales a vector")
+                # true whatever the other factor is read as in the end ("scales a vector" was not)
+                self._scalar_evidence(names, f"{self._text(node)} cannot be a product of two columns")
                 return
 
     def _read_greek(self, node: Node, transposed: bool) -> None:
