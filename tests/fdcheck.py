@@ -199,6 +199,17 @@ def check_at(der_json: dict, f, inputs, wrt, want, order=1, direction=None, extr
             assert close(value, df), f"step {st['rule']!r}: {st['text']} differs from df"
 
 
+def verified_both_ways(problem: str, layout: str) -> None:
+    """mdx's own checks pass on the problem: --verify (finite differences) and --verify exact
+    (SymPy; skipped without it)."""
+    import pytest
+    import mdx
+    pytest.importorskip("sympy")
+    der = mdx.derive(problem, layout=layout)
+    assert der.verify().max_error < 1e-6            # a failed check raises
+    assert "simplifies to 0" in der.verify("exact").line()
+
+
 # ----------------------------------------------------------------- the corpora's draws
 def seeded(salt: str, case_id: str, k: int):
     """A generator of its own for draw k of a case: the same inputs on every run."""
