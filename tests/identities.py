@@ -223,6 +223,12 @@ SECOND_ORDER = [
         order=2),
     row("Hessian of a norm", "d^2 ‖x‖^2 + sum(exp(x)) / dx^2", {"x": (3, 1)},
         lambda x: np.sum(x ** 2) + np.sum(np.exp(x)), order=2),
+    # a bias shared by a batch's columns: Σ_j (diag(s_j) - s_j s_jᵀ) = diag(S 1) - S Sᵀ
+    row("softmax bias Hessian over a batch", "d^2 sum(logsumexp(W X + b 1^T)) / db^2",
+        {"W": (3, 2), "X": (2, 4), "b": (3, 1)},
+        lambda W, X, b: sum(lse(z) for z in (W @ X + b).T), order=2),
+    row("elementwise bias Hessian over a batch", "d^2 sum(sigmoid(W X + b 1^T)) / db^2",
+        {"W": (3, 2), "X": (2, 4), "b": (3, 1)}, lambda W, X, b: np.sum(sig(W @ X + b)), order=2),
 ]
 
 

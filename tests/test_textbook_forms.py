@@ -193,8 +193,6 @@ LONG = {
     'd (x - a) / ||x - a|| / dx': (NAMED, ALL),
 }
 SELECTOR = {
-    'd^2 -sum(Y .* log(softmax(W X + b 1^T))) / db^2 where Y: distribution':
-        (VEC_HESSIAN, {('chain', 'den'), ('chain', 'num'), ('diffe', 'den'), ('diffe', 'num')}),
     'd logsumexp(X, dim=1) / dX': (VEC_FORM, ALL),
     'd sum(X, dim=0) / dX': (VEC_FORM, ALL),
     'd softmax(X, dim=1) / dX': (VEC_FORM, ALL),

@@ -114,20 +114,40 @@ def test_sympy_values_are_column_major():
         mdx.derive("d vec(X)^T c / dX").to_sympy()
 
 
-def test_the_selector_sandwich_is_unvec():
-    """(1_mᵀ ⊗ I_n) diag(v) (I_m ⊗ 1_n) = unvec(v), and its transpose (numerator layout)."""
+def _product(*factors):
+    return E.Mul(Fraction(1), (), factors)
+
+
+SUM_BLOCKS = E.kron(E.ones(("1", m)), E.identity(n))          # 1_mᵀ ⊗ I_n
+COPY_BLOCKS = E.kron(E.ones((m, "1")), E.identity(n))         # 1_m ⊗ I_n
+SUM_WITHIN = E.kron(E.identity(m), E.ones(("1", n)))          # I_m ⊗ 1_nᵀ
+COPY_WITHIN = E.kron(E.identity(m), E.ones((n, "1")))         # I_m ⊗ 1_n
+v, w = E.Sym("v", ("m*n", "1"), "vector"), E.Sym("w", ("m*n", "1"), "vector")
+V, W = E.unvec(v, (n, m)), E.unvec(w, (n, m))
+Dv, Dw = E.apply("diagm", v), E.apply("diagm", w)
+SANDWICHES = [
+    (_product(SUM_BLOCKS, Dv, COPY_WITHIN), V),
+    (_product(SUM_WITHIN, Dv, COPY_BLOCKS), E.transpose(V)),
+    (_product(SUM_BLOCKS, Dv, COPY_BLOCKS), E.apply("diagm", E.mul(V, E.ones((m, "1"))))),
+    (_product(SUM_WITHIN, Dv, COPY_WITHIN),
+     E.apply("diagm", E.mul(E.transpose(V), E.ones((n, "1"))))),
+    # a square selector between two diagonals: 1 1ᵀ ⊗ I = (1 ⊗ I)(1ᵀ ⊗ I)
+    (_product(SUM_BLOCKS, Dv, E.kron(E.identity(m), E.ones((n, n))), Dw, COPY_BLOCKS),
+     E.mul(V, E.transpose(W))),
+    (_product(SUM_WITHIN, Dv, E.kron(E.ones((m, m)), E.identity(n)), Dw, COPY_WITHIN),
+     E.mul(E.transpose(V), W)),
+]
+
+
+@pytest.mark.parametrize("before,after", SANDWICHES, ids=[str(b) for b, _ in SANDWICHES])
+def test_a_selector_sandwich_comes_back_to_a_matrix(before, after):
+    """(1_mᵀ ⊗ I_n) diag(v) (I_m ⊗ 1_n) = unvec(v) and the other selector pairs, with n = 3 and
+    m = 4 so that a block and a within-block sum cannot be confused."""
     from mdx.simplification.vecrules import vec_identities
-    F1 = Fraction(1)
-    v = E.Sym("v", ("m*n", "1"), "vector")
-    den = E.Mul(F1, (), (E.kron(E.ones(("1", m)), E.identity(n)), E.apply("diagm", v),
-                         E.kron(E.identity(m), E.ones((n, "1")))))
-    num = E.Mul(F1, (), (E.kron(E.identity(m), E.ones(("1", n))), E.apply("diagm", v),
-                         E.kron(E.ones((m, "1")), E.identity(n))))
-    assert vec_identities(den) == E.unvec(v, (n, m))
-    assert vec_identities(num) == E.transpose(E.unvec(v, (n, m)))
-    inputs = {"v": np.random.default_rng(2).standard_normal((12, 1))}     # n = 3, m = 4
-    for before in (den, num):
-        np.testing.assert_allclose(value(vec_identities(before), inputs), value(before, inputs))
+    assert vec_identities(before) == after
+    rng = np.random.default_rng(2)
+    inputs = {"v": rng.standard_normal((12, 1)), "w": rng.standard_normal((12, 1))}
+    np.testing.assert_allclose(value(after, inputs), value(before, inputs))
 
 
 def test_typed_unvec_is_refused_with_its_position():

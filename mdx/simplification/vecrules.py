@@ -91,18 +91,81 @@ def _pair_rule(a: E.Expr, b: E.Expr):
     return None
 
 
-def _selected_entries(a: E.Expr, w: E.Expr, b: E.Expr):
-    """(1_mᵀ ⊗ I_n) diag(v) (I_m ⊗ 1_n) = unvec(v): entry (i, j) picks v's entry i + n j, the
-    column-major reshape; its transpose (I_m ⊗ 1_nᵀ) diag(v) (1_m ⊗ I_n) is unvec(v)ᵀ.  Else None."""
-    if not (isinstance(w, E.Apply) and w.name == "diagm" and isinstance(a, E.Kron)
-            and isinstance(b, E.Kron)) or ONE in (a.rows, b.cols):
+def _ones(f: E.Expr, rows: str, cols: str) -> bool:
+    """f is the rows × cols matrix of ones (1 1ᵀ written as a product, maybe)."""
+    if isinstance(f, E.Ones):
+        return f.shape == (rows, cols)
+    return isinstance(f, E.Mul) and f.coeff == 1 and not f.scalars and f.shape == (rows, cols) \
+        and all(isinstance(g, E.Ones) or isinstance(g, E.T) and isinstance(g.arg, E.Ones)
+                for g in f.chain)
+
+
+def _selector(f: E.Expr):
+    """(kind, form, m, n) for a Kronecker product of an identity and ones that sums or copies the
+    m blocks of length n of a column (kind "blocks": 1_mᵀ ⊗ I_n, 1_m ⊗ I_n, 1_m 1_mᵀ ⊗ I_n) or
+    the entries within each block ("within": I_m ⊗ 1_nᵀ, I_m ⊗ 1_n, I_m ⊗ 1_n 1_nᵀ), with the
+    shape of its ones ("row", "col", "square"); else None."""
+    if not isinstance(f, E.Kron):
         return None
-    n, m = a.rows, b.cols
-    if (a, b) == (E.kron(E.Ones((ONE, m)), E.identity(n)), E.kron(E.identity(m), E.Ones((n, ONE)))):
-        return E.unvec(w.arg, (n, m))
-    m, n = a.rows, b.cols
-    if (a, b) == (E.kron(E.identity(m), E.Ones((ONE, n))), E.kron(E.Ones((m, ONE)), E.identity(n))):
-        return E.transpose(E.unvec(w.arg, (n, m)))
+    a, b = f.a, f.b
+    for kind, ones, eye in (("blocks", a, b), ("within", b, a)):
+        if isinstance(eye, E.Identity):
+            m_or_n = ones.rows if ones.rows != ONE else ones.cols
+            for form, shape in (("row", (ONE, m_or_n)), ("col", (m_or_n, ONE)),
+                                ("square", (m_or_n, m_or_n))):
+                if m_or_n != ONE and _ones(ones, *shape):
+                    return (kind, form) + ((m_or_n, eye.n) if kind == "blocks" else (eye.n, m_or_n))
+    return None
+
+
+def _selected_entries(a: E.Expr, w: E.Expr, b: E.Expr):
+    """A diagonal matrix diag(v) between two selectors, with V = unvec(v) the n×m matrix
+    whose vec is v (column j of V is block j of v):
+
+        (1_mᵀ ⊗ I_n) diag(v) (I_m ⊗ 1_n) = V          (I_m ⊗ 1_nᵀ) diag(v) (1_m ⊗ I_n) = Vᵀ
+        (1_mᵀ ⊗ I_n) diag(v) (1_m ⊗ I_n) = diag(V 1)  (I_m ⊗ 1_nᵀ) diag(v) (I_m ⊗ 1_n) = diag(Vᵀ 1)
+
+    Else None."""
+    if not (isinstance(w, E.Apply) and w.name == "diagm"):
+        return None
+    left, right = _selector(a), _selector(b)
+    if left is None or right is None or left[2:] != right[2:]:
+        return None
+    m, n = left[2:]
+    V = unvec_partial(w.arg, (n, m))
+    sides = (left[:2], right[:2])
+    if sides == (("blocks", "row"), ("within", "col")):
+        return V
+    if sides == (("within", "row"), ("blocks", "col")):
+        return E.transpose(V)
+    if sides == (("blocks", "row"), ("blocks", "col")):
+        return E.apply("diagm", E.mul(V, E.Ones((m, ONE))))
+    if sides == (("within", "row"), ("within", "col")):
+        return E.apply("diagm", E.mul(E.transpose(V), E.Ones((n, ONE))))
+    return None
+
+
+def _two_selected(a: E.Expr, v: E.Expr, k: E.Expr, w: E.Expr, b: E.Expr):
+    """As 1 1ᵀ ⊗ I = (1 ⊗ I)(1ᵀ ⊗ I) and I ⊗ 1 1ᵀ = (I ⊗ 1)(I ⊗ 1ᵀ), two diagonals either side
+    of a square selector come back as a product:
+
+        (1_mᵀ ⊗ I_n) diag(v) (I_m ⊗ 1_n 1_nᵀ) diag(w) (1_m ⊗ I_n) = V Wᵀ
+        (I_m ⊗ 1_nᵀ) diag(v) (1_m 1_mᵀ ⊗ I_n) diag(w) (I_m ⊗ 1_n) = Vᵀ W
+
+    (the Hessian of a per-column softmax summed over a batch, Σ_j s_j s_jᵀ = S Sᵀ).  Else None."""
+    ends, middle = (_selector(a), _selector(b)), _selector(k)
+    if None in ends or middle is None or not all(
+            isinstance(d, E.Apply) and d.name == "diagm" for d in (v, w)):
+        return None
+    if not ends[0][2:] == middle[2:] == ends[1][2:]:
+        return None
+    m, n = middle[2:]
+    V, W = unvec_partial(v.arg, (n, m)), unvec_partial(w.arg, (n, m))
+    kinds = (ends[0][:2], middle[:2], ends[1][:2])
+    if kinds == (("blocks", "row"), ("within", "square"), ("blocks", "col")):
+        return E.mul(V, E.transpose(W))
+    if kinds == (("within", "row"), ("blocks", "square"), ("within", "col")):
+        return E.mul(E.transpose(V), W)
     return None
 
 
@@ -114,6 +177,10 @@ def _special(f: E.Expr) -> bool:
 def _distribute(e: E.Mul):
     """row · (S1 + S2) = row · S1 + row · S2 when a term is a Kronecker-like factor."""
     chain = list(e.chain)
+    for i in range(1, len(chain) - 1):
+        if _between_selectors(chain[i - 1], chain[i], chain[i + 1]):
+            return E.add(*(E.mul(E.Num(e.coeff), *e.scalars, *chain[:i], t, *chain[i + 1:])
+                           for t in chain[i].terms))
     if chain[0].rows != ONE and chain[-1].cols != ONE:
         return None
     for i, f in enumerate(chain):
@@ -121,6 +188,17 @@ def _distribute(e: E.Mul):
             return E.add(*(E.mul(E.Num(e.coeff), *e.scalars, *chain[:i], t, *chain[i + 1:])
                            for t in f.terms))
     return None
+
+
+def _between_selectors(a: E.Expr, f: E.Expr, b: E.Expr) -> bool:
+    """S1 (D1 + D2 …) S2 with selectors S1, S2 and terms that begin and end with diag(v):
+    each term S1 Dk S2 then comes back to a matrix by _selected_entries."""
+    def ends_in_diag(t):
+        chain = E.parts(t)[2]
+        return bool(chain) and all(isinstance(g, E.Apply) and g.name == "diagm"
+                                   for g in (chain[0], chain[-1]))
+    return isinstance(f, E.Add) and _selector(a) is not None and _selector(b) is not None \
+        and all(ends_in_diag(t) for t in f.terms)
 
 
 @on(E.Mul)
@@ -133,6 +211,10 @@ def vec_identities(e: E.Expr):
     spread = _distribute(e)
     if spread is not None:
         return spread
+    for i in range(len(chain) - 4):
+        new = _two_selected(*chain[i:i + 5])
+        if new is not None:
+            return E.mul(E.Num(e.coeff), *e.scalars, *chain[:i], new, *chain[i + 5:])
     for i in range(len(chain) - 2):
         new = _selected_entries(*chain[i:i + 3])
         if new is not None:
