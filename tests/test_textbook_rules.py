@@ -16,6 +16,7 @@ from mdx.simplification import textbook as T
 from mdx.expressions.dims import dim_mul
 from mdx.simplification import inverses, means
 from mdx.simplification.collect import collect_scalar_factors
+from mdx.simplification.quotients import common_denominator
 from mdx.simplification.sum_rules import trace_of_outer
 from mdx.simplification.logistic import sigmoid_of_quotient
 from mdx.simplification.vecrules import kron_on_vec_sum, unvec
@@ -158,6 +159,22 @@ RULE_CASES = [
      collect_scalar_factors,
      E.add(E.mul(sym("r"), a), E.neg(E.mul(E.apply("norm", b), a)),
            E.mul(sym("r"), E.apply("norm", b), a))),
+    ("1 ./ h − a ./ (h ∘ h) over one denominator, h = 1 + abs(a)", common_denominator,
+     E.add(E.ediv(ones_n, E.add(ones_n, E.func("abs", a))),
+           E.neg(E.ediv(E.func("abs", a), E.hadamard(E.add(ones_n, E.func("abs", a)),
+                                                     E.add(ones_n, E.func("abs", a))))))),
+    ("a ./ u − b ./ u = (a − b) ./ u", common_denominator,
+     E.add(E.ediv(a, u), E.neg(E.ediv(b, u)))),
+    ("sum(3 aᵀ + 2 1ᵀ) = 3 sum(a) + 2 n, shorter", T.sum_of_terms,
+     E.apply("sum", E.add(E.scale(3, E.transpose(a)), E.scale(2, E.transpose(ones_n))))),
+    ("9 sum(y) s / 10 + n s / 50 - y = (9 sum(y) / 10 + n / 50) s - y", collect_scalar_factors,
+     E.add(E.mul(E.Num(Fraction(9, 10)), E.apply("sum", y), E.func("exp", s)),
+           E.mul(E.Num(Fraction(1, 50)), E.DimSize(n), E.func("exp", s)), E.neg(y))),
+    ("-(a + b - c) = c - a - b", S.flip_negated_sum, E.neg(E.add(a, b, E.neg(u)))),
+    ("X − diag(t) X = diag(1 − t) X", T.diagonal_scaling,
+     E.add(X, E.neg(E.mul(E.apply("diagm", a), X)))),
+    ("2 M − M diag(t) + B = M diag(2 − t) + B", T.diagonal_scaling,
+     E.add(E.scale(2, M), E.neg(E.mul(M, E.apply("diagm", sym("t", m)))), D)),
     ("… with a matrix product: ‖b‖ A X - k ‖b‖ A X + B", collect_scalar_factors,
      E.add(E.mul(E.apply("norm", b), A, X), E.neg(E.mul(sym("k"), E.apply("norm", b), A, X)),
            sym("B", n, m))),
@@ -252,6 +269,11 @@ PROBLEMS = [
     ("d log det(A X B) / dX", {"A": (2, 3), "X": (3, 4), "B": (4, 2)},
      lambda A, X, B: np.log(abs(np.linalg.det(A @ X @ B)))),
     ("d tr(X^{-1}) / dX", {"X": (3, 3)}, lambda X: np.trace(np.linalg.inv(X))),
+    # one denominator (softsign), sinh ./ cosh = tanh and F − diag(t) F = diag(1 − t) F in a Hessian
+    ("d sum(x ./ (1 + abs(x))) / dx", {"x": (4, 1)}, lambda x: np.sum(x / (1 + np.abs(x)))),
+    ("d^2 sum(log(cosh(X w - y))) / dw^2", {"X": (5, 3), "w": (3, 1), "y": (5, 1)},
+     lambda X, w, y: np.sum(np.log(np.cosh(X @ w - y)))),
+    ("d^2 sum(log1p(x .* x)) / dx^2", {"x": (4, 1)}, lambda x: np.sum(np.log1p(x * x))),
 ]
 
 # the forms those problems print (denominator layout), which a reader checks by eye
@@ -265,6 +287,9 @@ PRINTED = {
     "d det(A X B) / dX where A, B: invertible": "det(A X B) X^{-T}",
     "d log det(A X B) / dX": "A^T (A X B)^{-T} B^T",
     "d tr(X^{-1}) / dX": "-X^{-T} X^{-T}",
+    "d sum(x ./ (1 + abs(x))) / dx": "1 ./ (1 + abs(x)).^2",
+    "d^2 sum(log(cosh(X w - y))) / dw^2": "X^T diag(1 - tanh(X w - y).^2) X",
+    "d^2 sum(log1p(x .* x)) / dx^2": "2 diag((1 - x ∘ x) ./ (1 + x ∘ x).^2)",
 }
 
 

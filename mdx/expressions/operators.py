@@ -161,12 +161,32 @@ def _cancel_quotients(factors):
 
 
 def _named_ratio(a: Expr, b: Expr):
-    """g(u) ./ h(u) as the function the table names for it (the hyperbolic sine over cosine is tanh), or None."""
+    """g(u) ./ h(u) as the function the table names for it (the hyperbolic sine over cosine
+    is tanh), also of equal integer powers (sinh(u).^2 ./ cosh(u).^2 = tanh(u).^2); or None."""
+    k = F1
+    if isinstance(a, EPow) and isinstance(b, EPow) and a.k == b.k and a.k.denominator == 1:
+        k, a, b = a.k, a.base, b.base
     if isinstance(a, Func) and isinstance(b, Func) and a.arg == b.arg \
             and not (a.primes or b.primes or a.defn or b.defn):
         name = RATIOS.get((a.name, b.name))
-        return func(name, a.arg) if name else None
+        return epower(func(name, a.arg), k) if name else None
     return None
+
+
+def _named_ratios(num: list, den: list) -> bool:
+    """Replace each pair of a numerator and a denominator factor that the table names (sinh
+    over cosh) by that function, in place: (sinh ∘ sinh) ./ (cosh ∘ cosh) = tanh ∘ tanh.
+    Whether any was found."""
+    found = False
+    for i, f in enumerate(num):
+        for g in den:
+            named = _named_ratio(f, g)
+            if named is not None:
+                num[i] = named
+                den.remove(g)
+                found = True
+                break
+    return found
 
 
 def ediv(a: Expr, b: Expr) -> Expr:
@@ -187,6 +207,9 @@ def ediv(a: Expr, b: Expr) -> Expr:
         return ediv(a.num, hadamard(a.den, b))
     num = list(a.factors) if isinstance(a, Had) else [a]
     den = list(b.factors) if isinstance(b, Had) else [b]
+    if _named_ratios(num, den):
+        top = hadamard(*num)
+        return ediv(top, hadamard(*den)) if den else top
     common = [f for f in num if f in den]
     if common:                  # (u ∘ c) ./ (c ∘ v) = u ./ v: also keeps exp(big)/exp(big) finite
         for f in common:

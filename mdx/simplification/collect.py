@@ -1,7 +1,7 @@
 """Terms collected over the scalar factors some of them share (the definition method
 multiplies every product out entry by entry, (1 - y) r² into r² - y r²):
 
-    a M - c M + y c M = a M + (y - 1) c M
+    a M - c M + y c M = a M + (y - 1) c M        a M + b M + c = (a + b) M + c
 
 where what is left of each collected term is a number or one scalar factor.
 
@@ -34,13 +34,18 @@ def collect_scalar_factors(e: E.Expr):
 
 def _groups(parts):
     """Index sets of two or more (not all) terms with the same matrix product that all
-    hold a scalar factor: one set for each such factor."""
+    hold a scalar factor: one set for each such factor; and of the terms with the same
+    matrix product, whatever their scalars (9 sum(y) s / 10 + n s / 50 = (9 sum(y) / 10 +
+    n / 50) s, where s is long)."""
     out = []
     for _, scalars, chain in parts:
         for f in scalars:
             group = tuple(j for j, (_, s, c) in enumerate(parts) if c == chain and f in s)
             if 2 <= len(group) < len(parts) and group not in out:
                 out.append(group)
+        group = tuple(j for j, (_, _, c) in enumerate(parts) if c == chain)
+        if chain and len(group) >= 2 and group not in out:
+            out.append(group)
     return out
 
 

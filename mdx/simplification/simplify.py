@@ -9,6 +9,7 @@ each a plain function `expr -> expr or None`, run here bottom-up to a fixed poin
 
 from __future__ import annotations
 
+from collections import Counter
 from fractions import Fraction
 
 from ..expressions import expr as E
@@ -22,12 +23,14 @@ from .collect import collect_scalar_factors
 from .logistic import sigmoid_of_quotient
 from .vecrules import kron_on_vec_sum, vec_identities
 from . import inverses, means
+from .quotients import common_denominator
 from .rule_types import rules_for
 
 RULES = (vec_identities, kron_on_vec_sum, cancel_quotient, diag_to_hadamard, factor_sum,
          factor_partial, factor_hadamard, ones_inner, trace_of_outer, expand_if_shorter,
          expand_scalar_factor) + textbook.RULES + means.RULES + inverses.RULES + (
-             sigmoid_of_quotient, collect_scalar_factors, factor_denominator, factor_common_scalar)
+             sigmoid_of_quotient, collect_scalar_factors, common_denominator, factor_denominator,
+             factor_common_scalar)
 
 
 def _bottom_up(e: E.Expr, rules, depth: int = 0) -> E.Expr:
@@ -79,7 +82,7 @@ def recognised(f: E.Expr) -> E.Expr:
 
 # ----------------------------------------------------------------- presentation
 def flip_negated_sum(e: E.Expr):
-    """-c M (a - b) = c M (b - a): fewer minus signs."""
+    """-c M (a - b) = c M (b - a): fewer minus signs; -(a + b - c) = c - a - b."""
     if not isinstance(e, E.Mul) or e.coeff >= 0:
         return None
     factors = list(e.scalars) + list(e.chain)
@@ -95,6 +98,8 @@ def flip_negated_sum(e: E.Expr):
         return None
     s = factors[sums[0]]
     negs = sum(E.split_coeff(t)[0] < 0 for t in s.terms)
+    if len(factors) == 1 and e.coeff == -1 and negs:     # -(a + b - c) = c - a - b
+        return E.Add(tuple(E.neg(t) for t in s.terms))
     if negs * 2 < len(s.terms) or negs == 0:
         return None
     factors[sums[0]] = E.Add(tuple(E.neg(t) for t in s.terms))
@@ -223,22 +228,41 @@ def finished(e: E.Expr) -> E.Expr:
 
 
 def _finish(e: E.Expr, memo: dict) -> E.Expr:
-    """transpose_into_elementwise and means.variance where they apply: the nodes above are
-    rebuilt and nothing else (another pass of the rules would undo a settled Kronecker form)."""
+    """Children first, then at each node transpose_into_elementwise, means.variance or
+    _squares where one applies: the nodes above are rebuilt and nothing else (another pass
+    of the rules would undo a settled Kronecker form)."""
     got = memo.get(id(e))
     if got is not None:
         return got[1]
-    out = transpose_into_elementwise(e)
-    if out is None:
-        out = means.variance(e)
-        if out is not None:
-            out = E.apply(out.name, _finish(out.arg, memo))
-    if out is None:
-        kids = e.children()
-        new = tuple(_finish(k, memo) for k in kids)
-        out = e if all(a is b for a, b in zip(kids, new)) else E.rebuild(e, new)
+    kids = e.children()
+    new = tuple(_finish(k, memo) for k in kids)
+    out = e if all(a is b for a, b in zip(kids, new)) else E.rebuild(e, new)
+    for finish in (transpose_into_elementwise, means.variance):
+        done = finish(out)
+        if done is not None:
+            out = done
+            break
+    else:
+        out = _squares(out)
     memo[id(e)] = (e, out)
     return out
+
+
+def _squares(e: E.Expr) -> E.Expr:
+    """u ∘ u as u.^2 where u is more than a name: 1 - tanh(u).^2 and 1 ./ (1 + abs(x)).^2 as
+    a textbook prints them.  Only on a result: the rules keep u ∘ u a product, so that
+    σ ∘ (1 - σ) and (a ./ σ) ∘ σ find σ as a factor."""
+    if not isinstance(e, E.Had):
+        return e
+    counts = Counter(e.factors)
+    if all(k == 1 or isinstance(f, E.Sym) for f, k in counts.items()):
+        return e
+    factors = []
+    for f, k in counts.items():
+        factors += [E.epower(f, k)] if k > 1 and not isinstance(f, E.Sym) else [f] * k
+    return factors[0] if len(factors) == 1 else E.Had(tuple(factors))
+
+
 POSITIVE_FIRST = (positive_first,)
 
 

@@ -11,6 +11,7 @@ differential method reaches, so that the three methods print the same result:
     (a ⊗ B) M = a ⊗ (B M) (a a column)     vec(a bᵀ) = b ⊗ a
     sum(a − mean(a) 1) = 0                 (1 1ᵀ)(1 1ᵀ) = n 1 1ᵀ
     diag(a) + diag(b) = diag(a + b)        (centred products: mdx.simplification.means)
+    F - diag(t) F = diag(1 - t) F
     sum(y) = 1, 1ᵀ Y = 1ᵀ (y, Y declared `distribution`)
     exp(z) / sum(exp(z)) = softmax(z)
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 from ..expressions import expr as E
 from ..expressions.dims import ONE
+from ..expressions.text import printed_length
 from .means import is_centred
 from .rule_types import on
 
@@ -58,13 +60,15 @@ def _summed_term(t: E.Expr) -> E.Expr:
 
 @on(E.Apply)
 def sum_of_terms(e: E.Expr):
-    """sum(a + b) = sum(a) + sum(b), where a term then drops out (a centred one)."""
+    """sum(a + b) = sum(a) + sum(b), where a term then drops out (a centred one) or the
+    sums print shorter (sum(9 y / 10 + 1 / 50) = 9 sum(y) / 10 + n / 50)."""
     if not (isinstance(e, E.Apply) and e.name == "sum" and isinstance(e.arg, E.Add)):
         return None
     parts = [_summed_term(t) for t in e.arg.terms]
-    if not any(p == E.ZERO_SCALAR for p in parts):
-        return None
-    return E.add(*parts)
+    split = E.add(*parts)
+    if any(p == E.ZERO_SCALAR for p in parts) or printed_length(split) < printed_length(e):
+        return split
+    return None
 
 
 @on(E.Mul)
@@ -259,6 +263,41 @@ def sum_of_diagonals(e: E.Expr):
 
 
 @on(E.Add)
+def diagonal_scaling(e: E.Expr):
+    """F - diag(t) F = diag(1 - t) F, and F - F diag(t) = F diag(1 - t): a term that is a
+    multiple of F beside one that scales F's rows (or columns), which the definition method
+    reassembles from Σ_k X_kp (1 - t_k) X_kr.  Else None."""
+    if not isinstance(e, E.Add):
+        return None
+    parts = [E.parts(t) for t in e.terms]
+    for side in (0, -1):
+        groups: dict = {}
+        for i, (_, _, chain) in enumerate(parts):
+            scaled = bool(chain) and _is_diag(chain[side])
+            rest = tuple(chain[1:] if side == 0 else chain[:-1]) if scaled else tuple(chain)
+            if rest and (rest[0].rows if side == 0 else rest[-1].cols) != ONE:
+                groups.setdefault(rest, []).append((i, scaled))
+        for rest, members in groups.items():
+            if len(members) < 2 or all(s for _, s in members) or not any(s for _, s in members):
+                continue
+            n = rest[0].rows if side == 0 else rest[-1].cols
+            entries = []
+            for i, scaled in members:
+                coeff, scalars, chain = parts[i]
+                entry = chain[side].arg if scaled else E.Ones((n, ONE))
+                entries.append(E.mul(E.Num(coeff), *scalars, entry))
+            D = E.apply("diagm", E.add(*entries))
+            merged = E.mul(D, *rest) if side == 0 else E.mul(*rest, D)
+            taken = {i for i, _ in members}
+            return E.add(merged, *(t for i, t in enumerate(e.terms) if i not in taken))
+    return None
+
+
+def _is_diag(f: E.Expr) -> bool:
+    return isinstance(f, E.Apply) and f.name == "diagm"
+
+
+@on(E.Add)
 def factor_kron(e: E.Expr):
     """A ⊗ B + A ⊗ C = A ⊗ (B + C), and B ⊗ A + C ⊗ A = (B + C) ⊗ A."""
     if not isinstance(e, E.Add):
@@ -369,7 +408,7 @@ def mirror_terms_in_order(e: E.Expr):
 
 
 RULES = (sum_of_hadamard, centred_sum, sum_of_terms, ones_sandwich, ones_dot, ones_power, sums_to_one,
-         kron_mixed_product, through_kron, factor_kron, sum_of_diagonals,
+         kron_mixed_product, through_kron, factor_kron, sum_of_diagonals, diagonal_scaling,
          vec_of_outer, softmax_of_quotient)
 READING_RULES = (softmax_of_quotient,)      # also run on a problem's function (mdx.derivation.api)
 PRESENT_RULES = (negative_powers, mirror_terms_in_order)
