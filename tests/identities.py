@@ -227,6 +227,13 @@ SECOND_ORDER = [
     row("softmax bias Hessian over a batch", "d^2 sum(logsumexp(W X + b 1^T)) / db^2",
         {"W": (3, 2), "X": (2, 4), "b": (3, 1)},
         lambda W, X, b: sum(lse(z) for z in (W @ X + b).T), order=2),
+    row("row-wise softmax bias Hessian over a batch", "d^2 sum(logsumexp(X W + 1 b^T, dim=1)) / db^2",
+        {"X": (4, 2), "W": (2, 3), "b": (3, 1)},
+        lambda X, W, b: sum(lse(z) for z in (X @ W + b.T)), order=2),
+    row("weighted softmax bias Hessian", "d^2 -sum(Y .* log(softmax(W X + b 1^T))) / db^2",
+        {"Y": (3, 4), "W": (3, 2), "X": (2, 4), "b": (3, 1)},
+        lambda Y, W, X, b: -sum(Y[:, j] @ (z - lse(z)) for j, z in enumerate((W @ X + b).T)),
+        order=2),
     row("elementwise bias Hessian over a batch", "d^2 sum(sigmoid(W X + b 1^T)) / db^2",
         {"W": (3, 2), "X": (2, 4), "b": (3, 1)}, lambda W, X, b: np.sum(sig(W @ X + b)), order=2),
 ]

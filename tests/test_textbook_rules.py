@@ -19,7 +19,8 @@ from mdx.simplification.collect import collect_scalar_factors
 from mdx.simplification.quotients import common_denominator
 from mdx.simplification.sum_rules import trace_of_outer
 from mdx.simplification.logistic import sigmoid_of_quotient
-from mdx.simplification.vecrules import kron_on_vec_sum, unvec
+from mdx.simplification.unvec import unvec
+from mdx.simplification.vecrules import kron_on_vec_sum
 from corpora import CORPUS
 from fdcheck import check, evaluate
 from test_identities import LAYOUTS, METHODS
@@ -212,6 +213,16 @@ def test_a_centred_vector_sums_to_zero():
     centred = E.add(a, E.neg(E.mul(E.apply("mean", a), ones_n)))
     assert T.centred_sum(E.Apply("sum", centred)) == E.ZERO_SCALAR
     np.testing.assert_allclose(value(E.Apply("sum", centred), inputs_for(centred)), 0, atol=1e-12)
+
+
+def test_a_square_keeps_its_two_factors_alike():
+    """-2 (x - μ 1)ᵀ (x - μ 1) / σ³ is not printed 2 (x - μ 1)ᵀ (μ 1 - x) / σ³: the minus sign
+    is not moved into one of two equal factors."""
+    centred = E.add(a, E.neg(E.mul(sym("mu"), ones_n)))
+    assert S.flip_negated_sum(E.mul(E.Num(-2), E.transpose(centred), centred)) is None
+    der = mdx.derive("d ||(x - mu) / sigma||^2 / dsigma")
+    assert der.text(steps=False).split("result: ")[1].startswith(
+        "∂f/∂sigma = -2 (x - mu 1)^T (x - mu 1) / sigma^3"), der.text(steps=False)
 
 
 def test_constructors_apply_the_linear_identities():

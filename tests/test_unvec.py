@@ -125,6 +125,8 @@ COPY_WITHIN = E.kron(E.identity(m), E.ones((n, "1")))         # I_m ⊗ 1_n
 v, w = E.Sym("v", ("m*n", "1"), "vector"), E.Sym("w", ("m*n", "1"), "vector")
 V, W = E.unvec(v, (n, m)), E.unvec(w, (n, m))
 Dv, Dw = E.apply("diagm", v), E.apply("diagm", w)
+a_m, b_m = E.Sym("a", (m, "1"), "vector"), E.Sym("b", (m, "1"), "vector")
+c_n, d_n = E.Sym("c", (n, "1"), "vector"), E.Sym("d", (n, "1"), "vector")
 SANDWICHES = [
     (_product(SUM_BLOCKS, Dv, COPY_WITHIN), V),
     (_product(SUM_WITHIN, Dv, COPY_BLOCKS), E.transpose(V)),
@@ -136,17 +138,43 @@ SANDWICHES = [
      E.mul(V, E.transpose(W))),
     (_product(SUM_WITHIN, Dv, E.kron(E.ones((m, m)), E.identity(n)), Dw, COPY_WITHIN),
      E.mul(E.transpose(V), W)),
+    # weighted: each block (or each entry of a block) scaled by a weight's entry
+    (_product(E.kron(E.transpose(a_m), E.identity(n)), Dv, E.kron(E.identity(m), c_n)),
+     E.mul(E.apply("diagm", c_n), V, E.apply("diagm", a_m))),
+    (_product(E.kron(E.identity(m), E.transpose(c_n)), Dv, E.kron(a_m, E.identity(n))),
+     E.mul(E.apply("diagm", a_m), E.transpose(V), E.apply("diagm", c_n))),
+    (_product(E.kron(E.transpose(a_m), E.identity(n)), Dv, E.kron(b_m, E.identity(n))),
+     E.apply("diagm", E.mul(V, E.hadamard(a_m, b_m)))),
+    (_product(E.kron(E.identity(m), E.transpose(c_n)), Dv, E.kron(E.identity(m), d_n)),
+     E.apply("diagm", E.mul(E.transpose(V), E.hadamard(c_n, d_n)))),
+    (_product(E.kron(E.transpose(a_m), E.identity(n)), Dv, E.kron(E.identity(m), E.ones((n, n))), Dw,
+              E.kron(b_m, E.identity(n))),
+     E.mul(V, E.apply("diagm", E.hadamard(a_m, b_m)), E.transpose(W))),
+    # a commutation matrix beside a selector swaps its factors: K_{n,m} (I_m ⊗ c) = c ⊗ I_m
+    (_product(E.Commutation(n, m), E.kron(E.identity(m), c_n)), E.kron(c_n, E.identity(m))),
+    (_product(E.Commutation(n, m), E.kron(a_m, E.identity(n))), E.kron(E.identity(n), a_m)),
+    (_product(E.kron(E.identity(m), E.transpose(c_n)), E.Commutation(m, n)),
+     E.kron(E.transpose(c_n), E.identity(m))),
+    (_product(E.kron(E.transpose(a_m), E.identity(n)), E.Commutation(m, n)),
+     E.kron(E.identity(n), E.transpose(a_m))),
+    # a sum between a selector and its partner is distributed where the terms then reduce
+    (_product(SUM_BLOCKS, Dv, E.add(COPY_BLOCKS, E.neg(_product(E.kron(E.identity(m), E.ones((n, n))),
+                                                                Dv, COPY_BLOCKS)))),
+     E.add(E.apply("diagm", E.mul(V, E.ones((m, "1")))), E.neg(E.mul(V, E.transpose(V))))),
 ]
 
 
 @pytest.mark.parametrize("before,after", SANDWICHES, ids=[str(b) for b, _ in SANDWICHES])
 def test_a_selector_sandwich_comes_back_to_a_matrix(before, after):
-    """(1_mᵀ ⊗ I_n) diag(v) (I_m ⊗ 1_n) = unvec(v) and the other selector pairs, with n = 3 and
-    m = 4 so that a block and a within-block sum cannot be confused."""
+    """(1_mᵀ ⊗ I_n) diag(v) (I_m ⊗ 1_n) = unvec(v) and the other selector pairs, weighted or
+    not, and a commutation matrix beside a selector, with n = 3 and m = 4 so that a block and
+    a within-block sum cannot be confused."""
     from mdx.simplification.vecrules import vec_identities
     assert vec_identities(before) == after
     rng = np.random.default_rng(2)
-    inputs = {"v": rng.standard_normal((12, 1)), "w": rng.standard_normal((12, 1))}
+    inputs = {"v": rng.standard_normal((12, 1)), "w": rng.standard_normal((12, 1)),
+              "a": rng.standard_normal((4, 1)), "b": rng.standard_normal((4, 1)),
+              "c": rng.standard_normal((3, 1)), "d": rng.standard_normal((3, 1))}
     np.testing.assert_allclose(value(after, inputs), value(before, inputs))
 
 

@@ -94,7 +94,7 @@ def _adjoint(L: E.Expr, G: E.Expr, dx: E.Sym) -> list:
 
 def unvec_any(g: E.Expr, shape) -> E.Expr:
     """M of `shape` with vec(M) = g: read off g's structure, unvec(·) where it shows none."""
-    from ..simplification.vecrules import unvec_partial
+    from ..simplification.unvec import unvec_partial
     return unvec_partial(g, shape)
 
 

@@ -102,6 +102,8 @@ def flip_negated_sum(e: E.Expr):
         return E.Add(tuple(E.neg(t) for t in s.terms))
     if negs * 2 < len(s.terms) or negs == 0:
         return None
+    if any(E.transpose(f) == s for j, f in enumerate(factors) if j != sums[0]):
+        return None                 # (x - μ 1)ᵀ (x - μ 1) keeps its two factors alike
     factors[sums[0]] = E.Add(tuple(E.neg(t) for t in s.terms))
     return E.mul(E.Num(-e.coeff), *factors)
 

@@ -9,37 +9,15 @@ bring the products back to matrix form:
     E v = vec(diag(v))                    vec(M)ᵀ E = diag(M)ᵀ
     vec(M)ᵀ vec(N) = tr(Mᵀ N)
     (1_mᵀ ⊗ I_n) diag(v) (I_m ⊗ 1_n) = unvec(v), the n×m matrix whose vec is v
+    (mdx.simplification.unvec), and the other selector sandwiches (_selected_entries)
 """
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from ..expressions import expr as E
-from ..expressions.dims import ONE, dim_mul
-from ..expressions.text import printed_length
-from ..language.functions import PER_COLUMN
+from ..expressions.dims import ONE
 from .rule_types import on
-
-
-def _as_matrix(v: E.Expr, rows: str, cols: str):
-    """M with vec(M) = v and M of size rows × cols, when that is visible; else None."""
-    if isinstance(v, E.Apply) and v.name == "vec" and v.arg.shape == (rows, cols):
-        return v.arg
-    if isinstance(v, (E.Ones, E.Zero)) and v.shape == (dim_mul(rows, cols), ONE):
-        return type(v)((rows, cols))
-    if v.cols == ONE and cols == ONE and v.rows == rows:
-        return v
-    if v.cols == ONE and rows == ONE and v.rows == cols:
-        return E.transpose(v)
-    return None
-
-
-def _row_as_matrix(r: E.Expr, rows: str, cols: str):
-    """M with vec(M)ᵀ = r."""
-    if r.rows != ONE:
-        return None
-    return _as_matrix(E.transpose(r), rows, cols)
+from .unvec import _as_matrix, _diag_of_vec, _row_as_matrix, unvec, unvec_partial
 
 
 def _pair(a: E.Expr, b: E.Expr):
@@ -49,6 +27,9 @@ def _pair(a: E.Expr, b: E.Expr):
 
 
 def _pair_rule(a: E.Expr, b: E.Expr):
+    swapped = _commuted_selector(a, b)
+    if swapped is not None:
+        return swapped
     if isinstance(b, E.Kron):                      # vec(M)ᵀ (P ⊗ Q)
         P, Q = b.a, b.b
         M = _row_as_matrix(a, Q.rows, P.rows)
@@ -101,71 +82,100 @@ def _ones(f: E.Expr, rows: str, cols: str) -> bool:
 
 
 def _selector(f: E.Expr):
-    """(kind, form, m, n) for a Kronecker product of an identity and ones that sums or copies the
-    m blocks of length n of a column (kind "blocks": 1_mᵀ ⊗ I_n, 1_m ⊗ I_n, 1_m 1_mᵀ ⊗ I_n) or
-    the entries within each block ("within": I_m ⊗ 1_nᵀ, I_m ⊗ 1_n, I_m ⊗ 1_n 1_nᵀ), with the
-    shape of its ones ("row", "col", "square"); else None."""
+    """(kind, form, m, n, weight) for a Kronecker product of an identity and a vector that
+    sums or copies the m blocks of length n of a column, each scaled by the weight's entry
+    (kind "blocks": aᵀ ⊗ I_n, a ⊗ I_n, 1_m 1_mᵀ ⊗ I_n), or the entries within each block
+    ("within": I_m ⊗ cᵀ, I_m ⊗ c, I_m ⊗ 1_n 1_nᵀ); the form says how the vector stands
+    ("row", "col", or "square" for ones, weight None); else None."""
     if not isinstance(f, E.Kron):
         return None
-    a, b = f.a, f.b
-    for kind, ones, eye in (("blocks", a, b), ("within", b, a)):
-        if isinstance(eye, E.Identity):
-            m_or_n = ones.rows if ones.rows != ONE else ones.cols
-            for form, shape in (("row", (ONE, m_or_n)), ("col", (m_or_n, ONE)),
-                                ("square", (m_or_n, m_or_n))):
-                if m_or_n != ONE and _ones(ones, *shape):
-                    return (kind, form) + ((m_or_n, eye.n) if kind == "blocks" else (eye.n, m_or_n))
+    for kind, side, eye in (("blocks", f.a, f.b), ("within", f.b, f.a)):
+        if not isinstance(eye, E.Identity):
+            continue
+        if side.cols == ONE and side.rows != ONE:
+            k, form, weight = side.rows, "col", side
+        elif side.rows == ONE and side.cols != ONE:
+            k, form, weight = side.cols, "row", E.transpose(side)
+        elif side.rows != ONE and _ones(side, side.rows, side.rows):
+            k, form, weight = side.rows, "square", None
+        else:
+            continue
+        return (kind, form) + ((k, eye.n) if kind == "blocks" else (eye.n, k)) + (weight,)
     return None
+
+
+def _diag(v: E.Expr) -> E.Expr:
+    return E.apply("diagm", v)
 
 
 def _selected_entries(a: E.Expr, w: E.Expr, b: E.Expr):
     """A diagonal matrix diag(v) between two selectors, with V = unvec(v) the n×m matrix
-    whose vec is v (column j of V is block j of v):
+    whose vec is v (column j of V is block j of v), a and b weights of the blocks, c and d
+    of the entries within a block (1 for a plain sum or copy):
 
-        (1_mᵀ ⊗ I_n) diag(v) (I_m ⊗ 1_n) = V          (I_m ⊗ 1_nᵀ) diag(v) (1_m ⊗ I_n) = Vᵀ
-        (1_mᵀ ⊗ I_n) diag(v) (1_m ⊗ I_n) = diag(V 1)  (I_m ⊗ 1_nᵀ) diag(v) (I_m ⊗ 1_n) = diag(Vᵀ 1)
+        (aᵀ ⊗ I_n) diag(v) (I_m ⊗ c) = diag(c) V diag(a)    (1ᵀ ⊗ I) diag(v) (I ⊗ 1) = V
+        (I_m ⊗ cᵀ) diag(v) (a ⊗ I_n) = diag(a) Vᵀ diag(c)
+        (aᵀ ⊗ I_n) diag(v) (b ⊗ I_n) = diag(V (a ∘ b))      (1ᵀ ⊗ I) diag(v) (1 ⊗ I) = diag(V 1)
+        (I_m ⊗ cᵀ) diag(v) (I_m ⊗ d) = diag(Vᵀ (c ∘ d))
 
     Else None."""
     if not (isinstance(w, E.Apply) and w.name == "diagm"):
         return None
     left, right = _selector(a), _selector(b)
-    if left is None or right is None or left[2:] != right[2:]:
+    if left is None or right is None or left[2:4] != right[2:4]:
         return None
-    m, n = left[2:]
+    m, n = left[2:4]
     V = unvec_partial(w.arg, (n, m))
-    sides = (left[:2], right[:2])
-    if sides == (("blocks", "row"), ("within", "col")):
-        return V
-    if sides == (("within", "row"), ("blocks", "col")):
-        return E.transpose(V)
-    if sides == (("blocks", "row"), ("blocks", "col")):
-        return E.apply("diagm", E.mul(V, E.Ones((m, ONE))))
-    if sides == (("within", "row"), ("within", "col")):
-        return E.apply("diagm", E.mul(E.transpose(V), E.Ones((n, ONE))))
-    return None
+    (lk, lf, wl), (rk, rf, wr) = (left[0], left[1], left[4]), (right[0], right[1], right[4])
+    if (lf, rf) != ("row", "col"):
+        return None
+    if (lk, rk) == ("blocks", "within"):
+        return E.mul(_diag(wr), V, _diag(wl))
+    if (lk, rk) == ("within", "blocks"):
+        return E.mul(_diag(wr), E.transpose(V), _diag(wl))
+    if (lk, rk) == ("blocks", "blocks"):
+        return _diag(E.mul(V, E.hadamard(wl, wr)))
+    return _diag(E.mul(E.transpose(V), E.hadamard(wl, wr)))
 
 
 def _two_selected(a: E.Expr, v: E.Expr, k: E.Expr, w: E.Expr, b: E.Expr):
     """As 1 1ᵀ ⊗ I = (1 ⊗ I)(1ᵀ ⊗ I) and I ⊗ 1 1ᵀ = (I ⊗ 1)(I ⊗ 1ᵀ), two diagonals either side
     of a square selector come back as a product:
 
-        (1_mᵀ ⊗ I_n) diag(v) (I_m ⊗ 1_n 1_nᵀ) diag(w) (1_m ⊗ I_n) = V Wᵀ
-        (I_m ⊗ 1_nᵀ) diag(v) (1_m 1_mᵀ ⊗ I_n) diag(w) (I_m ⊗ 1_n) = Vᵀ W
+        (aᵀ ⊗ I_n) diag(v) (I_m ⊗ 1_n 1_nᵀ) diag(w) (b ⊗ I_n) = V diag(a ∘ b) Wᵀ
+        (I_m ⊗ cᵀ) diag(v) (1_m 1_mᵀ ⊗ I_n) diag(w) (I_m ⊗ d) = Vᵀ diag(c ∘ d) W
 
     (the Hessian of a per-column softmax summed over a batch, Σ_j s_j s_jᵀ = S Sᵀ).  Else None."""
     ends, middle = (_selector(a), _selector(b)), _selector(k)
     if None in ends or middle is None or not all(
             isinstance(d, E.Apply) and d.name == "diagm" for d in (v, w)):
         return None
-    if not ends[0][2:] == middle[2:] == ends[1][2:]:
+    if not ends[0][2:4] == middle[2:4] == ends[1][2:4]:
         return None
-    m, n = middle[2:]
+    m, n = middle[2:4]
     V, W = unvec_partial(v.arg, (n, m)), unvec_partial(w.arg, (n, m))
     kinds = (ends[0][:2], middle[:2], ends[1][:2])
+    weights = _diag(E.hadamard(ends[0][4], ends[1][4]))
     if kinds == (("blocks", "row"), ("within", "square"), ("blocks", "col")):
-        return E.mul(V, E.transpose(W))
+        return E.mul(V, weights, E.transpose(W))
     if kinds == (("within", "row"), ("blocks", "square"), ("within", "col")):
-        return E.mul(E.transpose(V), W)
+        return E.mul(E.transpose(V), weights, W)
+    return None
+
+
+def _commuted_selector(a: E.Expr, b: E.Expr):
+    """A commutation matrix beside a selector swaps the selector's factors:
+    K_{r,s} (I_s ⊗ c) = c ⊗ I_s, K_{r,s} (c ⊗ I_r) = I_r ⊗ c, and their transposes
+    (I_s ⊗ cᵀ) K_{s,r} = cᵀ ⊗ I_s, (cᵀ ⊗ I_r) K_{s,r} = I_r ⊗ cᵀ.  Else None."""
+    if isinstance(a, E.Commutation) and isinstance(b, E.Kron) and b.cols != ONE:
+        r, s = a.r, a.s
+        if isinstance(b.a, E.Identity) and b.a.n == s and b.b.shape == (r, ONE):
+            return E.kron(b.b, E.identity(s))
+        if isinstance(b.b, E.Identity) and b.b.n == r and b.a.shape == (s, ONE):
+            return E.kron(E.identity(r), b.a)
+    if isinstance(b, E.Commutation) and isinstance(a, E.Kron) and a.rows != ONE:
+        column = _commuted_selector(E.transpose(b), E.transpose(a))
+        return None if column is None else E.transpose(column)
     return None
 
 
@@ -190,6 +200,37 @@ def _distribute(e: E.Mul):
     return None
 
 
+def _kron_count(e: E.Expr) -> int:
+    own = 1 if isinstance(e, (E.Kron, E.Commutation)) else 0
+    return own + sum(_kron_count(k) for k in e.children())
+
+
+def _reduced(t: E.Expr, steps: int = 40) -> E.Expr:
+    """t with vec_identities applied until none fits (a bounded number of times)."""
+    for _ in range(steps):
+        new = vec_identities(t) if isinstance(t, E.Mul) else None
+        if new is None:
+            return t
+        t = new
+    return t
+
+
+def _selector_sum(e: E.Mul):
+    """S (T1 + T2) … with a selector S in the chain: the sum distributed where every term
+    then loses Kronecker and commutation factors to the identities (the differential
+    method's (1ᵀ ⊗ I) diag(v) (h - (I ⊗ 1 1ᵀ) diag(v) h), h = 1 ⊗ I, is diag(V 1) - V Vᵀ);
+    else None."""
+    chain = e.chain
+    if not any(_selector(f) is not None for f in chain):
+        return None
+    for i, f in enumerate(chain):
+        if isinstance(f, E.Add) and any(_special(t) for t in f.terms) and len(f.terms) <= 8:
+            terms = [_reduced(E.mul(*chain[:i], t, *chain[i + 1:])) for t in f.terms]
+            if sum(map(_kron_count, terms)) < _kron_count(e):
+                return E.mul(E.Num(e.coeff), *e.scalars, E.add(*terms))
+    return None
+
+
 def _between_selectors(a: E.Expr, f: E.Expr, b: E.Expr) -> bool:
     """S1 (D1 + D2 …) S2 with selectors S1, S2 and terms that begin and end with diag(v):
     each term S1 Dk S2 then comes back to a matrix by _selected_entries."""
@@ -209,6 +250,9 @@ def vec_identities(e: E.Expr):
         return None
     chain = list(e.chain)
     spread = _distribute(e)
+    if spread is not None:
+        return spread
+    spread = _selector_sum(e)
     if spread is not None:
         return spread
     for i in range(len(chain) - 4):
@@ -237,11 +281,6 @@ def vec_identities(e: E.Expr):
     return None
 
 
-def _diag_of_vec(f: E.Expr) -> bool:
-    return isinstance(f, E.Apply) and f.name == "diagm" and isinstance(f.arg, E.Apply) \
-        and f.arg.name == "vec"
-
-
 def _pairs_after_product(f: E.Expr) -> bool:
     """Whether _pair_rule(product, f) can fire: f is Kronecker-like (or Eᵀ)."""
     return isinstance(f, (E.Kron, E.Commutation, E.DiagSelector)) or _diag_of_vec(f) or (
@@ -251,98 +290,6 @@ def _pairs_after_product(f: E.Expr) -> bool:
 def _pairs_before_product(f: E.Expr) -> bool:
     """Whether _pair_rule(f, product) can fire."""
     return isinstance(f, (E.Kron, E.Commutation, E.DiagSelector)) or _diag_of_vec(f)
-
-
-def unvec(v: E.Expr, shape) -> E.Expr | None:
-    """M of the given shape with vec(M) = v, read off the structure, or None.
-
-    vec is linear and commutes with every elementwise operation, so a sum, a scalar
-    multiple, a Hadamard product, a quotient or an elementwise function of vec forms
-    comes back term by term; a Kronecker, commutation or diag(vec W) factor in front of
-    a vec form comes back by the identities above ((P ⊗ Q) vec M = vec(Q M Pᵀ), ...).
-    """
-    if isinstance(v, E.T) and isinstance(v.arg, E.Add):
-        v = E.add(*(E.transpose(t) for t in v.arg.terms))
-    if isinstance(v, E.Add):
-        return _unvec_all(v.terms, shape, E.add)
-    if isinstance(v, E.Had):
-        return _unvec_all(v.factors, shape, E.hadamard)
-    if isinstance(v, E.EDiv):
-        return _unvec_all((v.num, v.den), shape, E.ediv)
-    if isinstance(v, E.Func) and v.name in PER_COLUMN:
-        return None                     # of each column: f(vec X) is not vec(f(X))
-    if isinstance(v, (E.Func, E.EPow)) and not v.is_scalar:
-        inner = unvec(v.children()[0], shape)
-        return None if inner is None else E.rebuild(v, (inner,))
-    if isinstance(v, E.Num):
-        return None
-    coeff, scalars, chain = Fraction(1), (), (v,)
-    if isinstance(v, E.Mul):
-        coeff, scalars, chain = v.coeff, v.scalars, v.chain
-    if not chain:
-        return None
-    body = chain[0] if len(chain) == 1 else None
-    if body is None:
-        M = _unvec_product(chain, shape)
-    elif isinstance(body, (E.Add, E.Had, E.EDiv, E.Func, E.EPow)) or (
-            isinstance(body, E.T) and isinstance(body.arg, E.Add)):
-        M = unvec(body, shape) if body is not v else None
-    elif E.is_zero(body):
-        M = E.zero(shape)
-    elif isinstance(body, E.Kron) and body.a.cols == ONE and body.b.cols == ONE \
-            and (body.b.rows, body.a.rows) == shape:          # b ⊗ a = vec(a bᵀ)
-        M = E.mul(body.b, E.transpose(body.a))
-    else:
-        M = _as_matrix(body, shape[0], shape[1])
-    return None if M is None else E.mul(E.Num(coeff), *scalars, M)
-
-
-def unvec_partial(v: E.Expr, shape) -> E.Expr:
-    """unvec(v) read off v's structure where it shows, the node unvec(·) around what does not:
-    a sum term by term, and the column a Kronecker factor acts on ((P ⊗ Q) h = vec(Q unvec(h)
-    Pᵀ)), so that unvec((I ⊗ Xᵀ) h) is Xᵀ unvec(h), as the other methods find it."""
-    M = unvec(v, shape)
-    if M is not None:
-        return M
-    whole = E.unvec(v, shape)
-    if isinstance(v, E.Add):
-        split = E.add(*(unvec_partial(t, shape) for t in v.terms))
-        return min((whole, split), key=printed_length)
-    coeff, scalars, chain = E.parts(v)
-    first, rest = (chain[0], E.mul(*chain[1:])) if len(chain) > 1 else (None, None)
-    if isinstance(first, E.Kron) and rest.cols == ONE and (first.b.rows, first.a.rows) == shape:
-        P, Q = first.a, first.b
-        inner = unvec_partial(rest, (Q.cols, P.cols))
-        return E.mul(E.Num(coeff), *scalars, Q, inner, E.transpose(P))
-    return whole
-
-
-def _unvec_all(parts, shape, combine):
-    got = [unvec(p, shape) for p in parts]
-    return None if any(g is None for g in got) else combine(*got)
-
-
-def _unvec_product(chain, shape):
-    """unvec of F h, with F a Kronecker, commutation or diag(vec W) factor and h a column."""
-    first, rest = chain[0], E.mul(*chain[1:])
-    if rest.cols != ONE:
-        return None
-    r, c = shape
-    if isinstance(first, E.Add):                   # (F1 + F2) h = F1 h + F2 h
-        return _unvec_all([E.mul(t, rest) for t in first.terms], shape, E.add)
-    if isinstance(first, E.Kron):                  # (P ⊗ Q) vec M = vec(Q M Pᵀ)
-        P, Q = first.a, first.b
-        if (Q.rows, P.rows) != (r, c):
-            return None
-        M = unvec(rest, (Q.cols, P.cols))
-        return None if M is None else E.mul(Q, M, E.transpose(P))
-    if isinstance(first, E.Commutation) and (first.s, first.r) == (r, c):   # K vec M = vec Mᵀ
-        M = unvec(rest, (c, r))
-        return None if M is None else E.transpose(M)
-    if _diag_of_vec(first) and first.arg.arg.shape == (r, c):               # diag(vec W) vec M
-        M = unvec(rest, shape)
-        return None if M is None else E.hadamard(first.arg.arg, M)
-    return None
 
 
 @on(E.Mul)
