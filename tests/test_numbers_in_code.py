@@ -35,9 +35,10 @@ def _sig(z):
 # (problem, shapes, the function in NumPy, variable, order); each size below is what the
 # shapes make it, and the functions read it from their arguments as mdx's code does
 CASES = [
-    ("d sum(softmax(Q K^T / sqrt(d)) V) / dQ where K: matrix n x d",
-     {"Q": (2, 3), "K": (4, 3), "V": (4, 2)},
-     lambda Q, K, V: np.sum(_softmax(Q @ K.T / np.sqrt(K.shape[1])) @ V), "Q", 1),
+    # (sum(softmax(…) V) would not do: a softmax's columns sum to one, its gradient is 0)
+    ("d sum(G .* softmax(Q K^T / sqrt(d))) / dQ where K: matrix n x d",
+     {"Q": (2, 3), "K": (4, 3), "G": (2, 4)},
+     lambda Q, K, G: np.sum(G * _softmax(Q @ K.T / np.sqrt(K.shape[1]))), "Q", 1),
     ("d sqrt(x^T x / n) + log(n) sum(x) / dx where x: vector n", {"x": (3, 1)},
      lambda x: np.sqrt(np.sum(x * x) / 3) + np.log(3) * np.sum(x), "x", 1),
     ("d exp(n) sum(x) - sum(exp(x / n)) / dx where x: vector n", {"x": (3, 1)},

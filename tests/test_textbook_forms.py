@@ -178,8 +178,6 @@ LONG = {
     'd tr(G^T softmax(Q K^T) V) / dQ': (NAMED, {('defin', 'den')}),
     'd tr(G^T softmax(K Q^T)^T V) / dQ': (NAMED, EVERY_DEN),
     'd tr(G^T softmax(Q K^T / 8) V) / dK': (NAMED, ALL),
-    'd -sum(Y .* log(softmax(X W + b^T))) / db':
-        (UNDECLARED, {('defin', 'den'), ('diffe', 'den')}),
     'd (x - mean(x) 1) / sqrt(mean((x - mean(x) 1).^2) + ε) / dx': (NORM, ALL),
     'd (x - a) / ||x - a|| / dx': (NAMED, ALL),
 }

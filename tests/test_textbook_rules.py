@@ -172,6 +172,11 @@ RULE_CASES = [
      E.add(E.mul(E.Num(Fraction(9, 10)), E.apply("sum", y), E.func("exp", s)),
            E.mul(E.Num(Fraction(1, 50)), E.DimSize(n), E.func("exp", s)), E.neg(y))),
     ("-(a + b - c) = c - a - b", S.flip_negated_sum, E.neg(E.add(a, b, E.neg(u)))),
+    ("I − diag(t) = diag(1 − t)", T.sum_of_diagonals, E.Add((E.identity(n), E.neg(E.apply("diagm", a))))),
+    ("a softmax's columns sum to one: 1ᵀ softmax(X) = 1ᵀ", T.sums_to_one,
+     E.Mul(F1, (), (E.transpose(ones_n), E.apply("softmax", X)))),
+    ("… and a row softmax's rows: softmax(Xᵀ)ᵀ 1 = 1", T.sums_to_one,
+     E.Mul(F1, (), (E.transpose(E.apply("softmax", E.transpose(Q))), ones_n))),
     ("X − diag(t) X = diag(1 − t) X", T.diagonal_scaling,
      E.add(X, E.neg(E.mul(E.apply("diagm", a), X)))),
     ("2 M − M diag(t) + B = M diag(2 − t) + B", T.diagonal_scaling,
@@ -284,7 +289,12 @@ PROBLEMS = [
     ("d sum(x ./ (1 + abs(x))) / dx", {"x": (4, 1)}, lambda x: np.sum(x / (1 + np.abs(x)))),
     ("d^2 sum(log(cosh(X w - y))) / dw^2", {"X": (5, 3), "w": (3, 1), "y": (5, 1)},
      lambda X, w, y: np.sum(np.log(np.cosh(X @ w - y)))),
-    ("d^2 sum(log1p(x .* x)) / dx^2", {"x": (4, 1)}, lambda x: np.sum(np.log1p(x * x))),
+    ("d^2 sum(log1p(x.^2)) / dx^2", {"x": (4, 1)}, lambda x: np.sum(np.log1p(x * x))),
+    # (1 + x.^2).^2 is not multiplied out: the quotients meet over it
+    ("d sum(x ./ (1 + x.^2)) / dx", {"x": (4, 1)}, lambda x: np.sum(x / (1 + x ** 2))),
+    # a bias added along the softmax's own axis cancels: the rows of a row softmax sum to 1
+    ("d^2 sum(logsumexp(A + b 1^T, dim=1)) / db^2", {"A": (3, 4), "b": (3, 1)},
+     lambda A, b: sum(np.log(np.sum(np.exp(r))) for r in A + b)),
 ]
 
 # the forms those problems print (denominator layout), which a reader checks by eye
@@ -300,7 +310,9 @@ PRINTED = {
     "d tr(X^{-1}) / dX": "-X^{-T} X^{-T}",
     "d sum(x ./ (1 + abs(x))) / dx": "1 ./ (1 + abs(x)).^2",
     "d^2 sum(log(cosh(X w - y))) / dw^2": "X^T diag(1 - tanh(X w - y).^2) X",
-    "d^2 sum(log1p(x .* x)) / dx^2": "2 diag((1 - x ∘ x) ./ (1 + x ∘ x).^2)",
+    "d^2 sum(log1p(x.^2)) / dx^2": "2 diag((1 - x.^2) ./ (1 + x.^2).^2)",
+    "d sum(x ./ (1 + x.^2)) / dx": "(1 - x.^2) ./ (1 + x.^2).^2",
+    "d^2 sum(logsumexp(A + b 1^T, dim=1)) / db^2": "0",
 }
 
 

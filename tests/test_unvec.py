@@ -150,6 +150,9 @@ SANDWICHES = [
     (_product(E.kron(E.transpose(a_m), E.identity(n)), Dv, E.kron(E.identity(m), E.ones((n, n))), Dw,
               E.kron(b_m, E.identity(n))),
      E.mul(V, E.apply("diagm", E.hadamard(a_m, b_m)), E.transpose(W))),
+    (_product(SUM_WITHIN, Dv, E.kron(E.identity(m), E.ones((n, n))), Dw, COPY_WITHIN),
+     E.mul(E.apply("diagm", E.mul(E.transpose(V), E.ones((n, "1")))),
+           E.apply("diagm", E.mul(E.transpose(W), E.ones((n, "1")))))),
     # a commutation matrix beside a selector swaps its factors: K_{n,m} (I_m ⊗ c) = c ⊗ I_m
     (_product(E.Commutation(n, m), E.kron(E.identity(m), c_n)), E.kron(c_n, E.identity(m))),
     (_product(E.Commutation(n, m), E.kron(a_m, E.identity(n))), E.kron(E.identity(n), a_m)),

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from ..expressions import expr as E
 from ..expressions.text import printed_length
 from .means import is_centred
@@ -43,6 +45,22 @@ def _scaled_sum(t: E.Expr):
     return None
 
 
+def squares(e: E.Expr, names: bool = False) -> E.Expr:
+    """u ∘ u as u.^2 where u is more than a name (or any u, with `names`): 1 - tanh(u).^2
+    and 1 ./ (1 + abs(x)).^2 as a textbook prints them.  The rules keep u ∘ u a product, so
+    that σ ∘ (1 - σ) and (a ./ σ) ∘ σ find σ as a factor: this is for a finished result, and
+    for measuring how long a product will print."""
+    if not isinstance(e, E.Had):
+        return e
+    counts = Counter(e.factors)
+    if all(k == 1 or (isinstance(f, E.Sym) and not names) for f, k in counts.items()):
+        return e
+    factors = []
+    for f, k in counts.items():
+        factors += [E.epower(f, k)] if k > 1 and (names or not isinstance(f, E.Sym)) else [f] * k
+    return factors[0] if len(factors) == 1 else E.Had(tuple(factors))
+
+
 MAX_EXPANDED_TERMS = 16
 
 
@@ -52,7 +70,7 @@ def expand_if_shorter(e: E.Expr):
     (1 - y) ∘ s - y ∘ (1 - s) = s - y, and s ∘ (y ./ s - (1 - y) ./ (1 - s)) ∘ (1 - s) = y - s."""
     if not isinstance(e, (E.Add, E.Had)):
         return None
-    best, size, cand = None, printed_length(e), e
+    best, size, cand = None, printed_length(squares(e)), e
     for _ in range(3):                 # a sum inside a sum: expand a level at a time
         cand = _expand_once(cand)
         if cand is None or (isinstance(cand, E.Add) and len(cand.terms) > MAX_EXPANDED_TERMS):

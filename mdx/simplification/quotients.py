@@ -12,6 +12,7 @@ from fractions import Fraction
 
 from ..expressions import expr as E
 from ..expressions.text import printed_length
+from .expand import squares
 from .rule_types import on
 
 
@@ -40,6 +41,16 @@ def _hadamard_of(counts: Counter, shape) -> E.Expr:
     return E.hadamard(*factors) if factors else E.Ones(shape)
 
 
+def _powers(t: E.Expr) -> E.Expr:
+    """t's terms with x ∘ x written x.^2, so that 1 + x.^2 - 2 (x ∘ x) collects to 1 - x.^2."""
+    return E.add(*(_term_powers(u) for u in (t.terms if isinstance(t, E.Add) else (t,))))
+
+
+def _term_powers(u: E.Expr) -> E.Expr:
+    coeff, scalars, chain = E.parts(u)
+    return E.mul(E.Num(coeff), *scalars, *(squares(f, names=True) for f in chain))
+
+
 @on(E.Add)
 def common_denominator(e: E.Expr):
     if not isinstance(e, E.Add):
@@ -54,7 +65,7 @@ def common_denominator(e: E.Expr):
             if i == j or (f1 == f2 and j < i) or not f1 <= f2:
                 continue
             extra = _hadamard_of(f2 - f1, d2.shape)
-            top = E.add(E.mul(s1, E.hadamard(a, extra)), E.mul(s2, b))
+            top = E.add(*map(_powers, (E.mul(s1, E.hadamard(a, extra)), E.mul(s2, b))))
             merged = E.ediv(top, d2)
             before = E.add(terms[i], terms[j])
             if printed_length(merged) < printed_length(before):

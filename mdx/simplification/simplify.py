@@ -9,7 +9,6 @@ each a plain function `expr -> expr or None`, run here bottom-up to a fixed poin
 
 from __future__ import annotations
 
-from collections import Counter
 from fractions import Fraction
 
 from ..expressions import expr as E
@@ -18,7 +17,7 @@ from ..expressions.text import printed_length
 from .sum_rules import (broadcast_hadamard, cancel_quotient, diag_to_hadamard, factor_common_scalar,
                         factor_denominator, factor_hadamard, factor_partial, factor_sum, ones_inner,
                         trace_of_outer)
-from .expand import expand_if_shorter, expand_scalar_factor
+from .expand import expand_if_shorter, expand_scalar_factor, squares
 from .collect import collect_scalar_factors
 from .logistic import sigmoid_of_quotient
 from .vecrules import kron_on_vec_sum, vec_identities
@@ -231,7 +230,7 @@ def finished(e: E.Expr) -> E.Expr:
 
 def _finish(e: E.Expr, memo: dict) -> E.Expr:
     """Children first, then at each node transpose_into_elementwise, means.variance or
-    _squares where one applies: the nodes above are rebuilt and nothing else (another pass
+    squares where one applies: the nodes above are rebuilt and nothing else (another pass
     of the rules would undo a settled Kronecker form)."""
     got = memo.get(id(e))
     if got is not None:
@@ -245,24 +244,9 @@ def _finish(e: E.Expr, memo: dict) -> E.Expr:
             out = done
             break
     else:
-        out = _squares(out)
+        out = squares(out)
     memo[id(e)] = (e, out)
     return out
-
-
-def _squares(e: E.Expr) -> E.Expr:
-    """u ∘ u as u.^2 where u is more than a name: 1 - tanh(u).^2 and 1 ./ (1 + abs(x)).^2 as
-    a textbook prints them.  Only on a result: the rules keep u ∘ u a product, so that
-    σ ∘ (1 - σ) and (a ./ σ) ∘ σ find σ as a factor."""
-    if not isinstance(e, E.Had):
-        return e
-    counts = Counter(e.factors)
-    if all(k == 1 or isinstance(f, E.Sym) for f, k in counts.items()):
-        return e
-    factors = []
-    for f, k in counts.items():
-        factors += [E.epower(f, k)] if k > 1 and not isinstance(f, E.Sym) else [f] * k
-    return factors[0] if len(factors) == 1 else E.Had(tuple(factors))
 
 
 POSITIVE_FIRST = (positive_first,)

@@ -11,6 +11,7 @@ differential method reaches, so that the three methods print the same result:
     (a ⊗ B) M = a ⊗ (B M) (a a column)     vec(a bᵀ) = b ⊗ a
     sum(a − mean(a) 1) = 0                 (1 1ᵀ)(1 1ᵀ) = n 1 1ᵀ
     diag(a) + diag(b) = diag(a + b)        (centred products: mdx.simplification.means)
+    I - diag(t) = diag(1 - t)
     F - diag(t) F = diag(1 - t) F
     sum(y) = 1, 1ᵀ Y = 1ᵀ (y, Y declared `distribution`)
     exp(z) / sum(exp(z)) = softmax(z)
@@ -111,13 +112,15 @@ def ones_dot(e: E.Expr):
 
 
 def _distribution(e: E.Expr) -> bool:
-    """A symbol declared `distribution`: its entries (of each column) sum to one."""
+    """A symbol declared `distribution`, or a softmax: its entries (of each column) sum to one."""
+    if isinstance(e, E.Apply) and e.name == "softmax":
+        return True
     return isinstance(e, E.Sym) and "distribution" in e.props
 
 
 def sums_to_one(e: E.Expr):
     """sum(y) = 1 for a distribution y (sum(Y) = m for m columns); 1ᵀ Y = 1ᵀ and
-    Yᵀ 1 = 1, so that diag(Yᵀ 1) = I."""
+    Yᵀ 1 = 1, so that diag(Yᵀ 1) = I; a softmax too (softmax(Z, dim=1) 1 = 1)."""
     if isinstance(e, E.Apply) and e.name == "sum" and _distribution(e.arg):
         return E.entry_count((e.arg.cols, ONE))
     if not isinstance(e, E.Mul):
@@ -253,13 +256,15 @@ def vec_of_outer(e: E.Expr):
 
 @on(E.Add)
 def sum_of_diagonals(e: E.Expr):
-    """diag(a) + diag(b) = diag(a + b)."""
+    """diag(a) + diag(b) = diag(a + b), and I - diag(t) = diag(1 - t)."""
     if not isinstance(e, E.Add):
         return None
     parts = [E.split_coeff(t) for t in e.terms]
-    if not all(isinstance(m, E.Apply) and m.name == "diagm" for _, m in parts):
+    if not all(isinstance(m, E.Identity) or isinstance(m, E.Apply) and m.name == "diagm"
+               for _, m in parts) or all(isinstance(m, E.Identity) for _, m in parts):
         return None
-    return E.apply("diagm", E.add(*(E.scale(c, m.arg) for c, m in parts)))
+    return E.apply("diagm", E.add(*(E.scale(c, E.Ones((m.n, ONE)) if isinstance(m, E.Identity)
+                                             else m.arg) for c, m in parts)))
 
 
 @on(E.Add)

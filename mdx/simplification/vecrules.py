@@ -144,6 +144,8 @@ def _two_selected(a: E.Expr, v: E.Expr, k: E.Expr, w: E.Expr, b: E.Expr):
 
         (aᵀ ⊗ I_n) diag(v) (I_m ⊗ 1_n 1_nᵀ) diag(w) (b ⊗ I_n) = V diag(a ∘ b) Wᵀ
         (I_m ⊗ cᵀ) diag(v) (1_m 1_mᵀ ⊗ I_n) diag(w) (I_m ⊗ d) = Vᵀ diag(c ∘ d) W
+        (aᵀ ⊗ I_n) diag(v) (1_m 1_mᵀ ⊗ I_n) diag(w) (b ⊗ I_n) = diag(V a) diag(W b)
+        (I_m ⊗ cᵀ) diag(v) (I_m ⊗ 1_n 1_nᵀ) diag(w) (I_m ⊗ d) = diag(Vᵀ c) diag(Wᵀ d)
 
     (the Hessian of a per-column softmax summed over a batch, Σ_j s_j s_jᵀ = S Sᵀ).  Else None."""
     ends, middle = (_selector(a), _selector(b)), _selector(k)
@@ -160,6 +162,11 @@ def _two_selected(a: E.Expr, v: E.Expr, k: E.Expr, w: E.Expr, b: E.Expr):
         return E.mul(V, weights, E.transpose(W))
     if kinds == (("within", "row"), ("blocks", "square"), ("within", "col")):
         return E.mul(E.transpose(V), weights, W)
+    # the square selector of the ends' own kind sums both sides separately
+    if kinds == (("blocks", "row"), ("blocks", "square"), ("blocks", "col")):
+        return E.mul(_diag(E.mul(V, ends[0][4])), _diag(E.mul(W, ends[1][4])))
+    if kinds == (("within", "row"), ("within", "square"), ("within", "col")):
+        return E.mul(_diag(E.mul(E.transpose(V), ends[0][4])), _diag(E.mul(E.transpose(W), ends[1][4])))
     return None
 
 
