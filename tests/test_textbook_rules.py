@@ -172,6 +172,8 @@ RULE_CASES = [
      E.add(E.mul(E.Num(Fraction(9, 10)), E.apply("sum", y), E.func("exp", s)),
            E.mul(E.Num(Fraction(1, 50)), E.DimSize(n), E.func("exp", s)), E.neg(y))),
     ("-(a + b - c) = c - a - b", S.flip_negated_sum, E.neg(E.add(a, b, E.neg(u)))),
+    ("r A + k A = (r + k) A: two terms, as long, a textbook's form", collect_scalar_factors,
+     E.add(E.mul(sym("r"), A), E.mul(sym("k"), A))),
     ("I − diag(t) = diag(1 − t)", T.sum_of_diagonals, E.Add((E.identity(n), E.neg(E.apply("diagm", a))))),
     ("a softmax's columns sum to one: 1ᵀ softmax(X) = 1ᵀ", T.sums_to_one,
      E.Mul(F1, (), (E.transpose(ones_n), E.apply("softmax", X)))),
@@ -295,6 +297,9 @@ PROBLEMS = [
     # a bias added along the softmax's own axis cancels: the rows of a row softmax sum to 1
     ("d^2 sum(logsumexp(A + b 1^T, dim=1)) / db^2", {"A": (3, 4), "b": (3, 1)},
      lambda A, b: sum(np.log(np.sum(np.exp(r))) for r in A + b)),
+    # one product's scalars summed: (alpha + beta) A, not alpha A + beta A
+    ("d alpha x^T A x + beta x^T A x / dx", {"alpha": (), "x": (3, 1), "A": (3, 3), "beta": ()},
+     lambda alpha, x, A, beta: (alpha + beta) * (x.T @ A @ x).item()),
 ]
 
 # the forms those problems print (denominator layout), which a reader checks by eye
@@ -313,6 +318,7 @@ PRINTED = {
     "d^2 sum(log1p(x.^2)) / dx^2": "2 diag((1 - x.^2) ./ (1 + x.^2).^2)",
     "d sum(x ./ (1 + x.^2)) / dx": "(1 - x.^2) ./ (1 + x.^2).^2",
     "d^2 sum(logsumexp(A + b 1^T, dim=1)) / db^2": "0",
+    "d alpha x^T A x + beta x^T A x / dx": "(alpha + beta) (A + A^T) x",
 }
 
 

@@ -239,6 +239,9 @@ class Printer:
         for i, f in enumerate(operands):
             if any(shapes_itself(o) for j, o in enumerate(operands) if j != i):
                 self._pin = self.BROADCAST
+                if isinstance(f, E.Ones):           # the number 1, not (1): 1 ./ (1 + X).^2
+                    out.append(self.doprint(f))
+                    continue
             out.append(self.paren(f, Prec.PRODUCT, strict=True) if i == 0 else self.right_operand(f))
         return out
 

@@ -21,31 +21,36 @@ from .rule_types import on
 def collect_scalar_factors(e: E.Expr):
     """The shortest sum with one group of terms that share a matrix product and some
     scalar factors written as (their common factors) (the sum of the rest); or None."""
-    if not isinstance(e, E.Add) or len(e.terms) < 3:
+    if not isinstance(e, E.Add):
         return None
     parts = [E.parts(t) for t in e.terms]
     best, size = None, printed_length(e)
-    for group in _groups(parts):
+    for group, same_product in _groups(parts):
         cand = _collected(e.terms, parts, group)
-        if cand is not None and printed_length(cand) < size:
-            best, size = cand, printed_length(cand)
+        if cand is None:
+            continue
+        length = printed_length(cand)
+        # one product with its scalars summed reads as a textbook's even at the same length:
+        # (alpha + beta) A, not alpha A + beta A
+        if length < size or (same_product and best is None and length == size):
+            best, size = cand, length
     return best
 
 
 def _groups(parts):
-    """Index sets of two or more (not all) terms with the same matrix product that all
-    hold a scalar factor: one set for each such factor; and of the terms with the same
-    matrix product, whatever their scalars (9 sum(y) s / 10 + n s / 50 = (9 sum(y) / 10 +
-    n / 50) s, where s is long)."""
+    """(index set, whether it is all the terms with one matrix product): the sets of two
+    or more (not all) terms, of three or more, with the same matrix product that all hold
+    a scalar factor, one for each such factor; and the terms with the same matrix product,
+    whatever their scalars (9 sum(y) s / 10 + n s / 50 = (9 sum(y) / 10 + n / 50) s)."""
     out = []
     for _, scalars, chain in parts:
         for f in scalars:
             group = tuple(j for j, (_, s, c) in enumerate(parts) if c == chain and f in s)
-            if 2 <= len(group) < len(parts) and group not in out:
-                out.append(group)
+            if len(parts) >= 3 and 2 <= len(group) < len(parts) and (group, False) not in out:
+                out.append((group, False))
         group = tuple(j for j, (_, _, c) in enumerate(parts) if c == chain)
-        if chain and len(group) >= 2 and group not in out:
-            out.append(group)
+        if chain and len(group) >= 2 and (group, True) not in out:
+            out.append((group, True))
     return out
 
 

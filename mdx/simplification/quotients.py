@@ -2,13 +2,12 @@
 
 Softsign's derivative reaches 1 ./ h - abs(x) ./ (h ∘ h) with h = 1 + abs(x); over the one
 denominator h ∘ h its numerator h - abs(x) is 1, the textbook's 1 ./ (1 + abs(x)).^2.  The
-rule tries a ./ d1 + b ./ d2 where d1's factors are among d2's (h and h ∘ h, h and h.^2, h and h) and
-keeps the result only when it prints shorter: most pairs of quotients do not cancel."""
+rule tries a ./ d1 + b ./ d2 where d1's factors are among d2's (h and h ∘ h, h and h.^2, h and
+h) and keeps the result only when it prints shorter: most pairs of quotients do not cancel."""
 
 from __future__ import annotations
 
 from collections import Counter
-from fractions import Fraction
 
 from ..expressions import expr as E
 from ..expressions.text import printed_length
@@ -53,6 +52,8 @@ def _term_powers(u: E.Expr) -> E.Expr:
 
 @on(E.Add)
 def common_denominator(e: E.Expr):
+    """a ./ d1 + b ./ d2 = (a ∘ (d2 / d1) + b) ./ d2 for the first pair of terms where d2
+    holds d1's factors and that prints shorter; else None."""
     if not isinstance(e, E.Add):
         return None
     terms = list(e.terms)
