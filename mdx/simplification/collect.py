@@ -38,9 +38,9 @@ def collect_scalar_factors(e: E.Expr):
 
 
 def _groups(parts):
-    """(index set, whether it is all the terms with one matrix product): the sets of two
-    or more (not all) terms, of three or more, with the same matrix product that all hold
-    a scalar factor, one for each such factor; and the terms with the same matrix product,
+    """(index set, whether it is all the terms with one matrix product): in a sum of three
+    or more terms, the sets of two or more (not all) that share a matrix product and a
+    scalar factor, one for each such factor; and the terms that share a matrix product,
     whatever their scalars (9 sum(y) s / 10 + n s / 50 = (9 sum(y) / 10 + n / 50) s)."""
     out = []
     for _, scalars, chain in parts:
