@@ -232,6 +232,17 @@ def test_a_square_keeps_its_two_factors_alike():
         "∂f/∂sigma = -2 (x - mu 1)^T (x - mu 1) / sigma^3"), der.text(steps=False)
 
 
+def test_a_quotient_cancels_a_factor_against_its_power():
+    """cosh(a) ./ cosh(a).^2 = 1 ./ cosh(a), and cosh(a).^3 ./ cosh(a) = cosh(a).^2."""
+    c = E.func("cosh", a)
+    for before, after in ((E.EDiv(c, E.epower(c, 2)), E.ediv(ones_n, c)),
+                          (E.EDiv(E.epower(c, 3), c), E.epower(c, 2))):
+        got = E.ediv(before.num, before.den)
+        assert got == after
+        inputs = inputs_for(before)
+        np.testing.assert_allclose(value(got, inputs), value(before, inputs))
+
+
 def test_constructors_apply_the_linear_identities():
     assert E.apply("sum", E.apply("diagv", A)) == E.apply("tr", A)
     assert E.apply("sum", E.apply("vec", X)) == E.apply("sum", X)

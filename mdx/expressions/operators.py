@@ -218,7 +218,22 @@ def ediv(a: Expr, b: Expr) -> Expr:
                 den.remove(f)
         top = hadamard(*num) if num else ones(a.shape)
         return ediv(top, hadamard(*den)) if den else top
+    if _cancel_powers(num, den) or _cancel_powers(den, num):
+        top = hadamard(*num) if num else ones(a.shape)
+        return ediv(top, hadamard(*den)) if den else top
     return EDiv(a, b)
+
+
+def _cancel_powers(these: list, those: list) -> bool:
+    """u against u.^k (a whole k > 1) across a quotient, in place: cosh(x) ./ cosh(x).^2 =
+    1 ./ cosh(x).  Whether one was found."""
+    for i, f in enumerate(these):
+        for j, g in enumerate(those):
+            if isinstance(g, EPow) and g.base == f and g.k.denominator == 1 and g.k > 1:
+                del these[i]
+                those[j] = epower(f, g.k - 1)
+                return True
+    return False
 
 
 def kron(a: Expr, b: Expr) -> Expr:
