@@ -194,10 +194,6 @@ def _special(f: E.Expr) -> bool:
 def _distribute(e: E.Mul):
     """row · (S1 + S2) = row · S1 + row · S2 when a term is a Kronecker-like factor."""
     chain = list(e.chain)
-    for i in range(1, len(chain) - 1):
-        if _between_selectors(chain[i - 1], chain[i], chain[i + 1]):
-            return E.add(*(E.mul(E.Num(e.coeff), *e.scalars, *chain[:i], t, *chain[i + 1:])
-                           for t in chain[i].terms))
     if chain[0].rows != ONE and chain[-1].cols != ONE:
         return None
     for i, f in enumerate(chain):
@@ -236,17 +232,6 @@ def _selector_sum(e: E.Mul):
             if sum(map(_kron_count, terms)) < _kron_count(e):
                 return E.mul(E.Num(e.coeff), *e.scalars, E.add(*terms))
     return None
-
-
-def _between_selectors(a: E.Expr, f: E.Expr, b: E.Expr) -> bool:
-    """S1 (D1 + D2 …) S2 with selectors S1, S2 and terms that begin and end with diag(v):
-    each term S1 Dk S2 then comes back to a matrix by _selected_entries."""
-    def ends_in_diag(t):
-        chain = E.parts(t)[2]
-        return bool(chain) and all(isinstance(g, E.Apply) and g.name == "diagm"
-                                   for g in (chain[0], chain[-1]))
-    return isinstance(f, E.Add) and _selector(a) is not None and _selector(b) is not None \
-        and all(ends_in_diag(t) for t in f.terms)
 
 
 @on(E.Mul)
