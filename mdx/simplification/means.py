@@ -158,10 +158,10 @@ def variance(e: E.Expr):
     (mdx.simplification.simplify.finished): no rule looks inside var or std, so a
     derivation never meets them."""
     if isinstance(e, E.Func) and e.name == "sqrt" and not e.primes and not e.defn:
-        if isinstance(e.arg, E.Apply) and e.arg.name == "var":      # its argument finished first
+        # finished children first: a variance under the root is var(a) already
+        if isinstance(e.arg, E.Apply) and e.arg.name == "var":
             return E.apply("std", e.arg.arg)
-        inner = variance(e.arg)
-        return None if inner is None else E.apply("std", inner.arg)
+        return None
     if isinstance(e, E.Apply) and e.name == "mean" and isinstance(e.arg, E.EPow) \
             and e.arg.k == 2 and is_centred(e.arg.base):
         terms = e.arg.base.terms
