@@ -37,6 +37,7 @@ READINGS = [
     ("d ||W X + b - Y||_F^2 / db", {"b": "vector"}, "b 1^T"),
     ("d ||Z + r||_F^2 / dr where r: row vector", {"r": "row vector"}, "1 r"),
     ("d ||X w + b - y||^2 / dw", {"b": "vector", "y": "vector"}, "one intercept"),
+    ("d log det(A X B) / dX", {"A": "matrix", "B": "matrix"}, "A, X and B are read as square"),
     # SPEC 2-8 keep their meaning, with no note
     ("d ||y - X w||^2 / dw", {"y": "vector"}, None),       # a target, not an intercept
     ("d θ a / dθ", {"a": "vector"}, None),
@@ -62,6 +63,30 @@ def test_each_form_is_read_as_spec_9_says(problem, kinds, note, layout, method):
         assert "read as" not in notes and "works on each column" not in notes, notes
     else:
         assert note in notes, notes
+
+
+# det of a product of factors no size is given for: square (the Matrix Cookbook's (51)),
+# or the general reading where a size, a transpose or a repeated name says otherwise
+SQUARE = [
+    ("d log det(A X B) / dX", "AXB"),
+    ("d det(A X B) / dX", "AXB"),
+    ("d det(A B) / dA", "AB"),
+    ("d log det(A X) + tr(C X) / dX", "AX"),
+    ("d log det(X^T A X) / dX", ""),
+    ("d log det(A X B) / dX where A: matrix 2 x 3; B: matrix 4 x 2", ""),
+    ("d log det(A X B) / dX where X: matrix n x m", ""),
+    ("d tr(A X B) / dX", ""),
+]
+
+
+@pytest.mark.parametrize("problem,square", SQUARE)
+def test_det_of_a_product_of_open_factors_is_read_square(problem, square):
+    out = mdx.derive(problem).json()
+    notes = " ".join(out.get("notes", []))
+    shapes = {out["symbols"][n]["shape"][0] for n in square} | \
+        {out["symbols"][n]["shape"][1] for n in square}
+    assert len(shapes) <= 1, out["symbols"]
+    assert ("read as square" in notes) == bool(square), notes
 
 
 NOTED = [(p, n) for p, _, n in READINGS if n is not None]

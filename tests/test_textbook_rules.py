@@ -295,7 +295,7 @@ PROBLEMS = [
     # inverses: of a product of square matrices, and twice transposed
     ("d det(A X B) / dX where A, B: invertible", {"A": (3, 3), "X": (3, 3), "B": (3, 3)},
      lambda A, X, B: np.linalg.det(A @ X @ B)),
-    ("d log det(A X B) / dX", {"A": (2, 3), "X": (3, 4), "B": (4, 2)},
+    ("d log det(A X B) / dX where A: matrix 2 x 3; B: matrix 4 x 2", {"A": (2, 3), "X": (3, 4), "B": (4, 2)},
      lambda A, X, B: np.log(abs(np.linalg.det(A @ X @ B)))),
     ("d tr(X^{-1}) / dX", {"X": (3, 3)}, lambda X: np.trace(np.linalg.inv(X))),
     # one denominator (softsign), sinh ./ cosh = tanh and F − diag(t) F = diag(1 − t) F in a Hessian
@@ -322,7 +322,7 @@ PRINTED = {
     "d sum(exp(x).^3) / dx": "3 exp(x).^3",
     "d sqrt(det(X^T X)) / dX": "sqrt(det(X^T X)) X (X^T X)^{-1}",
     "d det(A X B) / dX where A, B: invertible": "det(A X B) X^{-T}",
-    "d log det(A X B) / dX": "A^T (A X B)^{-T} B^T",
+    "d log det(A X B) / dX where A: matrix 2 x 3; B: matrix 4 x 2": "A^T (A X B)^{-T} B^T",
     "d tr(X^{-1}) / dX": "-X^{-T} X^{-T}",
     "d sum(x ./ (1 + abs(x))) / dx": "1 ./ (1 + abs(x)).^2",
     "d^2 sum(log(cosh(X w - y))) / dw^2": "X^T diag(1 - tanh(X w - y).^2) X",

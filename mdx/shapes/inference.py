@@ -213,6 +213,8 @@ class Inference:
         a = self._infer(args[0])
         arg = args[0]
         if fname in ("tr", "det", "logdet", "inv"):
+            if fname in ("det", "logdet"):
+                self._note_det_argument(arg)
             if not self._is_scalar(a):
                 self._square(a, arg, f"{fname} needs a square matrix")
             return a if fname == "inv" else (ONE, ONE)

@@ -19,6 +19,7 @@ from .inference import Inference
 from .table import CONSTRAINTS, LEFT_ASSOC, NOT_SYMBOLS, POSTFIX, Dims, Typed, error_at
 from .ml_forms import MLForms
 from .readings import Readings
+from .square_reading import SquareReading
 from ..language.syntax import Node, Problem
 
 
@@ -98,7 +99,8 @@ def _fixed_as_vector(problem: Problem, scalars: dict, name: str, greek: dict) ->
     return mine in others or mine in ones
 
 
-class _Typer(Declarations, Inference, TypedBuild, MLForms, Readings, Broadcasts, Composites):
+class _Typer(Declarations, Inference, TypedBuild, MLForms, Readings, Broadcasts, Composites,
+             SquareReading):
     """Types one problem: declarations (mdx.shapes.declarations), inference (mdx.shapes.inference),
     the typed build (mdx.shapes.build) and the ML forms (mdx.shapes.ml_forms)."""
 
@@ -113,6 +115,7 @@ class _Typer(Declarations, Inference, TypedBuild, MLForms, Readings, Broadcasts,
         self.user_functions: dict = {}   # name -> UserFunction (`where g(t) = ...`)
         self._init_readings(scalars or {}, vectors or {})
         self._init_composites()
+        self._init_square_reading()
         self.per_entry_bias: dict = {}   # open name -> the product it is added to (`X w + b`)
 
     # -------------------------------------------------------------- symbols
@@ -128,6 +131,7 @@ class _Typer(Declarations, Inference, TypedBuild, MLForms, Readings, Broadcasts,
                                "differentiate with respect to a scalar, vector or matrix symbol",
                                start + len(w))
         self._infer(self.p.expr)
+        self._read_square_products()
         self._check_ones_sizes(self.p.expr)
         names = self._name_dims()
         order = self._appearance(self.p.expr, []) + wrts + list(self.syms)
@@ -148,7 +152,8 @@ class _Typer(Declarations, Inference, TypedBuild, MLForms, Readings, Broadcasts,
         sizes = [n for n, i in self.syms.items() if i.kind == "size"]
         return Typed(expr=expr, var=var, variables=[free[w] for w in wrts], symbols=syms, functions=funcs, sizes=sizes,
                      user_functions=self.user_functions, notes=list(dict.fromkeys(self._reading_notes() + self._per_entry_bias_notes()
-                                                    + self._composite_reading_notes())))
+                                                    + self._composite_reading_notes()
+                                                    + self._square_reading_notes())))
 
     def _regroup_calls(self, node: Node) -> Node:
         """A declared function followed by parentheses is a call, an atom (SPEC 7).
