@@ -157,8 +157,6 @@ LONG = {
     'd sum(clip(X w - y, -delta, delta) .* (X w - y) - 0.5 clip(X w - y, -delta, delta).^2) / dw':
         (HUBER_CLIP, ALL),
     'd (y - sigmoid(w^T x))^2 / dw': (SIGMA_NAMED, ALL),
-    'd (x - mean(x)) / sqrt(mean((x - mean(x)).^2) + eps) / dx':
-        (NORM, {('chain', 'den'), ('chain', 'num'), ('defin', 'den'), ('defin', 'num')}),
     'd g^T ((x - mean(x) 1) / sqrt(mean((x - mean(x) 1).^2) + ε)) / dx': (NORM, ALL),
     'd x / sqrt(mean(x.^2) + eps) / dx': (NAMED, ALL),
     'd x^T y / (||x|| ||y|| + eps) / dx': (NAMED, ALL),

@@ -14,7 +14,7 @@ from mdx.expressions import expr as E
 from mdx.simplification import simplify as S
 from mdx.simplification import textbook as T
 from mdx.expressions.dims import dim_mul
-from mdx.simplification import inverses, means
+from mdx.simplification import inverses, means, ones, signs
 from mdx.simplification.collect import collect_scalar_factors
 from mdx.simplification.quotients import common_denominator
 from mdx.simplification.sum_rules import trace_of_outer
@@ -75,6 +75,8 @@ A, B, C, D = sym("A", n, n), sym("B", n, n), sym("C", m, m), sym("D", m, m)
 X, W, M, P, Q = sym("X", n, m), sym("W", n, m), sym("M", m, m), sym("P", n, m), sym("Q", m, n)
 ones_n, ones_m = E.ones((n, "1")), E.ones((m, "1"))
 one_minus = E.add(E.ONE_SCALAR, E.neg(s))
+centred_a = E.add(a, E.neg(E.mul(E.apply("mean", a), ones_n)))
+soft_a = E.apply("softmax", a)
 
 
 RULE_CASES = [
@@ -186,6 +188,17 @@ RULE_CASES = [
     ("… with a matrix product: ‖b‖ A X - k ‖b‖ A X + B", collect_scalar_factors,
      E.add(E.mul(E.apply("norm", b), A, X), E.neg(E.mul(sym("k"), E.apply("norm", b), A, X)),
            sym("B", n, m))),
+    ("1 1ᵀ (A − c cᵀ) = 1 1ᵀ A: a centred vector's entries sum to zero", ones.ones_over_sum,
+     E.Mul(F1, (), (E.ones((n, n)), E.add(A, E.neg(E.mul(centred_a, E.transpose(centred_a))))))),
+    ("(diag(p) − p pᵀ) 1 = 0 for a softmax p", ones.ones_over_sum,
+     E.Mul(F1, (), (E.add(E.apply("diagm", soft_a), E.neg(E.mul(soft_a, E.transpose(soft_a)))),
+                    ones_n))),
+    ("1ᵀ (a − mean(a) 1) bᵀ = 0", means.ones_times_centred,
+     E.Mul(F1, (), (E.transpose(ones_n), centred_a, E.transpose(b)))),
+    ("(x − a) (a − x)ᵀ = −(x − a) (x − a)ᵀ", signs.negated_twin,
+     E.mul(E.add(b, E.neg(a)), E.transpose(E.add(a, E.neg(b))))),
+    ("(m 1 − x)ᵀ A (x − m 1) = −(x − m 1)ᵀ A (x − m 1): the centred form kept", signs.negated_twin,
+     E.mul(E.transpose(E.add(E.mul(E.apply("mean", a), ones_n), E.neg(a))), A, centred_a)),
 ]
 
 
@@ -308,6 +321,11 @@ PROBLEMS = [
     # a bias added along the softmax's own axis cancels: the rows of a row softmax sum to 1
     ("d^2 sum(logsumexp(A + b 1^T, dim=1)) / db^2", {"A": (3, 4), "b": (3, 1)},
      lambda A, b: sum(np.log(np.sum(np.exp(r))) for r in A + b)),
+    # a centred vector's entries sum to zero, and the sign of a twin moves out: each method
+    # reaches the same layer-norm Jacobian and (I - u uᵀ) / ‖x - a‖
+    ("d (x - a) / ||x - a|| / dx", {"x": (4, 1), "a": (4, 1)},
+     lambda x, a: (x - a) / np.linalg.norm(x - a)),
+    ("d sum(softmax(z)) / dz", {"z": (4, 1)}, lambda z: np.sum(np.exp(z) / np.sum(np.exp(z)))),
     # one product's scalars summed: (alpha + beta) A, not alpha A + beta A
     ("d alpha x^T A x + beta x^T A x / dx", {"alpha": (), "x": (3, 1), "A": (3, 3), "beta": ()},
      lambda alpha, x, A, beta: (alpha + beta) * (x.T @ A @ x).item()),
@@ -330,6 +348,8 @@ PRINTED = {
     "d sum(x ./ (1 + x.^2)) / dx": "(1 - x.^2) ./ (1 + x.^2).^2",
     "d^2 sum(logsumexp(A + b 1^T, dim=1)) / db^2": "0",
     "d alpha x^T A x + beta x^T A x / dx": "(alpha + beta) (A + A^T) x",
+    "d (x - a) / ||x - a|| / dx": "I / ‖x - a‖ - (x - a) (x - a)^T / ‖x - a‖^3",
+    "d sum(softmax(z)) / dz": "0",
 }
 
 

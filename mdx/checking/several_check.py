@@ -42,7 +42,7 @@ def _shared_steps(sev) -> tuple:
              for st in codes]
     rng = np.random.default_rng(1)
     worst = 0.0
-    for inputs in _points(ev, rng):
+    for inputs, _ in _points(ev, rng):
         dirs = {}
         for p in sev.parts:
             w = ev.names.sym(p.var.name)

@@ -149,7 +149,8 @@ def rule_latex(rule: str) -> str:
     if len(parts) > 1 and len(parts) % 2:
         return " ".join(p for p in (_words_and_math(t) if i % 2 == 0 else
                                     r"\texttt{" + _text(t) + "}" for i, t in enumerate(parts))
-                        if p).replace(" ,", ",").replace(" ;", ";").replace(" .", ".")
+                        if p).replace(" ,", ",").replace(" ;", ";").replace(" .", ".") \
+            .replace(r"( \texttt", r"(\texttt").replace("} )", "})")
     return _words_and_math(rule)
 
 
@@ -164,6 +165,10 @@ def _words_and_math(rule: str) -> str:
             pieces.append(_balanced(" ".join(run)))
             run.clear()
     for i, token in enumerate(tokens):
+        if token in ("(", ")"):            # a bracket around a span of code is text
+            flush()
+            pieces.append(token)
+            continue
         if code or _CODE.match(token):
             flush()
             code = max(0, code + token.count("(") - token.count(")"))

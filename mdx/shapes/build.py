@@ -90,6 +90,8 @@ class TypedBuild:
         if op == "kron":
             return E.kron(b(node.args[0]), b(node.args[1]))
         if op == "norm":
+            if node.value == "1":
+                self.kinked_calls.add("abs")        # ‖x‖_1 = sum(abs(x)): abs'(0) is noted
             return E.apply("norm1" if node.value == "1" else "norm", b(node.args[0]))
         if op == "postfix":
             a = b(node.args[0])
@@ -114,6 +116,8 @@ class TypedBuild:
         if f in ("softmax", "logsumexp", "sum", "mean"):
             return self._build_axis(node, f, a) or E.apply(f, a)
         if f in ("tr", "det", "logdet", "norm", "norm1", "vec"):
+            if f == "norm1":
+                self.kinked_calls.add("abs")
             return E.apply(f, a)
         if f == "inv":
             return E.inverse(a)

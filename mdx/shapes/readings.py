@@ -349,14 +349,24 @@ class Readings:
         return E.mul(total, E.power(count, -1))
 
     # ------------------------------------------------------------ the notes
+    def _as_size_hint(self, name: str) -> str:
+        """How a divisor becomes a size (a vector would not divide): `/ n` as the rows of
+        a matrix of the problem, or of a vector."""
+        kinds = {i.kind: n for n, i in reversed(self.syms.items()) if n != name}
+        cols = "k" if name == "d" else "d"
+        example = (f"{kinds['matrix']}: matrix {name} x {cols}" if "matrix" in kinds else
+                   f"{kinds.get('vector', 'x')}: vector {name}")
+        return f"declare it a size to divide by a count (`where {example}`)"
+
     def _reading_notes(self) -> list:
         """What was read how, once every shape is known."""
         notes = []
         for name in sorted(self.read_as_scalar):
             if name in self.syms:
                 why = self.read_as_scalar[name]
-                notes.append(f"{name} is read as a scalar, since {why}; "
-                             f"write `where {name}: vector` to read it as a vector")
+                other = (f"write `where {name}: vector` to read it as a vector"
+                         if not why.startswith("`/`") else self._as_size_hint(name))
+                notes.append(f"{name} is read as a scalar, since {why}; {other}")
         for name in sorted(self.greek_evidence.keys() - self.read_as_vector.keys()):
             notes.append(f"{name} is read as a scalar (a Greek letter), though "
                          f"{self.greek_evidence[name]}; write `where {name}: vector` for a vector")

@@ -62,6 +62,26 @@ def is_centred(s: E.Expr) -> bool:
     return False
 
 
+def _centred_column(f: E.Expr, transposed: bool) -> bool:
+    if transposed:
+        return isinstance(f, E.T) and f.arg.cols == ONE and is_centred(f.arg)
+    return f.cols == ONE and is_centred(f)
+
+
+@on(E.Mul)
+def ones_times_centred(e: E.Expr):
+    """1ᵀ (a − mean(a) 1) = 0 (and its transpose): a centred vector's entries sum to zero,
+    wherever a product meets it (1 1ᵀ c, cᵀ 1)."""
+    if not isinstance(e, E.Mul):
+        return None
+    chain = e.chain
+    for f, g in zip(chain, chain[1:]):
+        if isinstance(f, E.Ones) and _centred_column(g, False) or \
+                isinstance(g, E.Ones) and _centred_column(f, True):
+            return E.zero(e.shape)
+    return None
+
+
 def _pair(had: E.Expr):
     """(A, B) of a product A ∘ B of two factors, else None."""
     if isinstance(had, E.Had) and len(had.factors) == 2:
@@ -172,4 +192,4 @@ def variance(e: E.Expr):
     return None
 
 
-RULES = (mean_of_sum, centred_hadamard, centred_products)
+RULES = (mean_of_sum, ones_times_centred, centred_hadamard, centred_products)
