@@ -39,7 +39,12 @@ MALFORMED = [
     ("d^2 A x / dx^2", 5, "second derivative needs a scalar"),
     ("d^2 x^T x / dx", 11, "needs `/ dVAR^2`"),
     ("d W_{\\write18} x / dx", 4, "subscript is not allowed"),   # no raw LaTeX can get through
-    ("", 1, "empty problem"),
+    ("d tr(X^T A X) / ", 16, "the variable is missing after the final `/`"),
+    ("d x^T A x / dy z", 16, "unexpected 'z' after `/ dy`"),
+    ("d x^T x / d(x)", 9, "write `/ dx`"),
+    ("d ||x||_3 / dx", 8, "this norm is not in the language"),
+    ("d logsumexp(Z, dim=1, dim=0) / dZ", 23, "takes one `dim=`"),
+    ("", 1, "empty problem"),               # last: the command line does not take it
 ]
 
 

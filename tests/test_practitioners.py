@@ -38,6 +38,14 @@ READINGS = [
     ("d ||Z + r||_F^2 / dr where r: row vector", {"r": "row vector"}, "1 r"),
     ("d ||X w + b - y||^2 / dw", {"b": "vector", "y": "vector"}, "one intercept"),
     ("d log det(A X B) / dX", {"A": "matrix", "B": "matrix"}, "A, X and B are read as square"),
+    # an undeclared capital a computed scalar would be broadcast over, or that alone makes
+    # f a matrix, is a scalar (the C of an SVM, a count N)
+    ("d ||w||^2 / 2 + C sum(relu(1 - y .* (X w))) / dw", {"C": "scalar", "X": "matrix"},
+     "C is read as a scalar"),
+    ("d C ||w||^2 / dw", {"C": "scalar"}, "C is read as a scalar"),
+    ("d N^{-1} ||X w - y||^2 / dw", {"N": "scalar", "X": "matrix"}, "write `where N: matrix`"),
+    ("d x^T A x + B / dx", {"A": "matrix", "B": "scalar"}, "B is read as a scalar"),
+    ("d tr(log(X)) / dX", {"X": "matrix"}, "log det(X)"),
     # SPEC 2-8 keep their meaning, with no note
     ("d ||y - X w||^2 / dw", {"y": "vector"}, None),       # a target, not an intercept
     ("d θ a / dθ", {"a": "vector"}, None),

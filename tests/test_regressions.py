@@ -142,7 +142,7 @@ DERIVABLE = [
      {"b": (2, 1), "S2": (2, 2), "mu": ()},
      lambda b, S2, mu: ((-b).T @ np.linalg.matrix_power(np.linalg.inv(S2), 2) @ (b + mu)) ** 2, {"S2": "spd"}),
     # Σ_k over an index no factor carries is the size of k, also when a term is split in two
-    ("d ((G + det(S2) - (G + G)) (G + det(S2) - (G + G))^T + I)^-1 / dS2 where S2: spd",
+    ("d ((G + det(S2) - (G + G)) (G + det(S2) - (G + G))^T + I)^-1 / dS2 where S2: spd; G: matrix",
      {"G": (2, 3), "S2": (2, 2)},
      lambda G, S2: np.linalg.inv((np.linalg.det(S2) - G) @ (np.linalg.det(S2) - G).T + np.eye(2)),
      {"S2": "spd"}),

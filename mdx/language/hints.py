@@ -66,6 +66,11 @@ def character_hint(text: str, pos: int) -> str | None:
         return "write the inner product as `x^T y` (or `tr(X^T Y)` for matrices)"
     if ch == "*" and text[pos - 1:pos] == "*" or text[pos:pos + 2] == "**":
         return POWER_HINT
+    if ch == "." and re.search(r"(?<![\w.])(np|numpy|torch|jnp|F|math)$", text[:pos]):
+        return (f"functions are written without a module: `{text[pos + 1:].split('(')[0]}(…)`, "
+                "not `" + text[:pos].split()[-1].split("(")[-1] + ".…`")
+    if ch in "∑Σ" and not text[pos + 1:pos + 2].isalnum():
+        return "a sum of entries is written `sum(x)` (`sum(X, dim=0)` per column)"
     return None
 
 

@@ -16,6 +16,7 @@ from .decl_check import check_declarations, check_sizes
 from ..errors import MdxError, ParseError
 from ..bounds.limits import MAX_NESTING, check_numbers, check_text, nesting_error
 from .syntax import Decl, Node, Problem
+from .syntax_errors import unexpected_char, unexpected_token
 
 _HERE = os.path.dirname(os.path.realpath(__file__))     # not pathlib: 3 ms of every start
 # Installed: mdx/grammar/mdx.lark (shipped in the wheel); source tree: grammar/mdx.lark.
@@ -143,9 +144,9 @@ def _lark_tree(stripped: str, offset: int, length: int):
     try:
         return _lark().parse(stripped)
     except UnexpectedCharacters as e:
-        raise _unexpected_char(stripped, e, offset) from None
+        raise unexpected_char(stripped, e, offset) from None
     except UnexpectedToken as e:
-        raise _unexpected_token(stripped, e, offset) from None
+        raise unexpected_token(stripped, e, offset) from None
     except UnexpectedEOF as e:  # pragma: no cover - LALR reports $END as UnexpectedToken
         raise ParseError("the problem ends too early", length + 1) from e
     except UnexpectedInput as e:  # pragma: no cover
@@ -166,104 +167,6 @@ def _check_nesting(tree, offset: int) -> None:
             if depth > MAX_NESTING:
                 raise nesting_error(node.meta.start_pos + offset)
         stack.extend((k, depth) for k in node.children if not isinstance(k, str))
-
-
-# ----------------------------------------------------------------- errors
-_EXPECT_NAMES = {
-    "RPAR": "`)`", "LPAR": "`(`", "NORM_CLOSE": "a closing norm bar", "WRT_TAIL": "`/ dVAR`",
-    "NAME": "a name", "NUMBER": "a number", "FUNC": "a function", "GREEK": "a Greek letter",
-    "NORM_OPEN": "`‖`", "MINUS": "`-`", "PLUS": "`+`", "COLON": "`:`", "COMMA": "`,`",
-    "NORM_BAR": "a norm bar", "POSTOP": "`^T` or a power", "EPOW": "`.^`", "HADAMARD": "`.*`",
-    "TIMES": "`×`", "NORMSUB": "a norm subscript", "SIZED_ONES": "`1_n`", "WHERE": "`where`",
-    "DLEAD": "`d`", "DPREFIX": "`d/dVAR`", "STAR": "`*`", "SLASH": "`/`", "AT": "`@`",
-    "SEMICOLON": "`;`",
-}
-
-
-def _unexpected_char(text: str, e, offset: int) -> ParseError:
-    col = e.pos_in_stream + 1           # a column in the whole text, were it of many lines
-    ch = text[e.pos_in_stream] if e.pos_in_stream < len(text) else ""
-    if ch == "#":
-        return ParseError("`#` starts a comment only at the beginning of a line", col + offset,
-                          "remove the `#` and what follows it")
-    if ch == "/" and "WRT_TAIL" not in (e.allowed or ()):
-        return ParseError("unexpected `/`", col + offset,
-                          "the problem must end with `/ dVAR` (e.g. `/ dX`), before any `where`")
-    if e.pos_in_stream == 0 or (ch and text[:e.pos_in_stream].strip() == ""):
-        return ParseError("a problem starts with `d`, `d/dVAR` or `d^2`", col + offset,
-                          "write e.g. `d tr(X^T A X) / dX` or `d/dx x^T A x`")
-    if ch == "_":
-        return ParseError("this subscript is not allowed", col + offset,
-                          "a subscript holds letters, digits, `+`, `-` and `,`: `W_2`, `y_i`, `W_{L-1}`")
-    if ch == "^":
-        return ParseError("this power is not in the language", col + offset,
-                          "powers are integers (`X^2`, `X^{-1}`) or `^T`; an elementwise power by any "
-                          "number is `x.^p` (`x.^(1/2)`, `x.^(-1)`)")
-    if ch == "|":
-        return ParseError("a single `|` is not an operator", col + offset,
-                          "write `||x||` or `‖x‖` for a norm, `abs(x)` for absolute values")
-    from .hints import character_hint
-    return ParseError(f"unexpected character {ch!r}", col + offset,
-                      character_hint(text, e.pos_in_stream) or "see the table of notations in the README")
-
-
-def _unexpected_token(text: str, e, offset: int) -> ParseError:
-    tok = e.token
-    # only names a user knows: never a grammar-internal token name
-    expected = sorted({_EXPECT_NAMES[t] for t in (e.expected or ()) if t in _EXPECT_NAMES})
-    if tok.type == "$END":
-        col = len(text.rstrip()) + 1
-        if "WRT_TAIL" in (e.expected or ()):
-            return ParseError("missing `/ dVAR` at the end of the problem", col + offset,
-                              "write the variable to differentiate by, e.g. `... / dX`")
-        if "RPAR" in (e.expected or ()):
-            return ParseError("unbalanced parentheses: a `(` is never closed", col + offset,
-                              "add the missing `)`")
-        if "NORM_CLOSE" in (e.expected or ()):
-            return ParseError("a norm bar is never closed", col + offset,
-                              "close the norm: `‖x‖` or `||x||`")
-        return ParseError("the problem ends too early: an expression is missing", col + offset,
-                          "write what to differentiate after `d`, e.g. `d tr(X) / dX`")
-    col = tok.start_pos + 1 + offset
-    if "DLEAD" in (e.expected or ()) or "DPREFIX" in (e.expected or ()):
-        return ParseError("a problem starts with `d`, `d/dVAR` or `d^2`", col,
-                          "write e.g. `d tr(X^T A X) / dX` or `d/dx x^T A x`")
-    if tok.type == "RPAR":
-        return _empty_parentheses(text, tok.start_pos, col) or ParseError(
-            "unbalanced parentheses: this `)` has no matching `(`", col, "remove it or add the missing `(`")
-    if tok.type == "WRT_TAIL":
-        if "RPAR" in (e.expected or ()):
-            return ParseError("unbalanced parentheses: a `(` is never closed", col,
-                              "add the missing `)` before the final `/ dVAR`")
-        if "NORM_CLOSE" in (e.expected or ()):
-            return ParseError("a norm bar is never closed", col, "close the norm: `‖x‖` or `||x||`")
-        return ParseError("an expression is missing before the final `/ dVAR`", col,
-                          "write what to differentiate, e.g. `d tr(X) / dX`")
-    if tok.type == "NORM_CLOSE" and "NORM_CLOSE" not in (e.expected or ()):
-        return ParseError("empty or unbalanced norm", col, "write `‖x‖` or `||x||` around an expression")
-    if tok.type == "DLEAD" or tok.type == "DPREFIX":
-        return ParseError("a second `d` where an expression was expected", col,
-                          "write one problem per line")
-    from .hints import token_hint
-    hint = token_hint(text, tok.start_pos, str(tok.value)) or \
-        (("expected " + ", ".join(expected[:6])) if expected else "")
-    return ParseError(f"unexpected {tok.value!r}", col, hint, width=len(tok.value))
-
-
-_DEFINED = re.compile(r"(?:\bwhere|;)\s*([A-Za-zα-ωΑ-Ω]\w*)\s*\(\s*$")
-
-
-def _empty_parentheses(text: str, at: int, col: int) -> ParseError | None:
-    """`g() = ...` in a where clause, or `f()`: the `)` is matched, the parentheses are empty."""
-    if not text[:at].rstrip().endswith("("):
-        return None
-    m = _DEFINED.search(text[:at])
-    if m and text[at + 1:].lstrip().startswith("="):
-        g = m.group(1)
-        return ParseError(f"a function definition needs a parameter: `{g}(t) = ...`", col,
-                          f"write e.g. `{g}(t) = t^2`; it is applied elementwise")
-    return ParseError("empty parentheses: an expression is missing", col,
-                      "write what goes inside, e.g. `tr(X)`")
 
 
 # ----------------------------------------------------------------- tree building

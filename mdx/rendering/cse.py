@@ -80,6 +80,10 @@ def name_repeats_in(exprs: list, taken: set, to_text) -> tuple:
         defs.append((sym, body))
     bodies = [C.substitute(e, names) for e in exprs]
     defs, bodies = _inline_single_uses(defs, bodies)
+    # a piece that reads short once its own parts are named (1 / h2) is written out
+    short = {s.name for s, d in defs if len(to_text(d)) < MIN_NAMED}
+    if short:
+        defs, bodies = _inline_single_uses(defs, bodies, short)
     return _renumber(defs, bodies, prefix)
 
 
@@ -142,8 +146,9 @@ def shallow(defs, bodies, taken=()) -> tuple:
     return out, [cut(b)[0] for b in bodies]
 
 
-def _inline_single_uses(defs, bodies):
-    """A name used once is not worth its definition: put the expression back.  Inlining
+def _inline_single_uses(defs, bodies, short=frozenset()):
+    """A name used once (or one in `short`) is not worth its definition: put the
+    expression back.  Inlining
     moves the uses inside it to the one place that used it, so the counts stay right
     without counting again; a name used nowhere takes its own uses with it."""
     uses = Counter()
@@ -152,12 +157,14 @@ def _inline_single_uses(defs, bodies):
     for body in bodies:
         _count_syms(body, uses)
     while True:
-        once = next(((s, d) for s, d in defs if uses[s.name] <= 1), None)
+        once = next(((s, d) for s, d in defs if uses[s.name] <= 1 or s.name in short), None)
         if once is None:
             return defs, bodies
         s, d = once
-        if uses[s.name] == 0:
-            uses.subtract(_count_syms(d, Counter()))
+        inner = _count_syms(d, Counter())
+        for name, n in inner.items():     # d's names now stand where s stood: k uses of s
+            uses[name] += n * (uses[s.name] - 1)
+        del uses[s.name]
         defs = [(t, C.substitute(x, {s: d}) if s.name in x.free else x) for t, x in defs if t is not s]
         bodies = [C.substitute(b, {s: d}) if s.name in b.free else b for b in bodies]
 

@@ -148,7 +148,7 @@ class Declarations:
             self.syms[name] = special
             return special
         kind = self._default_kind(name, start, end)
-        if kind == "vector" and name in self.read_as_scalar:
+        if kind in ("vector", "matrix") and name in self.read_as_scalar:
             kind = "scalar"                 # an open name read as a scalar (mdx.shapes)
         elif kind == "scalar" and name in self.read_as_vector:
             kind = "vector"                 # a Greek letter used as a vector (mdx.shapes)

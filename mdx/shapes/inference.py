@@ -75,6 +75,7 @@ class Inference:
         a, b = (self._infer(x) for x in node.args)
         if node.op in ("add", "sub"):
             self._read_sum(node, a, b)
+            self._read_capital_sum(node, a, b)
             self._read_per_entry_bias(node, a, b)
         else:                                   # .* and ./
             self._read_greek_broadcast(node)
@@ -215,6 +216,8 @@ class Inference:
         if fname in ("tr", "det", "logdet", "inv"):
             if fname in ("det", "logdet"):
                 self._note_det_argument(arg)
+            if fname == "tr":
+                self._note_trace_argument(arg, a)
             if not self._is_scalar(a):
                 self._square(a, arg, f"{fname} needs a square matrix")
             return a if fname == "inv" else (ONE, ONE)

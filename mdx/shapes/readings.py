@@ -309,6 +309,9 @@ class Readings:
                 takes = ", ".join(AXIS_FUNCTIONS + PER_AXIS)
                 raise error_at(ShapeError, f"{node.value} takes no argument {word.value}=", a,
                                f"`dim=` (or `axis=`) is an argument of {takes}")
+            if axis is not None:
+                raise error_at(ShapeError, f"{node.value} takes one `dim=`", a,
+                               f"write one axis: `{node.value}(…, dim=0)` or `dim=1`")
             axis = self._axis_of(a)
         return args, axis
 
@@ -353,10 +356,12 @@ class Readings:
         """How a divisor becomes a size (a vector would not divide): `/ n` as the rows of
         a matrix of the problem, or of a vector."""
         kinds = {i.kind: n for n, i in reversed(self.syms.items()) if n != name}
-        cols = "k" if name == "d" else "d"
-        example = (f"{kinds['matrix']}: matrix {name} x {cols}" if "matrix" in kinds else
+        rows = name in ("n", "m", "N", "M")         # samples are rows; d, k, p are widths
+        other = "d" if rows else ("k" if name == "n" else "n")
+        size = f"{name} x {other}" if rows else f"{other} x {name}"
+        example = (f"{kinds['matrix']}: matrix {size}" if "matrix" in kinds else
                    f"{kinds.get('vector', 'x')}: vector {name}")
-        return f"declare it a size to divide by a count (`where {example}`)"
+        return f"to divide by a count, make it a size of a declaration (e.g. `where {example}`)"
 
     def _reading_notes(self) -> list:
         """What was read how, once every shape is known."""
@@ -364,7 +369,8 @@ class Readings:
         for name in sorted(self.read_as_scalar):
             if name in self.syms:
                 why = self.read_as_scalar[name]
-                other = (f"write `where {name}: vector` to read it as a vector"
+                kind = "matrix" if default_kind(name) == "matrix" else "vector"
+                other = (f"write `where {name}: {kind}` to read it as a {kind}"
                          if not why.startswith("`/`") else self._as_size_hint(name))
                 notes.append(f"{name} is read as a scalar, since {why}; {other}")
         for name in sorted(self.greek_evidence.keys() - self.read_as_vector.keys()):

@@ -1,4 +1,6 @@
-"""det of a product of matrices no size is given for: `det(A X B)` is read with A, X and B
+"""Readings around matrix functions.  tr(log(X)) applies log to each entry (the language's
+functions are elementwise), which a note says, since the trace of a matrix function
+(tr log X = log det X) is as classic.  And det of a product of matrices no size is given for: `det(A X B)` is read with A, X and B
 square, as the Matrix Cookbook's (49) and (51) state it, and a note says so.
 
 Nothing but the determinant ties such factors, so their sizes are open; a reader of the
@@ -11,6 +13,8 @@ from __future__ import annotations
 
 from .ml_forms import unparen
 from ..language.syntax import Node
+
+MATRIX_FUNCTIONS = ("log", "exp", "sqrt", "sin", "cos")     # each also a function of matrices
 
 
 def _factors(node: Node) -> list | None:
@@ -30,9 +34,23 @@ class SquareReading:
     def _init_square_reading(self):
         self.det_products: list = []        # the arguments of det and logdet
         self.read_square: list = []         # the factor names read as square, per product
+        self.trace_notes: list = []
 
     def _note_det_argument(self, arg: Node):
         self.det_products.append(arg)
+
+    def _note_trace_argument(self, arg: Node, shape):
+        """tr(f(X)), f elementwise, X a matrix: noted as entry by entry."""
+        inner = unparen(arg)
+        if inner.op not in ("call", "bare_call") or inner.value not in MATRIX_FUNCTIONS \
+                or self._is_scalar(shape) or self._is_vector(shape):
+            return
+        f, x = inner.value, self._text(inner.args[0])
+        also = {"log": f"for the matrix logarithm, tr(log(X)) = log det(X): write `log det({x})`",
+                "exp": "the matrix exponential is not in the language"}.get(
+            f, f"the matrix function {f} is not in the language")
+        self.trace_notes.append(f"{f}({x}) in tr(…) applies {f} to each entry, as every "
+                                f"function of the language does; {also}")
 
     def _read_square_products(self):
         """Ties the sizes of each product's factors into one, where all are open."""
@@ -57,7 +75,7 @@ class SquareReading:
         return isinstance(d, str) and d.startswith("?") and not d.startswith("?o")
 
     def _square_reading_notes(self) -> list:
-        notes = []
+        notes = list(self.trace_notes)
         for names in self.read_square:
             listed = ", ".join(names[:-1]) + " and " + names[-1]
             product = " ".join(names)

@@ -20,6 +20,7 @@ from .table import CONSTRAINTS, LEFT_ASSOC, NOT_SYMBOLS, POSTFIX, Dims, Typed, e
 from .ml_forms import MLForms
 from .readings import Readings
 from .square_reading import SquareReading
+from .capitals import CapitalReadings
 from ..language.syntax import Node, Problem
 
 
@@ -100,7 +101,7 @@ def _fixed_as_vector(problem: Problem, scalars: dict, name: str, greek: dict) ->
 
 
 class _Typer(Declarations, Inference, TypedBuild, MLForms, Readings, Broadcasts, Composites,
-             SquareReading):
+             SquareReading, CapitalReadings):
     """Types one problem: declarations (mdx.shapes.declarations), inference (mdx.shapes.inference),
     the typed build (mdx.shapes.build) and the ML forms (mdx.shapes.ml_forms)."""
 
@@ -131,6 +132,7 @@ class _Typer(Declarations, Inference, TypedBuild, MLForms, Readings, Broadcasts,
                                "differentiate with respect to a scalar, vector or matrix symbol",
                                start + len(w))
         self._infer(self.p.expr)
+        self._read_capital_function(self.p.expr)
         self._read_square_products()
         self._check_ones_sizes(self.p.expr)
         names = self._name_dims()

@@ -1,0 +1,71 @@
+"""An undeclared capital letter that only a scalar reading makes sense of (SPEC 9): the C
+of an SVM's `‖w‖^2 / 2 + C sum(…)`, the N of `N^{-1} ‖X w − y‖^2`.  A capital is a
+matrix by its name (SPEC 2); where that would broadcast a computed scalar over it, or make
+the function a matrix only through it, it is read as a scalar, and a note says so (a
+computed scalar is never silently broadcast over an undeclared name)."""
+
+from __future__ import annotations
+
+from ..language.names import default_kind
+from ..language.syntax import Node
+from .ml_forms import unparen
+
+_THROUGH = ("neg", "matmul", "div", "add", "sub", "hadamard", "ediv", "epow", "postfix")
+
+
+class CapitalReadings:
+    """For mdx.shapes._Typer: evidence that an undeclared capital is meant as a scalar."""
+
+    def _open_capital(self, name: str) -> bool:
+        info = self.syms.get(name)
+        return (info is not None and not info.declared and info.kind == "matrix"
+                and default_kind(name) == "matrix" and name not in {w for w, _ in self.p.variables})
+
+    def _only_capitals(self, node: Node):
+        """The undeclared capitals that alone keep `node` from being a scalar (C in
+        `C sum(…)`, N in `N^{-1} s`), or None when anything else does (a vector, a declared
+        matrix, a product `A x`)."""
+        shape = self.shape_of.get(id(node))
+        if shape is not None and self._is_scalar(shape):
+            return set()
+        node = unparen(node)
+        if node.op == "name":
+            return {node.value} if self._open_capital(node.value) else None
+        if node.op not in _THROUGH:
+            return None
+        out: set = set()
+        for a in node.args:
+            got = self._only_capitals(a)
+            if got is None:
+                return None
+            out |= got
+        return out or None
+
+    def _computed_inside(self, node: Node) -> bool:
+        """Whether a computed scalar (‖w‖^2, w^T x, sum(…)) is a factor or term of node."""
+        node = unparen(node)
+        shape = self.shape_of.get(id(node))
+        if shape is not None and self._computed_scalar(node, shape):
+            return True
+        return node.op in _THROUGH and any(self._computed_inside(a) for a in node.args)
+
+    def _read_capital_sum(self, node: Node, a, b) -> None:
+        """`s + C …` with s a computed scalar and C … a matrix only through C."""
+        left, right = node.args
+        verb = "added to" if node.op == "add" else "subtracted from"
+        for mine, other, mine_shape, other_shape in ((left, right, a, b), (right, left, b, a)):
+            if self._is_scalar(mine_shape) or not self._computed_scalar(other, other_shape):
+                continue
+            for name in sorted(self._only_capitals(mine) or ()):
+                self.evidence.setdefault(
+                    name, f"the scalar {self._text(other)} is {verb} {self._text(mine)}"
+                    if mine is left else f"{self._text(mine)} is {verb} the scalar {self._text(other)}")
+
+    def _read_capital_function(self, root: Node) -> None:
+        """A function that is a matrix only through undeclared capitals beside a computed
+        scalar (`C ‖w‖^2`): they are read as scalars."""
+        if not self._computed_inside(root):
+            return
+        for name in sorted(self._only_capitals(root) or ()):
+            self.evidence.setdefault(name, f"{self._text(root)} would otherwise be a matrix "
+                                           f"only through {name}")
