@@ -42,6 +42,8 @@ def _counts(e: E.Expr) -> Counter:
 def _worth(e: E.Expr, n: int, to_text) -> bool:
     if n < 2 or isinstance(e, (E.Sym, E.Num, E.Ones, E.Identity, E.Zero, E.T)):
         return False
+    if isinstance(e, E.Pow) and e.is_scalar and e.k < 0:
+        return False            # 1 / s prints as a division by s (s itself may be named)
     return e.size >= MIN_NAMED or len(to_text(e)) >= MIN_NAMED
 
 
@@ -67,6 +69,11 @@ def name_repeats_in(exprs: list, taken: set, to_text) -> tuple:
     for e in exprs:
         counts.update(_counts(e))
     cands = [x for x, n in counts.items() if _worth(x, n, to_text)]
+    # a piece met only transposed is named as it is met: P = softmax(Q K^T, dim=1), not its
+    # column form used as P^T
+    flipped = {t.arg: t for t, n in counts.items() if isinstance(t, E.T) and counts.get(t.arg) == n
+               and not to_text(t).endswith("^T")}         # a row form, not (…)^T
+    cands = [flipped.get(x, x) for x in cands]
     with measuring():
         cands.sort(key=lambda x: printed_length(x, to_text))    # innermost first
     prefix = fresh_prefix(("h", "g", "q", "s"), taken)
