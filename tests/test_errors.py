@@ -20,7 +20,7 @@ MALFORMED = [
     ("d x^T A x", 10, "missing `/ dVAR`"),
     ("d AX / dX", 3, "unknown name 'AX'"),
     ("d x + y^T / dx", 3, "cannot add x (n×1) and y^T (1×m)"),
-    ("d x / A / dx", 7, "divides by a scalar"),
+    ("d x / (A x) / dx", 7, "divides by a scalar"),
     ("d ||x / dx", 7, "never closed"),
     ("d x.^p / dx", 3, "must be a number"),
     ("d x^T x / dx where x: banana", 23, "unknown word 'banana'"),

@@ -38,14 +38,20 @@ READINGS = [
     ("d ||Z + r||_F^2 / dr where r: row vector", {"r": "row vector"}, "1 r"),
     ("d ||X w + b - y||^2 / dw", {"b": "vector", "y": "vector"}, "one intercept"),
     ("d log det(A X B) / dX", {"A": "matrix", "B": "matrix"}, "A, X and B are read as square"),
-    # an undeclared capital a computed scalar would be broadcast over, or that alone makes
-    # f a matrix, is a scalar (the C of an SVM, a count N)
+    # an undeclared capital a computed scalar would be broadcast over, or that divides, is a
+    # scalar (the C of an SVM, a count N); one that alone makes f a matrix stays a matrix,
+    # with a note
     ("d ||w||^2 / 2 + C sum(relu(1 - y .* (X w))) / dw", {"C": "scalar", "X": "matrix"},
      "C is read as a scalar"),
-    ("d C ||w||^2 / dw", {"C": "scalar"}, "C is read as a scalar"),
-    ("d N^{-1} ||X w - y||^2 / dw", {"N": "scalar", "X": "matrix"}, "write `where N: matrix`"),
     ("d x^T A x + B / dx", {"A": "matrix", "B": "scalar"}, "B is read as a scalar"),
+    ("d ||X w - y||^2 / N / dw", {"N": "scalar", "X": "matrix"}, "N is read as a scalar"),
+    ("d C ||w||^2 / dw", {"C": "matrix"}, "write `where C: scalar`"),
+    ("d N^{-1} ||X w - y||^2 / dw", {"N": "matrix", "X": "matrix"}, "write `where N: scalar`"),
+    ("d tr(X) A / dX", {"A": "matrix"}, "A is a matrix by the name"),
     ("d tr(log(X)) / dX", {"X": "matrix"}, "log det(X)"),
+    # a computed scalar broadcast over an expression of undeclared names is said
+    ("d x^T x + A y / dx", {"A": "matrix", "y": "vector"},
+     "the scalar x^T x is added to every entry of A y"),
     # SPEC 2-8 keep their meaning, with no note
     ("d ||y - X w||^2 / dw", {"y": "vector"}, None),       # a target, not an intercept
     ("d θ a / dθ", {"a": "vector"}, None),
@@ -79,6 +85,7 @@ SQUARE = [
     ("d log det(A X B) / dX", "AXB"),
     ("d det(A X B) / dX", "AXB"),
     ("d det(A B) / dA", "AB"),
+    ("d det(2 A X) / dX", "AX"),
     ("d log det(A X) + tr(C X) / dX", "AX"),
     ("d log det(X^T A X) / dX", ""),
     ("d log det(A X B) / dX where A: matrix 2 x 3; B: matrix 4 x 2", ""),
@@ -95,6 +102,16 @@ def test_det_of_a_product_of_open_factors_is_read_square(problem, square):
         {out["symbols"][n]["shape"][1] for n in square}
     assert len(shapes) <= 1, out["symbols"]
     assert ("read as square" in notes) == bool(square), notes
+
+
+@pytest.mark.parametrize("problem", [
+    "d y^T (gamma (x - mean(x)) / std(x) + beta) / dgamma",     # centred by its own mean
+    "d ||x - mean(x) 1||^2 / dx",                                # the broadcast written out
+    "d sum(x) + x / dx",                                         # the variable's own sum
+])
+def test_a_scalar_broadcast_over_its_own_names_is_not_noted(problem):
+    notes = " ".join(mdx.derive(problem).json().get("notes", []))
+    assert "broadcasts it" not in notes, notes
 
 
 NOTED = [(p, n) for p, _, n in READINGS if n is not None]

@@ -177,9 +177,12 @@ def _structured(der: Derivation, form: str, parsed, record: bool = True) -> Deri
     var, f = der.var, der.function
     props = der.symbols[var.name].props & {"symmetric", "spd", "diagonal"}
     if not props:
+        other = sorted(der.symbols[var.name].props & {"orthogonal", "invertible", "square"})
+        hint = (f"{var.name} is {other[0]}, which --structured does not project onto: leave "
+                "--structured out for the gradient with every entry independent" if other else
+                f"if {var.name} is symmetric, say so: `where {var.name}: symmetric`")
         raise UnsupportedError(f"--structured needs a variable declared symmetric, spd or diagonal; "
-                               f"{var.name} is not", parsed.wrt_start + 1,
-                               f"add `where {var.name}: symmetric`")
+                               f"{var.name} is not", parsed.wrt_start + 1, hint)
     if not f.is_scalar or der.order != 1:
         raise UnsupportedError("--structured applies to the gradient of a scalar function",
                                parsed.wrt_start + 1)

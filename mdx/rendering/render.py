@@ -19,6 +19,15 @@ def _shape_text(shape) -> str:
     return "×".join(shape)
 
 
+def _size_text(shape) -> str:
+    """A result's size as a textbook writes it: mn×p for a product of one-letter sizes
+    (the where line keeps m*n, which reads back as a declaration)."""
+    def size(d: str) -> str:
+        parts = d.split("*")
+        return "".join(parts) if all(len(p) == 1 and p.isalpha() for p in parts) else "·".join(parts)
+    return "×".join(size(d) for d in shape)
+
+
 def _expr_text(e) -> str:
     if hasattr(e, "terms_"):
         from .index_print import terms_text
@@ -146,7 +155,7 @@ def derivation_text(der, steps: bool = True) -> str:
             lines.append(f"  {i:>2}. {st.rule}")
             lines.append(f"      {st.lhs} = {_expr_text(_named_step(st.expr, mapping, memo))}")
     lines.append(f"  result: {der.result_lhs} = {result_text(der)}    "
-                 f"({_shape_text(der.result.shape)})")
+                 f"({_size_text(der.result.shape)})")
     if der.verification is not None:
         lines.append(f"  {der.verification.line()}")
     lines.extend(f"  note: {n}" for n in notes_to_show(der, steps))

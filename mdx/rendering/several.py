@@ -70,7 +70,7 @@ def several_text(sev, steps: bool = True) -> str:
         lines.append("  shared: " + ", ".join(f"{s.name} = {to_text(d)}" for s, d in defs))
     for p, body in zip(sev.parts, bodies):
         text = to_text(body) if defs else R.result_text(p)
-        lines.append(f"  result: {p.result_lhs} = {text}    ({R._shape_text(p.result.shape)})")
+        lines.append(f"  result: {p.result_lhs} = {text}    ({R._size_text(p.result.shape)})")
     if sev.verification is not None:
         lines.append(f"  {sev.verification.line()}")
     lines.extend(f"  note: {n}" for n in sev.notes)

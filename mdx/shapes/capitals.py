@@ -2,7 +2,9 @@
 of an SVM's `‖w‖^2 / 2 + C sum(…)`, the N of `N^{-1} ‖X w − y‖^2`.  A capital is a
 matrix by its name (SPEC 2); where that would broadcast a computed scalar over it, or make
 the function a matrix only through it, it is read as a scalar, and a note says so (a
-computed scalar is never silently broadcast over an undeclared name)."""
+computed scalar is never silently broadcast over an undeclared name).  Where a computed
+scalar is still broadcast over an expression holding an undeclared name (`x^T x + A y`),
+a note says so."""
 
 from __future__ import annotations
 
@@ -13,13 +15,50 @@ from .ml_forms import unparen
 _THROUGH = ("neg", "matmul", "div", "add", "sub", "hadamard", "ediv", "epow", "postfix")
 
 
+def _names(node: Node, out: set) -> set:
+    if node.op == "name":
+        out.add(node.value)
+    for a in node.args:
+        _names(a, out)
+    return out
+
+
 class CapitalReadings:
-    """For mdx.shapes._Typer: evidence that an undeclared capital is meant as a scalar."""
+    """For mdx.shapes._Typer: evidence that an undeclared capital is meant as a scalar, and
+    the notes of a computed scalar broadcast over an undeclared name."""
+
+    def _init_capital_readings(self):
+        self.scalar_broadcasts: list = []
+
+    def _note_scalar_broadcast(self, node: Node, a, b) -> None:
+        """`x^T x + A y`: the scalar added to every entry, with an undeclared name (not a
+        variable) in the other operand; said in a note, never silently."""
+        if node.op not in ("add", "sub"):
+            return
+        left, right = node.args
+        wrts = {w for w, _ in self.p.variables}
+        for mine, other, mine_shape, other_shape in ((left, right, a, b), (right, left, b, a)):
+            if self._is_scalar(mine_shape) or not self._computed_scalar(other, other_shape):
+                continue
+            bare = unparen(other)
+            if bare.op == "matmul" and unparen(bare.args[1]).op == "number":
+                continue                # `mean(x) 1`: the broadcast, written out
+            # a name the scalar is made of is centred or scaled by it (x - mean(x)), not open
+            open_names = sorted(n for n in _names(mine, set()) - wrts - _names(other, set())
+                                if n in self.syms and not self.syms[n].declared
+                                and self.syms[n].kind in ("vector", "matrix"))
+            if open_names:
+                s, v = self._text(other), self._text(mine)
+                what = (f"the scalar {s} is added to every entry of {v}" if node.op == "add" else
+                        f"the scalar {s} is subtracted from every entry of {v}" if other is right
+                        else f"every entry of {v} is subtracted from the scalar {s}")
+                self.scalar_broadcasts.append(f"{what}, as NumPy broadcasts it")
 
     def _open_capital(self, name: str) -> bool:
         info = self.syms.get(name)
         return (info is not None and not info.declared and info.kind == "matrix"
-                and default_kind(name) == "matrix" and name not in {w for w, _ in self.p.variables})
+                and default_kind(name) == "matrix" and name[0].isascii()     # Σ stays a matrix
+                and name not in {w for w, _ in self.p.variables})
 
     def _only_capitals(self, node: Node):
         """The undeclared capitals that alone keep `node` from being a scalar (C in
@@ -56,16 +95,26 @@ class CapitalReadings:
         for mine, other, mine_shape, other_shape in ((left, right, a, b), (right, left, b, a)):
             if self._is_scalar(mine_shape) or not self._computed_scalar(other, other_shape):
                 continue
-            for name in sorted(self._only_capitals(mine) or ()):
+            for name in sorted((self._only_capitals(mine) or set()) - _names(other, set())):
                 self.evidence.setdefault(
                     name, f"the scalar {self._text(other)} is {verb} {self._text(mine)}"
                     if mine is left else f"{self._text(mine)} is {verb} the scalar {self._text(other)}")
 
     def _read_capital_function(self, root: Node) -> None:
         """A function that is a matrix only through undeclared capitals beside a computed
-        scalar (`C ‖w‖^2`): they are read as scalars."""
+        scalar (`C ‖w‖^2`): a matrix by SPEC 2 (`(x^T x) A` may well mean one), said in a
+        note with the declaration that makes it a scalar."""
         if not self._computed_inside(root):
             return
-        for name in sorted(self._only_capitals(root) or ()):
-            self.evidence.setdefault(name, f"{self._text(root)} would otherwise be a matrix "
-                                           f"only through {name}")
+        names = sorted(self._only_capitals(root) or ())
+        if names:
+            self.scalar_broadcasts.append(
+                f"{', '.join(names)} {'is a matrix' if len(names) == 1 else 'are matrices'} by "
+                f"the name, so {self._text(root)} is a matrix; write `where {names[0]}: scalar` "
+                "for a scalar")
+
+    def _read_capital_divisor(self, divisor: Node) -> None:
+        """`‖X w − y‖^2 / N`: `/` divides by a scalar, so an undeclared capital that alone
+        keeps the divisor from being one is read as a scalar."""
+        for name in sorted(self._only_capitals(divisor) or ()):
+            self.evidence.setdefault(name, f"`/` divides by the scalar {self._text(divisor)}")

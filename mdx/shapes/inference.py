@@ -76,6 +76,7 @@ class Inference:
         if node.op in ("add", "sub"):
             self._read_sum(node, a, b)
             self._read_capital_sum(node, a, b)
+            self._note_scalar_broadcast(node, a, b)
             self._read_per_entry_bias(node, a, b)
         else:                                   # .* and ./
             self._read_greek_broadcast(node)
@@ -125,6 +126,7 @@ class Inference:
         a, b = (self._infer(x) for x in node.args)
         if not self._is_scalar(b):
             self._read_divisor(node.args[1])
+            self._read_capital_divisor(node.args[1])
             raise error_at(ShapeError, f"cannot divide by {self._text(node.args[1])} "
                            f"({self._shape_text(b)}): `/` divides by a scalar", node.args[1],
                            "use `./` for elementwise division or `inv(...)` for a matrix inverse")

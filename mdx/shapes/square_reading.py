@@ -22,6 +22,8 @@ def _factors(node: Node) -> list | None:
     node = unparen(node)
     if node.op == "name":
         return [node]
+    if node.op == "number":                 # det(2 A X): a constant factor is no matrix
+        return []
     if node.op != "matmul":
         return None
     left, right = (_factors(a) for a in node.args)

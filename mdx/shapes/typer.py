@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ..expressions import expr as E
 from ..errors import ShapeError
+from ..language.names import default_kind
 from .broadcasts import Broadcasts
 from .build import TypedBuild
 from .composites import Composites
@@ -43,7 +44,8 @@ def type_problem(problem: Problem) -> Typed:
             raise
         return typed                    # only the scalar reading types: keep it
     for s in sorted(vectors & set(scalars)):
-        typed.notes.insert(0, f"{s} is read as a vector, though {scalars[s]}; "
+        kind = "matrix" if default_kind(s) == "matrix" else "vector"
+        typed.notes.insert(0, f"{s} is read as a {kind}, though {scalars[s]}; "
                               f"write `where {s}: scalar` to read it as a scalar")
     return typed
 
@@ -117,6 +119,7 @@ class _Typer(Declarations, Inference, TypedBuild, MLForms, Readings, Broadcasts,
         self._init_readings(scalars or {}, vectors or {})
         self._init_composites()
         self._init_square_reading()
+        self._init_capital_readings()
         self.per_entry_bias: dict = {}   # open name -> the product it is added to (`X w + b`)
 
     # -------------------------------------------------------------- symbols
@@ -155,7 +158,8 @@ class _Typer(Declarations, Inference, TypedBuild, MLForms, Readings, Broadcasts,
         return Typed(expr=expr, var=var, variables=[free[w] for w in wrts], symbols=syms, functions=funcs, sizes=sizes,
                      user_functions=self.user_functions, notes=list(dict.fromkeys(self._reading_notes() + self._per_entry_bias_notes()
                                                     + self._composite_reading_notes()
-                                                    + self._square_reading_notes())))
+                                                    + self._square_reading_notes()
+                                                    + self.scalar_broadcasts)))
 
     def _regroup_calls(self, node: Node) -> Node:
         """A declared function followed by parentheses is a call, an atom (SPEC 7).

@@ -13,11 +13,12 @@ from .rule_types import on
 
 
 def _square_factors(f: E.Expr):
-    """The factors of P in f = P⁻¹, when P is a plain product of square matrices; else None."""
+    """The matrix factors of P in f = P⁻¹, when P is a product of square matrices (and
+    scalars); else None."""
     if not (isinstance(f, E.Pow) and f.k == -1 and isinstance(f.base, E.Mul)):
         return None
     p = f.base
-    if p.coeff != 1 or p.scalars or len(p.chain) < 2 or any(g.rows != g.cols for g in p.chain):
+    if len(p.chain) < 2 or any(g.rows != g.cols for g in p.chain):
         return None
     return p.chain
 
@@ -35,7 +36,9 @@ def inverse_of_square_product(e: E.Expr):
             continue
         if i > 0 and chain[i - 1] == inner[-1] or i + 1 < len(chain) and chain[i + 1] == inner[0]:
             split = [E.power(g, -1) for g in reversed(inner)]
-            return E.mul(E.Num(e.coeff), *e.scalars, *chain[:i], *split, *chain[i + 1:])
+            p = f.base                  # (c P)⁻¹ = P⁻¹ / c: its scalars leave the inverse
+            scale = [E.power(E.mul(E.Num(p.coeff), *p.scalars), -1)] if p.coeff != 1 or p.scalars else []
+            return E.mul(E.Num(e.coeff), *e.scalars, *scale, *chain[:i], *split, *chain[i + 1:])
     return None
 
 
