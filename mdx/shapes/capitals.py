@@ -1,10 +1,10 @@
-"""An undeclared capital letter that only a scalar reading makes sense of (SPEC 9): the C
-of an SVM's `‖w‖^2 / 2 + C sum(…)`, the N of `N^{-1} ‖X w − y‖^2`.  A capital is a
-matrix by its name (SPEC 2); where that would broadcast a computed scalar over it, or make
-the function a matrix only through it, it is read as a scalar, and a note says so (a
-computed scalar is never silently broadcast over an undeclared name).  Where a computed
-scalar is still broadcast over an expression holding an undeclared name (`x^T x + A y`),
-a note says so."""
+"""Undeclared capital letters beside computed scalars (SPEC 9: a computed scalar is never
+silently broadcast over an undeclared name).  A capital is a matrix by its name (SPEC 2);
+where a computed scalar is added to it (the C of an SVM's `‖w‖^2 / 2 + C sum(…)`) or it
+divides (`‖X w − y‖^2 / N`), it is read as a scalar, and a note says so.  Where it alone
+makes the function a matrix (`C ‖w‖^2`, `tr(X) A`), it stays a matrix and a note says how
+to make it a scalar; where a computed scalar is still added to every entry of an expression
+holding undeclared names (`x^T x + A y`), a note says that too."""
 
 from __future__ import annotations
 
