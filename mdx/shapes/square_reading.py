@@ -1,6 +1,9 @@
-"""Readings around matrix functions.  tr(log(X)) applies log to each entry (the language's
-functions are elementwise), which a note says, since the trace of a matrix function
-(tr log X = log det X) is as classic.  And det of a product of matrices no size is given for: `det(A X B)` is read with A, X and B
+"""Readings around matrix functions.
+
+tr(log(X)) applies log to each entry (the language's functions are elementwise), which a
+note says, since the trace of a matrix function (tr log X = log det X) is as classic.
+
+det of a product of matrices no size is given for, `det(A X B)`, is read with A, X and B
 square, as the Matrix Cookbook's (49) and (51) state it, and a note says so.
 
 Nothing but the determinant ties such factors, so their sizes are open; a reader of the
