@@ -11,13 +11,9 @@ from __future__ import annotations
 from ..expressions import expr as E
 from .means import ones_times_centred
 from .rule_types import on
-from .textbook import sums_to_one
+from .textbook import is_ones, sums_to_one
 
 MEETING_ONES = (ones_times_centred, sums_to_one)
-
-
-def _is_ones(f: E.Expr) -> bool:
-    return isinstance(f, E.Ones) or isinstance(f, E.T) and isinstance(f.arg, E.Ones)
 
 
 def _met(e: E.Expr) -> E.Expr:
@@ -47,8 +43,8 @@ def ones_over_sum(e: E.Expr):
     chain = e.chain
     for i in range(len(chain) - 1):
         a, b = chain[i], chain[i + 1]
-        k = i + 1 if _is_ones(a) and isinstance(b, E.Add) else \
-            i if isinstance(a, E.Add) and _is_ones(b) else None
+        k = i + 1 if is_ones(a) and isinstance(b, E.Add) else \
+            i if isinstance(a, E.Add) and is_ones(b) else None
         if k is None:
             continue
         total = E.add(*(_met(E.mul(*chain[:k], t, *chain[k + 1:])) for t in chain[k].terms))

@@ -78,21 +78,21 @@ def ones_sandwich(e: E.Expr):
     if not (isinstance(e, E.Mul) and e.is_scalar and len(e.chain) == 3):
         return None
     first, mid, last = e.chain
-    if _is_ones(first) and _is_ones(last):
+    if is_ones(first) and is_ones(last):
         return E.mul(E.Num(e.coeff), *e.scalars, E.apply("sum", mid))
     return None
 
 
-def _is_ones(f: E.Expr) -> bool:
+def is_ones(f: E.Expr) -> bool:
     return isinstance(f, E.Ones) or isinstance(f, E.T) and isinstance(f.arg, E.Ones)
 
 
 def _ones_shape(f: E.Expr):
     """The shape of a matrix of ones (1_n, 1_nᵀ, 1_n 1_mᵀ), or None."""
-    if _is_ones(f):
+    if is_ones(f):
         return f.shape
     if isinstance(f, E.Mul) and f.coeff == 1 and not f.scalars and len(f.chain) == 2 \
-            and all(_is_ones(g) for g in f.chain):
+            and all(is_ones(g) for g in f.chain):
         return f.shape
     return None
 
