@@ -27,7 +27,10 @@ READINGS = [
     ("d c ||x||^2 / dx", {"c": "scalar"}, "c is read as a scalar"),
     ("d -(y log(σ(w^T x + b)) + (1 - y) log(1 - σ(w^T x + b))) / dw",
      {"y": "scalar", "b": "scalar"}, "where y: vector"),
-    ("d relu(1 - y w^T x) / dw", {"y": "vector"}, "so y w^T x is the vector y (w^T x)"),
+    # y w^T x is (y w^T) x by SPEC 7; y is read as a scalar where that makes f a scalar
+    ("d relu(1 - y w^T x) / dw", {"y": "scalar"}, "where y: vector"),
+    ("d c x^T A x / dA", {"c": "scalar"}, "c is read as a scalar"),
+    ("d A x + b c^T x / dx", {"b": "vector"}, "so b c^T x is the vector b (c^T x)"),
     ("d (1 - y w^T x)^2 / dw", {"y": "scalar"}, "y is read as a scalar"),
     ("d y (w^T x) / dw", {"y": "scalar"}, "y is read as a scalar"),
     ("d logsumexp(K q / sqrt(d_k)) / dq", {"d_k": "scalar"}, "d_k is read as a scalar"),

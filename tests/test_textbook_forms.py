@@ -134,8 +134,6 @@ NORM = ("layer norm: the reference names s and c; mdx writes sqrt(mean(...) + ep
         "other pieces (h1, h2), and does not factor (I - 1 1^T / n)")
 NAMED = ("the reference names a piece that repeats (s, D, R, u, P, dS); mdx writes it out where "
          "it repeats only across terms it does not factor")
-VECTOR_Y = ("y is a vector by its name (SPEC 2), so y ∘ σ(...) stays inside a row; the reference "
-            "reads y as a scalar")
 DEFINITION = ("the definition method gathers Σ_k a_k b_k as 1^T (a ∘ b), whose product is "
               "multiplied out before it is read as a^T b: ‖x - μ 1‖^2 is not found")
 SCALAR_FACTOR = ("x is not pulled out of a sum of scalar multiples of it, and σ(w^T x) is written "
@@ -147,13 +145,10 @@ VEC_HESSIAN = ("a Hessian or mixed second derivative over vec(X) of a per-column
 
 SIGMA_NAMED = ("the reference abbreviates σ(w^T x) as σ: written out, the textbook form is as long "
                "as mdx's (-2 σ(w^T x) (1 - σ(w^T x)) (y - σ(w^T x)) x)")
-C_VECTOR = ("c is a vector by its name, c x^T A x grouped (c x^T) A x by SPEC 7, with a note; the "
-            "reference reads c as a scalar")
 HUBER_CLIP = ("a Huber loss written with clip: the derivative of clip(u, -δ, δ) ∘ u - clip(u, -δ, δ).^2 / 2 "
               "is not folded back into clip(u, -δ, δ)")
 
 LONG = {
-    'd c x^T A x / dA': (C_VECTOR, EVERY_DEN),
     'd sum(clip(X w - y, -delta, delta) .* (X w - y) - 0.5 clip(X w - y, -delta, delta).^2) / dw':
         (HUBER_CLIP, ALL),
     'd (y - sigmoid(w^T x))^2 / dw': (SIGMA_NAMED, ALL),
@@ -161,8 +156,6 @@ LONG = {
     'd x / sqrt(mean(x.^2) + eps) / dx': (NAMED, ALL),
     'd x^T y / (||x|| ||y|| + eps) / dx': (NAMED, ALL),
     'd sum(G .* (X - mean(X)) / sqrt(mean((X - mean(X)).^2) + eps)) / dX': (NORM, ALL),
-    'd log(1 + exp(-y w^T x)) / dw': (VECTOR_Y, EVERY_DEN),
-    'd relu(-y w^T x) / dw': (VECTOR_Y, EVERY_DEN),
     'd -y (1 - σ(w^T x))^2 log(σ(w^T x)) / dw': (SCALAR_FACTOR, ALL),
     'd ||(x - mu) / sigma||^2 / dsigma': (DEFINITION, {('defin', 'den'), ('defin', 'num')}),
     'd -sum(Y .* log(softmax(X W))) / dW': (UNDECLARED, EVERY_DEN),

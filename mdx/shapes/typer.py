@@ -76,11 +76,31 @@ def _read(problem: Problem, vectors: frozenset):
         new_greek = {k: v for k, v in typer.greek_evidence.items() if k not in greek}
         if not new and not new_greek:
             if failed is None:
-                return typed, typer, scalars
+                return _scalar_valued(problem, typed, typer, scalars, vectors, greek)
             if typed_before is not None:
                 return typed_before
             raise failed
         scalars, greek = {**scalars, **new}, {**greek, **new_greek}
+
+
+def _scalar_valued(problem: Problem, typed, typer, scalars: dict, vectors: frozenset,
+                   greek: dict):
+    """The reading to keep once no new evidence is left.  A name that only SPEC 7's
+    grouping makes a vector (`c x^T A x` is `(c x^T) A x`) is read as a scalar when that
+    is what makes f a scalar: a reader of the field means c times the quadratic form, not
+    a vector-valued f.  The note names the name and `where c: vector`."""
+    weak = {k: why for k, (why, _, _) in typer.weak_evidence.items()
+            if k not in scalars and k not in vectors}
+    if not weak or typed.expr.is_scalar:
+        return typed, typer, scalars
+    again = _Typer(problem, {**scalars, **weak}, greek)
+    try:
+        retyped = again.run()
+    except ShapeError:
+        return typed, typer, scalars
+    if not retyped.expr.is_scalar:
+        return typed, typer, scalars
+    return retyped, again, {**scalars, **weak}
 
 
 def _fixed_as_vector(problem: Problem, scalars: dict, name: str, greek: dict) -> bool:
