@@ -329,6 +329,13 @@ PROBLEMS = [
     # one product's scalars summed: (alpha + beta) A, not alpha A + beta A
     ("d alpha x^T A x + beta x^T A x / dx", {"alpha": (), "x": (3, 1), "A": (3, 3), "beta": ()},
      lambda alpha, x, A, beta: (alpha + beta) * (x.T @ A @ x).item()),
+    # two terms ending in opposite sums share one, m (x - m)ᵀ + x (m - x)ᵀ = -(x - m) (x - m)ᵀ:
+    # the definition method reaches the outer product the others print
+    ("d (x - m)^T S^{-1} (x - m) / dS", {"x": (3, 1), "m": (3, 1), "S": (3, 3)},
+     lambda x, m, S: ((x - m).T @ np.linalg.inv(S) @ (x - m)).item()),
+    # a scalar is its own transpose: xᵀ A y + yᵀ B x = xᵀ (A + Bᵀ) y
+    ("d x^T A y + y^T B x / dx", {"x": (3, 1), "A": (3, 2), "y": (2, 1), "B": (2, 3)},
+     lambda x, A, y, B: (x.T @ A @ y + y.T @ B @ x).item()),
 ]
 
 # the forms those problems print (denominator layout), which a reader checks by eye
@@ -350,6 +357,8 @@ PRINTED = {
     "d alpha x^T A x + beta x^T A x / dx": "(alpha + beta) (A + A^T) x",
     "d (x - a) / ||x - a|| / dx": "I / ‖x - a‖ - (x - a) (x - a)^T / ‖x - a‖^3",
     "d sum(softmax(z)) / dz": "0",
+    "d (x - m)^T S^{-1} (x - m) / dS": "-S^{-T} (x - m) (x - m)^T S^{-T}",
+    "d x^T A y + y^T B x / dx": "(A + B^T) y",
 }
 
 

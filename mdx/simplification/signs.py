@@ -1,6 +1,8 @@
 """A sum in a product that is the negative of another factor there is written as that
 factor, its sign moved to the coefficient: (x − m 1) (m 1 − x)ᵀ = −(x − m 1) (x − m 1)ᵀ,
-so that the product reads as the square (an outer product, a norm) it is."""
+so that the product reads as the square (an outer product, a norm) it is; and two terms
+that end (or begin) in opposite sums are written with the same one, so that it is taken
+out: m (x − m)ᵀ + x (m − x)ᵀ = −(x − m) (x − m)ᵀ."""
 
 from __future__ import annotations
 
@@ -19,7 +21,9 @@ def _is_negative_of(w: E.Expr, u: E.Expr) -> bool:
 
 
 def _sum_of(f: E.Expr):
-    """(the sum, whether f is its transpose), or None."""
+    """(the sum, whether f is its transpose), or None; xᵀ − mᵀ is (x − m)ᵀ."""
+    if isinstance(f, E.Add) and all(isinstance(E.split_coeff(t)[1], E.T) for t in f.terms):
+        return E.transpose(f), True
     if isinstance(f, E.Add):
         return f, False
     if isinstance(f, E.T) and isinstance(f.arg, E.Add):
@@ -58,4 +62,33 @@ def _preferred(a: E.Expr, b: E.Expr) -> bool:
     return key(a) > key(b)
 
 
-RULES = (negated_twin,)
+@on(E.Add)
+def opposite_end_factors(e: E.Expr):
+    """a uᵀ + b (−u)ᵀ = a uᵀ − b uᵀ, u a sum, as the first or last factor of two terms
+    (written alike: xᵀ − mᵀ as (x − m)ᵀ): the common factor can then be taken,
+    m (x − m)ᵀ + x (m − x)ᵀ = (m − x) (x − m)ᵀ, which negated_twin writes −(x − m) (x − m)ᵀ."""
+    if not isinstance(e, E.Add):
+        return None
+    terms = list(e.terms)
+    parts = [E.parts(t) for t in terms]
+    for end in (-1, 0):
+        ends = [(i, got) for i, (_, _, chain) in enumerate(parts)
+                if len(chain) > 1 and (got := _sum_of(chain[end])) is not None]
+        for i, (su, tu) in ends:
+            for j, (sv, tv) in ends:
+                if j <= i or tu != tv or su.shape != sv.shape:
+                    continue
+                opposite = _is_negative_of(sv, su)
+                if not opposite and (su != sv or parts[i][2][end] == parts[j][2][end]):
+                    continue
+                keep = sv if opposite and _preferred(sv, su) else su
+                for k, s in ((i, su), (j, sv)):
+                    coeff, scalars, chain = parts[k]
+                    chain = list(chain)
+                    chain[end] = _wrapped(keep, tu)
+                    terms[k] = E.mul(E.Num(coeff if s == keep else -coeff), *scalars, *chain)
+                return E.add(*terms)
+    return None
+
+
+RULES = (negated_twin, opposite_end_factors)
