@@ -358,7 +358,7 @@ _MORE = [
  ("d 0.5 ||x||^2 / dx", {"x": (3,1)}, lambda x: 0.5*np.sum(x**2), {}, "x", 1),
  ("d ||x||^2 / 2 / dx", {"x": (3,1)}, lambda x: 0.5*np.sum(x**2), {}, "x", 1),
  ("d x^T x y / dx", {"x": (3,1), "y": (2,1)}, lambda x,y: (x.T@x)*y, {}, "x", 1),
- ("d y x^T x / dx", {"x": (3,1), "y": (2,1)}, lambda x,y: y*(x.T@x), {}, "x", 1),
+ ("d y x^T x / dx where y: vector", {"x": (3,1), "y": (2,1)}, lambda x,y: y*(x.T@x), {}, "x", 1),
  ("d tr(X)^2 + det(X) / dX", {"X": (2,2)}, lambda X: np.trace(X)**2 + det(X), {}, "X", 1),
  ("d u^T X v / dX where u: vector 3; v: vector 2", {"u": (3,1), "X": (3,2), "v": (2,1)}, lambda u,X,v: u.T@X@v, {}, "X", 1),
 ]

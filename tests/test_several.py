@@ -159,3 +159,14 @@ def test_the_command_line_prints_every_format(tmp_path):
     sheet.write_text(problem + "\nd^2 x^T A y / dx dy\n")
     out = runner.invoke(app, ["worksheet", str(sheet), "-o", str(tmp_path / "p.tex")])
     assert out.exit_code == 0, out.output
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_every_variable_is_written_back_as_declared(method):
+    """Each variable is differentiated free of its structure, and every result is evaluated
+    where the variables are as declared: S⁻ᵀ = S⁻¹ for an spd S, in each gradient."""
+    der = mdx.derive("d (x - mu)^T inv(S) (x - mu) + log det(S) / dmu, dS where S: spd; mu: vector",
+                     method=method)
+    assert [r["text"] for r in der.json()["results"]] == [
+        "2 S^{-1} (mu - x)", "S^{-1} - S^{-1} (x - mu) (x - mu)^T S^{-1}"]
+

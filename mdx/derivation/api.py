@@ -9,7 +9,7 @@ from fractions import Fraction
 
 from ..expressions import expr as E
 from ..errors import InternalError, MdxError, UnsupportedError
-from .layout import LAYOUTS, arrange
+from .layout import LAYOUTS, arrange, on_declared_set
 from ..bounds.limits import bounded, first_try
 from ..simplification.simplify import recognised, symmetrised
 from .steps import Derivation, NoSteps, Step, structure_notes as _structure_notes, notation_notes
@@ -90,10 +90,7 @@ def _derive_typed(parsed, typed, layout, method, record: bool = True) -> Derivat
     else:
         result, lhs = _differential(f, var, parsed.order, layout, steps)
     from ..simplification.simplify import finished, present
-    declared = typed.symbols[var.name]
-    if declared != var:     # the derivative is evaluated on the structured set: Xᵀ = X there
-        result = E.substitute(result, {var: declared})
-    result = finished(present(result))
+    result = finished(present(on_declared_set(result, typed)))
     rule = {"differential": f"identification in {layout} layout",
             "chain": "substitute the intermediate variables and simplify",
             "definition": f"reassemble the matrix form, {layout} layout"}[method]

@@ -18,3 +18,12 @@ def arrange(raw: E.Expr, f_scalar: bool, layout: str) -> E.Expr:
         raise ValueError(f"unknown layout {layout!r}")
     keep = (layout == "denominator") == f_scalar
     return raw if keep else E.transpose(raw)
+
+
+def on_declared_set(result: E.Expr, typed) -> E.Expr:
+    """The derivative evaluated where the variables are what they are declared (Xᵀ = X for
+    a symmetric X): every variable of the problem was differentiated free of its
+    structure (mdx.shapes.typer), and is written back as declared."""
+    back = {v: typed.symbols[v.name] for v in (typed.var, *typed.variables)
+            if typed.symbols[v.name] != v}
+    return E.substitute(result, back) if back else result

@@ -143,7 +143,7 @@ def _by_total_differential(parsed, typed, layout, record, shared) -> list:
     """df with every variable's differential alive, expanded once; each gradient is then
     identified from its own terms."""
     from ..simplification.simplify import finished, present, simplify
-    from .layout import arrange
+    from .layout import arrange, on_declared_set
     from .methods.differential import expand_steps, identify_scalar
     from .rules import dvar
     from .steps import NoSteps, structure_notes, notation_notes
@@ -161,7 +161,7 @@ def _by_total_differential(parsed, typed, layout, record, shared) -> list:
         own.append(Step(f"the terms in d{v.name}: set the other differentials to 0", "df", part,
                         equals="differential"))
         G = identify_scalar(part, v, own)
-        result = finished(present(arrange(G, True, layout)))
+        result = finished(present(on_declared_set(arrange(G, True, layout), typed)))
         lhs = f"∂f/∂{v.name}"
         own.append(Step(f"identification in {layout} layout", lhs, result, equals="derivative"))
         notes = [] if v.name in f.free else [f"f does not depend on {v.name}: the derivative is 0"]
@@ -182,6 +182,7 @@ def derive_mixed(parsed, typed, layout: str, method: str, record: bool, first) -
     from ..errors import ShapeError
     from ..language.syntax import error_at
     from ..simplification.simplify import present
+    from .layout import on_declared_set
     from .steps import NoSteps
     f = typed.expr
     x, y = typed.variables
@@ -195,7 +196,7 @@ def derive_mixed(parsed, typed, layout: str, method: str, record: bool, first) -
                       f"∇_{x.name} f", g, numpy=False))
     start = len(steps)
     H, _ = first(g, y, "numerator", method, steps)
-    H = present(H)
+    H = present(on_declared_set(H, typed))
     for st in steps[start:]:            # the differential of the gradient, not of f
         st.lhs = st.lhs.replace("df", f"d∇_{x.name} f").replace("∂f/", f"∂∇_{x.name} f/")
     lhs = f"∂²f/∂{x.name}∂{y.name}ᵀ"
