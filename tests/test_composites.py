@@ -157,3 +157,30 @@ def test_every_composite_is_verified_exactly(c):
     pytest.importorskip("sympy")
     der = mdx.derive(problems(c)[0][0])
     assert der.verify("exact").kind == "exact"
+
+
+KEPT = [c for c in COMPOSITES if c.kept is not None]
+
+
+def kept_problems(c):
+    """A kept function (clip) with symbols for its parameters, whose values a draw may put
+    the wrong way round (lo > hi: numpy.clip is then hi, its gradient 0); and with the
+    variable in a parameter, where the call is expanded instead."""
+    ref = lambda *a: c.reference(np, *a)        # noqa: E731
+    return [(f"d sum({c.name}(W x, a, b)) / dW", {"W": (3, 4), "x": (4, 1), "a": (), "b": ()},
+             lambda W, x, a, b: np.sum(ref(W @ x, a, b)), "W"),
+            (f"d sum({c.name}(x, -t, t)) / dt", {"x": (5, 1), "t": ()},
+             lambda x, t: np.sum(ref(x, -abs(t), abs(t))), "t")]
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("c", KEPT, ids=[c.name for c in KEPT])
+def test_a_kept_function_is_derived_right_with_symbols_for_its_parameters(c, layout, method):
+    for problem, shapes, fn, wrt in kept_problems(c):
+        der = mdx.derive(problem, layout=layout, method=method)
+        props = {"t": "positive"} if "t" in shapes else {}
+        check(der.json(), fn, shapes, wrt, layout, props, draws=3)
+    kept, expanded = (mdx.derive(p, layout=layout, method=method).text() for p, *_ in kept_problems(c))
+    assert "relu" not in kept and "relu" in expanded
+

@@ -145,12 +145,8 @@ VEC_HESSIAN = ("a Hessian or mixed second derivative over vec(X) of a per-column
 
 SIGMA_NAMED = ("the reference abbreviates σ(w^T x) as σ: written out, the textbook form is as long "
                "as mdx's (-2 σ(w^T x) (1 - σ(w^T x)) (y - σ(w^T x)) x)")
-HUBER_CLIP = ("a Huber loss written with clip: the derivative of clip(u, -δ, δ) ∘ u - clip(u, -δ, δ).^2 / 2 "
-              "is not folded back into clip(u, -δ, δ)")
 
 LONG = {
-    'd sum(clip(X w - y, -delta, delta) .* (X w - y) - 0.5 clip(X w - y, -delta, delta).^2) / dw':
-        (HUBER_CLIP, ALL),
     'd (y - sigmoid(w^T x))^2 / dw': (SIGMA_NAMED, ALL),
     'd g^T ((x - mean(x) 1) / sqrt(mean((x - mean(x) 1).^2) + ε)) / dx': (NORM, ALL),
     'd x / sqrt(mean(x.^2) + eps) / dx': (NAMED, ALL),

@@ -333,6 +333,16 @@ PROBLEMS = [
     # the definition method reaches the outer product the others print
     ("d (x - m)^T S^{-1} (x - m) / dS", {"x": (3, 1), "m": (3, 1), "S": (3, 3)},
      lambda x, m, S: ((x - m).T @ np.linalg.inv(S) @ (x - m)).item()),
+    # clip kept whole: clip'(u) ∘ u = clip'(u) ∘ clip(u), so the Huber loss's gradient is
+    # Xᵀ clip(X w - y, -δ, δ) in every method
+    ("d sum(clip(X w - y, -delta, delta) .* (X w - y) - 0.5 clip(X w - y, -delta, delta).^2) / dw",
+     {"X": (5, 3), "w": (3, 1), "y": (5, 1), "delta": ()},
+     lambda X, w, y, delta: np.sum(np.clip(X @ w - y, -delta, delta) * (X @ w - y)
+                                   - 0.5 * np.clip(X @ w - y, -delta, delta) ** 2)),
+    # and its Hessian: clip' is 0 or 1, so clip' ∘ clip' = clip'
+    ("d^2 sum(clip(X w - y, -1, 1) .* (X w - y) - 0.5 clip(X w - y, -1, 1).^2) / dw^2",
+     {"X": (5, 3), "w": (3, 1), "y": (5, 1)},
+     lambda X, w, y: np.sum(np.clip(X @ w - y, -1, 1) * (X @ w - y) - 0.5 * np.clip(X @ w - y, -1, 1) ** 2)),
     # a scalar is its own transpose: xᵀ A y + yᵀ B x = xᵀ (A + Bᵀ) y
     ("d x^T A y + y^T B x / dx", {"x": (3, 1), "A": (3, 2), "y": (2, 1), "B": (2, 3)},
      lambda x, A, y, B: (x.T @ A @ y + y.T @ B @ x).item()),
@@ -359,6 +369,10 @@ PRINTED = {
     "d sum(softmax(z)) / dz": "0",
     "d (x - m)^T S^{-1} (x - m) / dS": "-S^{-T} (x - m) (x - m)^T S^{-T}",
     "d x^T A y + y^T B x / dx": "(A + B^T) y",
+    "d^2 sum(clip(X w - y, -1, 1) .* (X w - y) - 0.5 clip(X w - y, -1, 1).^2) / dw^2":
+        "X^T diag(1 - step(X w - y - 1) - step(-1 - (X w - y))) X",
+    "d sum(clip(X w - y, -delta, delta) .* (X w - y) - 0.5 clip(X w - y, -delta, delta).^2) / dw":
+        "X^T clip(X w - y, -delta, delta)",
 }
 
 

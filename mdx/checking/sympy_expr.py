@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from functools import reduce
 
+from ..language.composites import KEPT
 from ..language.functions import PER_COLUMN
+from ..expressions.kept import kept_prime
 
 from ..expressions import expr as E
 from ..errors import UnsupportedError
@@ -136,6 +138,8 @@ class SympyMatrixExpr:
         return base ** k if e.is_scalar else self.sp.HadamardPower(base, k)
 
     def _Func(self, e):
+        if e.bounds and e.primes:                   # a kept f'(u): the expression it prints as
+            return self.value(kept_prime(e))
         if e.name in PER_COLUMN:
             raise UnsupportedError(f"{e.name} is a function of each column: SymPy's matrix "
                                    "expressions have no form for it", 1,
@@ -147,6 +151,10 @@ class SympyMatrixExpr:
         return arg.applyfunc(fn)
 
     def _scalar_function(self, e):
+        if e.bounds:                                  # f(u, lo, hi) kept whole
+            lo_hi = [self._as_scalar(self.value(b)) for b in e.bounds]
+            t = self.sp.Dummy("t")
+            return self.sp.Lambda(t, KEPT[e.name].sympy(self.sp, t, *lo_hi))
         if e.defn is not None:                        # where g(t) = body
             return e.defn.sympy_callable(e.primes)
         if e.name in self.funcs and not e.primes:

@@ -181,13 +181,15 @@ def d_factor(f: Factor, var: E.Sym, p: str, q: str, fresh: Fresh) -> list:
         return _times(delta(i, p) if i != ONE or p != ONE else unit(),
                       delta(j, q) if j != ONE or q != ONE else unit())
     if isinstance(a, E.Func):
-        record = ELEMENTWISE.get(a.name) if not a.primes else None
+        if a.bounds and a.primes:                   # a kept f: f'' = 0 almost everywhere
+            return []
+        record = ELEMENTWISE.get(a.name) if not (a.primes or a.bounds) else None
         if record is not None:                      # the function's own record
             prime = elementwise_prime(record, a.arg)
             if prime is None:                       # 0 almost everywhere
                 return []
-        else:
-            prime = E.func(a.name, a.arg, a.primes + 1, a.defn)
+        else:                                       # an abstract f, or one kept whole
+            prime = E.func(a.name, a.arg, a.primes + 1, a.defn, a.bounds)
         return _times(atom(prime, i, j), d_terms(entry(a.arg, i, j, fresh), var, p, q, fresh))
     if isinstance(a, E.EPow):                                   # ∂ U_ij^p = p U_ij^(p−1) ∂U_ij
         return _times(atom(epower_prime(a), i, j), d_terms(entry(a.base, i, j, fresh), var, p, q, fresh))

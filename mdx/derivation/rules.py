@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..expressions import expr as E
 from ..errors import UnsupportedError
+from ..language.composites import KEPT
 from ..language.functions import ELEMENTWISE
 from ..bounds.limits import scratch
 
@@ -118,6 +119,8 @@ def _power_rule(u: E.Pow, var):
 def _func_rule(u: E.Func, var):
     a = u.arg
     da = d(a, var)
+    if u.bounds:                        # kept whole, f(u, lo, hi): lo, hi constants
+        return kept_differential(u, da)
     if u.name == "log" and isinstance(a, E.Apply) and a.name == "softmax" and a.arg.cols != "1":
         Z = a.arg
         dZ = d(Z, var)
@@ -134,6 +137,14 @@ def _func_rule(u: E.Func, var):
         return entry.rule, elementwise_differential(entry, a, da)
     prime = E.func(u.name, a, u.primes + 1, u.defn)    # an abstract or user-defined f
     return f"chain rule: d {u.name}(u) = {u.name}'(u) ∘ du", E.hadamard(prime, da)
+
+
+def kept_differential(u: E.Func, da: E.Expr):
+    """(rule, d f(a)) of a function kept whole with its parameters (mdx.language.composites.Kept):
+    f'(a) ∘ da, and f'' = 0 almost everywhere (f is piecewise linear)."""
+    if u.primes:
+        return f"d {u.name}'(u) = 0 almost everywhere", E.zero(u.shape)
+    return KEPT[u.name].rule, E.hadamard(E.func(u.name, u.arg, 1, None, u.bounds), da)
 
 
 def elementwise_prime(entry, a: E.Expr) -> E.Expr | None:

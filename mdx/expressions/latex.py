@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from . import nodes as E
 from . import construct as C
+from ..language.composites import KEPT
 from ..language.functions import ELEMENTWISE, STRUCTURAL_LATEX as OPS
+from .kept import kept_prime
 from ..language.names import bold_names, latex_name
 from .printer import Prec, Printer, split_fraction, subscript_size, twice_inverse_transposed
 
@@ -81,6 +83,10 @@ class LatexPrinter(Printer):
         return self.paren(e.base, Prec.POSTFIX, strict=True) + rf"^{{\circ {kk}}}"
 
     def _print_Func(self, e):
+        if e.bounds:                            # f(u, lo, hi) kept whole; f' an expression
+            if e.primes:
+                return self.doprint(kept_prime(e))
+            return KEPT[e.name].latex + self.wrap(", ".join(self.doprint(a) for a in e.children()))
         arg = self.doprint(e.arg)
         f = ELEMENTWISE.get(e.name)
         if f is not None and not e.primes:
@@ -89,7 +95,7 @@ class LatexPrinter(Printer):
         return name + "'" * e.primes + self.wrap(arg)
 
     def _print_Had(self, e):
-        return r" \circ ".join(self.elementwise_operands(e.factors))
+        return r" \circ ".join(self.elementwise_operands(self.hadamard_factors(e.factors)))
 
     def _print_EDiv(self, e):
         return r" \oslash ".join(self.elementwise_operands((e.num, e.den)))

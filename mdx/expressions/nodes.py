@@ -163,18 +163,21 @@ class EPow(Expr):
 @node
 class Func(Expr):
     """Elementwise function; `primes` counts derivatives of an abstract function, and
-    `defn` is a user-defined function's definition (mdx.expressions.userfunc.UserFunction)."""
+    `defn` is a user-defined function's definition (mdx.expressions.userfunc.UserFunction).
+    `bounds` are the scalar parameters of a function kept whole with them, f(u, lo, hi)
+    (mdx.language.composites.Kept); they are children, so every walk sees them."""
     name: str
     arg: Expr
     primes: int = 0
     defn: object = None
+    bounds: tuple = ()
 
     @cached_property
     def shape(self):
         return self.arg.shape
 
     def children(self):
-        return (self.arg,)
+        return (self.arg, *self.bounds)
 
 
 

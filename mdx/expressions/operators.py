@@ -44,7 +44,7 @@ def epower(b: Expr, k) -> Expr:
 ELEMENTWISE = tuple(name for name, f in _TABLE.items() if not f.per_column)
 
 
-def func(name: str, arg: Expr, primes: int = 0, defn=None) -> Expr:
+def func(name: str, arg: Expr, primes: int = 0, defn=None, bounds: tuple = ()) -> Expr:
     if name == "log" and isinstance(arg, Apply) and arg.name == "det":
         return Apply("logdet", arg.arg)
     if name == "log" and isinstance(arg, Func) and arg.name == "exp":
@@ -60,9 +60,7 @@ def func(name: str, arg: Expr, primes: int = 0, defn=None) -> Expr:
         return Num(Fraction(exact[arg.value]))
     if isinstance(arg, Zero) and 0 in exact:            # exp(0) of a vector is 1, a vector
         return scale(exact[0], ones(arg.shape)) if exact[0] else arg
-    return Func(name, arg, primes, defn)
-
-
+    return Func(name, arg, primes, defn, tuple(bounds))
 
 
 def hadamard(*factors) -> Expr:
@@ -404,7 +402,7 @@ def rebuild(e: Expr, kids: tuple) -> Expr:
     if isinstance(e, EPow):
         return epower(kids[0], e.k)
     if isinstance(e, Func):
-        return func(e.name, kids[0], e.primes, e.defn)
+        return func(e.name, kids[0], e.primes, e.defn, tuple(kids[1:]))
     if isinstance(e, Had):
         return hadamard(*kids)
     if isinstance(e, EDiv):

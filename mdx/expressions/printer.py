@@ -12,6 +12,7 @@ from fractions import Fraction
 
 from . import nodes as E
 from . import construct as C
+from .kept import is_kept_prime, kept_prime
 from ..bounds.limits import charge
 
 
@@ -24,6 +25,8 @@ class Prec(IntEnum):
 
 
 def precedence(e: E.Expr) -> Prec:
+    if is_kept_prime(e):                        # printed as its expression
+        return precedence(kept_prime(e))
     if isinstance(e, E.Add):
         return Prec.SUM
     if isinstance(e, E.Num):
@@ -232,6 +235,14 @@ class Printer:
 
     def sized_row(self, one: str, sub: str, transposed: str) -> str:
         return one + sub + transposed
+
+    @staticmethod
+    def hadamard_factors(factors) -> list:
+        """The factors of ∘, a kept function's derivative that prints as a Hadamard
+        product as its own factors beside the others: a ∘ b ∘ y, not (a ∘ b) ∘ y."""
+        return [g for f in factors
+                for g in (kept_prime(f).factors if is_kept_prime(f) and isinstance(kept_prime(f), E.Had)
+                          else (f,))]
 
     def elementwise_operands(self, operands) -> list:
         """The operands of ∘ or ./, printed; a `1` beside a sibling with symbols broadcasts."""

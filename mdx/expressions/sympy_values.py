@@ -8,7 +8,9 @@ from __future__ import annotations
 from . import expr as E
 from ..errors import UnsupportedError
 from .dims import concrete_shape
+from ..language.composites import KEPT
 from ..language.functions import ELEMENTWISE, ELEMENTWISE_FUNCTIONS, PER_COLUMN
+from .kept import kept_prime
 
 
 def _elementwise(sp) -> dict:
@@ -128,6 +130,12 @@ class SympyValues:
         return self.entrywise(self.value(e.base), lambda u: u ** k)
 
     def _Func(self, e):
+        if e.bounds:                                # f(u, lo, hi) kept whole, or f'
+            if e.primes:
+                return self.value(kept_prime(e))
+            lo_hi = [self.value(b) for b in e.bounds]
+            return self.entrywise(self.value(e.arg),
+                                  lambda u: KEPT[e.name].sympy(self.sp, u, *lo_hi))
         if e.name in PER_COLUMN:                    # a function of each column
             v = self.value(e.arg)
             v = v if isinstance(v, self.sp.MatrixBase) else self.sp.Matrix([[v]])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from . import nodes as E
 from . import construct as C
 from ..language.functions import text_name
+from .kept import kept_prime
 from .printer import Prec, Printer, number_text, precedence, subscript_size, twice_inverse_transposed
 
 APPLY_NAMES = {"tr": "tr", "det": "det", "sum": "sum", "mean": "mean", "var": "var", "std": "std",
@@ -71,11 +72,15 @@ class TextPrinter(Printer):
         return f"{self.paren(e.base, Prec.POSTFIX, strict=True)}.^{exp}"
 
     def _print_Func(self, e):
+        if e.bounds:                            # f(u, lo, hi) kept whole; f' an expression
+            if e.primes:
+                return self.doprint(kept_prime(e))
+            return f"{e.name}({', '.join(self.doprint(a) for a in e.children())})"
         name = text_name(e.name) + "'" * e.primes
         return f"{name}({self.doprint(e.arg)})"
 
     def _print_Had(self, e):
-        return " ∘ ".join(self.elementwise_operands(e.factors))
+        return " ∘ ".join(self.elementwise_operands(self.hadamard_factors(e.factors)))
 
     def _print_EDiv(self, e):
         return " ./ ".join(self.elementwise_operands((e.num, e.den)))

@@ -20,6 +20,25 @@ from typing import Callable
 
 
 @dataclass(frozen=True)
+class Kept:
+    """A function kept whole, with its scalar parameters, where they are constants of the
+    problem: clip(u, lo, hi) prints as itself and has a derivative of its own, so that a
+    result can say clip where the expansion in relu would say it in seven pieces (the
+    Huber loss's gradient Xᵀ clip(X w − y, −δ, δ)).  Its derivative f'(u) is a node of
+    its own (`primes`), printed as the expression `derivative` gives; f'' is 0 almost
+    everywhere (f is piecewise linear)."""
+    numpy: str                  # the call: the argument, then the parameters (`{}` each)
+    torch: str
+    latex: str                  # the name set before (argument, parameters)
+    sympy: Callable             # (sympy, u, *parameters) -> f(u)
+    derivative: Callable        # (E, u, *parameters) -> f'(u) in the language's terms
+    rule: str                   # the step's rule for d f(u)
+    note: str                   # said whenever it is used: {call}, and {x}, {lo}, {hi}, the
+    #                             arguments as typed
+    passes: bool = False        # f(u) = u wherever f'(u) ≠ 0: f'(u) ∘ u = f'(u) ∘ f(u)
+
+
+@dataclass(frozen=True)
 class Composite:
     name: str
     arguments: tuple            # the positional arguments' names; `=v` marks a default
@@ -36,6 +55,7 @@ class Composite:
     reference: Callable = None  # (numpy, *args) -> value, for the tests (a vector input)
     scalars: tuple = ()         # the arguments that must be scalars (a bound, a slope)
     keywords: dict = None       # keyword spellings of arguments: torch's clamp(x, min=0)
+    kept: Kept = None           # how it is kept whole where its parameters are constants
 
     @property
     def arity(self) -> tuple:
@@ -117,6 +137,18 @@ def _clip_note(E, x, lo, hi):
             "torch.clamp's")
 
 
+def _clip_prime(E, x, lo, hi):
+    """clip'(x): 1 where lo ≤ x ≤ hi (the gradient passes at a bound, as torch.clamp's),
+    0 elsewhere: 1 − step(x − hi) − step(lo − x) for numbers lo ≤ hi, and for bounds that
+    are symbols (1 − step(lo − x)) ∘ (1 − step(x − hi)), which is 0 everywhere when lo > hi,
+    as is the gradient of torch.clamp, whose value is then hi."""
+    one = E.ONE_SCALAR if x.is_scalar else E.ones(x.shape)
+    above, below = E.func("step", E.sub(x, hi)), E.func("step", E.sub(lo, x))
+    if isinstance(lo, E.Num) and isinstance(hi, E.Num):
+        return E.sub(E.sub(one, above), below)
+    return E.hadamard(E.sub(one, below), E.sub(one, above))
+
+
 def _leaky_relu(E, x, a):
     """a x + (1 − a) relu(x): slope a below 0 and at 0 (PyTorch's), 1 above."""
     return E.add(E.mul(a, x), E.mul(E.sub(E.ONE_SCALAR, a), E.func("relu", x)))
@@ -174,7 +206,13 @@ COMPOSITES = (
               note=lambda E, x, lo, hi: _clip_note(E, x, lo, hi),
               aliases=("clamp",), reference=lambda np, x, lo, hi: np.clip(x, lo, hi),
               scalars=("lo", "hi"), keywords={"min": "lo", "max": "hi", "a_min": "lo",
-                                              "a_max": "hi", "lo": "lo", "hi": "hi"}),
+                                              "a_max": "hi", "lo": "lo", "hi": "hi"},
+              kept=Kept("np.clip({}, {}, {})", "torch.clamp({}, {}, {})", r"\operatorname{clip}",
+                        lambda sp, u, lo, hi: sp.Min(sp.Max(u, lo), hi), _clip_prime,
+                        "chain rule, d clip(u, lo, hi) = clip'(u) ∘ du, clip' = 1 where "
+                        "lo ≤ u ≤ hi and 0 elsewhere",
+                        "{call} is min(max({x}, {lo}), {hi}), elementwise; at a bound the "
+                        "gradient passes, as torch.clamp's", passes=True)),
     Composite("leaky_relu", ("x", "a=0.01"), "elementwise", _leaky_relu,
               note="{call} is read as leaky_relu(x, a) = a x + (1 - a) relu(x), slope a below 0 "
                    "and at 0 as torch.nn.functional.leaky_relu's (a = 0.01 unless given)",
@@ -189,6 +227,9 @@ for _c in COMPOSITES:
     for _s in (_c.name, *_c.aliases):
         COMPOSITE_SPELLINGS.setdefault(_s, []).append(_c)
 
+
+# the functions kept whole with their parameters: name -> Kept
+KEPT = {c.name: c.kept for c in COMPOSITES if c.kept is not None}
 
 # the composites that take `dim=`
 PER_AXIS = tuple(dict.fromkeys(c.name for c in COMPOSITES if c.form != "elementwise"))

@@ -8,10 +8,13 @@ from ..expressions import nodes as E
 from ..expressions import construct as C
 from ..language.names import py_name  # noqa: F401 - where tests and scripts look for it
 from ..expressions.user_body import body_code
+from ..language.composites import KEPT
 from ..language.functions import ELEMENTWISE_FUNCTIONS
+from ..expressions.kept import is_kept_prime, kept_prime
 from ..expressions.printer import Printer
 
 _FUNCS = {f.name: f.numpy for f in ELEMENTWISE_FUNCTIONS}
+_KEPT = {name: k.numpy for name, k in KEPT.items()}
 
 
 _APPLY = {
@@ -48,6 +51,7 @@ class NumpyPrinter(Printer):
     printer (mdx.rendering.torch_code) changes only those."""
 
     FUNCS = _FUNCS
+    KEPT = _KEPT
     APPLY = _APPLY
     UNVEC = '({a}).reshape(({r}, {c}), order="F")'       # column-major, as vec
     LIB = "np"
@@ -79,7 +83,8 @@ class NumpyPrinter(Printer):
     def p(self, e):
         """Printed so that it can be an operand of any operator."""
         s = self.doprint(e)
-        if isinstance(e, (E.Sym, E.Apply, E.Unvec, E.Func, E.Identity, E.Zero, E.Ones)) or \
+        if isinstance(e, (E.Sym, E.Apply, E.Unvec, E.Func, E.Identity, E.Zero, E.Ones)) \
+                and not is_kept_prime(e) or \
                 (isinstance(e, E.Num) and e.value >= 0 and e.value.denominator == 1):
             return s
         return f"({s})"
@@ -223,6 +228,10 @@ class NumpyPrinter(Printer):
         return f"{self.p(e.base)} ** ({self._print_Num(E.Num(e.k))})"
 
     def _print_Func(self, e):
+        if e.bounds:                            # f(u, lo, hi) kept whole; f' an expression
+            if e.primes:
+                return self.doprint(kept_prime(e))
+            return self.KEPT[e.name].format(*(self.value(a) for a in e.children()))
         arg = self.value(e.arg)
         if e.defn is not None:      # a body of its own, of the argument's shape (mdx.expressions.user_body)
             return body_code(self, e.defn, e.primes, arg)

@@ -91,7 +91,7 @@ def _walk(symbols, exprs) -> tuple:
                 diffs.setdefault(node.name[1:], None)
             elif node.name not in known:
                 syms.setdefault(node.name, None)
-        elif isinstance(node, E.Func) and node.defn is None and \
+        elif isinstance(node, E.Func) and node.defn is None and not node.bounds and \
                 (node.primes or node.name not in NumpyPrinter.FUNCS):
             funcs.setdefault((node.name, node.primes), None)
         elif isinstance(node, E.DimSize):

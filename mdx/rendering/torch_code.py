@@ -4,10 +4,12 @@ vectors are (n, 1) tensors, `vec` column-major as in SPEC 6)."""
 from __future__ import annotations
 
 from ..expressions import nodes as E
+from ..language.composites import KEPT
 from ..language.functions import ELEMENTWISE_FUNCTIONS
 from .numpy_code import NumpyPrinter, _spread_vector
 
 _FUNCS = {f.name: f.torch for f in ELEMENTWISE_FUNCTIONS}
+_KEPT = {name: k.torch for name, k in KEPT.items()}
 
 _APPLY = {
     "tr": "torch.trace({a})",
@@ -29,6 +31,7 @@ _APPLY = {
 
 class TorchPrinter(NumpyPrinter):
     FUNCS = _FUNCS
+    KEPT = _KEPT
     APPLY = _APPLY
     UNVEC = "({a}).reshape({c}, {r}).T"         # column-major: rows of the transpose
     LIB = "torch"

@@ -46,6 +46,7 @@ class Composites:
         self.column_calls: list = []        # column-wise calls of a matrix without dim
         self.composite_notes: list = []
         self.kinked_calls: set = set()      # the functions with a kink the problem calls
+        self.keep_whole = True              # f(u, lo, hi) kept whole (not in a body)
 
     def _elementwise_call(self, name: str, a):
         """f(a) of a function of the table, its kink noted."""
@@ -181,6 +182,10 @@ class Composites:
         nodes, _ = self._composite_arguments(node, rec)
         args = [build(n) if n is not None else _default(rec.arguments[i]) for i, n in enumerate(nodes)]
         if rec.form == "elementwise":
+            if self._kept_whole(rec, args):
+                typed = {rec.argument(i): self._text(n) for i, n in enumerate(nodes)}
+                self.composite_notes.append(rec.kept.note.format(call=self._text(node), **typed))
+                return E.func(rec.name, args[0], bounds=tuple(args[1:]))
             out = rec.expand(E, *args)
             self._composite_note(node, rec, None, args)
             return out
@@ -193,6 +198,16 @@ class Composites:
         out = rec.expand(E, Z)
         self._composite_note(node, rec, Z.rows)
         return E.transpose(out) if how == "rows" else out
+
+    def _kept_whole(self, rec, args) -> bool:
+        """Whether a call is kept whole (mdx.language.composites.Kept, both bounds given): its
+        parameters hold no variable of the problem, whose derivative through them the
+        kept form does not take.  A function's body expands it (SymPy differentiates
+        the body, and has no such function)."""
+        if rec.kept is None or not self.keep_whole or any(a is None for a in args):
+            return False
+        variables = {w for w, _ in self.p.variables}
+        return not any(variables & a.free for a in args[1:])
 
     def _composite_note(self, node: Node, rec, count, args=()) -> None:
         note = rec.note(E, *args) if callable(rec.note) else rec.note

@@ -48,7 +48,9 @@ class Declarations:
         t, ts, te = decl.param
         sub = Problem(text=self.p.text, expr=decl.body, wrt=t, wrt_start=ts,
                       decls=[Decl(names=[(t, ts, te)], words=[("scalar", ts, te)])])
-        typed = type(self)(sub).run()          # the body, typed alone by the same typer
+        body = type(self)(sub)                 # the body, typed alone by the same typer
+        body.keep_whole = False
+        typed = body.run()
         others = sorted(n for n in typed.symbols if n != t)
         if others or typed.functions:
             used = ", ".join(others or sorted(typed.functions))

@@ -21,14 +21,14 @@ from .expand import expand_if_shorter, expand_scalar_factor, squares
 from .collect import collect_scalar_factors
 from .logistic import sigmoid_of_quotient
 from .vecrules import kron_on_vec_sum, vec_identities
-from . import inverses, means, ones, scalar_transposes, signs
+from . import inverses, kept, means, ones, scalar_transposes, signs
 from .quotients import common_denominator
 from .rule_types import rules_for
 
 RULES = (vec_identities, kron_on_vec_sum, cancel_quotient, diag_to_hadamard, factor_sum,
          factor_partial, factor_hadamard, ones_inner, trace_of_outer, expand_if_shorter,
          expand_scalar_factor) + textbook.RULES + means.RULES + ones.RULES + signs.RULES + \
-    inverses.RULES + scalar_transposes.RULES + (sigmoid_of_quotient, collect_scalar_factors,
+    inverses.RULES + scalar_transposes.RULES + kept.RULES + (sigmoid_of_quotient, collect_scalar_factors,
                                                 common_denominator, factor_denominator,
                                                 factor_common_scalar)
 

@@ -58,7 +58,7 @@ def unvec(v: E.Expr, shape) -> E.Expr | None:
         return None                     # of each column: f(vec X) is not vec(f(X))
     if isinstance(v, (E.Func, E.EPow)) and not v.is_scalar:
         inner = unvec(v.children()[0], shape)
-        return None if inner is None else E.rebuild(v, (inner,))
+        return None if inner is None else E.rebuild(v, (inner, *v.children()[1:]))
     if isinstance(v, E.Num):
         return None
     coeff, scalars, chain = Fraction(1), (), (v,)
