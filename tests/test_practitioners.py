@@ -31,6 +31,17 @@ READINGS = [
     ("d relu(1 - y w^T x) / dw", {"y": "scalar"}, "where y: vector"),
     ("d c x^T A x / dA", {"c": "scalar"}, "c is read as a scalar"),
     ("d A x + b c^T x / dx", {"b": "vector"}, "so b c^T x is the vector b (c^T x)"),
+    # a rank-one map that is f itself keeps SPEC 2's vector (SPEC 2-8 keep their meaning)
+    ("d a b^T x / dx", {"a": "vector"}, "where a: scalar"),
+    ("d u v^T w / dv", {"u": "vector"}, "where u: scalar"),
+    # one name at a time: c alone makes f a scalar; a stays a vector (x^T a b^T x is one)
+    ("d x^T a b^T x + c x^T A x / dx", {"c": "scalar", "a": "vector"}, "c is read as a scalar"),
+    # each reading gathers the evidence it shows: b, once y is a scalar
+    ("d relu(1 - y w^T x - b) / dw", {"y": "scalar", "b": "scalar"}, "y is read as a scalar"),
+    ("d log(1 + exp(-y w^T x + b)) / dw, db", {"y": "scalar", "b": "scalar"}, "b is read as a scalar"),
+    # written transposed, or the variable itself: a vector
+    ("d c^T c + c x^T A x / dA", {"c": "vector"}, "where c: scalar"),
+    ("d y w^T x / dy", {"y": "vector"}, "where y: scalar"),
     ("d (1 - y w^T x)^2 / dw", {"y": "scalar"}, "y is read as a scalar"),
     ("d y (w^T x) / dw", {"y": "scalar"}, "y is read as a scalar"),
     ("d logsumexp(K q / sqrt(d_k)) / dq", {"d_k": "scalar"}, "d_k is read as a scalar"),

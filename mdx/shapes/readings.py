@@ -46,7 +46,8 @@ class Readings:
         self.matrix_calls: list = []        # (name, bracket) of a matrix against `(`: Φ(z)
         self.evidence: dict = {}            # name -> why a scalar reading is likely
         self.vector_evidence: set = set()   # names read as scalars inside a norm or a sum
-        self.weak_evidence: dict = {}       # name -> (why, the product, the scalar in it)
+        self.weak_evidence: dict = {}       # name -> (why, the product, the scalar in it,
+        #                                     the product's node)
         self.greek_broadcasts: list = []    # (name node, other node, op)
         self.softmaxes: list = []           # (call node, argument shape)
 
@@ -223,7 +224,7 @@ class Readings:
                             self.evidence[name] = why
                         else:
                             self.weak_evidence.setdefault(name, (why, self.p.text[f.start:run[-1].end],
-                                                                 text))
+                                                                 text, node))
                     break
 
     def _read_reduction(self, node: Node, a) -> None:
@@ -381,8 +382,10 @@ class Readings:
                 notes.append(f"{name} is read as a vector, since {self.read_as_vector[name]} (a "
                              f"Greek letter is otherwise a scalar); write `where {name}: scalar` "
                              "to read it as a scalar")
-        for name, (_, product, scalar) in sorted(self.weak_evidence.items()):
-            if name in self.syms and self.syms[name].kind == "vector":
+        for name, (_, product, scalar, node) in sorted(self.weak_evidence.items()):
+            whole = self.shape_of.get(id(node))     # x^T a b^T x is a scalar either way
+            if name in self.syms and self.syms[name].kind == "vector" and \
+                    not (whole is not None and self._is_scalar(whole)):
                 notes.append(f"{name} is read as a vector, so {product} is the vector {name} "
                              f"({scalar}); write `where {name}: scalar` to read {name} as a scalar")
         for leaf, other, node in self.greek_broadcasts:

@@ -18,7 +18,7 @@ from .composites import Composites
 from .declarations import Declarations
 from .inference import Inference
 from .table import CONSTRAINTS, LEFT_ASSOC, NOT_SYMBOLS, POSTFIX, Dims, Typed, error_at
-from .ml_forms import MLForms
+from .ml_forms import MLForms, unparen
 from .readings import Readings
 from .square_reading import SquareReading
 from .capitals import CapitalReadings
@@ -54,12 +54,14 @@ def _without(scalars: dict, name: str) -> dict:
     return {k: v for k, v in scalars.items() if k != name}
 
 
-def _read(problem: Problem, vectors: frozenset):
+def _read(problem: Problem, vectors: frozenset, scalars: dict | None = None,
+          greek: dict | None = None, flip: bool = True):
     """(typed, typer, {name read as a scalar: why}): each reading may show the next (y in
     y log(σ(w^T x + b)) once b is a scalar); names in `vectors` stay vectors.  Greek letters
-    used as vectors are read as vectors."""
-    scalars: dict = {}
-    greek: dict = {}
+    used as vectors are read as vectors.  `flip`: a name only SPEC 7's grouping makes a
+    vector may be read as a scalar (_scalar_valued)."""
+    scalars = dict(scalars or {})
+    greek = dict(greek or {})
     typed_before = None         # the last reading that typed: kept if a further one does not
     while True:
         typer = _Typer(problem, scalars, greek)
@@ -71,36 +73,64 @@ def _read(problem: Problem, vectors: frozenset):
             failed = e
         new = {k: v for k, v in typer.evidence.items() if k not in scalars and k not in vectors}
         if failed is not None and not new and not typer.greek_evidence.keys() - greek.keys():
-            new = {k: why for k, (why, _, _) in typer.weak_evidence.items()   # the vector
-                   if k not in scalars and k not in vectors}               # reading fails
+            new = {k: why for k, (why, *_) in typer.weak_evidence.items()   # the vector
+                   if k not in scalars and k not in vectors}              # reading fails
         new_greek = {k: v for k, v in typer.greek_evidence.items() if k not in greek}
         if not new and not new_greek:
             if failed is None:
-                return _scalar_valued(problem, typed, typer, scalars, vectors, greek)
+                if flip and not typed.expr.is_scalar:
+                    return _scalar_valued(problem, (typed, typer, scalars), vectors, greek)
+                return typed, typer, scalars
             if typed_before is not None:
                 return typed_before
             raise failed
         scalars, greek = {**scalars, **new}, {**greek, **new_greek}
 
 
-def _scalar_valued(problem: Problem, typed, typer, scalars: dict, vectors: frozenset,
-                   greek: dict):
-    """The reading to keep once no new evidence is left.  A name that only SPEC 7's
-    grouping makes a vector (`c x^T A x` is `(c x^T) A x`) is read as a scalar when that
-    is what makes f a scalar: a reader of the field means c times the quadratic form, not
-    a vector-valued f.  The note names the name and `where c: vector`."""
-    weak = {k: why for k, (why, _, _) in typer.weak_evidence.items()
-            if k not in scalars and k not in vectors}
-    if not weak or typed.expr.is_scalar:
-        return typed, typer, scalars
-    again = _Typer(problem, {**scalars, **weak}, greek)
-    try:
-        retyped = again.run()
-    except ShapeError:
-        return typed, typer, scalars
-    if not retyped.expr.is_scalar:
-        return typed, typer, scalars
-    return retyped, again, {**scalars, **weak}
+def _scalar_valued(problem: Problem, reading: tuple, vectors: frozenset, greek: dict):
+    """The reading to keep when f reads as a vector because SPEC 7 groups `c x^T A x` as
+    `(c x^T) A x`: a reader of the field means c times the quadratic form where the vector
+    reading would make the derivative of a vector by a matrix (`d c x^T A x / dA`), where the
+    product sits inside f (`relu(1 - y w^T x)`, `log(1 + exp(-y w^T x + b))`), or where f
+    must be a scalar (several variables).  A rank-one map that is f itself (`d a b^T x / dx`)
+    keeps SPEC 2's vector.  One name at a time, in the order written, each reading gathering
+    the evidence it shows (b once y is a scalar); the name must not be a variable, be
+    written transposed (`c^T c`) or be used as a vector elsewhere.  The note names
+    `where c: vector`."""
+    typed, typer, scalars = reading
+    variables = {w for w, _ in problem.variables}
+    must = len(variables) > 1
+    # decided on this reading's tree (each typer regroups problem.expr anew)
+    open_names = [(name, why) for name, (why, _, _, node) in typer.weak_evidence.items()
+                  if name not in scalars and name not in vectors and name not in variables
+                  and not _is_transposed(problem.expr, name)
+                  and (must or typed.var.kind == "matrix" or not _is_whole_function(problem, node))]
+    for name, why in open_names:
+        try:
+            got = _read(problem, vectors, {**scalars, name: why}, greek, flip=False)
+        except ShapeError:
+            continue
+        again, again_typer, now = got
+        if again.expr.is_scalar and name not in again_typer.vector_evidence and \
+                not _fixed_as_vector(problem, _without(now, name), name, again_typer.read_as_vector):
+            return got
+    return reading
+
+
+def _is_whole_function(problem: Problem, node: Node) -> bool:
+    """Whether node is f itself (through brackets and a minus sign)."""
+    top = unparen(problem.expr)
+    while top.op == "neg":
+        top = unparen(top.args[0])
+    return top is node
+
+
+def _is_transposed(node: Node, name: str) -> bool:
+    """Whether the problem writes name transposed (`c^T c`): a vector, then."""
+    if node.op == "postfix" and node.value in ("T", "-T") and \
+            unparen(node.args[0]).op == "name" and unparen(node.args[0]).value == name:
+        return True
+    return any(_is_transposed(a, name) for a in node.args)
 
 
 def _fixed_as_vector(problem: Problem, scalars: dict, name: str, greek: dict) -> bool:
