@@ -184,3 +184,26 @@ def test_a_kept_function_is_derived_right_with_symbols_for_its_parameters(c, lay
     kept, expanded = (mdx.derive(p, layout=layout, method=method).text() for p, *_ in kept_problems(c))
     assert "relu" not in kept and "relu" in expanded
 
+
+
+NESTED = [(c, n) for c in KEPT for n in c.kept.nested]
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("c,nested", NESTED, ids=[f"{n[0]}({n[1]})" for _, n in NESTED])
+def test_a_kept_function_written_out_is_read_as_itself(c, nested, layout, method):
+    """min(max(W x, -0.3), 0.4) is clip(W x, -0.3, 0.4), said in a note; a bound that is a
+    symbol is read so only where the nesting is the function for every bound."""
+    outer, inner, inner_gives, always = nested
+    lo, hi = "-0.3", "0.4"
+    inside, outside = (lo, hi) if inner_gives == "lo" else (hi, lo)
+    for problem in (f"d sum({outer}({inner}(W x, {inside}), {outside})) / dW",
+                    f"d sum({outer}({outside}, {inner}({inside}, W x))) / dW"):
+        der = mdx.derive(problem, layout=layout, method=method)
+        check(der.json(), lambda W, x: np.sum(c.reference(np, W @ x, -0.3, 0.4)),
+              {"W": (3, 4), "x": (4, 1)}, "W", layout, draws=2)
+        assert any(f"read as {c.name}(" in n for n in der.notes), der.notes
+    symbols = f"d sum({outer}({inner}(x, a), b)) / dx where a, b: scalar"
+    read = any(f"read as {c.name}(" in n for n in mdx.derive(symbols).notes)
+    assert read == always

@@ -36,6 +36,10 @@ class Kept:
     note: str                   # said whenever it is used: {call}, and {x}, {lo}, {hi}, the
     #                             arguments as typed
     passes: bool = False        # f(u) = u wherever f'(u) ≠ 0: f'(u) ∘ u = f'(u) ∘ f(u)
+    nested: tuple = ()          # f written out of two calls: (outer, inner, the bound the
+    #                             inner call gives, whether that is f for every bound or
+    #                             only for numbers lo ≤ hi)
+    nested_note: str = ""       # said when it is read so: {call}, {f}, {x}, {lo}, {hi}
 
 
 @dataclass(frozen=True)
@@ -212,7 +216,10 @@ COMPOSITES = (
                         "chain rule, d clip(u, lo, hi) = clip'(u) ∘ du, clip' = 1 where "
                         "lo ≤ u ≤ hi and 0 elsewhere",
                         "{call} is min(max({x}, {lo}), {hi}), elementwise; at a bound the "
-                        "gradient passes, as torch.clamp's", passes=True)),
+                        "gradient passes, as torch.clamp's", passes=True,
+                        nested=(("min", "max", "lo", True), ("max", "min", "hi", False)),
+                        nested_note="{call} is read as {f}({x}, {lo}, {hi}), elementwise: at a "
+                                    "bound the gradient passes, as torch.clamp's")),
     Composite("leaky_relu", ("x", "a=0.01"), "elementwise", _leaky_relu,
               note="{call} is read as leaky_relu(x, a) = a x + (1 - a) relu(x), slope a below 0 "
                    "and at 0 as torch.nn.functional.leaky_relu's (a = 0.01 unless given)",

@@ -13,12 +13,15 @@ from fractions import Fraction
 from ..expressions import expr as E
 from ..expressions.dims import ONE
 from ..errors import ShapeError
-from ..language.composites import composite
+from ..language.composites import COMPOSITES, composite
 from ..language.functions import ELEMENTWISE
 from ..language.syntax import Node
 from .ml_forms import unparen
-from .readings import AXIS_WORDS
+from .readings import AXIS_WORDS, _mentions
 from .table import error_at
+
+
+KEPT_COMPOSITES = tuple(c for c in COMPOSITES if c.kept is not None)
 
 
 def _default(argument: str):
@@ -179,6 +182,9 @@ class Composites:
 
     def _build_composite(self, node: Node, rec, build):
         """The expression the call stands for, its note kept for the typed problem."""
+        nested = self._nested_kept(node, rec, build)
+        if nested is not None:
+            return nested
         nodes, _ = self._composite_arguments(node, rec)
         args = [build(n) if n is not None else _default(rec.arguments[i]) for i, n in enumerate(nodes)]
         if rec.form == "elementwise":
@@ -198,6 +204,55 @@ class Composites:
         out = rec.expand(E, Z)
         self._composite_note(node, rec, Z.rows)
         return E.transpose(out) if how == "rows" else out
+
+    def _nested_kept(self, node: Node, rec, build):
+        """A kept function written out of two calls (min(max(x, lo), hi), in either order
+        within each call) as the one function it is, or None: its value is the same, and at
+        a bound it passes the gradient where the calls would halve it at a tie.  A `nested`
+        form that is the function only for numbers lo ≤ hi (max(min(x, hi), lo) is lo when
+        lo > hi) is read so only for such numbers."""
+        if rec.form != "elementwise" or rec.arity != (2, 2):
+            return None
+        nodes, _ = self._composite_arguments(node, rec)
+        for whole in KEPT_COMPOSITES:
+            for outer, inner, inner_gives, always in whole.kept.nested:
+                if rec.name != outer:
+                    continue
+                for call, other in (nodes, nodes[::-1]):
+                    got = self._inner_call(call, inner)
+                    if got is None or not self._scalar_node(other):
+                        continue
+                    x, bound = got
+                    lo, hi = (bound, other) if inner_gives == "lo" else (other, bound)
+                    numbers = [_number(n) for n in (lo, hi)]
+                    if not always and (None in numbers or numbers[0] > numbers[1]):
+                        continue
+                    args = [build(n) for n in (x, lo, hi)]
+                    if not self._kept_whole(whole, args):
+                        continue
+                    texts = {"x": self._text(x), "lo": self._text(lo), "hi": self._text(hi)}
+                    self.composite_notes.append(whole.kept.nested_note.format(
+                        call=self._text(node), f=whole.name, **texts))
+                    return E.func(whole.name, args[0], bounds=tuple(args[1:]))
+        return None
+
+    def _inner_call(self, call: Node, inner: str):
+        """(x, the bound) of a call of the two-argument `inner` whose bound is a scalar that
+        holds no variable; or None."""
+        call = unparen(call)
+        rec = self._composite_of(call) if call.op in ("call", "bare_call") else None
+        if rec is None or rec.name != inner or rec.form != "elementwise" or rec.arity != (2, 2):
+            return None
+        nodes, _ = self._composite_arguments(call, rec)
+        variables = {w for w, _ in self.p.variables}
+        for x, bound in (nodes, nodes[::-1]):
+            if self._scalar_node(bound) and not any(_mentions(bound, v) for v in variables):
+                return x, bound
+        return None
+
+    def _scalar_node(self, node: Node) -> bool:
+        shape = self.shape_of.get(id(node))
+        return shape is not None and self._is_scalar(shape)
 
     def _kept_whole(self, rec, args) -> bool:
         """Whether a call is kept whole (mdx.language.composites.Kept, both bounds given): its
