@@ -89,3 +89,12 @@ def test_invalid_utf8_fails_only_its_line(tmp_path):
     assert result.exit_code == 1
     assert "line 2, column 3: this line is not valid UTF-8" in result.stderr
     assert result.stdout.count("result:") == 2
+
+
+@pytest.mark.parametrize("problem,name", [("d C w^T x / dw", "C"), ("d exp(t) B x / dx", "t")])
+def test_a_product_that_types_with_a_scalar_says_how_to_declare_it(problem, name):
+    """C w^T x groups (C w^T) x; exp(t) of an undeclared t is a vector: the hint names the
+    declaration that makes the product type."""
+    with pytest.raises(MdxError) as info:
+        mdx.derive(problem)
+    assert f"`where {name}: scalar`" in info.value.hint, info.value.hint

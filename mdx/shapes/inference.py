@@ -9,7 +9,9 @@ from ..expressions.dims import ONE
 from ..errors import LimitError, ShapeError, SizeLimitError, UnsupportedError
 from ..bounds.limits import MAX_MATRIX_POWER
 from .table import error_at
+from ..language.functions import SPELLINGS
 from ..language.syntax import Node
+from .ml_forms import unparen
 
 class Inference:
     """The shape of every node of the syntax tree, for mdx.shapes._Typer."""
@@ -111,6 +113,10 @@ class Inference:
             return b if self._is_scalar(a) else a
         if not self.dims.unify(a[1], b[0]):
             hint = "check the order of the factors or transpose one of them"
+            open_name = self._undeclared_first_factor(left)
+            if open_name is not None:       # C w^T x, exp(t) B: C or t meant as a scalar
+                hint = f"if {open_name} is a scalar, declare it (`where {open_name}: scalar`); " \
+                       f"otherwise {hint}"
             if self._is_vector(a) and self._is_vector(b):
                 self._read_vector_product(node)
                 hint = (f"for the elementwise product write `{self._text(left)} .* "
@@ -121,6 +127,18 @@ class Inference:
                            "must equal rows of the right", node, hint)
         self._read_product(node)
         return (a[0], b[1])
+
+    def _undeclared_first_factor(self, node):
+        """The undeclared vector or matrix name a product starts with, itself or under an
+        elementwise function (`C`, `exp(t)`), or None."""
+        node = unparen(node)
+        while node.op == "matmul":
+            node = unparen(node.args[0])
+        if node.op in ("call", "bare_call") and node.value in SPELLINGS and len(node.args) == 1:
+            node = unparen(node.args[0])
+        info = self.syms.get(node.value) if node.op == "name" else None
+        ok = info is not None and not info.declared and info.kind in ("vector", "matrix")
+        return node.value if ok else None
 
     def _infer_div(self, node):
         a, b = (self._infer(x) for x in node.args)
