@@ -207,3 +207,13 @@ def test_a_kept_function_written_out_is_read_as_itself(c, nested, layout, method
     symbols = f"d sum({outer}({inner}(x, a), b)) / dx where a, b: scalar"
     read = any(f"read as {c.name}(" in n for n in mdx.derive(symbols).notes)
     assert read == always
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_bounds_the_wrong_way_round_are_not_read_as_a_kept_function(method):
+    """min(max(x, 1), -1) is -1 everywhere; as clip(x, 1, -1) the number-bound form of its
+    derivative (1 - step(x - hi) - step(lo - x)) would be -1 between the bounds."""
+    der = mdx.derive("d sum(min(max(x, 1), -1)) / dx", method=method)
+    assert not any("read as" in n for n in der.notes), der.notes
+    check(der.json(), lambda x: np.sum(np.minimum(np.maximum(x, 1), -1)), {"x": (5, 1)}, "x",
+          "denominator", draws=2)

@@ -3,7 +3,9 @@
 deviations, `max(x)` the sum of `ismax(x) ∘ x`.  Each is one record here — its name and
 spellings, its arguments, how it is shaped, what it stands for and the note it brings —
 and the typer (mdx.shapes.composites) applies the record, so every method, layout,
-printer and check works on the expansion and needs nothing of its own.
+printer and check works on the expansion and needs nothing of its own.  A record may
+also say how its function is kept whole (Kept: clip with constant bounds is one node,
+with a derivative of its own, printed by every printer from the record).
 
 The subgradients at kinks are PyTorch's: relu'(0) = step(0) = 0, abs'(0) = sign(0) = 0,
 clip passes the gradient at its bounds, leaky_relu'(0) is the slope, max(a, b) and
@@ -148,7 +150,7 @@ def _clip_prime(E, x, lo, hi):
     as is the gradient of torch.clamp, whose value is then hi."""
     one = E.ONE_SCALAR if x.is_scalar else E.ones(x.shape)
     above, below = E.func("step", E.sub(x, hi)), E.func("step", E.sub(lo, x))
-    if isinstance(lo, E.Num) and isinstance(hi, E.Num):
+    if isinstance(lo, E.Num) and isinstance(hi, E.Num) and lo.value <= hi.value:
         return E.sub(E.sub(one, above), below)
     return E.hadamard(E.sub(one, below), E.sub(one, above))
 

@@ -225,8 +225,9 @@ class Composites:
                     x, bound = got
                     lo, hi = (bound, other) if inner_gives == "lo" else (other, bound)
                     numbers = [_number(n) for n in (lo, hi)]
-                    if not always and (None in numbers or numbers[0] > numbers[1]):
-                        continue
+                    in_order = None not in numbers and numbers[0] <= numbers[1]
+                    if not (always or in_order) or None not in numbers and not in_order:
+                        continue                # clip(x, 1, -1) is refused as typed
                     args = [build(n) for n in (x, lo, hi)]
                     if not self._kept_whole(whole, args):
                         continue
