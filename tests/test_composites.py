@@ -110,6 +110,8 @@ def test_every_composite_agrees_with_torch_autograd():
     ("d sum(clip(X, a, b)) / dX where a, b: vector", "must be a scalar"),
     ("d sum(max(X, y)) / dX where y: vector", "one shape"),
     ("d sum(clip(x, 1, -1)) / dx", "above its upper bound"),
+    ("d sum(clip(x, 2 - 1, 0)) / dx", "above its upper bound"),      # numbers once built
+    ("d sum(g(x)) / dx where g(t) = clip(t, 1/2, 1/4)", "above its upper bound"),
     ("d sum(clamp(x, min=0, lo=1)) / dx", "second time"),
     ("d sum(leaky_relu(x, slope=0.2)) / dx", "takes no argument slope="),
     ("d max(w^T x) / dx", "of the scalar"),

@@ -28,6 +28,10 @@ def _lse(z):
 
 # (problem, shapes, f, props)
 DERIVABLE = [
+    # a bound given by keyword holding a symbol (min=1 - eps) was never collected: an
+    # internal KeyError (a helper's hunt of the kept clip)
+    ("d sum(clamp(r, min=1 - eps, max=1 + eps) .* a) / dr", {"r": (4, 1), "eps": (), "a": (4, 1)},
+     lambda r, eps, a: np.sum(np.clip(r, 1 - eps, 1 + eps) * a), {}),
     # diag(x)^2 left as a matrix power (diag(a)^k = diag(a.^k) as a rule, not built in)
     # swelled the chain method's Kronecker forms past the 8 s limit (a helper's random hunt)
     ("d (a^T (diag(x)^2 a)) / ((a^T (diag(x)^2 a)) ((b^T x)^2 + θ)) / dx",

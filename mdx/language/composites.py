@@ -139,7 +139,11 @@ def _clip_note(E, x, lo, hi):
     t = t if " " not in t else f"({t})"
     parts = [t] + ([] if hi is None else [f"- relu({t} - {E.to_text(hi)})"]) + \
         ([] if lo is None else [f"+ relu({E.to_text(lo)} - {t})"])
-    return (f"{{call}} is read as {' '.join(parts)}; at a bound the gradient passes, as "
+    both = lo is not None and hi is not None
+    order = "" if not both or isinstance(lo, E.Num) and isinstance(hi, E.Num) else \
+        f", clip where {E.to_text(lo)} ≤ {E.to_text(hi)} (for {E.to_text(lo)} > {E.to_text(hi)}, " \
+        f"numpy.clip is {E.to_text(hi)} everywhere)"
+    return (f"{{call}} is read as {' '.join(parts)}{order}; at a bound the gradient passes, as "
             "torch.clamp's")
 
 

@@ -154,12 +154,14 @@ class Composites:
                            f"{self._shape_text(shape)}", arg,
                            f"use a number or a scalar for {rec.argument(i)}")
 
-    def _check_bounds(self, node: Node, rec, nodes) -> None:
-        """Bounds given as numbers the wrong way round (1, -1) leave no value between."""
+    def _check_bounds(self, node: Node, rec, nodes, built=None) -> None:
+        """Bounds given as numbers the wrong way round (1, -1; 2 - 1, 0 once built) leave
+        no value between."""
         if "lo" not in rec.scalars or "hi" not in rec.scalars:
             return
         lo, hi = (nodes[i] for i in (1, 2))
-        values = [_number(n) for n in (lo, hi)]
+        values = [_number(n) for n in (lo, hi)] if built is None else \
+            [b.value if isinstance(b, E.Num) else None for b in built[1:3]]
         if None not in values and values[0] > values[1]:
             raise error_at(ShapeError, f"{node.value}'s lower bound {self._text(lo)} is above its "
                            f"upper bound {self._text(hi)}", node,
@@ -188,6 +190,7 @@ class Composites:
         nodes, _ = self._composite_arguments(node, rec)
         args = [build(n) if n is not None else _default(rec.arguments[i]) for i, n in enumerate(nodes)]
         if rec.form == "elementwise":
+            self._check_bounds(node, rec, nodes, args)
             if self._kept_whole(rec, args):
                 typed = {rec.argument(i): self._text(n) for i, n in enumerate(nodes)}
                 self.composite_notes.append(rec.kept.note.format(call=self._text(node), **typed))
@@ -227,7 +230,7 @@ class Composites:
                     numbers = [_number(n) for n in (lo, hi)]
                     in_order = None not in numbers and numbers[0] <= numbers[1]
                     if not (always or in_order) or None not in numbers and not in_order:
-                        continue                # clip(x, 1, -1) is refused as typed
+                        continue                # f(x, 1, -1) is refused as typed
                     args = [build(n) for n in (x, lo, hi)]
                     if not self._kept_whole(whole, args):
                         continue

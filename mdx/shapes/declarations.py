@@ -222,7 +222,8 @@ class Declarations:
     def _collect(self, node: Node):
         if node.op == "call" and node.value == "ones":
             return                              # its arguments are sizes
-        if node.op == "kwarg":
+        if node.op == "kwarg":                  # its value may hold symbols (min=alpha);
+            self._collect(node.args[1])         # its word is none
             return
         if node.op == "name":
             self._symbol(node.value, node.start, node.end)
