@@ -111,6 +111,7 @@ def test_every_composite_agrees_with_torch_autograd():
     ("d sum(max(X, y)) / dX where y: vector", "one shape"),
     ("d sum(clip(x, 1, -1)) / dx", "above its upper bound"),
     ("d sum(clip(x, 2 - 1, 0)) / dx", "above its upper bound"),      # numbers once built
+    ("d sum(clamp(x)) / dx", "needs a lower or an upper bound"),
     ("d sum(g(x)) / dx where g(t) = clip(t, 1/2, 1/4)", "above its upper bound"),
     ("d sum(clamp(x, min=0, lo=1)) / dx", "second time"),
     ("d sum(leaky_relu(x, slope=0.2)) / dx", "takes no argument slope="),
