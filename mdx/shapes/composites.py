@@ -160,7 +160,7 @@ class Composites:
         if "lo" not in rec.scalars or "hi" not in rec.scalars:
             return
         lo, hi = (nodes[i] for i in (1, 2))
-        if lo is None and hi is None:           # as torch.clamp and numpy.clip refuse it
+        if lo is None and hi is None:           # as torch and numpy refuse it
             x = self._text(nodes[0])
             raise error_at(ShapeError, f"{node.value} needs a lower or an upper bound", node,
                            f"write `{node.value}({x}, lo, hi)`, or one bound: `{node.value}({x}, min=0)`")
