@@ -40,6 +40,9 @@ class LatexPrinter(Printer):
             return str(v.numerator)
         return rf"\frac{{{v.numerator}}}{{{v.denominator}}}"
 
+    def number_lead(self, c):
+        return self._print_Num(E.Num(c))        # \frac{6}{5} 𝟏, not \frac{6 𝟏}{5}
+
     def _print_Ones(self, e):
         return self.ones_form(e, r"\mathbf{1}", lambda d: f"_{{{subscript_size(d)}}}", TOP)
 

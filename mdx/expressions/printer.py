@@ -100,6 +100,7 @@ class Printer:
         self._pin = (rows, cols)
 
     BROADCAST = (True, True, "broadcast")     # a sibling of the same shape: `1` broadcasts
+    bare_broadcast = False      # whether 6 1 beside x prints as the number (LaTeX keeps 6 𝟏)
 
     @contextmanager
     def session(self):
@@ -285,6 +286,13 @@ class Printer:
         c = abs(c)
         head = [str(c.numerator)] if c.numerator != 1 else []
         chain = list(e.chain)
+        below = c.denominator
+        if not num and not den and _all_ones(chain):
+            if self.bare_broadcast and self.leaf_pin == self.BROADCAST:
+                chain = []      # x - 6 1 as x - 6: the number, broadcast, as `x - 1` prints
+            lead = self.number_lead(c) if below != 1 else None
+            if lead is not None:        # r - 1.2 as r - 0.8 was typed, not (6 1) / 5
+                head, below = [lead], 1
         outer_rows, outer_cols = self.leaf_pin[:2]
         alone = (num + chain)[0] if len(num) + len(chain) == 1 and not head else None
         if alone is not None and not den and c.denominator == 1 and \
@@ -306,9 +314,14 @@ class Printer:
             texts.append(self._chain_factor(f, after_number=bool(head) and not texts))
         top = " ".join(head + texts) or "1"
         bottom = [self._factor(f) for f in den]
-        if c.denominator != 1:
-            bottom.insert(0, str(c.denominator))
+        if below != 1:
+            bottom.insert(0, str(below))
         return sign, top, bottom
+
+    def number_lead(self, c: Fraction) -> str | None:
+        """c as the number before a block of ones (1.2 1), or None: 1_n / 3, not 1/3 1_n."""
+        text = number_text(c)
+        return None if "/" in text else text
 
     @staticmethod
     def bare_numerator(f: E.Expr) -> bool:
@@ -328,6 +341,13 @@ class Printer:
         if isinstance(f, E.Pow) and twice_inverse_transposed(f):
             return self.doprint(f)          # a matrix product among matrix products
         return self.paren(f, Prec.POSTFIX)
+
+
+def _all_ones(chain: list) -> bool:
+    """Whether a product's chain is a block of ones (1, 1ᵀ or 1 1ᵀ, not the number 1ᵀ 1)."""
+    if not chain or not all(isinstance(f, E.Ones) for f in chain):
+        return False
+    return len(chain) == 1 or (len(chain) == 2 and chain[0].cols == "1" and chain[1].rows == "1")
 
 
 def shapes_itself(e: E.Expr) -> bool:

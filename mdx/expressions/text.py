@@ -14,6 +14,7 @@ APPLY_NAMES = {"tr": "tr", "det": "det", "sum": "sum", "mean": "mean", "var": "v
 
 
 class TextPrinter(Printer):
+    bare_broadcast = True       # x - 6 1 reads as 61: x - 6, as NumPy broadcasts it
     def _print_Sym(self, e):
         return e.name
 

@@ -106,8 +106,8 @@ def _factored(e: E.Expr, one_denominator: bool):
     head = chains[0][:pre]
     tail = chains[0][len(chains[0]) - suf:] if suf else []
     out = E.mul(E.Num(g), *common, *head, inner, *tail)
-    if g.denominator != 1 and not (common or pre or suf) and printed_length(out) >= printed_length(e):
-        return None                   # (a + b)/2 only where it reads shorter than a/2 + b/2
+    if g.denominator != 1 and not (common or pre or suf) and printed_length(out) > printed_length(e):
+        return None                   # (a + b)/2 unless it reads longer than a/2 + b/2
     return out if out != e else None
 
 

@@ -62,14 +62,15 @@ def _summed_term(t: E.Expr) -> E.Expr:
 @on(E.Apply)
 def sum_of_terms(e: E.Expr):
     """sum(a + b) = sum(a) + sum(b), where a term then drops out (a centred one) or the
-    sums print shorter (sum(9 y / 10 + 1 / 50) = 9 sum(y) / 10 + n / 50)."""
+    sums print shorter (sum(9 y / 10 + 0.02) = 9 sum(y) / 10 + n / 50), or no longer where
+    a number's sum is a count (sum(3 a + 2) = 3 sum(a) + 2 n)."""
     if not (isinstance(e, E.Apply) and e.name == "sum" and isinstance(e.arg, E.Add)):
         return None
-    parts = [_summed_term(t) for t in e.arg.terms]
-    split = E.add(*parts)
-    if any(p == E.ZERO_SCALAR for p in parts) or printed_length(split) < printed_length(e):
-        return split
-    return None
+    split = E.add(*(parts := [_summed_term(t) for t in e.arg.terms]))
+    counted = any(isinstance(t, E.Mul) and not t.scalars and t.chain and all(map(is_ones, t.chain))
+                  for t in e.arg.terms)
+    before, after = printed_length(e), printed_length(split)
+    return split if E.ZERO_SCALAR in parts or after < before or counted and after == before else None
 
 
 @on(E.Mul)
