@@ -7,7 +7,7 @@ import mdx
 from mdx.cli.app import app
 from mdx.errors import MdxError
 
-# (problem, column of the caret, words the message must contain)
+# (problem, column of the caret, words the message or its hint must contain)
 MALFORMED = [
     ("d tr(X / dX", 8, "never closed"),
     ("d tr(X)) / dX", 8, "no matching `(`"),
@@ -44,6 +44,21 @@ MALFORMED = [
     ("d x^T x / d(x)", 9, "write `/ dx`"),
     ("d ||x||_3 / dx", 8, "this norm is not in the language"),
     ("d logsumexp(Z, dim=1, dim=0) / dZ", 23, "takes one `dim=`"),
+    # a division followed by a name: (… / 2) N or … / (2 N)? never one silently
+    ("d ||X w - y||^2 / 2N / dw where N: scalar", 19, "`/ 2N` has two readings"),
+    ("d ||X w - y||^2 / 2n / dw", 19, "`… / (2 n)`"),
+    ("d exp(-x^T x / 2 sigma^2) / dx", 16, "`/ 2 sigma^2` has two readings"),
+    ("d x ./ 2 c / dx", 8, "`./ 2 c` has two readings"),
+    ("d x^T A x / lambda n / dx", 13, "`(… / lambda) n`"),
+    # what to write instead of a spelling from code or prose
+    ("d x^T A x where A: symmetric / dx", 11, "`where` follows the variable"),
+    ("d x^T A x / dx where x: vector 3, A: symmetric", 33, "separated by `;`"),
+    ("d x.T @ A @ x / dx", 4, "a transpose is written `x^T`"),
+    ("d x.sum() / dx", 4, "write `sum(x)`"),
+    ("d x^T A x / dx where A is symmetric", 24, "written with `:`"),
+    ("d x^T x / dx where x ∈ R^n", 22, "written with `:`"),
+    ("d x^T x / dx / dx", 11, "`d^2 … / dx^2`"),
+    ("d sum(clip(x, lo, hi)) / dx", 15, "`where lo: scalar`"),
     ("", 1, "empty problem"),               # last: the command line does not take it
 ]
 
@@ -53,7 +68,7 @@ def test_library_error(problem, column, words):
     with pytest.raises(MdxError) as info:
         mdx.derive(problem)
     err = info.value
-    assert words in err.message, err.message
+    assert words in err.render(problem), err.render(problem)       # the message or its hint
     assert err.column == column, (err.column, err.render(problem))
     rendered = err.render(problem)
     assert rendered.startswith(f"line 1, column {column}: ")
@@ -98,3 +113,20 @@ def test_a_product_that_types_with_a_scalar_says_how_to_declare_it(problem, name
     with pytest.raises(MdxError) as info:
         mdx.derive(problem)
     assert f"`where {name}: scalar`" in info.value.hint, info.value.hint
+
+
+COEFFICIENTS = [   # a division that reads one way: a number over a number, or more than a name after it
+    ("d 1/2 x^T x / dx", {"x": (3, 1)}, lambda x: 0.5 * (x.T @ x).item()),
+    ("d -1/2 x^T x / dx", {"x": (3, 1)}, lambda x: -0.5 * (x.T @ x).item()),
+    ("d λ/2 ||w||^2 / dw", {"λ": (), "w": (3, 1)}, lambda λ, w: λ / 2 * (w.T @ w).item()),
+    ("d x^T x / 2 * lam / dx where lam: scalar", {"x": (3, 1), "lam": ()}, lambda x, lam: (x.T @ x).item() / 2 * lam),
+    ("d x^T x / (2 N) / dx where N: scalar", {"x": (3, 1), "N": ()}, lambda x, N: (x.T @ x).item() / (2 * N)),
+]
+
+
+@pytest.mark.parametrize("layout", ["denominator", "numerator"])
+@pytest.mark.parametrize("problem,shapes,f", COEFFICIENTS, ids=[c[0] for c in COEFFICIENTS])
+def test_a_division_with_one_reading_is_read(problem, shapes, f, layout):
+    from fdcheck import check
+    wrt = problem.split("/ d")[-1].split()[0]
+    check(mdx.derive(problem, layout=layout).json(), f, shapes, wrt, layout)

@@ -71,6 +71,15 @@ def character_hint(text: str, pos: int) -> str | None:
                 "not `" + text[:pos].split()[-1].split("(")[-1] + ".…`")
     if ch in "∑Σ" and not text[pos + 1:pos + 2].isalnum():
         return "a sum of entries is written `sum(x)` (`sum(X, dim=0)` per column)"
+    if ch == "∈":
+        return "a declaration is written with `:`, e.g. `where x: vector n`, `where X: matrix n x m`"
+    method = re.match(r"\.([A-Za-z_]\w*)", text[pos:])
+    if ch == "." and method:                    # NumPy's x.T, x.sum(), X.mean(axis=0)
+        attr, before = method.group(1), text[:pos].split()[-1] if text[:pos].split() else "x"
+        if attr == "T":
+            return f"a transpose is written `{before}^T`"
+        if attr in ("sum", "mean", "max", "min", "std", "var"):
+            return f"write `{attr}({before})`, or `{attr}({before}, dim=0)` for one axis"
     return None
 
 
@@ -86,8 +95,14 @@ def token_hint(text: str, pos: int, value: str) -> str | None:
         m = re.search(r"([A-Za-z]+)\s*\([^()]*$", text[:pos])
         if m and name_hint(m.group(1)):
             return name_hint(m.group(1))
+        if re.search(r"\bwhere\b[^()]*$", text[:pos]) and ":" in text[text.rfind("where"):pos]:
+            return "declarations are separated by `;`: `where x: vector 3; A: symmetric`"
         return ("a comma separates a call's arguments (`max(a, b)`, `softmax(Z, dim=1)`) "
                 "and the variables after `/` (`/ dW1, db1`)")
+    if value == "where":
+        return "`where` follows the variable: `d f / dx where …`"
+    if value in ("is", "in", "∈") and re.search(r"\bwhere\s+\S+\s*$", text[:pos]):
+        return "a declaration is written with `:`, e.g. `where A: symmetric`, `where x: vector n`"
     if value == "=":
         return ("to set the gradient to zero and solve for the variable, run "
                 "`mdx solve \"d f / dw = 0\"`; in a problem `=` only defines a function, "

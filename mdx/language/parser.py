@@ -12,6 +12,7 @@ import os
 import re
 from functools import lru_cache
 
+from .division import check_division
 from .decl_check import check_declarations, check_sizes
 from ..errors import MdxError, ParseError
 from ..bounds.limits import MAX_NESTING, check_numbers, check_text, nesting_error
@@ -117,6 +118,7 @@ def parse(text: str) -> Problem:
         _shift(problem, offset)
     check_declarations(problem.decls)
     check_sizes(problem.expr)
+    check_division(problem.expr, text)
     problem.text = text
     return problem
 

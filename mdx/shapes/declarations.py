@@ -177,6 +177,9 @@ class Declarations:
         head = _greek_head(name)
         if name_hint(name):
             hint = name_hint(name)
+        elif name[0] == "d" and len(name) > 1 and self.p.text[:start].rstrip().endswith("/"):
+            hint = (f"`/ {name}` ends the problem, once; a second derivative is written "
+                    f"`d^2 … / {name}^2`")
         elif head is not None:          # mux, SigmaInv: a Greek name and more, not a typo
             rest = name[len(head):]
             kind = "matrix" if name[0].isupper() else "scalar"
@@ -193,9 +196,13 @@ class Declarations:
             elif name.isalpha() and len(name) <= 3 and not name.islower():
                 hint = (f"write `{' '.join(name)}` for a product, or declare it: "
                         f"`where {name}: matrix`")
-            elif name.isalpha() and name.islower():
+            elif name.isalpha() and name.islower() and self.p.text[end:end + 1] == "(":
                 hint = (f"functions are {', '.join(FUNCTIONS[:-1])}; for your own, declare "
                         f"`where {name}: scalar function`")
+            elif name.isalpha() and name.islower():     # not called: a longer name of a value
+                hint = (f"a name of more than one letter is declared: `where {name}: scalar` "
+                        f"(or `vector`, `matrix`)" + (f"; or write `{' '.join(name)}` for a "
+                                                       "product" if len(name) <= 3 else ""))
             else:
                 hint = f"declare it, e.g. `where {name}: scalar`"
         return error_at(ShapeError, f"unknown name {name!r}", start, hint, end)
