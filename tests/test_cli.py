@@ -182,3 +182,7 @@ def test_help_shows_square_brackets_as_typed(rich):
     assert 'pip install ".[torch]"' in helps["derive"], helps["derive"]
     assert 'pip install ".[torch]"' in helps["check"], helps["check"]
     assert "[sym|cookbook]" in helps["derive"] and "## Heading" in helps["worksheet"]
+    for command in ("derive", "check", "worksheet"):    # every option says what it does
+        words = " ".join(helps[command].replace("│", " ").split())
+        assert "trace trick" in words and "variable's shape" in words, command
+    assert "all three" in helps["derive"] and "|all" not in helps["worksheet"]

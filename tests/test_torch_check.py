@@ -92,3 +92,15 @@ def test_without_torch_the_message_says_how_to_get_it(monkeypatch):
     assert 'pip install torch' in out.output
     script = runner.invoke(app, ["check", "d x^T A x / dx", "--script"])
     assert script.exit_code == 0 and "torch.func" in script.output
+
+
+def test_several_variables_are_checked_each_by_name(tmp_path):
+    problem = "d ||W2 relu(W1 x + b1) + b2 - y||^2 / dW1, db1"
+    script = runner.invoke(app, ["check", problem, "--script"])     # no torch needed to print it
+    assert script.exit_code == 0 and script.output.count("import torch") == 2, script.output
+    _torch()
+    out = runner.invoke(app, ["check", problem])
+    assert out.exit_code == 0, out.output
+    assert "result: ∂f/∂W1 = " in out.output and "result: ∂f/∂b1 = " in out.output
+    assert "  ∂f/∂W1:\n  checked against PyTorch" in out.output, out.output
+    assert out.output.count("mdx and autograd agree") == 2

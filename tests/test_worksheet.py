@@ -160,3 +160,13 @@ def test_typesetting_has_the_large_stack_and_never_shows_a_traceback(tmp_path, m
     out = CliRunner().invoke(app, ["worksheet", str(sheet), "-o", str(tmp_path / "t.tex")])
     assert out.exit_code == 1 and "cannot typeset the worksheet" in out.output
     assert "Traceback" not in out.output
+
+
+def test_a_missing_directory_is_said_before_deriving_and_the_title_keeps_acronyms(tmp_path):
+    out = runner.invoke(app, ["worksheet", str(EXAMPLES[0]), "-o", str(tmp_path / "no" / "x.tex")])
+    assert out.exit_code == 2 and "no directory" in out.output and ".x.tex." not in out.output
+    sheet = tmp_path / "ml-losses.txt"
+    sheet.write_text("d x^T x / dx\n", encoding="utf-8")
+    assert runner.invoke(app, ["worksheet", str(sheet), "-o", str(tmp_path / "s.tex")]).exit_code == 0
+    assert r"\title{ML losses}" in (tmp_path / "s.tex").read_text(encoding="utf-8")
+

@@ -24,6 +24,11 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="
 Layout = Enum("Layout", {v: v for v in LAYOUTS}, type=str)
 Method = Enum("Method", {v: v for v in METHODS}, type=str)
 Format = Enum("Format", {v: v for v in FORMATS}, type=str)
+OneMethod = Enum("OneMethod", {v: v for v in METHODS if v != "all"}, type=str)
+LAYOUT_HELP = ("denominator: a gradient has the variable's shape; numerator: its transpose "
+               "(a Jacobian has a row per output entry).")
+METHOD_HELP = ("differential (differentials and the trace trick), chain (the chain rule), "
+               "definition (index notation)")
 
 
 def _version(value: bool):
@@ -43,8 +48,9 @@ def derive(
     problem: Optional[str] = typer.Argument(None, help="The problem, e.g. \"d tr(X^T A X) / dX\"; "
                                             "`-` reads problems from standard input."),
     file: Optional[Path] = typer.Option(None, "-f", "--file", help="A file of problems, one a line."),
-    layout: Layout = typer.Option(Layout.denominator, "--layout", "-l"),
-    method: Method = typer.Option(Method.differential, "--method", "-m"),
+    layout: Layout = typer.Option(Layout.denominator, "--layout", "-l", help=LAYOUT_HELP),
+    method: Method = typer.Option(Method.differential, "--method", "-m",
+                                  help=METHOD_HELP + ", or all three side by side."),
     fmt: Format = typer.Option(Format.text, "--format", help="text, latex, json, numpy or torch."),
     steps: bool = typer.Option(True, "--steps/--no-steps", help="Show the steps."),
     structured: Optional[str] = typer.Option(
@@ -114,8 +120,9 @@ def _problem_items(problem, file, command: str):
 @app.command("check")
 def check_command(
     problem: str = typer.Argument(..., help="The problem, e.g. \"d ||y - X w||^2 / dw\"."),
-    layout: Layout = typer.Option(Layout.denominator, "--layout", "-l"),
-    method: Method = typer.Option(Method.differential, "--method", "-m"),
+    layout: Layout = typer.Option(Layout.denominator, "--layout", "-l", help=LAYOUT_HELP),
+    method: Method = typer.Option(Method.differential, "--method", "-m",
+                                  help=METHOD_HELP + ", or all three side by side."),
     script: bool = typer.Option(False, "--script", help="Print the check as a Python script "
                                 "instead of running it (to run where torch is installed). Without "
                                 '--script it needs torch: pip install torch, or pip install ".[torch]" '
@@ -130,14 +137,25 @@ def check_command(
         raise typer.Exit(1)
     if script:
         for der in each(out.derivation):
-            echo(check_script(der))
+            for one in getattr(der, "parts", [der]):       # several variables: a script each
+                echo(check_script(one))
         raise typer.Exit(0)
     ok = True
     for der in each(out.derivation):
         echo(f"{visible(der.problem)}    [{der.layout} layout, {der.method} method]")
-        echo(f"  {_where_text(der)}\n  result: {der.result_lhs} = {_result_text(der)}")
+        echo(f"  {_where_text(der)}")
+        for one in getattr(der, "parts", [der]):
+            echo(f"  result: {one.result_lhs} = {_result_text(one)}")
         ok = torch_check(der, out) and ok
     raise typer.Exit(0 if ok else 1)
+
+
+def _title_of(stem: str) -> str:
+    """ml-losses -> ML losses: words as written, the first capitalised, a word with no
+    vowel (ml, svd, mlp) an acronym."""
+    words = [w.upper() if w.isalpha() and not set(w.lower()) & set("aeiouy") else w
+             for w in stem.replace("-", " ").replace("_", " ").split()]
+    return " ".join(words)[:1].upper() + " ".join(words)[1:] if words else stem
 
 
 def _result_text(der) -> str:
@@ -159,8 +177,9 @@ def worksheet(
     title: Optional[str] = typer.Option(None, "--title", help="Default: from the file name."),
     solutions: bool = typer.Option(True, "--solutions/--no-solutions", help="Worked solutions."),
     answers: bool = typer.Option(False, "--answers", help="Add a short answer key."),
-    layout: Layout = typer.Option(Layout.denominator, "--layout", "-l"),
-    method: Method = typer.Option(Method.differential, "--method", "-m"),
+    layout: Layout = typer.Option(Layout.denominator, "--layout", "-l", help=LAYOUT_HELP),
+    method: OneMethod = typer.Option(OneMethod.differential, "--method", "-m",
+                                     help=METHOD_HELP + ": one method a worksheet."),
     bold: bool = typer.Option(False, "--bold", help="Vectors and matrices in bold."),
 ):
     """Turn a file of problems into a LaTeX worksheet: problems, then worked solutions."""
@@ -169,8 +188,8 @@ def worksheet(
         _usage(f"--pdf writes a PDF: give -o {output.with_suffix('.pdf')} (or drop --pdf for LaTeX)", "worksheet")
     if not pdf and output.suffix.lower() == ".pdf":
         _usage(f"without --pdf the worksheet is LaTeX: add --pdf, or give -o {output.with_suffix('.tex')}", "worksheet")
-    if method is Method.all:
-        _usage("a worksheet uses one method: differential, chain or definition", "worksheet")
+    if not output.resolve().parent.is_dir():    # before deriving every problem
+        _usage(f"cannot write {output}: no directory {output.parent}", "worksheet")
     try:
         stream = open(file, "rb")       # noqa: SIM115 - read to its end by read_sheet
     except OSError as e:
@@ -180,7 +199,7 @@ def worksheet(
     failed = [it for it in items if it.kind == "problem" and it.error is not None]
     for it in failed:
         echo(it.error.render(it.text).replace("line 1,", f"line {it.line},", 1), err=True)
-    default_title = file.stem.replace("-", " ").replace("_", " ").capitalize()
+    default_title = _title_of(file.stem)
     from ..bounds.limits import deep
     try:                # typesetting recurses as deep as the problems nest: on the worker
         source = deep(build)(items, title or default_title, layout.value, method.value,

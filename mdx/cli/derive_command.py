@@ -94,13 +94,14 @@ def torch_check(der, out) -> bool:
     """Print the autograd comparison; False (after saying why) when it fails or cannot run."""
     from ..checking.torch_check import CheckError, run
     passed = True
-    for one in getattr(der, "parts", [der]):        # several gradients: each against autograd
+    parts = getattr(der, "parts", [der])
+    for one in parts:                               # several gradients: each against autograd
         try:
             result = run(one)
         except CheckError as e:
             echo(e.render(out.problem).replace("line 1,", f"line {out.line},", 1), err=True)
             return False
-        echo(result.text() + "\n")
+        echo((f"  {one.result_lhs}:\n" if len(parts) > 1 else "") + result.text() + "\n")
         passed = passed and result.passed
     return passed
 

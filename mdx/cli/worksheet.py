@@ -267,7 +267,10 @@ def build(items: list, title: str, layout: str, method: str, solutions: bool = T
 def write_atomic(path: Path, data: bytes) -> None:
     """Write beside the target, then rename: a failed run never leaves a torn file."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    except OSError as e:                        # say the user's name, not the temporary one
+        raise OSError(e.errno, e.strerror, str(path)) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
