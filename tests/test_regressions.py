@@ -194,3 +194,12 @@ def test_refused(problem, words):
         assert not isinstance(info.value, InternalError)
         assert words in info.value.message
         assert "^" in info.value.render(problem)
+
+
+@pytest.mark.parametrize("problem", ["d sum(max(A^{-1} x, 0)) / dx", "d sum(clip(A^{-1} x, 0, x^T x)) / dx",
+                                     "d sum(max(A^{-1} x, B^{-1} x)) / dx"])
+def test_a_note_keeps_the_braces_of_what_it_quotes(problem):
+    """A note is a template filled by str.format: a printed A^{-1} inside it was read as a
+    field (an internal error, KeyError '-1')."""
+    der = mdx.derive(problem)
+    assert any("A^{-1} x" in n for n in der.notes), der.notes

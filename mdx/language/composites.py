@@ -135,14 +135,16 @@ def _clip(E, x, lo, hi):
 
 
 def _clip_note(E, x, lo, hi):
-    t = E.to_text(x)
+    def text(e):                        # a literal of the note's template: A^{-1} keeps its braces
+        return _literal(E.to_text(e))
+    t = text(x)
     t = t if " " not in t else f"({t})"
-    parts = [t] + ([] if hi is None else [f"- relu({t} - {E.to_text(hi)})"]) + \
-        ([] if lo is None else [f"+ relu({E.to_text(lo)} - {t})"])
+    parts = [t] + ([] if hi is None else [f"- relu({t} - {text(hi)})"]) + \
+        ([] if lo is None else [f"+ relu({text(lo)} - {t})"])
     both = lo is not None and hi is not None
     order = "" if not both or isinstance(lo, E.Num) and isinstance(hi, E.Num) else \
-        f", clip where {E.to_text(lo)} ≤ {E.to_text(hi)} (for {E.to_text(lo)} > {E.to_text(hi)}, " \
-        f"numpy.clip is {E.to_text(hi)} everywhere)"
+        f", clip where {text(lo)} ≤ {text(hi)} (for {text(lo)} > {text(hi)}, " \
+        f"numpy.clip is {text(hi)} everywhere)"
     return (f"{{call}} is read as {' '.join(parts)}{order}; at a bound the gradient passes, as "
             "torch.clamp's")
 
@@ -170,12 +172,19 @@ def _pair_note(E, name, a, b):
             f"; np.{name}(x, {axis}) and torch.{name}(x, {axis}) would reduce along axis {axis}: "
             f"write `{name}(…, dim={axis})` for that")
     if E.is_zero(a) or E.is_zero(b):
-        x = E.to_text(b if E.is_zero(a) else a)
+        x = _literal(E.to_text(b if E.is_zero(a) else a))
         relu = f"relu({x})" if name == "max" else f"-relu(-{x if ' ' not in x else f'({x})'})"
         return f"{{call}} is read as {relu}, elementwise, with relu'(0) = 0 as PyTorch's{also}"
     sign = "+" if name == "max" else "-"
-    return (f"{{call}} is elementwise, (a + b {sign} abs(a - b)) / 2: at a tie each argument "
-            f"takes half the gradient (as torch.{name}imum){also}")
+    u, v = _literal(E.to_text(a)), _literal(E.to_text(b))
+    w = f"({v})" if " + " in v or " - " in v else v          # what `-` may precede
+    return (f"{{call}} is elementwise, ({u} + {v} {sign} abs({u} - {w})) / 2: at a tie each "
+            f"argument takes half the gradient (as torch.{name}imum){also}")
+
+
+def _literal(text: str) -> str:
+    """Printed text inside a note that str.format fills in: A^{-1} keeps its braces."""
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def _np_max2(np, a, b):
