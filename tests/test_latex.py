@@ -40,6 +40,23 @@ def test_textbook_style():
     assert r"$\operatorname{sum}$ rule" not in _block("d x^T x + a^T x / dx")
 
 
+def test_rule_formulas_set_their_powers_as_latex():
+    assert r"$\mathrm{d}(s^p) = p s^{p-1} \mathrm{d}s$" in _block("d (w^T x)^3 / dw")
+    assert r"U^{\circ p}" in _block("d sum(x.^3) / dx")
+    assert r"U^{k-1-j}" in _block("d tr(X^3) / dX")
+    for case in FIRST_ORDER + SECOND_ORDER + MORE:      # no brace or backslash set as text
+        for method in ("differential", "chain", "definition"):
+            block = _block(case["problem"], method=method)
+            assert r"\backslash" not in block and r"^\{" not in block, (case["problem"], method)
+
+
+def test_decimals_and_vec_as_a_textbook_sets_them():
+    assert r"2 \cdot 10^{-5} w" in _block("d 1e-5 ||w||^2 / dw")
+    chain = mdx.derive("d log det X / dX", method="chain")
+    assert [st.lhs for st in chain.steps if st.rule.startswith("chain rule")] == ["∂f/∂vec(X)"]
+    assert r"\frac{\partial f}{\partial \operatorname{vec}(X)}" in chain.latex()
+
+
 def test_functions_and_names_as_a_textbook_sets_them():
     quotient = _block("d sum(log(x)) / dx")
     assert "./" not in quotient and r"\oslash" in quotient

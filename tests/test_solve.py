@@ -23,7 +23,7 @@ CASES = [
      {"y": (5, 1), "X": (5, 3), "w": (3, 1), "lambda": ()}, {"lambda": "positive"},
      lambda **k: float(np.sum((k["y"] - k["X"] @ k["w"]) ** 2) + k["lambda"] * np.sum(k["w"] ** 2)),
      "w",
-     "(lambda I + X^T X)^{-1} X^T y"),
+     "(X^T X + lambda I)^{-1} X^T y"),
     ("d (y - X w)^T W (y - X w) / dw = 0 where W: spd",
      {"y": (5, 1), "X": (5, 3), "w": (3, 1), "W": (5, 5)}, {"W": "spd"},
      lambda y, X, w, W: ((y - X @ w).T @ W @ (y - X @ w)).item(), "w", "(X^T W X)^{-1} X^T W y"),
@@ -58,15 +58,15 @@ CASES = [
     ("d ||R - U V^T||_F^2 + lambda ||U||_F^2 / dU = 0",          # one step of alternating least squares
      {"R": (5, 4), "U": (5, 2), "V": (4, 2), "lambda": ()}, {},
      lambda **k: float(np.sum((k["R"] - k["U"] @ k["V"].T) ** 2) + k["lambda"] * np.sum(k["U"] ** 2)),
-     "U", "R V (lambda I + V^T V)^{-1}"),
+     "U", "R V (V^T V + lambda I)^{-1}"),
     ("d ||Y - W X||_F^2 + lambda ||W||_F^2 / dW = 0",            # multi-output ridge, W X
      {"Y": (4, 6), "W": (4, 3), "X": (3, 6), "lambda": ()}, {},
      lambda **k: float(np.sum((k["Y"] - k["W"] @ k["X"]) ** 2) + k["lambda"] * np.sum(k["W"] ** 2)),
-     "W", "Y X^T (lambda I + X X^T)^{-1}"),
+     "W", "Y X^T (X X^T + lambda I)^{-1}"),
     ("d ||Y - X W||_F^2 + lambda ||W||_F^2 / dW = 0",            # multi-output ridge, X W
      {"Y": (6, 4), "X": (6, 3), "W": (3, 4), "lambda": ()}, {},
      lambda **k: float(np.sum((k["Y"] - k["X"] @ k["W"]) ** 2) + k["lambda"] * np.sum(k["W"] ** 2)),
-     "W", "(lambda I + X^T X)^{-1} X^T Y"),
+     "W", "(X^T X + lambda I)^{-1} X^T Y"),
     # the Gaussian precision: the gradient Cᵀ - S⁻¹ is affine in S⁻¹, so S⁻¹ = Cᵀ
     ("d -log det S + tr(S C) / dS = 0 where S: spd", {"S": (4, 4), "C": (4, 4)}, {"C": "spd"},
      lambda S, C: -np.linalg.slogdet(S)[1] + np.trace(S @ C), "S", "C^{-T}"),
@@ -97,10 +97,11 @@ def test_the_steps_collect_move_and_invert():
     assert rules[0].startswith("derive the gradient")
     assert any(r.startswith("collect the terms in w") for r in rules)
     assert rules[-1].startswith("invert")
-    assert sol.condition == "lambda I + X^T X invertible"
+    assert sol.condition == "X^T X + lambda I invertible"
     text = sol.text()
-    assert "condition: lambda I + X^T X invertible" in text
+    assert "condition: X^T X + lambda I invertible" in text
     assert r"\text{ invertible}" in sol.latex()
+    assert "\n0 &= " in sol.latex() and r"\mathrm{0}" not in sol.latex()   # the number zero
 
 
 @pytest.mark.parametrize("problem,inside", [
@@ -123,7 +124,7 @@ def test_twice_in_a_term_is_refused():
 def test_the_conditions_are_the_inverses_taken():
     assert solve("d (y - X w)^T diag(c) (y - X w) / dw = 0").condition == "X^T diag(c) X invertible"
     assert solve("d ||R - U V^T||_F^2 + lambda ||U||_F^2 / dU = 0").condition == \
-        "lambda I + V^T V invertible"
+        "V^T V + lambda I invertible"
     assert solve("d -log det S + tr(S C) / dS = 0 where S: spd").condition == "C invertible"
     sol = solve("d -n/2 log det S + tr(S C)/2 / dS = 0 where S: spd; n: scalar")
     assert sol.condition == "n ≠ 0 and C invertible"
@@ -138,7 +139,7 @@ def test_weighted_least_squares_collects_the_hadamard_product_as_diag():
 def test_a_scalar_multiple_of_the_identity_fits_either_side():
     """λ W and W X Xᵀ: W (λI + X Xᵀ), not a Sylvester equation."""
     sol = solve("d ||Y - W X||_F^2 + lambda ||W||_F^2 / dW = 0")
-    assert "W (lambda I + X X^T) = Y X^T" in sol.text()
+    assert "W (X X^T + lambda I) = Y X^T" in sol.text()
 
 
 def test_the_gaussian_mean_of_a_batch_is_the_mean_of_the_columns():
@@ -251,3 +252,8 @@ def test_mdx_solve_stays_the_function_after_the_module_loads():
     importlib.import_module("mdx.derivation.solving.stationary")
     mdx.derive("d ||y - X w||^2 / dw")
     assert callable(mdx.solve) and mdx.solve("d ||y - X w||^2 / dw = 0").result is not None
+
+
+def test_a_number_times_the_coefficient_is_invertible_where_the_coefficient_is():
+    sol = solve("d 1/2 x^T A x - b^T x / dx = 0")
+    assert sol.condition == "A + A^T invertible", sol.condition

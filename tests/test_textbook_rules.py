@@ -14,7 +14,7 @@ from mdx.expressions import expr as E
 from mdx.simplification import simplify as S
 from mdx.simplification import textbook as T
 from mdx.expressions.dims import dim_mul
-from mdx.simplification import inverses, means, ones, signs
+from mdx.simplification import inverses, means, norms, ones, signs
 from mdx.simplification.collect import collect_scalar_factors
 from mdx.simplification.quotients import common_denominator
 from mdx.simplification.sum_rules import trace_of_outer
@@ -168,6 +168,12 @@ RULE_CASES = [
                                                      E.add(ones_n, E.func("abs", a))))))),
     ("a ./ u − b ./ u = (a − b) ./ u", common_denominator,
      E.add(E.ediv(a, u), E.neg(E.ediv(b, u)))),
+    ("(aᵀa) b / ‖a‖³ = b / ‖a‖", norms.gram_beside_norm,
+     E.mul(E.mul(E.transpose(a), a), E.power(E.apply("norm", a), -3), b)),
+    ("sum(X ∘ X) / ‖X‖ = ‖X‖", norms.gram_beside_norm,
+     E.mul(E.apply("sum", E.hadamard(X, X)), E.power(E.apply("norm", X), -1), sym("r"))),
+    ("Xᵀ exp(a) / sum(exp(a)) = Xᵀ softmax(a): the quotient inside a product", T.softmax_of_quotient,
+     E.mul(E.power(E.apply("sum", E.func("exp", a)), -1), E.transpose(X), E.func("exp", a))),
     ("sum(3 aᵀ + 2 1ᵀ) = 3 sum(a) + 2 n, shorter", T.sum_of_terms,
      E.apply("sum", E.add(E.scale(3, E.transpose(a)), E.scale(2, E.transpose(ones_n))))),
     ("9 sum(y) s / 10 + n s / 50 - y = (9 sum(y) / 10 + n / 50) s - y", collect_scalar_factors,
@@ -346,6 +352,18 @@ PROBLEMS = [
     # a scalar is its own transpose: xᵀ A y + yᵀ B x = xᵀ (A + Bᵀ) y
     ("d x^T A y + y^T B x / dx", {"x": (3, 1), "A": (3, 2), "y": (2, 1), "B": (2, 3)},
      lambda x, A, y, B: (x.T @ A @ y + y.T @ B @ x).item()),
+    # xᵀx beside ‖x‖ is ‖x‖²; exp(X w) / sum(exp(X w)) inside a product is softmax(X w)
+    ("d x^T x / ||x|| / dx", {"x": (4, 1)}, lambda x: (x.T @ x).item() / np.linalg.norm(x)),
+    ("d log(sum(exp(X w))) - y^T X w / dw", {"X": (5, 3), "w": (3, 1), "y": (5, 1)},
+     lambda X, w, y: np.log(np.sum(np.exp(X @ w))) - (y.T @ X @ w).item()),
+    # a residual as prediction minus target, in a sum too; a coefficient typed as a decimal
+    ("d ||y - X w||^2 + lambda ||w||^2 / dw", {"y": (5, 1), "X": (5, 3), "w": (3, 1), "lambda": ()},
+     lambda y, X, w, **k: np.sum((y - X @ w) ** 2) + k["lambda"] * np.sum(w ** 2)),
+    ("d ||X w - y||^2 + 1e-4 ||w||^2 / dw", {"y": (5, 1), "X": (5, 3), "w": (3, 1)},
+     lambda y, X, w: np.sum((X @ w - y) ** 2) + 1e-4 * np.sum(w ** 2)),
+    ("d sum(leaky_relu(x, 0.2)) / dx", {"x": (4, 1)}, lambda x: np.sum(np.where(x > 0, x, 0.2 * x))),
+    # only the diagonal of sqrt(XᵀX) counts: a negative entry off it leaves the gradient finite
+    ("d tr(sqrt(X^T X)) / dX", {"X": (4, 3)}, lambda X: np.sum(np.sqrt(np.diag(X.T @ X)))),
 ]
 
 # the forms those problems print (denominator layout), which a reader checks by eye
@@ -369,6 +387,12 @@ PRINTED = {
     "d sum(softmax(z)) / dz": "0",
     "d (x - m)^T S^{-1} (x - m) / dS": "-S^{-T} (x - m) (x - m)^T S^{-T}",
     "d x^T A y + y^T B x / dx": "(A + B^T) y",
+    "d x^T x / ||x|| / dx": "x / ‖x‖",
+    "d ||y - X w||^2 + lambda ||w||^2 / dw": "2 (X^T (X w - y) + lambda w)",
+    "d ||X w - y||^2 + 1e-4 ||w||^2 / dw": "2 X^T (X w - y) + 0.0002 w",
+    "d sum(leaky_relu(x, 0.2)) / dx": "0.2 + 0.8 step(x)",
+    "d log(sum(exp(X w))) - y^T X w / dw": "X^T (softmax(X w) - y)",
+    "d tr(sqrt(X^T X)) / dX": "X diag(1 ./ sqrt(diag(X^T X)))",
     "d^2 sum(clip(X w - y, -1, 1) .* (X w - y) - 0.5 clip(X w - y, -1, 1).^2) / dw^2":
         "X^T diag(1 - step(X w - y - 1) - step(-1 - (X w - y))) X",
     "d sum(clip(X w - y, -delta, delta) .* (X w - y) - 0.5 clip(X w - y, -delta, delta).^2) / dw":
@@ -383,6 +407,8 @@ def _props(problem):
         return {"A": "spd", "X": "spd", "B": "spd"} if "invertible" in problem else {}
     if "X^{-1}" in problem:
         return {"X": "spd"}
+    if "sqrt(X^T X)" in problem:        # every entry of XᵀX in sqrt's domain, for the steps
+        return {"X": "positive"}
     return {"A": "spd"} if "det" in problem else {}
 
 
@@ -475,3 +501,16 @@ def test_the_reading_order_is_how_the_text_starts():
                 checked += 1
                 stack.extend(e.children())
     assert checked > 10_000 and agree / checked > 0.9, (agree, checked)     # 0.93 today
+
+
+def test_only_the_diagonal_counts_so_the_gradient_stays_finite():
+    """tr(sqrt(XᵀX)) at an X whose XᵀX has negative entries off the diagonal: the result
+    (not the chain method's steps, which take sqrt of every entry) is finite and right."""
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((4, 3))
+    X[:, 1] = -X[:, 0] + 0.1 * X[:, 1]          # columns 0 and 1 point apart
+    assert (X.T @ X)[0, 1] < 0
+    for method in METHODS:
+        der = mdx.derive("d tr(sqrt(X^T X)) / dX", method=method)
+        got = evaluate(der.json()["result"]["numpy"], {"X": X})
+        np.testing.assert_allclose(got, X / np.sqrt(np.diag(X.T @ X)), rtol=1e-12)

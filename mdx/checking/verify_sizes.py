@@ -141,7 +141,10 @@ def _derive_again(der, text: str, what: str):
 
 def _form(der) -> tuple:
     """The steps' rules and the texts of their expressions and of the result, numbers aside."""
-    from ..expressions.text import to_text
+    from ..expressions.text import TextPrinter
+    printer = TextPrinter()
+    printer.decimals = False            # 1_n / 10 and 1_n / 3 alike: a size is no decimal
+    to_text = printer.doprint
     texts = [to_text(der.result)] + [f"{st.rule}: {to_text(st.expr)}" if hasattr(st.expr, "shape")
                                      else st.rule for st in der.steps]
     return tuple(_DIGITS.sub("#", _BRACED.sub(r"\1", t)) for t in texts)

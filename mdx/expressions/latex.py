@@ -40,7 +40,13 @@ class LatexPrinter(Printer):
             return str(v.numerator)
         return rf"\frac{{{v.numerator}}}{{{v.denominator}}}"
 
-    def number_lead(self, c):
+    def decimal_text(self, text):
+        mantissa, _, exponent = text.partition("e")        # 2e-5 as 2 \cdot 10^{-5}
+        if not exponent:
+            return text
+        return ("" if mantissa == "1" else mantissa + r" \cdot ") + f"10^{{{exponent}}}"
+
+    def number_lead(self, c, bare):
         return self._print_Num(E.Num(c))        # \frac{6}{5} 𝟏, not \frac{6 𝟏}{5}
 
     def _print_Ones(self, e):

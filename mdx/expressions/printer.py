@@ -101,6 +101,7 @@ class Printer:
 
     BROADCAST = (True, True, "broadcast")     # a sibling of the same shape: `1` broadcasts
     bare_broadcast = False      # whether 6 1 beside x prints as the number (LaTeX keeps 6 𝟏)
+    decimals = True             # whether 851/500 t prints as 1.702 t (decimal_coefficient)
 
     @contextmanager
     def session(self):
@@ -290,17 +291,20 @@ class Printer:
         if not num and not den and _all_ones(chain):
             if self.bare_broadcast and self.leaf_pin == self.BROADCAST:
                 chain = []      # x - 6 1 as x - 6: the number, broadcast, as `x - 1` prints
-            lead = self.number_lead(c) if below != 1 else None
+            lead = self.number_lead(c, bare=not chain) if below != 1 else None
             if lead is not None:        # r - 1.2 as r - 0.8 was typed, not (6 1) / 5
                 head, below = [lead], 1
+        decimal = decimal_coefficient(c) if self.decimals and below != 1 and not den else None
+        if decimal is not None:         # 1.702 t, 2e-4 w: as 0.851, 1e-4 were typed
+            head, below = [self.decimal_text(decimal)], 1
         outer_rows, outer_cols = self.leaf_pin[:2]
         alone = (num + chain)[0] if len(num) + len(chain) == 1 and not head else None
-        if alone is not None and not den and c.denominator == 1 and \
+        if alone is not None and not den and below == 1 and \
                 isinstance(alone, (E.Had, E.EDiv, E.Kron)):
             return sign, self.doprint(alone), []        # -(a ∘ b) = -a ∘ b, bilinear
-        if alone is not None and (den or c.denominator != 1) and self.bare_numerator(alone):
+        if alone is not None and (den or below != 1) and self.bare_numerator(alone):
             # (a ∘ b) / s = a ∘ b / s: the only factor over a scalar needs no brackets
-            bottom = [str(c.denominator)] if c.denominator != 1 else []
+            bottom = [str(below)] if below != 1 else []
             bottom += [self._factor(f) for f in den]
             return sign, self.doprint(alone), bottom
         texts = [self._factor(f) for f in num]
@@ -318,10 +322,14 @@ class Printer:
             bottom.insert(0, str(below))
         return sign, top, bottom
 
-    def number_lead(self, c: Fraction) -> str | None:
-        """c as the number before a block of ones (1.2 1), or None: 1_n / 3, not 1/3 1_n."""
+    def decimal_text(self, text: str) -> str:
+        return text
+
+    def number_lead(self, c: Fraction, bare: bool) -> str | None:
+        """c as the number before a block of ones, or None (1_n / 4): in text only a number
+        broadcast bare, as typed (r - 1.2, not r - 6 / 5), where a decimal is no size's."""
         text = number_text(c)
-        return None if "/" in text else text
+        return None if "/" in text or not bare else text
 
     @staticmethod
     def bare_numerator(f: E.Expr) -> bool:
@@ -373,6 +381,17 @@ def split_fraction(m: E.Mul):
         else:
             num.append(s)
     return num, den, m.coeff
+
+
+def decimal_coefficient(c: Fraction) -> str | None:
+    """c as a decimal where it was most likely typed as one: its denominator divides a power
+    of ten and has a 5 in it (851/500 is 1.702, 1/5000 is 0.0002); halves, quarters and thirds
+    stay fractions (x / 2, not 0.5 x)."""
+    d = c.denominator
+    if d == 1 or d % 5:
+        return None
+    text = number_text(c)
+    return None if "/" in text else text
 
 
 def number_text(v: Fraction) -> str:

@@ -104,9 +104,10 @@ def _formula(text: str) -> str:
     r"""A formula, whole, in one $…$; a long one may break between its top-level pieces
     (\allowbreak: TeX breaks inline math only after a relation or a binary operator)."""
     text = _calls_set_around(_ONES.sub(_ONE, text))
-    text = _EPOWER.sub(lambda m: r"^{\circ " + m.group(1).strip("()") + "}"
-                       if m.group(1)[0] != "(" else r"^{\circ" + m.group(1) + "}", text)
-    text = _POWER.sub(lambda m: "^{" + m.group(1) + "}", text)
+    # marked braces and ∘, so that the tokens below set them as LaTeX, not as \{ and \backslash
+    text = _EPOWER.sub(lambda m: "^" + _OPEN + "∘" + (m.group(1).strip("()") if m.group(1)[0] != "("
+                                                       else m.group(1)) + _CLOSE, text)
+    text = _POWER.sub(lambda m: "^" + _OPEN + m.group(1) + _CLOSE, text)
     pieces, current, depth = [], [], 0
     for token in text.split(" "):
         current.append(token)

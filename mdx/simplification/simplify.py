@@ -21,14 +21,14 @@ from .expand import expand_if_shorter, expand_scalar_factor, squares
 from .collect import collect_scalar_factors
 from .logistic import sigmoid_of_quotient
 from .vecrules import kron_on_vec_sum, vec_identities
-from . import inverses, kept, means, ones, scalar_transposes, signs
+from . import diagonals, inverses, kept, means, norms, ones, scalar_transposes, signs
 from .quotients import common_denominator
 from .rule_types import rules_for
 
 RULES = (vec_identities, kron_on_vec_sum, cancel_quotient, diag_to_hadamard, factor_sum,
          factor_partial, factor_hadamard, ones_inner, trace_of_outer, expand_if_shorter,
          expand_scalar_factor) + textbook.RULES + means.RULES + ones.RULES + signs.RULES + \
-    inverses.RULES + scalar_transposes.RULES + kept.RULES + (sigmoid_of_quotient, collect_scalar_factors,
+    inverses.RULES + scalar_transposes.RULES + kept.RULES + norms.RULES + diagonals.RULES + (sigmoid_of_quotient, collect_scalar_factors,
                                                 common_denominator, factor_denominator,
                                                 factor_common_scalar)
 
@@ -108,6 +108,47 @@ def flip_negated_sum(e: E.Expr):
     return E.mul(E.Num(-e.coeff), *factors)
 
 
+def _flip_term(e: E.Expr):
+    """A term of a sum, - M (y - X w) as + M (X w - y), the residual as a textbook writes
+    it (prediction minus target) and a minus sign fewer: only where the sum is a symbol
+    minus something without it (not x - mean(x) 1, X - 1 1ᵀ X / n, 1 - s)."""
+    if not isinstance(e, E.Mul) or e.coeff >= 0:
+        return None
+    sums = [f for f in e.scalars + e.chain if isinstance(f, E.Add)]
+    if len(sums) != 1 or len(sums[0].terms) != 2:
+        return None
+    (c1, target), (c2, other) = (E.split_coeff(t) for t in sums[0].terms)
+    named = target.arg if isinstance(target, E.T) else target
+    if c1 < 0 or c2 > 0 or not isinstance(named, E.Sym) or _holds(other, lambda x: x == named) \
+            or _holds(other, lambda x: isinstance(x, E.Add)):
+        return None
+    return flip_negated_sum(e)
+MAX_FLIP_SIZE = 400      # nodes: a larger result keeps its residuals as derived
+
+
+def _occurrences(root: E.Expr, s: E.Expr) -> int:
+    """How often s is written in root (up to 2), its negation and transpose too."""
+    alike = {s, E.neg(s), E.transpose(s), E.neg(E.transpose(s))}
+    count, stack = 0, [root]
+    while stack and count < 2:
+        x = stack.pop()
+        if x in alike:
+            count += 1
+            continue
+        stack.extend(x.children())
+    return count
+
+
+def _holds(e: E.Expr, test) -> bool:
+    stack = [e]
+    while stack:
+        x = stack.pop()
+        if test(x):
+            return True
+        stack.extend(x.children())
+    return False
+
+
 def _is_constant(t: E.Expr) -> bool:
     """A number, or a number broadcast (1, c 1 1ᵀ)."""
     mono = E.split_coeff(t)[1]
@@ -168,20 +209,24 @@ def transpose_into_elementwise(e: E.Expr):
     return cand if printed_length(cand) < printed_length(e) else None
 
 
-def _flip_pass(e: E.Expr, in_sum: bool = False, memo: dict | None = None) -> E.Expr:
-    """flip_negated_sum, top-down, except on the terms of a sum (printed `- ...` anyway).
+def _flip_pass(e: E.Expr, in_sum: bool = False, memo: dict | None = None, root=None) -> E.Expr:
+    """flip_negated_sum, top-down; on the terms of a sum (printed `- ...` anyway) only a
+    residual written once in the whole result (its other places keep their spelling).
     `memo` visits a subtree shared by many parents once (a deep derivative shares most)."""
     memo = {} if memo is None else memo
+    root = e if root is None else root
     seen = memo.get((id(e), in_sum))
     if seen is not None:
         return seen[1]
     start = e
-    if not in_sum:
-        flipped = flip_negated_sum(e)
-        if flipped is not None:
-            e = flipped
+    flipped = flip_negated_sum(e) if not in_sum else _flip_term(e)
+    if flipped is not None and in_sum and (root.size > MAX_FLIP_SIZE or _occurrences(
+            root, next(f for f in e.scalars + e.chain if isinstance(f, E.Add))) > 1):
+        flipped = None
+    if flipped is not None:
+        e = flipped
     kids = e.children()
-    new = tuple(_flip_pass(k, isinstance(e, E.Add), memo) for k in kids)
+    new = tuple(_flip_pass(k, isinstance(e, E.Add), memo, root) for k in kids)
     if any(a is not b for a, b in zip(new, kids)):
         e = E.rebuild(e, new)
     memo[(id(start), in_sum)] = (start, e)     # holding `start` keeps its id unique

@@ -150,14 +150,13 @@ def softmax_of_quotient(e: E.Expr):
     if isinstance(e, E.EDiv) and isinstance(e.num, E.Func) and e.num.name == "exp" \
             and e.num.arg.cols == ONE and _exp_sum(e.den, e.num.arg):
         return E.apply("softmax", e.num.arg)
-    if not (isinstance(e, E.Mul) and len(e.chain) == 1 and isinstance(e.chain[0], E.Func)
-            and e.chain[0].name == "exp" and e.chain[0].arg.cols == ONE):
-        return None
-    a = e.chain[0].arg
-    for i, s in enumerate(e.scalars):
-        if isinstance(s, E.Pow) and s.k == -1 and _exp_sum(s.base, a):
-            rest = e.scalars[:i] + e.scalars[i + 1:]
-            return E.mul(E.Num(e.coeff), *rest, E.apply("softmax", a))
+    for j, f in enumerate(e.chain if isinstance(e, E.Mul) else ()):    # Xᵀ exp(X w) / sum(…)
+        if not (isinstance(f, E.Func) and f.name == "exp" and f.arg.cols == ONE):
+            continue
+        for i, s in enumerate(e.scalars):
+            if isinstance(s, E.Pow) and s.k == -1 and _exp_sum(s.base, f.arg):
+                chain = e.chain[:j] + (E.apply("softmax", f.arg),) + e.chain[j + 1:]
+                return E.mul(E.Num(e.coeff), *e.scalars[:i], *e.scalars[i + 1:], *chain)
     return None
 
 

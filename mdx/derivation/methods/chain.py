@@ -167,7 +167,9 @@ def _composition_step(J, var, layout, paths) -> Step:
         factors.append(" ".join(seq if layout == "numerator" else reversed(seq)))
     formula = " + ".join(factors) + (" + …" if len(paths) > MAX_SHOWN_PATHS else "")
     shown = J if layout == "numerator" else E.transpose(J)
-    return Step(f"chain rule ({layout} layout, {order}): {formula}", f"∂f/∂{var.name}", shown,
+    matrix = var.rows != "1" and var.cols != "1"      # the product is over vec(X), not X
+    wrt = f"vec({var.name})" if matrix else var.name
+    return Step(f"chain rule ({layout} layout, {order}): {formula}", f"∂f/∂{wrt}", shown,
                 numpy=False)
 
 

@@ -214,6 +214,7 @@ def _invert(M, rhs, side):
     result = present(E.mul(inv, rhs) if side == "left" else E.mul(rhs, inv))
     props = M.props if isinstance(M, E.Sym) else frozenset()
     why = " (it is, being spd)" if "spd" in props else ""
+    M = E.split_coeff(M)[1]            # (A + Aᵀ) / 2 is invertible where A + Aᵀ is
     return result, [(f"{to_text(M)} invertible{why}", rf"{to_latex(M)} \text{{ invertible{why}}}")]
 
 

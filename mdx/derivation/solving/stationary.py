@@ -141,6 +141,8 @@ def step_lhs_latex(st) -> str:
     from ...rendering.render import _lhs_latex
     if st.lhs_expr is not None:
         return to_latex(st.lhs_expr)
+    if st.lhs == "0":                       # "set it to zero": the number, not a name
+        return "0"
     return _lhs_latex(st.lhs) if st.lhs.startswith("∂") else latex_name(st.lhs)
 
 
