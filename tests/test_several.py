@@ -170,3 +170,9 @@ def test_every_variable_is_written_back_as_declared(method):
     assert [r["text"] for r in der.json()["results"]] == [
         "2 S^{-1} (mu - x)", "S^{-1} - S^{-1} (x - mu) (x - mu)^T S^{-1}"]
 
+
+
+def test_exact_verification_says_its_sentence_once():
+    pytest.importorskip("sympy")
+    line = mdx.derive("d ||W x - y||^2 / dW, dx").verify("exact").line()
+    assert line.count("simplifies to 0") == 1 and "W, x: with symbols for the entries" in line, line

@@ -263,7 +263,7 @@ def _verify_at(sp, der, sizes) -> Verification:
     piecewise = (f"; where it is piecewise (relu, abs, max), exactly 0 at {POINTS_PIECEWISE} "
                  "rational points") if pieces else ""
     return Verification("exact", 0, None, 0,
-                        f"on matrices of symbols{shown}, mdx's result minus SymPy's entrywise "
+                        f"with symbols for the entries{shown}, mdx's result minus SymPy's entrywise "
                         f"derivative simplifies to 0{piecewise}")
 
 

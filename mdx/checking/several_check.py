@@ -16,9 +16,11 @@ from .verify import POINTS, TOLERANCE, _Evaluator, _fail, _numpy, _points, relat
 def verify_several(sev, kind: str = "numeric") -> Verification:
     from .verify import verify
     found = [verify(p, kind) for p in sev.parts]
-    if kind == "exact":
-        return Verification("exact", 0, None, 0, "; ".join(f"{p.wrt}: {v.detail}"
-                                                           for p, v in zip(sev.parts, found)))
+    if kind == "exact":                 # one sentence for all where it is the same
+        said = dict.fromkeys(v.detail for v in found)
+        detail = ("; ".join(f"{p.wrt}: {v.detail}" for p, v in zip(sev.parts, found))
+                  if len(said) > 1 else f"{', '.join(p.wrt for p in sev.parts)}: {found[0].detail}")
+        return Verification("exact", 0, None, 0, detail)
     worst = max(v.max_error for v in found)
     checked = sum(v.steps for v in found)
     shared_worst, shared = _shared_steps(sev)
