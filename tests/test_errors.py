@@ -1,5 +1,6 @@
 """Malformed problems: one clear error each, with its position, never a traceback."""
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -50,6 +51,12 @@ MALFORMED = [
     ("d exp(-x^T x / 2 sigma^2) / dx", 16, "`/ 2 sigma^2` has two readings"),
     ("d x ./ 2 c / dx", 8, "`./ 2 c` has two readings"),
     ("d x^T A x / lambda n / dx", 13, "`(… / lambda) n`"),
+    ("d 1/2N ||X w - y||^2 / dw where X: matrix N x d", 5, "`/ 2N` has two readings"),
+    ("d 1/2 sigma^2 ||x - m||^2 / dx", 5, "`… / (2 sigma^2)`"),
+    ("d x / 2 ||x|| / dx", 7, "`… / (2 ||x||)`"),
+    ("d sum(g(x)) / dx where g(t) = t^2 / 2 t", 37, "`/ 2 t` has two readings"),
+    ("d exp(-||x||^2 / 2 s.^2) / dx where s: scalar", 18, "`/ 2 s.^2`"),
+    ("d sum(1 ./ 2x) / dx", 12, "`./ 2x`"),
     # what to write instead of a spelling from code or prose
     ("d x^T A x where A: symmetric / dx", 11, "`where` follows the variable"),
     ("d x^T A x / dx where x: vector 3, A: symmetric", 33, "separated by `;`"),
@@ -121,6 +128,9 @@ COEFFICIENTS = [   # a division that reads one way: a number over a number, or m
     ("d λ/2 ||w||^2 / dw", {"λ": (), "w": (3, 1)}, lambda λ, w: λ / 2 * (w.T @ w).item()),
     ("d x^T x / 2 * lam / dx where lam: scalar", {"x": (3, 1), "lam": ()}, lambda x, lam: (x.T @ x).item() / 2 * lam),
     ("d x^T x / (2 N) / dx where N: scalar", {"x": (3, 1), "N": ()}, lambda x, N: (x.T @ x).item() / (2 * N)),
+    ("d 1/n ||X w - y||^2 / dw where n: scalar", {"n": (), "X": (4, 3), "w": (3, 1), "y": (4, 1)},
+     lambda n, X, w, y: np.sum((X @ w - y) ** 2) / n),
+    ("d λ/2 w^T w + 1/2 w / dw", {"λ": (), "w": (3, 1)}, lambda λ, w: λ / 2 * (w.T @ w).item() + w / 2),
 ]
 
 

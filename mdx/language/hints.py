@@ -74,7 +74,8 @@ def character_hint(text: str, pos: int) -> str | None:
     if ch == "∈":
         return "a declaration is written with `:`, e.g. `where x: vector n`, `where X: matrix n x m`"
     method = re.match(r"\.([A-Za-z_]\w*)", text[pos:])
-    if ch == "." and method:                    # NumPy's x.T, x.sum(), X.mean(axis=0)
+    if ch == "." and method and pos and (text[pos - 1].isalnum() or text[pos - 1] in ")]"):
+        # NumPy's x.T, x.sum(), X.mean(axis=0), written against what they apply to
         attr, before = method.group(1), text[:pos].split()[-1] if text[:pos].split() else "x"
         if attr == "T":
             return f"a transpose is written `{before}^T`"

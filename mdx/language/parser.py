@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 
 from .division import check_division
+from .spellings import check_spellings
 from .decl_check import check_declarations, check_sizes
 from ..errors import MdxError, ParseError
 from ..bounds.limits import MAX_NESTING, check_numbers, check_text, nesting_error
@@ -118,7 +119,8 @@ def parse(text: str) -> Problem:
         _shift(problem, offset)
     check_declarations(problem.decls)
     check_sizes(problem.expr)
-    check_division(problem.expr, text)
+    check_division(problem, text)
+    check_spellings(problem)
     problem.text = text
     return problem
 

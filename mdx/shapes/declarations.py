@@ -177,7 +177,8 @@ class Declarations:
         head = _greek_head(name)
         if name_hint(name):
             hint = name_hint(name)
-        elif name[0] == "d" and len(name) > 1 and self.p.text[:start].rstrip().endswith("/"):
+        elif name[0] == "d" and default_kind(name[1:]) is not None and \
+                self.p.text[:start].rstrip().endswith("/"):
             hint = (f"`/ {name}` ends the problem, once; a second derivative is written "
                     f"`d^2 … / {name}^2`")
         elif head is not None:          # mux, SigmaInv: a Greek name and more, not a typo
