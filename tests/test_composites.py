@@ -220,3 +220,11 @@ def test_bounds_the_wrong_way_round_are_not_read_as_a_kept_function(method):
     assert not any("read as" in n for n in der.notes), der.notes
     check(der.json(), lambda x: np.sum(np.minimum(np.maximum(x, 1), -1)), {"x": (5, 1)}, "x",
           "denominator", draws=2)
+
+
+def test_steps_show_var_and_std_as_written_outside_a_differential():
+    from mdx.expressions.text import to_text
+    der = mdx.derive("d std(x) / dx")
+    texts = [f"{st.lhs} = {to_text(st.expr)}" for st in der.steps]
+    assert texts[1] == "df = d(mean((x - mean(x) 1).^2)) / (2 std(x))", texts
+    assert der.verify().max_error < 1e-6            # every step's value is the one it had

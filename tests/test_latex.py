@@ -52,6 +52,9 @@ def test_rule_formulas_set_their_powers_as_latex():
 
 def test_decimals_and_vec_as_a_textbook_sets_them():
     assert r"2 \cdot 10^{-5} w" in _block("d 1e-5 ||w||^2 / dw")
+    clipped = _block("d sum(clip(r, 0.8, 1.2) .* a) / dr")        # a symbol a, and the article
+    assert "at a bound" in clipped and r"r - 1.2 \mathbf{1}" in clipped
+    assert "on $a$: the derivative" in _block("d x^T x / da")
     chain = mdx.derive("d log det X / dX", method="chain")
     assert [st.lhs for st in chain.steps if st.rule.startswith("chain rule")] == ["∂f/∂vec(X)"]
     assert r"\frac{\partial f}{\partial \operatorname{vec}(X)}" in chain.latex()

@@ -99,6 +99,12 @@ def test_several_variables_are_checked_each_by_name(tmp_path):
     script = runner.invoke(app, ["check", problem, "--script"])     # no torch needed to print it
     assert script.exit_code == 0 and script.output.count("import torch") == 2, script.output
     _torch()
+    path = tmp_path / "check.py"                # one script: each gradient checked, in turn
+    path.write_text(script.output)
+    import subprocess
+    done = subprocess.run([sys.executable, str(path)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "∂f/∂W1" in done.stdout and "∂f/∂b1" in done.stdout and done.stdout.count("max relative") == 2
     out = runner.invoke(app, ["check", problem])
     assert out.exit_code == 0, out.output
     assert "result: ∂f/∂W1 = " in out.output and "result: ∂f/∂b1 = " in out.output

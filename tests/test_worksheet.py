@@ -170,3 +170,7 @@ def test_a_missing_directory_is_said_before_deriving_and_the_title_keeps_acronym
     assert runner.invoke(app, ["worksheet", str(sheet), "-o", str(tmp_path / "s.tex")]).exit_code == 0
     assert r"\title{ML losses}" in (tmp_path / "s.tex").read_text(encoding="utf-8")
 
+
+def test_plain_text_spells_out_what_ascii_lacks():
+    assert plain("(… / 2) N where lo ≤ hi") == "(... / 2) N where lo <= hi"
+

@@ -226,6 +226,27 @@ def script(der) -> str:
     return "".join(parts)
 
 
+def scripts(der) -> str:
+    """script(der), or for several gradients one script that runs each one's check and
+    fails if any fails (each alone would stop the run at its own SystemExit)."""
+    parts = getattr(der, "parts", None)
+    if not parts or len(parts) == 1:
+        return script(parts[0] if parts else der)
+    runs = ",\n    ".join(f"({p.result_lhs!r}, {script(p)!r})" for p in parts)
+    return (f"# mdx check: {visible(der.problem)}: {len(parts)} gradients, each against "
+            f"torch.func autograd\n_CHECKS = [\n    {runs},\n]\n\n"
+            "if __name__ == \"__main__\":\n    _failed = False\n"
+            "    for _lhs, _source in _CHECKS:\n"
+            "        _space = {\"__name__\": \"mdx_check\"}\n"
+            "        exec(compile(_source, _lhs, \"exec\"), _space)\n"
+            "        _mine, _auto, _error = _space[\"_main\"]()\n"
+            "        print(_lhs)\n        print(\"mdx:     \", _mine.numpy())\n"
+            "        print(\"autograd:\", _auto.numpy())\n"
+            "        print(f\"max relative error {_error:.1e}\")\n"
+            f"        _failed = _failed or not _error < {TOLERANCE!r}\n"
+            "    raise SystemExit(1 if _failed else 0)\n")
+
+
 def _size(d: str, sizes: dict) -> int:
     n = 1
     for part in d.split("*"):

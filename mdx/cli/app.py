@@ -130,15 +130,14 @@ def check_command(
 ):
     """Compare mdx's derivative with PyTorch autograd at random float64 inputs."""
     from .batch import derive_lines
-    from ..checking.torch_check import script as check_script
+    from ..checking.torch_check import scripts as check_script
     out = next(derive_lines(iter([(1, problem)]), layout.value, method.value))
     if out.error is not None:
         report(out, "text")
         raise typer.Exit(1)
     if script:
         for der in each(out.derivation):
-            for one in getattr(der, "parts", [der]):       # several variables: a script each
-                echo(check_script(one))
+            echo(check_script(der))             # several variables: one script checks each
         raise typer.Exit(0)
     ok = True
     for der in each(out.derivation):

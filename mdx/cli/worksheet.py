@@ -77,7 +77,8 @@ _TEXT_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", 
                  "#": r"\#", "_": r"\_", "^": r"\^{}", "$": r"\$", "~": r"\~{}"}
 _UNICODE_WORDS = {"‖": "||", "∘": ".*", "⊙": ".*", "⊗": "(x)", "∂": "d", "×": "x", "ᵀ": "^T",
                   "⊤": "^T", "²": "^2", "⁻¹": "^-1", "−": "-", "⟨": "<", "⟩": ">", "′": "'",
-                  "Σ": "Sum", "δ": "delta", "∇": "grad", "⇒": "=>"}
+                  "Σ": "Sum", "δ": "delta", "∇": "grad", "⇒": "=>", "…": "...", "≤": "<=",
+                  "≥": ">="}
 _GREEK = {chr(0x3b1 + i): name for i, name in enumerate(
     ("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
      "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "final sigma", "sigma", "tau",
@@ -102,6 +103,7 @@ def escape(text: str) -> str:
 def _statement(der, display: bool = False) -> str:
     """∂/∂X (f) as mdx prints it; in display form a long f breaks across rows."""
     from ..expressions.latex import BreakingLatexPrinter, InlineLatexPrinter, latex_name
+    from ..rendering.cse import variance_shown
     v = latex_name(der.var.name)
     if der.order == 2:
         w = latex_name(der.var2.name) if der.var2 is not None else v      # d^2 f / dx dy
@@ -109,10 +111,11 @@ def _statement(der, display: bool = False) -> str:
     else:
         op = rf"\frac{{\partial}}{{\partial {v}}}"
     zero = " = 0" if _is_solution(der) else ""         # `mdx solve`: the gradient set to zero
+    f = variance_shown(der.function)                    # std(x) as typed, not its definition
     if not display:
-        return rf"{op}({InlineLatexPrinter().doprint(der.function)}){zero}"
+        return rf"{op}({InlineLatexPrinter().doprint(f)}){zero}"
     p = BreakingLatexPrinter(TEXT_WIDTH)
-    return "&" + op + p.wrap(p.doprint(der.function)) + zero
+    return "&" + op + p.wrap(p.doprint(f)) + zero
 
 
 def _is_solution(der) -> bool:

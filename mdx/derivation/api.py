@@ -13,6 +13,7 @@ from .layout import LAYOUTS, arrange, on_declared_set
 from ..bounds.limits import bounded, first_try
 from ..simplification.simplify import recognised, symmetrised
 from .steps import Derivation, NoSteps, Step, structure_notes as _structure_notes, notation_notes
+from ..rendering.cse import variances_as_written
 
 METHODS = ("differential", "chain", "definition")
 
@@ -104,6 +105,8 @@ def _derive_typed(parsed, typed, layout, method, record: bool = True) -> Derivat
         note = f"f does not depend on {var.name}: the derivative is 0"
         notes.append(note)
         steps.append(Step(note, lhs, result, numpy=False))
+    if record:
+        variances_as_written(steps)
     return Derivation(problem=parsed.text.strip(), wrt=var.name, layout=layout, method=method,
                       order=parsed.order, function=f, var=var, symbols=typed.symbols,
                       result=result, result_lhs=lhs, steps=steps if record else [], notes=notes,

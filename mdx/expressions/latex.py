@@ -11,7 +11,7 @@ from ..language.composites import KEPT
 from ..language.functions import ELEMENTWISE, STRUCTURAL_LATEX as OPS
 from .kept import kept_prime
 from ..language.names import bold_names, latex_name
-from .printer import Prec, Printer, split_fraction, subscript_size, twice_inverse_transposed
+from .printer import Prec, Printer, decimal_coefficient, split_fraction, subscript_size, twice_inverse_transposed
 
 TOP = r"^{\top}"         # the transpose, as the Deep Learning book and most texts set it
 
@@ -38,6 +38,9 @@ class LatexPrinter(Printer):
         v = e.value
         if v.denominator == 1:
             return str(v.numerator)
+        decimal = decimal_coefficient(abs(v))       # 1e-5 as typed: 10^{-5}, not \frac{1}{100000}
+        if decimal is not None:
+            return ("-" if v < 0 else "") + self.decimal_text(decimal)
         return rf"\frac{{{v.numerator}}}{{{v.denominator}}}"
 
     def decimal_text(self, text):

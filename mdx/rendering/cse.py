@@ -219,3 +219,29 @@ def _same_node(e, kids):
             v, rest = tuple(rest[:len(v)]), rest[len(v):]
         values.append(v)
     return type(e)(*values)
+
+
+def variances_as_written(steps: list) -> None:
+    """Each step's written-out variance as the problem wrote it (variance_shown); one memo
+    for all steps, which share their subtrees."""
+    memo: dict = {}
+    for st in steps:
+        if isinstance(st.expr, E.Expr):
+            st.expr = variance_shown(st.expr, memo)
+
+
+def variance_shown(e, memo: dict | None = None):
+    """e with mean((a − mean(a) 1).^2) as var(a), its root as std(a) (the result gets this
+    from mdx.simplification.means.variance), built as is around it.  Not inside a
+    differential: a step's rule (d sqrt(u), d mean(U)) works on what the step shows."""
+    from ..simplification.means import variance
+    memo = {} if memo is None else memo
+    got = memo.get(id(e))
+    if got is not None:
+        return got[1]
+    kids = () if isinstance(e, E.D) else e.children()
+    new = tuple(variance_shown(k, memo) for k in kids)
+    out = e if all(a is b for a, b in zip(new, kids)) else _same_node(e, new)
+    out = variance(out) or out
+    memo[id(e)] = (e, out)                  # holding e keeps its id its own
+    return out

@@ -63,6 +63,15 @@ def _is_word(token: str) -> bool:
     return len(word) > 2 and not (word[0] == "d" and word[1:].isupper()) or word in _SHORT_WORDS
 
 
+def _article(tokens: list, i: int) -> bool:
+    """`a` (or `A`, `an`) before a word is the article, though the problem has a symbol a:
+    "at a bound the gradient passes"; `on a: the` and `a + b` keep it a symbol."""
+    if tokens[i] not in ("a", "A", "an") or i + 1 >= len(tokens):
+        return False
+    nxt = tokens[i + 1]
+    return nxt.isalpha() and len(nxt) > 2 and nxt not in problem_names() and _is_word(nxt)
+
+
 def _between(tokens: list, i: int, run: list) -> bool:
     """A function's name or `A` standing between two pieces of mathematics is one."""
     word = _WORD.match(tokens[i]).group(2)
@@ -175,7 +184,7 @@ def _words_and_math(rule: str) -> str:
             code = max(0, code + token.count("(") - token.count(")"))
             pieces.append(r"\texttt{" + _text(token) + "}")
             continue
-        if _is_word(token) and not _between(tokens, i, run):
+        if (_is_word(token) or _article(tokens, i)) and not _between(tokens, i, run):
             flush()
             lead, word, tail = _WORD.match(token).groups()
             pieces.append(_text(lead + word + tail))

@@ -51,10 +51,15 @@ def number_out_of_diag(e: E.Expr):
                 and isinstance(f.arg.num, E.Ones):
             c, v = E.split_coeff(f.arg.den)
             k = e.coeff / c
-            if c != 1 and abs(k.numerator) + k.denominator < abs(e.coeff.numerator) + e.coeff.denominator:
+            if c != 1 and _plainness(k) < _plainness(e.coeff):
                 chain = e.chain[:i] + (E.apply("diagm", E.ediv(f.arg.num, v)),) + e.chain[i + 1:]
                 return E.mul(E.Num(k), *e.scalars, *chain)
     return None
+
+
+def _plainness(c) -> int:
+    """How much a coefficient is to write: 1 and 2 less than 3/2."""
+    return abs(c.numerator) + c.denominator
 
 
 RULES = (identity_quotient, diagonal_inside, number_out_of_diag)

@@ -33,6 +33,7 @@ def _norm_power(s: E.Expr):
 
 @on(E.Mul)
 def gram_beside_norm(e: E.Expr):
+    """Among a product's scalars, xᵀx and ‖x‖^k are one power: ‖x‖^(k+2)."""
     if not isinstance(e, E.Mul) or len(e.scalars) < 2:
         return None
     scalars = list(e.scalars)

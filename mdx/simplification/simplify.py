@@ -123,6 +123,8 @@ def _flip_term(e: E.Expr):
             or _holds(other, lambda x: isinstance(x, E.Add)):
         return None
     return flip_negated_sum(e)
+
+
 MAX_FLIP_SIZE = 400      # nodes: a larger result keeps its residuals as derived
 
 

@@ -66,11 +66,12 @@ def sum_of_terms(e: E.Expr):
     a number's sum is a count (sum(3 a + 2) = 3 sum(a) + 2 n)."""
     if not (isinstance(e, E.Apply) and e.name == "sum" and isinstance(e.arg, E.Add)):
         return None
-    split = E.add(*(parts := [_summed_term(t) for t in e.arg.terms]))
+    parts = [_summed_term(t) for t in e.arg.terms]
+    split, before = E.add(*parts), printed_length(e)
     counted = any(isinstance(t, E.Mul) and not t.scalars and t.chain and all(map(is_ones, t.chain))
                   for t in e.arg.terms)
-    before, after = printed_length(e), printed_length(split)
-    return split if E.ZERO_SCALAR in parts or after < before or counted and after == before else None
+    shorter = printed_length(split) < before or (counted and printed_length(split) == before)
+    return split if E.ZERO_SCALAR in parts or shorter else None
 
 
 @on(E.Mul)
