@@ -131,6 +131,9 @@ COEFFICIENTS = [   # a division that reads one way: a number over a number, or m
     ("d 1/n ||X w - y||^2 / dw where n: scalar", {"n": (), "X": (4, 3), "w": (3, 1), "y": (4, 1)},
      lambda n, X, w, y: np.sum((X @ w - y) ** 2) / n),
     ("d λ/2 w^T w + 1/2 w / dw", {"λ": (), "w": (3, 1)}, lambda λ, w: λ / 2 * (w.T @ w).item() + w / 2),
+    # the x of `matrix n x n` is the times sign, not a size named x
+    ("d 1/2 x^T A x / dx where A: matrix n x n", {"x": (3, 1), "A": (3, 3)},
+     lambda x, A: 0.5 * (x.T @ A @ x).item()),
 ]
 
 

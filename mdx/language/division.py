@@ -47,8 +47,8 @@ def _declared(decls) -> dict:
         for name, _, _ in d.names:
             if kind is not None:
                 kinds[name] = kind
-        for w, _, _ in d.words:          # a size is a number: `matrix N x d`
-            if w not in words & _NOT_SCALAR_WORDS and default_kind(w) is not None:
+        for w, _, _ in d.words:          # a size is a number: `matrix N x d` (x the times sign)
+            if w not in _NOT_SCALAR_WORDS and w not in ("x", "×") and default_kind(w) is not None:
                 kinds.setdefault(w, "size")
     return kinds
 
