@@ -221,10 +221,13 @@ def _flip_pass(e: E.Expr, in_sum: bool = False, memo: dict | None = None, root=N
     if seen is not None:
         return seen[1]
     start = e
-    flipped = flip_negated_sum(e) if not in_sum else _flip_term(e)
-    if flipped is not None and in_sum and (root.size > MAX_FLIP_SIZE or _occurrences(
-            root, next(f for f in e.scalars + e.chain if isinstance(f, E.Add))) > 1):
-        flipped = None
+    if not in_sum:
+        flipped = flip_negated_sum(e)
+    else:                               # a large result is not walked for its residuals
+        flipped = _flip_term(e) if root.size <= MAX_FLIP_SIZE else None
+        if flipped is not None and _occurrences(
+                root, next(f for f in e.scalars + e.chain if isinstance(f, E.Add))) > 1:
+            flipped = None
     if flipped is not None:
         e = flipped
     kids = e.children()
